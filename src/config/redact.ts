@@ -1,0 +1,15 @@
+import type { Config } from "./schema.ts";
+import { secretKeys } from "./schema.ts";
+
+/** A copy of the configuration that is safe to print: every secret key redacted. */
+export function redactConfig(config: Config): Record<string, unknown> {
+  const copy = structuredClone(config) as Record<string, unknown>;
+  for (const [path, redact] of Object.entries(secretKeys)) {
+    const parts = path.split(".");
+    let node = copy;
+    for (const part of parts.slice(0, -1)) node = (node[part] ?? {}) as Record<string, unknown>;
+    const leaf = parts.at(-1) as string;
+    if (typeof node[leaf] === "string" && node[leaf] !== "") node[leaf] = redact(node[leaf]);
+  }
+  return copy;
+}

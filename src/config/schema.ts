@@ -1,0 +1,147 @@
+import { z } from "zod";
+import { parseDuration } from "./duration.ts";
+import { parseListenAddress } from "./listen-address.ts";
+
+const listenExpectation = 'a listen address "host:port", ":port", "[ipv6]:port", or "" to disable';
+
+/** A listen address leaf; the empty string disables the listener. */
+function listen(defaultValue: string, description: string) {
+  return z
+    .string()
+    .refine((value) => value === "" || parseListenAddress(value) !== undefined, {
+      message: `expected ${listenExpectation}`,
+    })
+    .default(defaultValue)
+    .describe(description);
+}
+
+/** A plain listener and its TLS twin, defaults from the port table. */
+function listenerPair(plain: string, tls: string, what: string) {
+  return z
+    .strictObject({
+      listen: listen(plain, `${what} (plain)`),
+      listen_tls: listen(
+        tls,
+        `${what} (TLS; starts only when tls.certificate and tls.key are set)`,
+      ),
+    })
+    .prefault({});
+}
+
+/** A duration leaf: `10s`, `500ms`, `1m`, or milliseconds as a number. */
+function duration(defaultValue: string, description: string) {
+  return z
+    .union([z.number().nonnegative(), z.string()])
+    .transform((value, ctx) => {
+      const ms = typeof value === "number" ? value : parseDuration(value);
+      if (ms === undefined) {
+        ctx.addIssue({
+          code: "custom",
+          message: 'expected a duration such as "500ms", "10s" or "1m"',
+        });
+        return z.NEVER;
+      }
+      return ms;
+    })
+    .prefault(defaultValue)
+    .describe(description);
+}
+
+function uri(schemes: readonly string[], description: string) {
+  return z
+    .string()
+    .refine((value) => value === "" || schemes.some((scheme) => value.startsWith(scheme)), {
+      message: `expected "" or a URI starting with ${schemes.map((s) => `"${s}"`).join(", ")}`,
+    })
+    .default("")
+    .describe(description);
+}
+
+/**
+ * The configuration of one lorastack process. Every key has a default; defaults for listen
+ * addresses follow the port table in docs/architecture.md. Components add their sections
+ * here as they are built.
+ */
+export const configSchema = z.strictObject({
+  data_dir: z
+    .string()
+    .min(1)
+    .default("./data")
+    .describe("folder for the SQLite database and other local state"),
+  log: z
+    .strictObject({
+      level: z
+        .enum(["trace", "debug", "info", "warn", "error", "fatal"])
+        .default("info")
+        .describe("least severe level that is logged"),
+      format: z
+        .enum(["auto", "json", "pretty"])
+        .default("auto")
+        .describe("json, pretty, or auto (pretty on a terminal, JSON otherwise)"),
+    })
+    .prefault({}),
+  http: z
+    .strictObject({
+      listen: listen(":1885", "HTTP: management API, health, metrics (plain)"),
+      listen_tls: listen(
+        ":8885",
+        "HTTP (TLS; starts only when tls.certificate and tls.key are set)",
+      ),
+    })
+    .prefault({}),
+  grpc: listenerPair(":1884", ":8884", "gRPC API"),
+  udp: z
+    .strictObject({ listen: listen(":1700", "Semtech UDP packet forwarder gateways") })
+    .prefault({}),
+  gateway_mqtt_v2: listenerPair(":1881", ":8881", "gateway MQTT, legacy v2 format"),
+  gateway_mqtt: listenerPair(":1882", ":8882", "gateway MQTT"),
+  mqtt: listenerPair(":1883", ":8883", "application data and events over MQTT"),
+  interop: listenerPair(":1886", ":8886", "LoRaWAN Backend Interfaces"),
+  basic_station: listenerPair(":1887", ":8887", "LoRa Basics Station LNS websockets"),
+  tabs_hubs: listenerPair(":1888", ":8888", "Tabs Hubs LNS websockets"),
+  gateway_tti: z
+    .strictObject({ listen_tls: listen(":8889", "gateway websockets, TTI protocol (mTLS)") })
+    .prefault({}),
+  cups: z
+    .strictObject({ listen_tls: listen(":8987", "LoRa Basics Station CUPS (mTLS)") })
+    .prefault({}),
+  tls: z
+    .strictObject({
+      certificate: z.string().default("").describe("PEM certificate file for TLS listeners"),
+      key: z.string().default("").describe("PEM private key file for TLS listeners"),
+    })
+    .prefault({})
+    .refine((tls) => (tls.certificate === "") === (tls.key === ""), {
+      message: "expected both tls.certificate and tls.key, or neither",
+    }),
+  database: z
+    .strictObject({
+      uri: uri(
+        ["sqlite:", "postgres://", "postgresql://"],
+        'database: "" for <data_dir>/lorastack.db, sqlite:<file>, or postgres://user:password@host/db',
+      ),
+    })
+    .prefault({}),
+  redis: z
+    .strictObject({
+      uri: uri(["redis://", "rediss://"], "Redis for cluster coordination; empty for in-process"),
+    })
+    .prefault({}),
+  shutdown_timeout: duration("10s", "how long a graceful shutdown waits for in-flight work"),
+});
+
+/** The validated configuration. */
+export type Config = z.output<typeof configSchema>;
+
+/**
+ * Keys whose values are secret, with how to print them: URIs keep everything but their password.
+ * Every key that can hold a secret is listed here and nowhere else.
+ */
+export const secretKeys: Record<string, (value: string) => string> = {
+  "database.uri": redactUriPassword,
+  "redis.uri": redactUriPassword,
+};
+
+function redactUriPassword(value: string): string {
+  return value.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/@]*:)[^@/]*@/i, "$1***@");
+}

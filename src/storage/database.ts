@@ -1,0 +1,114 @@
+import { mkdirSync } from "node:fs";
+import { dirname, resolve } from "node:path";
+import BetterSqlite3 from "better-sqlite3";
+import {
+  type DialectAdapter,
+  Kysely,
+  PostgresDialect,
+  SqliteAdapter,
+  SqliteDialect,
+  sql,
+} from "kysely";
+import pg from "pg";
+import type { DatabaseEngine, DatabaseLocation } from "./engine.ts";
+import { errDatabaseUnavailable } from "./errors.ts";
+import type { DatabaseSchema } from "./schema.ts";
+
+/** An open database: the typed query builder plus what the program needs around it. */
+export interface Database {
+  readonly engine: DatabaseEngine;
+  readonly db: Kysely<DatabaseSchema>;
+  /** Where the database is, safe to log (no password). */
+  readonly description: string;
+  /** Resolves when the database answers a query. */
+  ping(): Promise<void>;
+  /** Closes every connection; pending queries finish first. */
+  close(): Promise<void>;
+}
+
+/**
+ * Where the database is: `database.uri` when set (`sqlite:<file>` or a PostgreSQL URI),
+ * otherwise `<dataDir>/lorastack.db`.
+ */
+export function databaseLocation(uri: string, dataDir: string): DatabaseLocation {
+  if (uri.startsWith("postgres://") || uri.startsWith("postgresql://"))
+    return { engine: "postgres", uri };
+  if (uri.startsWith("sqlite:"))
+    return { engine: "sqlite", file: resolve(uri.slice("sqlite:".length)) };
+  return { engine: "sqlite", file: resolve(dataDir, "lorastack.db") };
+}
+
+/** Opens the database and checks that it answers. Does not migrate: see `migrateToLatest`. */
+export async function openDatabase(location: DatabaseLocation): Promise<Database> {
+  const database =
+    location.engine === "sqlite" ? openSqlite(location.file) : openPostgres(location.uri);
+  try {
+    await database.ping();
+  } catch (error) {
+    await database.close().catch(() => {});
+    throw errDatabaseUnavailable.create(
+      { engine: location.engine, reason: (error as Error).message },
+      error,
+    );
+  }
+  return database;
+}
+
+function openSqlite(file: string): Database {
+  mkdirSync(dirname(file), { recursive: true });
+  const connection = new BetterSqlite3(file, { timeout: 5000 });
+  // WAL lets readers run beside the writer. synchronous=NORMAL in WAL mode keeps every
+  // committed transaction across a crash of the process (kill -9); only a power loss can
+  // drop the last transactions, and it never corrupts the file.
+  connection.pragma("journal_mode = WAL");
+  connection.pragma("synchronous = NORMAL");
+  connection.pragma("foreign_keys = ON");
+  const db = new Kysely<DatabaseSchema>({
+    dialect: new TransactionalSqliteDialect({ database: connection }),
+  });
+  return {
+    engine: "sqlite",
+    db,
+    description: `sqlite ${file}`,
+    async ping() {
+      await sql`select 1`.execute(db);
+    },
+    async close() {
+      await db.destroy();
+    },
+  };
+}
+
+/**
+ * SQLite runs schema changes inside transactions, but Kysely's adapter does not claim it; with
+ * this claim each migration batch is all-or-nothing on SQLite as on PostgreSQL.
+ */
+class TransactionalSqliteAdapter extends SqliteAdapter {
+  override get supportsTransactionalDdl(): boolean {
+    return true;
+  }
+}
+
+class TransactionalSqliteDialect extends SqliteDialect {
+  override createAdapter(): DialectAdapter {
+    return new TransactionalSqliteAdapter();
+  }
+}
+
+function openPostgres(uri: string): Database {
+  const pool = new pg.Pool({ connectionString: uri, max: 10, connectionTimeoutMillis: 10_000 });
+  // An idle client that loses its server emits 'error' on the pool; the next query reconnects.
+  pool.on("error", () => {});
+  const db = new Kysely<DatabaseSchema>({ dialect: new PostgresDialect({ pool }) });
+  return {
+    engine: "postgres",
+    db,
+    description: `postgres ${uri.replace(/^([a-z]+:\/\/[^:/@]*:)[^@/]*@/i, "$1***@")}`,
+    async ping() {
+      await sql`select 1`.execute(db);
+    },
+    async close() {
+      await db.destroy();
+    },
+  };
+}

@@ -1,0 +1,7 @@
+import { migration0001Metadata } from "./0001-metadata.ts";
+import type { Migration } from "./migration.ts";
+
+/** Every migration, in the order it applies. Append only: never edit or reorder a released one. */
+export const migrations: readonly Migration[] = [migration0001Metadata];
+
+export { bytesType, type Migration, timestampType } from "./migration.ts";
