@@ -1,0 +1,13 @@
+import type { Command } from "commander";
+import type { CommandIO } from "../io.ts";
+import { lorastackVersion } from "../version.ts";
+
+/** `lorastack version`. */
+export function registerVersionCommand(program: Command, io: CommandIO): void {
+  program
+    .command("version")
+    .description("print the version")
+    .action(() => {
+      io.stdout(`lorastack ${lorastackVersion} (node ${process.version})\n`);
+    });
+}

@@ -1,0 +1,50 @@
+import { Command, CommanderError } from "commander";
+import { DefinedError } from "../errors/index.ts";
+import { registerConfigCommand } from "./commands/config.ts";
+import { registerDbCommand } from "./commands/db.ts";
+import { registerStartCommand } from "./commands/start.ts";
+import { registerVersionCommand } from "./commands/version.ts";
+import { type CommandIO, processIO } from "./io.ts";
+import { lorastackVersion } from "./version.ts";
+
+/** Exit codes: 0 success, 1 failure at run time, 2 bad usage or configuration. */
+export const exitCodes = { ok: 0, failure: 1, usage: 2 } as const;
+
+/** Errors whose cause is what the operator gave us: exit code 2. */
+const usageErrorNamespaces = new Set(["config", "components"]);
+
+/** Builds the `lorastack` program. */
+export function buildProgram(io: CommandIO): Command {
+  const program = new Command("lorastack")
+    .description("lorastack: a LoRaWAN network stack")
+    .version(lorastackVersion, "-v, --version")
+    .showHelpAfterError()
+    .exitOverride()
+    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
+  registerStartCommand(program, io);
+  registerConfigCommand(program, io);
+  registerVersionCommand(program, io);
+  registerDbCommand(program, io);
+  for (const command of program.commands) command.exitOverride();
+  return program;
+}
+
+/** Runs the program on `argv` (as in `process.argv`) and returns the exit code. */
+export async function main(argv: readonly string[], io: CommandIO = processIO): Promise<number> {
+  try {
+    await buildProgram(io).parseAsync(argv);
+    return exitCodes.ok;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      return error.exitCode === 0 ? exitCodes.ok : exitCodes.usage;
+    }
+    if (error instanceof DefinedError) {
+      io.stderr(`lorastack: ${error.message}\n`);
+      return usageErrorNamespaces.has(error.definition.namespace)
+        ? exitCodes.usage
+        : exitCodes.failure;
+    }
+    io.stderr(`lorastack: ${(error as Error).stack ?? String(error)}\n`);
+    return exitCodes.failure;
+  }
+}

@@ -1,0 +1,84 @@
+import {
+  createServer as createHttpServer,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from "node:http";
+import { createServer as createHttpsServer } from "node:https";
+import type { SecureContextOptions } from "node:tls";
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from "fastify";
+import type { ListenAddress } from "../config/index.ts";
+import type { Logger } from "../log/logger.ts";
+import { type BoundListener, listenTcp } from "../runtime/listen.ts";
+
+type Handler = (request: IncomingMessage, response: ServerResponse) => void;
+
+/** One address the HTTP app is served on, plain or with TLS. */
+export interface HttpListener {
+  name: string;
+  address: ListenAddress;
+  tls?: SecureContextOptions;
+}
+
+/**
+ * The HTTP app (Fastify) served on any number of listeners: the plain and TLS management
+ * ports share one set of routes. Components add routes to `app` before `listen`.
+ */
+export class HttpServer {
+  readonly app: FastifyInstance;
+  #handler: Handler | undefined;
+  readonly #servers: Server[] = [];
+
+  constructor(logger: Logger, options: { bodyLimit?: number } = {}) {
+    this.app = Fastify({
+      loggerInstance: logger as FastifyBaseLogger,
+      // Requests are not logged one by one: health probes alone would flood the log.
+      logController: new LogController({ disableRequestLogging: true }),
+      bodyLimit: options.bodyLimit ?? 1024 * 1024,
+      serverFactory: (handler) => {
+        this.#handler = handler;
+        return createHttpServer(handler);
+      },
+    });
+  }
+
+  /** Binds every listener; the routes must be registered by then. */
+  async listen(listeners: readonly HttpListener[]): Promise<BoundListener[]> {
+    await this.app.ready();
+    const handler = this.#handler;
+    if (!handler) throw new Error("Fastify did not create its server");
+    const bound: BoundListener[] = [];
+    for (const listener of listeners) {
+      const server = listener.tls
+        ? createHttpsServer(listener.tls, handler)
+        : createHttpServer(handler);
+      server.keepAliveTimeout = 65_000;
+      this.#servers.push(server);
+      bound.push(await listenTcp(server, listener.address, listener.name));
+    }
+    return bound;
+  }
+
+  /**
+   * Stops accepting connections and waits for in-flight requests to finish; after `timeoutMs`,
+   * the connections still open are cut.
+   */
+  async close(timeoutMs: number): Promise<void> {
+    const closing = this.#servers.map(
+      (server) =>
+        new Promise<void>((resolve) => {
+          if (!server.listening) return resolve();
+          server.close(() => resolve());
+          server.closeIdleConnections();
+        }),
+    );
+    const timer = setTimeout(() => {
+      for (const server of this.#servers) server.closeAllConnections();
+    }, timeoutMs);
+    timer.unref();
+    await Promise.all(closing);
+    clearTimeout(timer);
+    this.#servers.length = 0;
+    await this.app.close();
+  }
+}

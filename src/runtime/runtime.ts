@@ -1,0 +1,133 @@
+import type { Redis } from "ioredis";
+import { type ComponentDefinition, ComponentHost } from "../components/index.ts";
+import type { Config } from "../config/index.ts";
+import { registerHealthRoutes } from "../http/health.ts";
+import { HttpServer } from "../http/http-server.ts";
+import type { Logger } from "../log/logger.ts";
+import { createMetricsRegistry } from "../metrics/registry.ts";
+import {
+  createRedisClient,
+  type Database,
+  databaseLocation,
+  ensureInstallationId,
+  migrateToLatest,
+  openDatabase,
+} from "../storage/index.ts";
+import { httpListeners, loadTls } from "./http-listeners.ts";
+import type { BoundListener } from "./listen.ts";
+
+/** A started lorastack process. */
+export interface Runtime {
+  /** Every address the process listens on. */
+  listeners: readonly BoundListener[];
+  /** Stops everything in order: readiness, listeners (draining), components, Redis, database. */
+  stop(): Promise<void>;
+}
+
+type State = "starting" | "running" | "stopping" | "stopped";
+
+/**
+ * Starts lorastack: opens and migrates the database, connects Redis when configured, serves
+ * health and metrics, then starts the given components. Steps run in this order; a failure
+ * undoes the steps already taken and is thrown.
+ */
+export async function startRuntime(options: {
+  config: Config;
+  logger: Logger;
+  components: readonly ComponentDefinition[];
+}): Promise<Runtime> {
+  const { config, logger } = options;
+  let state: State = "starting";
+  const undo: (() => Promise<void>)[] = [];
+  const rollback = async () => {
+    for (const step of undo.reverse()) await step().catch(() => {});
+  };
+
+  try {
+    const tls = loadTls(config);
+    const database = await openAndMigrate(config, logger);
+    undo.push(() => database.close());
+
+    const redis = config.redis.uri ? await connectRedis(config.redis.uri, logger) : undefined;
+    if (redis) undo.push(() => redis.quit().then(() => {}));
+
+    const metrics = createMetricsRegistry();
+    const http = new HttpServer(logger.child({ component: "http" }));
+    const host = new ComponentHost(logger);
+    registerHealthRoutes(http.app, {
+      metrics,
+      readiness: () => {
+        const components = host.readiness();
+        return {
+          ready: state === "running" && Object.values(components).every(Boolean),
+          components,
+        };
+      },
+    });
+
+    await host.start(options.components, { config, database, redis, metrics, http: http.app });
+    undo.push(() => host.stop());
+
+    const listeners = await http.listen(httpListeners(config, tls));
+    undo.push(() => http.close(0));
+    for (const listener of listeners) {
+      logger.info({ listener: listener.name, address: listener.address }, "listening");
+    }
+
+    state = "running";
+    logger.info(
+      {
+        components: host.names(),
+        listeners: listeners.map((listener) => `${listener.name} ${listener.address}`),
+      },
+      "lorastack started",
+    );
+
+    return {
+      listeners,
+      async stop() {
+        if (state === "stopping" || state === "stopped") return;
+        state = "stopping";
+        logger.info("stopping");
+        await http.close(config.shutdown_timeout);
+        await host.stop();
+        if (redis) await redis.quit().catch(() => redis.disconnect());
+        await database.close();
+        state = "stopped";
+        logger.info("stopped");
+      },
+    };
+  } catch (error) {
+    await rollback();
+    throw error;
+  }
+}
+
+async function openAndMigrate(config: Config, logger: Logger): Promise<Database> {
+  const database = await openDatabase(databaseLocation(config.database.uri, config.data_dir));
+  try {
+    const report = await migrateToLatest(database.db, database.engine);
+    const installation = await ensureInstallationId(database.db);
+    logger.info(
+      {
+        database: database.description,
+        installation,
+        applied: report.applied,
+        schema: report.current.at(-1),
+      },
+      "database ready",
+    );
+    return database;
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
+}
+
+async function connectRedis(uri: string, logger: Logger): Promise<Redis> {
+  const redis = createRedisClient(uri);
+  await redis.connect();
+  await redis.ping();
+  logger.info({ redis: `${redis.options.host}:${redis.options.port}` }, "redis connected");
+  return redis;
+}
