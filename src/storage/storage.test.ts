@@ -35,20 +35,22 @@ if (skipPostgres) {
     });
   });
 } else {
-  let server: TestPostgres;
-  before(async () => {
-    server = await startPostgres();
-  });
-  after(async () => {
-    await server?.stop();
-  });
-  describeStorageConformance("postgres", {
-    async open() {
-      const uri = await server.createDatabase();
-      return {
-        database: await openDatabase({ engine: "postgres", uri }),
-        reopen: () => openDatabase({ engine: "postgres", uri }),
-      };
-    },
+  describe("postgres", () => {
+    let server: TestPostgres;
+    before(async () => {
+      server = await startPostgres();
+    });
+    after(async () => {
+      await server?.stop();
+    });
+    describeStorageConformance("postgres", {
+      async open() {
+        const uri = await server.createDatabase();
+        return {
+          database: await openDatabase({ engine: "postgres", uri }),
+          reopen: () => openDatabase({ engine: "postgres", uri }),
+        };
+      },
+    });
   });
 }
