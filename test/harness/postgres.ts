@@ -32,13 +32,20 @@ export function postgresSkipReason(): string | undefined {
     : "PostgreSQL server binaries (initdb, pg_ctl) are not installed; .ci/run installs the postgresql package";
 }
 
+// runuser lives in sbin, which a minimal PATH may lack.
+const runuser = ["/usr/sbin/runuser", "/sbin/runuser", "/usr/bin/runuser", "/bin/runuser"].find(
+  (path) => existsSync(path),
+);
+
 // initdb refuses to run as root: run the server as the postgres user when we are root.
 async function asServerUser(
   bin: string,
   args: string[],
 ): Promise<{ code: number | null; stderr: string }> {
-  const isRoot = process.getuid?.() === 0;
-  return isRoot ? run("runuser", ["-u", "postgres", "--", bin, ...args]) : run(bin, args);
+  if (process.getuid?.() !== 0) return run(bin, args);
+  if (!runuser)
+    throw new Error("running as root, but runuser is not there to start PostgreSQL as postgres");
+  return run(runuser, ["-u", "postgres", "--", bin, ...args]);
 }
 
 let counter = 0;
