@@ -15,12 +15,21 @@ export class ErrorDefinition {
   readonly name: string;
   readonly code: ErrorCode;
   readonly messageFormat: string;
+  /** The HTTP status, when it is not the one of the code (e.g. 413 for an oversize body). */
+  readonly httpStatus: number;
 
-  constructor(namespace: string, name: string, code: ErrorCode, messageFormat: string) {
+  constructor(
+    namespace: string,
+    name: string,
+    code: ErrorCode,
+    messageFormat: string,
+    options: DefinitionOptions = {},
+  ) {
     this.namespace = namespace;
     this.name = name;
     this.code = code;
     this.messageFormat = messageFormat;
+    this.httpStatus = options.httpStatus ?? errorCodes[code].http;
   }
 
   /** Creates an error of this definition; `cause` is kept for logs, never shown to callers. */
@@ -58,7 +67,7 @@ export class DefinedError extends Error {
   }
 
   get httpStatus(): number {
-    return errorCodes[this.definition.code].http;
+    return this.definition.httpStatus;
   }
 }
 
@@ -76,7 +85,16 @@ function formatValue(value: unknown): string {
   return String(value);
 }
 
-type Definer = (name: string, messageFormat: string) => ErrorDefinition;
+/** Options of a definition that departs from its code's defaults. */
+export interface DefinitionOptions {
+  httpStatus?: number;
+}
+
+type Definer = (
+  name: string,
+  messageFormat: string,
+  options?: DefinitionOptions,
+) => ErrorDefinition;
 
 /** The definers of one namespace: `errorNamespace("lorawan/codec").invalidArgument(...)`. */
 export type NamespaceDefiners = { readonly [K in DefinerName]: Definer };
@@ -125,10 +143,10 @@ const definerCodes: Record<DefinerName, ErrorCode> = {
 export function errorNamespace(namespace: string): NamespaceDefiners {
   const definers = {} as Record<DefinerName, Definer>;
   for (const [definerName, code] of Object.entries(definerCodes) as [DefinerName, ErrorCode][]) {
-    definers[definerName] = (name, messageFormat) => {
+    definers[definerName] = (name, messageFormat, options) => {
       const key = `${namespace}:${name}`;
       if (registry.has(key)) throw new Error(`error ${key} is defined twice`);
-      const definition = new ErrorDefinition(namespace, name, code, messageFormat);
+      const definition = new ErrorDefinition(namespace, name, code, messageFormat, options);
       registry.set(key, definition);
       return definition;
     };

@@ -1,6 +1,7 @@
 export { type ErrorCode, errorCodes } from "./codes.ts";
 export {
   DefinedError,
+  type DefinitionOptions,
   type ErrorAttributes,
   ErrorDefinition,
   errorNamespace,
