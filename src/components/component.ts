@@ -1,6 +1,8 @@
 import type { FastifyInstance } from "fastify";
 import type { Redis } from "ioredis";
+import type { ApiRegistry } from "../api/registry.ts";
 import type { Config } from "../config/index.ts";
+import type { EventBus } from "../events/index.ts";
 import type { Logger } from "../log/logger.ts";
 import type { Registry } from "../metrics/registry.ts";
 import type { Database } from "../storage/index.ts";
@@ -16,6 +18,10 @@ export interface ComponentContext {
   metrics: Registry;
   /** The HTTP app on the HTTP listeners, for a component's routes (before start). */
   http: FastifyInstance;
+  /** Where a component registers the API services it implements (before start). */
+  api: ApiRegistry;
+  /** The event bus: components publish events, the API streams them. */
+  events: EventBus;
 }
 
 /** A running part of the stack, such as the Gateway Server. */

@@ -27,16 +27,32 @@ function readConfigFile(key: string, file: string): Buffer {
   }
 }
 
-/** The HTTP listeners to open: plain when `http.listen` is set, TLS when also TLS is configured. */
+/** A plain listener when `listen` is set, a TLS one when `listen_tls` is set and TLS is configured. */
+function listenerPair(
+  name: string,
+  section: { listen: string; listen_tls: string },
+  tls: SecureContextOptions | undefined,
+): HttpListener[] {
+  const listeners: HttpListener[] = [];
+  const plain = section.listen === "" ? undefined : parseListenAddress(section.listen);
+  if (plain) listeners.push({ name, address: plain });
+  const secure = section.listen_tls === "" ? undefined : parseListenAddress(section.listen_tls);
+  if (secure && tls) listeners.push({ name: `${name} (tls)`, address: secure, tls });
+  return listeners;
+}
+
+/** The HTTP listeners to open (`http.listen`, `http.listen_tls`). */
 export function httpListeners(
   config: Config,
   tls: SecureContextOptions | undefined,
 ): HttpListener[] {
-  const listeners: HttpListener[] = [];
-  const plain = config.http.listen === "" ? undefined : parseListenAddress(config.http.listen);
-  if (plain) listeners.push({ name: "http", address: plain });
-  const secure =
-    config.http.listen_tls === "" ? undefined : parseListenAddress(config.http.listen_tls);
-  if (secure && tls) listeners.push({ name: "http (tls)", address: secure, tls });
-  return listeners;
+  return listenerPair("http", config.http, tls);
+}
+
+/** The gRPC listeners to open (`grpc.listen`, `grpc.listen_tls`). */
+export function grpcListeners(
+  config: Config,
+  tls: SecureContextOptions | undefined,
+): HttpListener[] {
+  return listenerPair("grpc", config.grpc, tls);
 }

@@ -1,6 +1,11 @@
+import { fastifyConnectPlugin } from "@connectrpc/connect-fastify";
 import type { Redis } from "ioredis";
+import { connectRoutes, errorInterceptor } from "../api/connect-routes.ts";
+import { GrpcServer } from "../api/grpc-server.ts";
+import { ApiRegistry } from "../api/registry.ts";
 import { type ComponentDefinition, ComponentHost } from "../components/index.ts";
 import type { Config } from "../config/index.ts";
+import { EventBus } from "../events/index.ts";
 import { registerHealthRoutes } from "../http/health.ts";
 import { HttpServer } from "../http/http-server.ts";
 import type { Logger } from "../log/logger.ts";
@@ -13,7 +18,7 @@ import {
   migrateToLatest,
   openDatabase,
 } from "../storage/index.ts";
-import { httpListeners, loadTls } from "./http-listeners.ts";
+import { grpcListeners, httpListeners, loadTls } from "./http-listeners.ts";
 import type { BoundListener } from "./listen.ts";
 
 /** A started lorastack process. */
@@ -54,6 +59,8 @@ export async function startRuntime(options: {
     const metrics = createMetricsRegistry();
     const http = new HttpServer(logger.child({ component: "http" }));
     const host = new ComponentHost(logger);
+    const api = new ApiRegistry();
+    const events = new EventBus();
     registerHealthRoutes(http.app, {
       metrics,
       readiness: () => {
@@ -65,11 +72,32 @@ export async function startRuntime(options: {
       },
     });
 
-    await host.start(options.components, { config, database, redis, metrics, http: http.app });
+    await host.start(options.components, {
+      config,
+      database,
+      redis,
+      metrics,
+      http: http.app,
+      api,
+      events,
+    });
     undo.push(() => host.stop());
 
+    // The API is served once the components have registered their services: gRPC, gRPC-Web
+    // and Connect on the gRPC port and, for browsers and HTTP/1.1 clients, on the HTTP port.
+    const grpc = new GrpcServer(api);
+    if (api.services().length > 0) {
+      await http.app.register(fastifyConnectPlugin, {
+        routes: connectRoutes(api),
+        interceptors: [errorInterceptor],
+      });
+    }
     const listeners = await http.listen(httpListeners(config, tls));
     undo.push(() => http.close(0));
+    if (api.services().length > 0) {
+      listeners.push(...(await grpc.listen(grpcListeners(config, tls))));
+      undo.push(() => grpc.close(0));
+    }
     for (const listener of listeners) {
       logger.info({ listener: listener.name, address: listener.address }, "listening");
     }
@@ -89,7 +117,10 @@ export async function startRuntime(options: {
         if (state === "stopping" || state === "stopped") return;
         state = "stopping";
         logger.info("stopping");
-        await http.close(config.shutdown_timeout);
+        await Promise.all([
+          http.close(config.shutdown_timeout),
+          grpc.close(config.shutdown_timeout),
+        ]);
         await host.stop();
         if (redis) await redis.quit().catch(() => redis.disconnect());
         await database.close();

@@ -1,0 +1,29 @@
+import type { DescService } from "@bufbuild/protobuf";
+import type { ServiceImpl } from "@connectrpc/connect";
+
+/** A service implementation offered on the API: gRPC, gRPC-Web, Connect and REST. */
+export interface ServiceRegistration {
+  service: DescService;
+  implementation: Partial<ServiceImpl<DescService>>;
+}
+
+/**
+ * The services of this process. Components register their implementations while they are
+ * constructed; the API listeners serve every registered service once the components started.
+ */
+export class ApiRegistry {
+  readonly #services = new Map<string, ServiceRegistration>();
+
+  register<S extends DescService>(service: S, implementation: Partial<ServiceImpl<S>>): void {
+    if (this.#services.has(service.typeName))
+      throw new Error(`service ${service.typeName} is registered twice`);
+    this.#services.set(service.typeName, {
+      service,
+      implementation: implementation as Partial<ServiceImpl<DescService>>,
+    });
+  }
+
+  services(): ServiceRegistration[] {
+    return [...this.#services.values()];
+  }
+}
