@@ -1,0 +1,12 @@
+export {
+  errCommonPassword,
+  errPasswordContainsUserId,
+  errPasswordDigits,
+  errPasswordMaxLength,
+  errPasswordMinLength,
+  errPasswordSpecial,
+  errPasswordUppercase,
+} from "./errors.ts";
+export { hashPassword, passwordNeedsRehash, verifyPassword } from "./hash.ts";
+export { isPbkdf2Hash, verifyPbkdf2 } from "./pbkdf2.ts";
+export { defaultPasswordPolicy, type PasswordPolicy, validatePassword } from "./policy.ts";
