@@ -1,0 +1,39 @@
+import { parseApiKey, verifyApiKeySecret } from "../../identity-server/api-keys/index.ts";
+import { parseRights } from "../../identity-server/rights/index.ts";
+import type { AccessLookup, Caller } from "./caller.ts";
+import { errTokenExpired, errUnknownToken, errUnsupportedAuthorization } from "./errors.ts";
+
+/**
+ * The caller of a request from its `Authorization` header, or `undefined` when it has none.
+ * API keys (`NNSXS.<id>.<secret>`) are checked against their stored hash and expiry; every
+ * failure is the same `unknown_token` so a caller cannot probe which part was wrong.
+ */
+export async function authenticate(
+  authorization: string | null | undefined,
+  lookup: AccessLookup,
+  now: Date = new Date(),
+): Promise<Caller | undefined> {
+  if (authorization === null || authorization === undefined || authorization === "")
+    return undefined;
+  const match = /^Bearer\s+(\S+)$/i.exec(authorization.trim());
+  if (!match) throw errUnsupportedAuthorization.create();
+  const token = match[1] as string;
+  if (token.startsWith("NNSXS.")) return authenticateApiKey(token, lookup, now);
+  throw errUnknownToken.create();
+}
+
+async function authenticateApiKey(token: string, lookup: AccessLookup, now: Date): Promise<Caller> {
+  const { id, secret } = parseApiKey(token);
+  const stored = await lookup.apiKey(id);
+  if (!stored || !(await verifyApiKeySecret(secret, stored.secretHash)))
+    throw errUnknownToken.create();
+  if (stored.expiresAt && stored.expiresAt.getTime() <= now.getTime()) {
+    throw errTokenExpired.create({ expired_at: stored.expiresAt.toISOString() });
+  }
+  return {
+    kind: "api-key",
+    keyId: stored.id,
+    owner: stored.owner,
+    rights: new Set(parseRights(stored.rights)),
+  };
+}

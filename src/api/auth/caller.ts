@@ -1,0 +1,41 @@
+import type { EntityRef } from "../../events/index.ts";
+import type { RightName } from "../../identity-server/rights/index.ts";
+
+/** Who is calling the API, as established from the request's credentials. */
+export type Caller =
+  | {
+      kind: "api-key";
+      keyId: string;
+      /** The user, organization, application or gateway the key belongs to. */
+      owner: EntityRef;
+      rights: ReadonlySet<RightName>;
+    }
+  | {
+      kind: "user";
+      userId: string;
+      /** Rights the token grants (an OAuth token's scope); the user's own rights bound them. */
+      rights: ReadonlySet<RightName>;
+      /** How the user was authenticated: an OAuth access token or a Console session. */
+      via: "oauth" | "session";
+    };
+
+/** What authentication needs to know about an API key. */
+export interface StoredApiKey {
+  id: string;
+  secretHash: string;
+  owner: EntityRef;
+  rights: readonly string[];
+  expiresAt?: Date | undefined;
+}
+
+/** The lookups authentication and authorization need from the Identity Server's registries. */
+export interface AccessLookup {
+  apiKey(id: string): Promise<StoredApiKey | undefined>;
+  /** Whether the user exists, is not deleted, and is an admin. */
+  user(userId: string): Promise<{ admin: boolean } | undefined>;
+  /**
+   * Rights of a user or organization on an entity through memberships: direct rights, plus for a
+   * user the rights it holds through organizations (bounded by its rights in each organization).
+   */
+  membershipRights(account: EntityRef, entity: EntityRef): Promise<ReadonlySet<string>>;
+}
