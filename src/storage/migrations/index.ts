@@ -1,7 +1,11 @@
 import { migration0001Metadata } from "./0001-metadata.ts";
+import { migration0002IdentityServer } from "./0002-identity-server.ts";
 import type { Migration } from "./migration.ts";
 
 /** Every migration, in the order it applies. Append only: never edit or reorder a released one. */
-export const migrations: readonly Migration[] = [migration0001Metadata];
+export const migrations: readonly Migration[] = [
+  migration0001Metadata,
+  migration0002IdentityServer,
+];
 
 export { bytesType, type Migration, timestampType } from "./migration.ts";

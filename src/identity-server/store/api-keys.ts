@@ -1,0 +1,168 @@
+import { errAlreadyExists, translateDatabaseError } from "../../storage/errors.ts";
+import type { ApiKeysTable } from "../../storage/schema.ts";
+import { changed, inTransaction, pageWindow, type StoreContext, timestamp } from "./database.ts";
+import { entityExists, entityTables } from "./entity-tables.ts";
+import { errFieldNotUpdatable, errIdTaken, errNotFound } from "./errors.ts";
+import type { Page, PageOptions } from "./types.ts";
+
+/** The kinds of entity that hold API keys. */
+export type ApiKeyEntityKind = "user" | "organization" | "application" | "gateway" | "client";
+
+export interface ApiKeyEntityRef {
+  kind: ApiKeyEntityKind;
+  id: string;
+}
+
+/** The fields of an API key that can change. */
+export interface ApiKeyFields {
+  name?: string;
+  /** Right names (`RIGHT_APPLICATION_INFO`, ...), sorted, without duplicates. */
+  rights?: string[];
+  expiresAt?: Date;
+}
+
+/** An API key as stored: its secret only as a hash. */
+export interface ApiKey {
+  keyId: string;
+  entity: ApiKeyEntityRef;
+  name?: string;
+  secretHash: string;
+  rights: string[];
+  expiresAt?: Date;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface NewApiKey {
+  keyId: string;
+  entity: ApiKeyEntityRef;
+  name?: string;
+  secretHash: string;
+  rights: readonly string[];
+  expiresAt?: Date;
+}
+
+export interface ApiKeyStore {
+  /** not_found when the entity is missing or deleted; already_exists when the key ID is taken. */
+  create(key: NewApiKey): Promise<ApiKey>;
+  /** The key for authentication (hash, rights, entity, expiry); not_found when missing. */
+  get(keyId: string): Promise<ApiKey>;
+  /** The keys of an entity, oldest first. */
+  list(entity: ApiKeyEntityRef, options?: PageOptions): Promise<Page<ApiKey>>;
+  /** Sets the named fields; a named field absent from `patch` is cleared (rights: none). */
+  update(
+    keyId: string,
+    patch: ApiKeyFields,
+    fieldMask: readonly (keyof ApiKeyFields)[],
+  ): Promise<ApiKey>;
+  delete(keyId: string): Promise<void>;
+}
+
+const updatable = new Set<string>(["name", "rights", "expiresAt"]);
+
+export function createApiKeyStore(context: StoreContext): ApiKeyStore {
+  const db = context.typed;
+  const notFound = (keyId: string) => errNotFound.create({ kind: "API key", id: keyId });
+
+  return {
+    async create(key) {
+      const now = timestamp(context.now());
+      const row: ApiKeysTable = {
+        key_id: key.keyId,
+        entity_kind: key.entity.kind,
+        entity_id: key.entity.id,
+        name: key.name ?? null,
+        secret_hash: key.secretHash,
+        rights: JSON.stringify([...new Set(key.rights)].sort()),
+        expires_at: key.expiresAt ? timestamp(key.expiresAt) : null,
+        created_at: now,
+        updated_at: now,
+      };
+      try {
+        await inTransaction(db, async (trx) => {
+          if (!(await entityExists(trx, key.entity.kind, key.entity.id)))
+            throw errNotFound.create({
+              kind: entityTables[key.entity.kind].words,
+              id: key.entity.id,
+            });
+          await trx.insertInto("api_keys").values(row).execute();
+        });
+      } catch (error) {
+        const translated = translateDatabaseError(error);
+        if (errAlreadyExists.matches(translated))
+          throw errIdTaken.create({ kind: "API key", id: key.keyId }, error);
+        throw translated;
+      }
+      return toApiKey(row);
+    },
+
+    async get(keyId) {
+      const row = await db
+        .selectFrom("api_keys")
+        .selectAll()
+        .where("key_id", "=", keyId)
+        .executeTakeFirst();
+      if (!row) throw notFound(keyId);
+      return toApiKey(row);
+    },
+
+    async list(entity, options) {
+      const query = db
+        .selectFrom("api_keys")
+        .where("entity_kind", "=", entity.kind)
+        .where("entity_id", "=", entity.id);
+      const counted = await query
+        .select((eb) => eb.fn.countAll().as("count"))
+        .executeTakeFirstOrThrow();
+      let rows = query.selectAll().orderBy("created_at", "asc").orderBy("key_id", "asc");
+      const window = pageWindow(options);
+      if (window.limit !== undefined) rows = rows.limit(window.limit).offset(window.offset);
+      return { items: (await rows.execute()).map(toApiKey), total: Number(counted.count) };
+    },
+
+    async update(keyId, patch, fieldMask) {
+      const set: Partial<ApiKeysTable> = { updated_at: timestamp(context.now()) };
+      for (const field of fieldMask) {
+        if (!updatable.has(field)) throw errFieldNotUpdatable.create({ field, kind: "API key" });
+        if (field === "name") set.name = patch.name ?? null;
+        if (field === "rights")
+          set.rights = JSON.stringify([...new Set(patch.rights ?? [])].sort());
+        if (field === "expiresAt")
+          set.expires_at = patch.expiresAt ? timestamp(patch.expiresAt) : null;
+      }
+      return inTransaction(db, async (trx) => {
+        const result = await trx
+          .updateTable("api_keys")
+          .set(set)
+          .where("key_id", "=", keyId)
+          .executeTakeFirst();
+        if (changed(result) === 0) throw notFound(keyId);
+        const row = await trx
+          .selectFrom("api_keys")
+          .selectAll()
+          .where("key_id", "=", keyId)
+          .executeTakeFirstOrThrow();
+        return toApiKey(row);
+      });
+    },
+
+    async delete(keyId) {
+      const result = await db.deleteFrom("api_keys").where("key_id", "=", keyId).executeTakeFirst();
+      if (changed(result) === 0) throw notFound(keyId);
+    },
+  };
+}
+
+function toApiKey(row: ApiKeysTable): ApiKey {
+  const key: ApiKey = {
+    keyId: row.key_id,
+    entity: { kind: row.entity_kind as ApiKeyEntityKind, id: row.entity_id },
+    secretHash: row.secret_hash,
+    rights: JSON.parse(row.rights),
+    createdAt: new Date(row.created_at),
+    updatedAt: new Date(row.updated_at),
+  };
+  if (row.name !== null) key.name = row.name;
+  if (row.expires_at !== null) key.expiresAt = new Date(row.expires_at);
+  return key;
+}

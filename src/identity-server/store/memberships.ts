@@ -1,0 +1,209 @@
+import type { Expression, ExpressionBuilder, SqlBool } from "kysely";
+import type { DatabaseSchema, MembershipsTable } from "../../storage/schema.ts";
+import { inTransaction, pageWindow, type StoreContext, timestamp } from "./database.ts";
+import { entityExists, entityTables } from "./entity-tables.ts";
+import { errInvalidMembership, errNotFound } from "./errors.ts";
+import type { AccountRef, Page, PageOptions } from "./types.ts";
+
+/** The kinds of entity that have members (collaborators). */
+export type MemberEntityKind = "application" | "gateway" | "organization" | "client";
+
+export interface MemberEntityRef {
+  kind: MemberEntityKind;
+  id: string;
+}
+
+/** The rights of a user or organization on an entity. */
+export interface Membership {
+  account: AccountRef;
+  entity: MemberEntityRef;
+  /** Right names (`RIGHT_APPLICATION_INFO`, ...), sorted, without duplicates. */
+  rights: string[];
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+/**
+ * Expands rights to what they imply (`RIGHT_APPLICATION_ALL` to every application right), so
+ * that intersections through organizations are taken on concrete rights. Supplied by the
+ * rights module; the default takes rights literally.
+ */
+export type ExpandRights = (rights: readonly string[]) => readonly string[];
+
+export interface MembershipStore {
+  /**
+   * Sets the account's rights on the entity; empty rights remove the membership (and return
+   * `undefined`). not_found when the account or entity is missing or deleted; an organization
+   * cannot be a member of an organization.
+   */
+  set(
+    account: AccountRef,
+    entity: MemberEntityRef,
+    rights: readonly string[],
+  ): Promise<Membership | undefined>;
+  /** The account's direct membership of the entity, if any. */
+  get(account: AccountRef, entity: MemberEntityRef): Promise<Membership | undefined>;
+  /** The members of an entity, ordered by account ID. */
+  listMembers(entity: MemberEntityRef, options?: PageOptions): Promise<Page<Membership>>;
+  /** The memberships of an account, optionally of one entity kind, ordered by kind and ID. */
+  listMemberships(
+    account: AccountRef,
+    entityKind?: MemberEntityKind,
+    options?: PageOptions,
+  ): Promise<Page<Membership>>;
+  /**
+   * A user's rights on an entity: its direct rights, plus for each (not deleted) organization
+   * it belongs to, the user's rights in the organization intersected with the organization's
+   * rights on the entity. Sorted.
+   */
+  effectiveRights(userId: string, entity: MemberEntityRef): Promise<string[]>;
+}
+
+export function createMembershipStore(
+  context: StoreContext,
+  expandRights: ExpandRights = (rights) => rights,
+): MembershipStore {
+  const db = context.typed;
+
+  const matches =
+    (account: AccountRef, entity: MemberEntityRef) =>
+    (eb: ExpressionBuilder<DatabaseSchema, "memberships">) =>
+      eb.and([
+        eb("account_id", "=", account.id),
+        eb("account_kind", "=", account.kind),
+        eb("entity_kind", "=", entity.kind),
+        eb("entity_id", "=", entity.id),
+      ]);
+
+  async function page(
+    filter: (eb: ExpressionBuilder<DatabaseSchema, "memberships">) => Expression<SqlBool>,
+    order: readonly ("account_id" | "entity_kind" | "entity_id")[],
+    options: PageOptions | undefined,
+  ): Promise<Page<Membership>> {
+    const query = db.selectFrom("memberships").where(filter);
+    const counted = await query
+      .select((eb) => eb.fn.countAll().as("count"))
+      .executeTakeFirstOrThrow();
+    let rows = query.selectAll();
+    for (const column of order) rows = rows.orderBy(column, "asc");
+    const window = pageWindow(options);
+    if (window.limit !== undefined) rows = rows.limit(window.limit).offset(window.offset);
+    return { items: (await rows.execute()).map(toMembership), total: Number(counted.count) };
+  }
+
+  return {
+    async set(account, entity, rights) {
+      const unique = [...new Set(rights)].sort();
+      return inTransaction(db, async (trx) => {
+        if (unique.length === 0) {
+          await trx.deleteFrom("memberships").where(matches(account, entity)).execute();
+          return undefined;
+        }
+        if (account.kind === "organization" && entity.kind === "organization")
+          throw errInvalidMembership.create({
+            account_kind: account.kind,
+            account_id: account.id,
+            entity_kind: entity.kind,
+            entity_id: entity.id,
+          });
+        if (!(await entityExists(trx, account.kind, account.id)))
+          throw errNotFound.create({ kind: account.kind, id: account.id });
+        if (!(await entityExists(trx, entity.kind, entity.id)))
+          throw errNotFound.create({ kind: entityTables[entity.kind].words, id: entity.id });
+        const now = timestamp(context.now());
+        const rightsJson = JSON.stringify(unique);
+        // An upsert, so that two concurrent grants of the same membership both succeed.
+        const row = await trx
+          .insertInto("memberships")
+          .values({
+            account_id: account.id,
+            account_kind: account.kind,
+            entity_kind: entity.kind,
+            entity_id: entity.id,
+            rights: rightsJson,
+            created_at: now,
+            updated_at: now,
+          })
+          .onConflict((conflict) =>
+            conflict
+              .columns(["account_id", "entity_kind", "entity_id"])
+              .doUpdateSet({ rights: rightsJson, updated_at: now }),
+          )
+          .returningAll()
+          .executeTakeFirstOrThrow();
+        return toMembership(row);
+      });
+    },
+
+    async get(account, entity) {
+      const row = await db
+        .selectFrom("memberships")
+        .selectAll()
+        .where(matches(account, entity))
+        .executeTakeFirst();
+      return row ? toMembership(row) : undefined;
+    },
+
+    listMembers(entity, options) {
+      return page(
+        (eb) => eb.and([eb("entity_kind", "=", entity.kind), eb("entity_id", "=", entity.id)]),
+        ["account_id"],
+        options,
+      );
+    },
+
+    listMemberships(account, entityKind, options) {
+      return page(
+        (eb) =>
+          eb.and([
+            eb("account_id", "=", account.id),
+            eb("account_kind", "=", account.kind),
+            ...(entityKind ? [eb("entity_kind", "=", entityKind)] : []),
+          ]),
+        ["entity_kind", "entity_id"],
+        options,
+      );
+    },
+
+    async effectiveRights(userId, entity) {
+      const direct = await db
+        .selectFrom("memberships")
+        .select("rights")
+        .where(matches({ kind: "user", id: userId }, entity))
+        .executeTakeFirst();
+      const result = new Set<string>(direct ? expandRights(JSON.parse(direct.rights)) : []);
+      const viaOrganizations = await db
+        .selectFrom("memberships as member")
+        .innerJoin("organizations", "organizations.organization_id", "member.entity_id")
+        .innerJoin("memberships as grant", (join) =>
+          join
+            .onRef("grant.account_id", "=", "member.entity_id")
+            .on("grant.account_kind", "=", "organization"),
+        )
+        .select(["member.rights as user_rights", "grant.rights as organization_rights"])
+        .where("member.account_id", "=", userId)
+        .where("member.account_kind", "=", "user")
+        .where("member.entity_kind", "=", "organization")
+        .where("organizations.deleted_at", "is", null)
+        .where("grant.entity_kind", "=", entity.kind)
+        .where("grant.entity_id", "=", entity.id)
+        .execute();
+      for (const { user_rights, organization_rights } of viaOrganizations) {
+        const granted = new Set(expandRights(JSON.parse(organization_rights)));
+        for (const right of expandRights(JSON.parse(user_rights)))
+          if (granted.has(right)) result.add(right);
+      }
+      return [...result].sort();
+    },
+  };
+}
+
+function toMembership(row: MembershipsTable): Membership {
+  return {
+    account: { kind: row.account_kind as AccountRef["kind"], id: row.account_id },
+    entity: { kind: row.entity_kind as MemberEntityKind, id: row.entity_id },
+    rights: JSON.parse(row.rights),
+    createdAt: new Date(row.created_at),
+    updatedAt: new Date(row.updated_at),
+  };
+}

@@ -1,0 +1,266 @@
+import { sql } from "kysely";
+import type { DefinedError } from "../../errors/index.ts";
+import { errAlreadyExists, translateDatabaseError } from "../../storage/errors.ts";
+import type { UntypedDatabase } from "../../storage/migrations/migration.ts";
+import { changed, inTransaction, pageWindow, type StoreContext, timestamp } from "./database.ts";
+import { errFieldNotUpdatable, errIdTaken, errNotDeleted, errNotFound } from "./errors.ts";
+import type { EntityStore, GetOptions, ListOptions, Page } from "./types.ts";
+
+/** A domain field kept in its own column instead of the JSON `data`. */
+export interface FieldColumn {
+  field: string;
+  column: string;
+  /** EUIs are stored upper-case. */
+  eui?: boolean;
+}
+
+/** What makes one registry table different from another. */
+export interface RegistrySpec<K> {
+  /** The entity kind in words, for errors: `user`, `end device`. */
+  kind: string;
+  table: string;
+  /** Primary key columns, and the domain fields they hold, in the same order. */
+  keyColumns: readonly string[];
+  keyFields: readonly string[];
+  keyValues(key: K): readonly string[];
+  /** The key in words, for errors. */
+  describe(key: K): string;
+  /** Fields with their own column (besides the key). */
+  columns: readonly FieldColumn[];
+  /** JSON fields that hold dates. */
+  dateFields: readonly string[];
+  /** Soft delete (deleted_at) or, when false, delete removes the row. */
+  softDelete: boolean;
+  /** Runs in the create's transaction before the insert (the shared account namespace). */
+  beforeCreate?(trx: UntypedDatabase, key: K, createdAt: string): Promise<void>;
+  /** Runs in the purge's (or hard delete's) transaction after the row is removed. */
+  removeDependents?(trx: UntypedDatabase, key: K): Promise<void>;
+  /**
+   * A typed error for a unique violation, by the clashing constraint (SQLite names columns,
+   * PostgreSQL the constraint, whose name holds the columns); `undefined`: the key clashed.
+   */
+  clash?(constraint: string, key: K, fields: Record<string, unknown>): DefinedError | undefined;
+}
+
+type Row = Record<string, unknown>;
+const timestampFields = new Set(["createdAt", "updatedAt", "deletedAt"]);
+
+/** One Identity Server registry over a table of key columns, indexed columns and JSON data. */
+export class Registry<K, F extends object, E> implements EntityStore<K, F, E> {
+  readonly #context: StoreContext;
+  readonly #spec: RegistrySpec<K>;
+  readonly #columnByField: Map<string, FieldColumn>;
+
+  constructor(context: StoreContext, spec: RegistrySpec<K>) {
+    this.#context = context;
+    this.#spec = spec;
+    this.#columnByField = new Map(spec.columns.map((column) => [column.field, column]));
+  }
+
+  async create(key: K, fields: F): Promise<E> {
+    const spec = this.#spec;
+    const now = timestamp(this.#context.now());
+    const values: Row = { ...this.#keyRow(key), data: "{}" };
+    const data: Row = {};
+    for (const [field, value] of Object.entries(fields as Row)) {
+      if (spec.keyFields.includes(field) || timestampFields.has(field) || value === undefined)
+        continue;
+      const column = this.#columnByField.get(field);
+      if (column) values[column.column] = this.#columnValue(column, value);
+      else data[field] = value;
+    }
+    Object.assign(values, {
+      data: JSON.stringify(data),
+      created_at: now,
+      updated_at: now,
+      deleted_at: null,
+    });
+    try {
+      await inTransaction(this.#context.db, async (trx) => {
+        await spec.beforeCreate?.(trx, key, now);
+        await trx.insertInto(spec.table).values(values).execute();
+      });
+    } catch (error) {
+      throw this.#translate(error, key, fields as Row);
+    }
+    return this.#toEntity(values);
+  }
+
+  async get(key: K, options: GetOptions<F> = {}): Promise<E> {
+    const row = await this.#row(this.#context.db, key, options.includeDeleted ?? false);
+    if (!row) throw this.#notFound(key);
+    return this.#toEntity(row, options.fieldMask as readonly string[] | undefined);
+  }
+
+  list(options: ListOptions = {}): Promise<Page<E>> {
+    return this.listWhere({}, options);
+  }
+
+  /** Lists within a scope of column values (the end devices of one application). */
+  async listWhere(scope: Record<string, string>, options: ListOptions): Promise<Page<E>> {
+    const spec = this.#spec;
+    if (options.ids && options.ids.length === 0) return { items: [], total: 0 };
+    const idColumn = spec.keyColumns[spec.keyColumns.length - 1] as string;
+    let query = this.#context.db.selectFrom(spec.table);
+    for (const [column, value] of Object.entries(scope)) query = query.where(column, "=", value);
+    if (spec.softDelete && !options.includeDeleted) query = query.where("deleted_at", "is", null);
+    if (options.ids) query = query.where(idColumn, "in", [...options.ids]);
+
+    const counted = await query
+      .select((eb) => eb.fn.countAll().as("count"))
+      .executeTakeFirstOrThrow();
+    const total = Number(counted.count);
+
+    const direction = options.order?.descending ? "desc" : "asc";
+    let rows = query.selectAll();
+    switch (options.order?.field ?? "id") {
+      case "name":
+        // NULLs sort differently on the two engines; an absent name sorts as "".
+        rows = rows.orderBy(sql`coalesce(name, '')`, direction);
+        break;
+      case "createdAt":
+        rows = rows.orderBy("created_at", direction);
+        break;
+      case "updatedAt":
+        rows = rows.orderBy("updated_at", direction);
+        break;
+    }
+    for (const column of spec.keyColumns) rows = rows.orderBy(column, direction);
+    const window = pageWindow(options);
+    if (window.limit !== undefined) rows = rows.limit(window.limit).offset(window.offset);
+    const items = (await rows.execute()).map((row: Row) => this.#toEntity(row));
+    return { items, total };
+  }
+
+  async update(key: K, patch: F, fieldMask: readonly (keyof F)[]): Promise<E> {
+    const spec = this.#spec;
+    for (const field of fieldMask as readonly string[]) {
+      if (spec.keyFields.includes(field) || timestampFields.has(field))
+        throw errFieldNotUpdatable.create({ field, kind: spec.kind });
+    }
+    // What the entity would be, so that a clash names every part of a composite unique key.
+    let merged: Row = patch as Row;
+    try {
+      return await inTransaction(this.#context.db, async (trx) => {
+        const row = await this.#row(trx, key, false);
+        if (!row) throw this.#notFound(key);
+        merged = { ...(this.#toEntity(row) as Row) };
+        const data = JSON.parse(String(row.data)) as Row;
+        const set: Row = {};
+        for (const field of fieldMask as readonly string[]) {
+          const value = (patch as Row)[field];
+          merged[field] = value;
+          const column = this.#columnByField.get(field);
+          if (column)
+            set[column.column] = value === undefined ? null : this.#columnValue(column, value);
+          else if (value === undefined) delete data[field];
+          else data[field] = value;
+        }
+        set.data = JSON.stringify(data);
+        set.updated_at = timestamp(this.#context.now());
+        await this.#whereKey(trx.updateTable(spec.table).set(set), key).execute();
+        return this.#toEntity({ ...row, ...set });
+      });
+    } catch (error) {
+      throw this.#translate(error, key, merged);
+    }
+  }
+
+  async delete(key: K): Promise<void> {
+    const spec = this.#spec;
+    if (!spec.softDelete) return this.purge(key);
+    const result = await this.#whereKey(
+      this.#context.db
+        .updateTable(spec.table)
+        .set({ deleted_at: timestamp(this.#context.now()) })
+        .where("deleted_at", "is", null),
+      key,
+    ).executeTakeFirst();
+    if (changed(result) === 0) throw this.#notFound(key);
+  }
+
+  async restore(key: K): Promise<void> {
+    const spec = this.#spec;
+    const result = await this.#whereKey(
+      this.#context.db
+        .updateTable(spec.table)
+        .set({ deleted_at: null })
+        .where("deleted_at", "is not", null),
+      key,
+    ).executeTakeFirst();
+    if (changed(result) > 0) return;
+    if (await this.#row(this.#context.db, key, true))
+      throw errNotDeleted.create({ kind: spec.kind, id: spec.describe(key) });
+    throw this.#notFound(key);
+  }
+
+  async purge(key: K): Promise<void> {
+    const spec = this.#spec;
+    await inTransaction(this.#context.db, async (trx) => {
+      const result = await this.#whereKey(trx.deleteFrom(spec.table), key).executeTakeFirst();
+      if (changed(result) === 0) throw this.#notFound(key);
+      await spec.removeDependents?.(trx, key);
+    });
+  }
+
+  /** The row of `key`, soft-deleted or not as asked. */
+  async #row(db: UntypedDatabase, key: K, includeDeleted: boolean): Promise<Row | undefined> {
+    let query = this.#whereKey(db.selectFrom(this.#spec.table).selectAll(), key);
+    if (this.#spec.softDelete && !includeDeleted) query = query.where("deleted_at", "is", null);
+    return query.executeTakeFirst();
+  }
+
+  // biome-ignore lint/suspicious/noExplicitAny: select, update and delete builders alike
+  #whereKey<Q extends { where: (...args: any[]) => Q }>(query: Q, key: K): Q {
+    const values = this.#spec.keyValues(key);
+    return this.#spec.keyColumns.reduce(
+      (built, column, index) => built.where(column, "=", values[index]),
+      query,
+    );
+  }
+
+  #keyRow(key: K): Row {
+    const values = this.#spec.keyValues(key);
+    return Object.fromEntries(this.#spec.keyColumns.map((column, i) => [column, values[i]]));
+  }
+
+  #columnValue(column: FieldColumn, value: unknown): unknown {
+    return column.eui && typeof value === "string" ? value.toUpperCase() : value;
+  }
+
+  #toEntity(row: Row, fieldMask?: readonly string[]): E {
+    const spec = this.#spec;
+    const wanted = fieldMask ? new Set(fieldMask) : undefined;
+    const entity: Row = {};
+    spec.keyColumns.forEach((column, index) => {
+      entity[spec.keyFields[index] as string] = row[column];
+    });
+    for (const { field, column } of spec.columns) {
+      if (row[column] !== null && row[column] !== undefined && (!wanted || wanted.has(field)))
+        entity[field] = row[column];
+    }
+    const data = JSON.parse(String(row.data)) as Row;
+    for (const [field, value] of Object.entries(data)) {
+      if (wanted && !wanted.has(field)) continue;
+      entity[field] = spec.dateFields.includes(field) ? new Date(String(value)) : value;
+    }
+    entity.createdAt = new Date(String(row.created_at));
+    entity.updatedAt = new Date(String(row.updated_at));
+    if (row.deleted_at) entity.deletedAt = new Date(String(row.deleted_at));
+    return entity as E;
+  }
+
+  #notFound(key: K): DefinedError {
+    return errNotFound.create({ kind: this.#spec.kind, id: this.#spec.describe(key) });
+  }
+
+  #translate(error: unknown, key: K, fields: Row): unknown {
+    const translated = translateDatabaseError(error);
+    if (!errAlreadyExists.matches(translated)) return translated;
+    const constraint = String(translated.attributes.constraint);
+    return (
+      this.#spec.clash?.(constraint, key, fields) ??
+      errIdTaken.create({ kind: this.#spec.kind, id: this.#spec.describe(key) }, error)
+    );
+  }
+}

@@ -1,0 +1,211 @@
+/**
+ * The Identity Server's entities as the store sees them: plain TypeScript, independent of the
+ * protobuf API (the API layer maps between the two). EUIs are 16 upper-case hex digits. Every
+ * field besides the identifiers and timestamps is optional: a read with a field mask returns
+ * only the fields it names.
+ */
+
+/** When an entity was created and last updated, and when it was soft-deleted. */
+export interface Timestamps {
+  createdAt: Date;
+  updatedAt: Date;
+  /** Set while the entity is soft-deleted (only returned with `includeDeleted`). */
+  deletedAt?: Date;
+}
+
+export type AccountKind = "user" | "organization";
+
+/** A user or an organization. */
+export interface AccountRef {
+  kind: AccountKind;
+  id: string;
+}
+
+/** A point on Earth; altitude in metres, accuracy in metres. */
+export interface Location {
+  latitude: number;
+  longitude: number;
+  altitude?: number;
+  accuracy?: number;
+  /** How the location was obtained, e.g. `SOURCE_REGISTRY`. */
+  source?: string;
+}
+
+/** Fields most entities share. */
+export interface CommonFields {
+  name?: string;
+  description?: string;
+  attributes?: Record<string, string>;
+}
+
+export interface ContactFields {
+  administrativeContact?: AccountRef;
+  technicalContact?: AccountRef;
+}
+
+export interface UserFields extends CommonFields {
+  /** Unique among users (compared as stored: the API layer normalises case). */
+  primaryEmailAddress?: string;
+  primaryEmailAddressValidatedAt?: Date;
+  /** The password hash (never the password). */
+  password?: string;
+  passwordUpdatedAt?: Date;
+  requirePasswordUpdate?: boolean;
+  /** `STATE_REQUESTED`, `STATE_APPROVED`, `STATE_REJECTED`, `STATE_FLAGGED`, `STATE_SUSPENDED`. */
+  state?: string;
+  stateDescription?: string;
+  admin?: boolean;
+}
+export interface User extends UserFields, Timestamps {
+  userId: string;
+}
+
+export interface OrganizationFields extends CommonFields, ContactFields {}
+export interface Organization extends OrganizationFields, Timestamps {
+  organizationId: string;
+}
+
+export interface ApplicationFields extends CommonFields, ContactFields {
+  networkServerAddress?: string;
+  applicationServerAddress?: string;
+  joinServerAddress?: string;
+}
+export interface Application extends ApplicationFields, Timestamps {
+  applicationId: string;
+}
+
+export interface GatewayVersionIds {
+  brandId?: string;
+  modelId?: string;
+  hardwareVersion?: string;
+  firmwareVersion?: string;
+  runtimeVersion?: string;
+}
+
+export interface GatewayAntenna {
+  gain?: number;
+  location?: Location;
+  attributes?: Record<string, string>;
+  /** `PLACEMENT_UNKNOWN`, `INDOOR` or `OUTDOOR`. */
+  placement?: string;
+}
+
+export interface GatewayFields extends CommonFields, ContactFields {
+  /** Unique among gateways that are not purged (soft-deleted ones keep theirs). */
+  gatewayEui?: string;
+  versionIds?: GatewayVersionIds;
+  gatewayServerAddress?: string;
+  autoUpdate?: boolean;
+  updateChannel?: string;
+  frequencyPlanId?: string;
+  frequencyPlanIds?: string[];
+  antennas?: GatewayAntenna[];
+  statusPublic?: boolean;
+  locationPublic?: boolean;
+  scheduleDownlinkLate?: boolean;
+  enforceDutyCycle?: boolean;
+  /** `DOWNLINK_PATH_CONSTRAINT_NONE`, `..._PREFER_OTHER` or `..._NEVER`. */
+  downlinkPathConstraint?: string;
+  scheduleAnytimeDelayMs?: number;
+  updateLocationFromStatus?: boolean;
+  requireAuthenticatedConnection?: boolean;
+  disablePacketBrokerForwarding?: boolean;
+}
+export interface Gateway extends GatewayFields, Timestamps {
+  gatewayId: string;
+}
+
+export interface EndDeviceVersionIds {
+  brandId?: string;
+  modelId?: string;
+  hardwareVersion?: string;
+  firmwareVersion?: string;
+  bandId?: string;
+}
+
+/** The Identity Server's part of an end device. */
+export interface EndDeviceFields extends CommonFields {
+  /** (joinEui, devEui) is unique when both are set. */
+  joinEui?: string;
+  devEui?: string;
+  versionIds?: EndDeviceVersionIds;
+  /** Locations by source name (`user`, `frm-payload`, ...). */
+  locations?: Record<string, Location>;
+  networkServerAddress?: string;
+  applicationServerAddress?: string;
+  joinServerAddress?: string;
+}
+export interface EndDevice extends EndDeviceFields, Timestamps {
+  applicationId: string;
+  deviceId: string;
+}
+
+/** An OAuth client. */
+export interface ClientFields extends CommonFields, ContactFields {
+  /** The client secret hash. */
+  secret?: string;
+  redirectUris?: string[];
+  logoutRedirectUris?: string[];
+  state?: string;
+  stateDescription?: string;
+  skipAuthorization?: boolean;
+  endorsed?: boolean;
+  /** `GRANT_AUTHORIZATION_CODE`, `GRANT_PASSWORD`, `GRANT_REFRESH_TOKEN`. */
+  grants?: string[];
+  rights?: string[];
+}
+export interface Client extends ClientFields, Timestamps {
+  clientId: string;
+}
+
+/** One page of a list, and how many items match in all pages. */
+export interface Page<T> {
+  items: T[];
+  total: number;
+}
+
+/** Paging without ordering or filtering. */
+export interface PageOptions {
+  /** At most this many items; 0 or absent: all. */
+  limit?: number;
+  /** 1-based page number; absent: 1. */
+  page?: number;
+}
+
+/** What a list orders by; ties are broken by the identifier. */
+export type OrderField = "id" | "name" | "createdAt" | "updatedAt";
+
+export interface ListOptions extends PageOptions {
+  order?: { field: OrderField; descending?: boolean };
+  /** Include soft-deleted entities (admins). */
+  includeDeleted?: boolean;
+  /** Only these IDs (device IDs for end devices). */
+  ids?: readonly string[];
+}
+
+/** Options of a read. */
+export interface GetOptions<F> {
+  /** Only these fields (identifiers and timestamps are always returned). */
+  fieldMask?: readonly (keyof F)[];
+  includeDeleted?: boolean;
+}
+
+/** The registry of one kind of entity, keyed by `K`. */
+export interface EntityStore<K, F, E> {
+  /** Creates the entity; already_exists when its ID (or a unique field) is taken. */
+  create(key: K, fields: F): Promise<E>;
+  /** not_found when missing or soft-deleted (unless `includeDeleted`). */
+  get(key: K, options?: GetOptions<F>): Promise<E>;
+  list(options?: ListOptions): Promise<Page<E>>;
+  /**
+   * Sets the fields named by `fieldMask` to their values in `patch`; a named field absent from
+   * `patch` is cleared. Returns the whole updated entity.
+   */
+  update(key: K, patch: F, fieldMask: readonly (keyof F)[]): Promise<E>;
+  /** Soft delete: invisible to get/list, ID still taken. */
+  delete(key: K): Promise<void>;
+  /** Undoes a soft delete; failed_precondition when the entity is not deleted. */
+  restore(key: K): Promise<void>;
+  /** Removes the entity, deleted or not, with its memberships and API keys. */
+  purge(key: K): Promise<void>;
+}
