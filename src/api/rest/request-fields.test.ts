@@ -1,0 +1,69 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import type { JsonObject } from "@bufbuild/protobuf";
+import { DefinedError } from "../../errors/index.ts";
+import { messageFromJson } from "./json.ts";
+import { fieldPathName, queryToJson, resolveFieldPath, setJsonAtPath } from "./request-fields.ts";
+import {
+  GetThingRequestSchema,
+  ListThingsRequestSchema,
+  UpdateThingRequestSchema,
+} from "./testdata/gen/lorastack/test/things_pb.js";
+
+const never = () => false;
+
+describe("request fields from text", () => {
+  it("resolves dotted field paths by proto or JSON names", () => {
+    const fields = resolveFieldPath(GetThingRequestSchema, "thingIds.shelf_ids.shelfId");
+    assert.equal(fields && fieldPathName(fields), "thing_ids.shelf_ids.shelf_id");
+    assert.equal(resolveFieldPath(GetThingRequestSchema, "thing_ids.nope"), undefined);
+    assert.equal(resolveFieldPath(GetThingRequestSchema, "thing_ids.thing_id.x"), undefined);
+  });
+
+  it("sets values into a JSON tree, reusing keys written with JSON names", () => {
+    const tree: JsonObject = { thingIds: { shelfIds: { shelfId: "body" } } };
+    const fields = resolveFieldPath(GetThingRequestSchema, "thing_ids.shelf_ids.shelf_id") ?? [];
+    setJsonAtPath(tree, fields, "path");
+    assert.deepEqual(tree, { thingIds: { shelfIds: { shelfId: "path" } } });
+  });
+
+  it("parses the query string into typed fields", () => {
+    const query = new URLSearchParams(
+      "limit=5&page=2&order=name&colors=COLOR_RED&colors=2&tags=x&deleted=false" +
+        "&field_mask=name,ids&field_mask.paths=description&shelf_ids.shelf_id=s",
+    );
+    const json = queryToJson(ListThingsRequestSchema, query, never);
+    assert.deepEqual(json, {
+      limit: "5",
+      page: "2",
+      order: "name",
+      colors: ["COLOR_RED", 2],
+      tags: ["x"],
+      deleted: false,
+      field_mask: { paths: ["name", "ids", "description"] },
+      shelf_ids: { shelf_id: "s" },
+    });
+    const request = messageFromJson(ListThingsRequestSchema, json);
+    assert.equal(request.limit, 5);
+    assert.deepEqual(request.colors, [1, 2]);
+    assert.deepEqual(request.fieldMask?.paths, ["name", "ids", "description"]);
+    assert.equal(request.shelfIds?.shelfId, "s");
+  });
+
+  it("skips parameters bound elsewhere and rejects unknown or unsettable ones", () => {
+    const skip = (path: string) => path === "thing" || path.startsWith("thing.");
+    assert.deepEqual(
+      queryToJson(UpdateThingRequestSchema, new URLSearchParams("thing.name=x&field_mask=a"), skip),
+      { field_mask: { paths: ["a"] } },
+    );
+    const rejects = (text: string, pattern: RegExp) =>
+      assert.throws(
+        () => queryToJson(ListThingsRequestSchema, new URLSearchParams(text), never),
+        (error: unknown) => error instanceof DefinedError && pattern.test(error.message),
+        text,
+      );
+    rejects("nope=1", /unknown query parameter `nope`/);
+    rejects("shelf_ids=1", /`shelf_ids`: this field cannot be set from the query string/);
+    rejects("order=a&order=b", /`order`: the parameter is given more than once/);
+  });
+});

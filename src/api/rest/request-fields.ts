@@ -1,0 +1,164 @@
+/**
+ * Setting request fields from path variables and query parameters. Both arrive as text; they
+ * are resolved against the request message's descriptor and placed into the same JSON tree as
+ * the body, so that one pass of {@link messageFromJson} checks everything and names the field
+ * of any bad value.
+ */
+import {
+  type DescField,
+  type DescMessage,
+  type JsonObject,
+  type JsonValue,
+  ScalarType,
+} from "@bufbuild/protobuf";
+import { errInvalidFieldValue, errUnknownQueryParameter } from "./errors.ts";
+import { fieldsByJsonKey } from "./json.ts";
+
+/**
+ * Resolves a dotted field path (`collaborator.user_ids.user_id`; proto or JSON names) to the
+ * fields along it, or `undefined` when a name does not exist or a step is not a singular
+ * message field.
+ */
+export function resolveFieldPath(desc: DescMessage, path: string): DescField[] | undefined {
+  const fields: DescField[] = [];
+  let current: DescMessage | undefined = desc;
+  for (const name of path.split(".")) {
+    if (current === undefined) return undefined;
+    const field = fieldsByJsonKey(current).get(name);
+    if (field === undefined) return undefined;
+    fields.push(field);
+    current = field.fieldKind === "message" ? field.message : undefined;
+  }
+  return fields;
+}
+
+/** The canonical (proto name) form of a resolved field path. */
+export function fieldPathName(fields: readonly DescField[]): string {
+  return fields.map((field) => field.name).join(".");
+}
+
+/**
+ * Sets `value` at the field path in a JSON tree, creating objects on the way. A key already
+ * present under the field's JSON name is reused, so that a body written in lowerCamelCase and
+ * a path variable in snake_case end up in one place. With `append`, arrays are extended.
+ */
+export function setJsonAtPath(
+  tree: JsonObject,
+  fields: readonly DescField[],
+  value: JsonValue,
+  append = false,
+): void {
+  let node = tree;
+  fields.forEach((field, index) => {
+    const key = field.jsonName in node && !(field.name in node) ? field.jsonName : field.name;
+    if (index === fields.length - 1) {
+      const existing = node[key];
+      if (append && Array.isArray(existing) && Array.isArray(value)) existing.push(...value);
+      else node[key] = value;
+      return;
+    }
+    const next = node[key];
+    if (typeof next === "object" && next !== null && !Array.isArray(next)) node = next;
+    else {
+      const created: JsonObject = {};
+      node[key] = created;
+      node = created;
+    }
+  });
+}
+
+const WRAPPER_SCALARS: Record<string, ScalarType> = {
+  "google.protobuf.DoubleValue": ScalarType.DOUBLE,
+  "google.protobuf.FloatValue": ScalarType.FLOAT,
+  "google.protobuf.Int64Value": ScalarType.INT64,
+  "google.protobuf.UInt64Value": ScalarType.UINT64,
+  "google.protobuf.Int32Value": ScalarType.INT32,
+  "google.protobuf.UInt32Value": ScalarType.UINT32,
+  "google.protobuf.BoolValue": ScalarType.BOOL,
+  "google.protobuf.StringValue": ScalarType.STRING,
+  "google.protobuf.BytesValue": ScalarType.BYTES,
+};
+
+/** Message types whose JSON form is a single string or scalar, so they can come from text. */
+const TEXT_MESSAGES = new Set([
+  "google.protobuf.Timestamp",
+  "google.protobuf.Duration",
+  "google.protobuf.FieldMask",
+  ...Object.keys(WRAPPER_SCALARS),
+]);
+
+/** Whether a field can be given as text (in a path variable or a query parameter). */
+export function isTextField(field: DescField): boolean {
+  const kind = field.fieldKind === "list" ? field.listKind : field.fieldKind;
+  if (kind === "scalar" || kind === "enum") return true;
+  if (field.fieldKind === "message") return TEXT_MESSAGES.has(field.message.typeName);
+  return false;
+}
+
+/**
+ * Converts text to the JSON value that the field's JSON decoder expects; the decoder does the
+ * checking (numbers are left as strings, which proto3 JSON accepts).
+ */
+export function textToJson(field: DescField, text: string): JsonValue {
+  const kind = field.fieldKind === "list" ? field.listKind : field.fieldKind;
+  if (kind === "enum") return /^-?[0-9]+$/.test(text) ? Number(text) : text;
+  const scalar =
+    field.fieldKind === "message" ? WRAPPER_SCALARS[field.message.typeName] : field.scalar;
+  if (scalar === ScalarType.BOOL) {
+    if (text === "true") return true;
+    if (text === "false") return false;
+  }
+  return text;
+}
+
+/**
+ * Converts query parameters into a JSON tree for the request message. `skip` tells which
+ * field paths (canonical names) are bound by the path or the body: parameters naming them, or
+ * fields inside them, are ignored, as in gRPC transcoding. Parameters that name no field are
+ * rejected. `field_mask=a,b` and repeated `field_mask.paths=a` both fill a FieldMask.
+ */
+export function queryToJson(
+  desc: DescMessage,
+  query: URLSearchParams,
+  skip: (fieldPath: string) => boolean,
+): JsonObject {
+  const tree: JsonObject = {};
+  for (const key of new Set(query.keys())) {
+    const values = query.getAll(key);
+    const fields = resolveFieldPath(desc, key);
+    if (fields === undefined) throw errUnknownQueryParameter.create({ parameter: key });
+    const canonical = fieldPathName(fields);
+    if (skip(canonical)) continue;
+    const field = fields.at(-1) as DescField;
+    if (!isTextField(field)) {
+      throw errInvalidFieldValue.create({
+        field: canonical,
+        reason: "this field cannot be set from the query string",
+      });
+    }
+    if (field.fieldKind === "message" && field.message.typeName === "google.protobuf.FieldMask") {
+      const paths = values.flatMap((value) => value.split(",")).filter((path) => path !== "");
+      setJsonAtPath(tree, [...fields, pathsField(field.message)], paths, true);
+    } else if (field.fieldKind === "list") {
+      setJsonAtPath(
+        tree,
+        fields,
+        values.map((value) => textToJson(field, value)),
+        true,
+      );
+    } else {
+      if (values.length > 1) {
+        throw errInvalidFieldValue.create({
+          field: canonical,
+          reason: "the parameter is given more than once but the field is not repeated",
+        });
+      }
+      setJsonAtPath(tree, fields, textToJson(field, values[0] as string));
+    }
+  }
+  return tree;
+}
+
+function pathsField(fieldMask: DescMessage): DescField {
+  return fieldMask.fields[0] as DescField;
+}
