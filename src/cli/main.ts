@@ -2,6 +2,7 @@ import { Command, CommanderError } from "commander";
 import { DefinedError } from "../errors/index.ts";
 import { registerConfigCommand } from "./commands/config.ts";
 import { registerDbCommand } from "./commands/db.ts";
+import { registerIsDbCommand } from "./commands/is-db.ts";
 import { registerStartCommand } from "./commands/start.ts";
 import { registerVersionCommand } from "./commands/version.ts";
 import { type CommandIO, processIO } from "./io.ts";
@@ -11,7 +12,13 @@ import { lorastackVersion } from "./version.ts";
 export const exitCodes = { ok: 0, failure: 1, usage: 2 } as const;
 
 /** Errors whose cause is what the operator gave us: exit code 2. */
-const usageErrorNamespaces = new Set(["config", "components"]);
+const usageErrorNamespaces = new Set([
+  "config",
+  "components",
+  "identity-server/ids",
+  "identity-server/passwords",
+  "identity-server/rights",
+]);
 
 /** Builds the `lorastack` program. */
 export function buildProgram(io: CommandIO): Command {
@@ -25,6 +32,7 @@ export function buildProgram(io: CommandIO): Command {
   registerConfigCommand(program, io);
   registerVersionCommand(program, io);
   registerDbCommand(program, io);
+  registerIsDbCommand(program, io);
   for (const command of program.commands) command.exitOverride();
   return program;
 }

@@ -1,3 +1,4 @@
+import { createIdentityServer } from "../identity-server/identity-server.ts";
 import type { ComponentDefinition } from "./component.ts";
 
 /**
@@ -5,7 +6,12 @@ import type { ComponentDefinition } from "./component.ts";
  * An entry gets its `create` when the component is built; the issue that builds it adds it here.
  */
 export const componentCatalog: readonly ComponentDefinition[] = [
-  { name: "is", title: "Identity Server", aliases: ["identity-server"] },
+  {
+    name: "is",
+    title: "Identity Server",
+    aliases: ["identity-server"],
+    create: createIdentityServer,
+  },
   { name: "js", title: "Join Server", aliases: ["join-server"] },
   { name: "ns", title: "Network Server", aliases: ["network-server"] },
   { name: "as", title: "Application Server", aliases: ["application-server"] },

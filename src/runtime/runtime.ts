@@ -1,7 +1,6 @@
-import { fastifyConnectPlugin } from "@connectrpc/connect-fastify";
 import type { Redis } from "ioredis";
-import { connectRoutes, errorInterceptor } from "../api/connect-routes.ts";
 import { GrpcServer } from "../api/grpc-server.ts";
+import { mountApiOnHttp } from "../api/mount.ts";
 import { ApiRegistry } from "../api/registry.ts";
 import { type ComponentDefinition, ComponentHost } from "../components/index.ts";
 import type { Config } from "../config/index.ts";
@@ -86,12 +85,7 @@ export async function startRuntime(options: {
     // The API is served once the components have registered their services: gRPC, gRPC-Web
     // and Connect on the gRPC port and, for browsers and HTTP/1.1 clients, on the HTTP port.
     const grpc = new GrpcServer(api);
-    if (api.services().length > 0) {
-      await http.app.register(fastifyConnectPlugin, {
-        routes: connectRoutes(api),
-        interceptors: [errorInterceptor],
-      });
-    }
+    await mountApiOnHttp(http.app, api, logger.child({ component: "api" }));
     const listeners = await http.listen(httpListeners(config, tls));
     undo.push(() => http.close(0));
     if (api.services().length > 0) {

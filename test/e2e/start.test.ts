@@ -27,7 +27,7 @@ describe("lorastack start", () => {
 
       const ready = await fetch(`${stack.httpUrl}/readyz`);
       assert.equal(ready.status, 200);
-      assert.deepEqual(await ready.json(), { ready: true, components: {} });
+      assert.deepEqual(await ready.json(), { ready: true, components: { is: true } });
 
       const metrics = await fetch(`${stack.httpUrl}/metrics`);
       assert.equal(metrics.status, 200);
@@ -35,7 +35,11 @@ describe("lorastack start", () => {
       assert.match(await metrics.text(), /^lorastack_process_cpu_user_seconds_total/m);
 
       const started = stack.logs.find((line) => line.msg === "lorastack started");
-      assert.deepEqual(started?.listeners, [`http ${stack.listeners.get("http")}`]);
+      assert.deepEqual(started?.listeners, [
+        `http ${stack.listeners.get("http")}`,
+        `grpc ${stack.listeners.get("grpc")}`,
+      ]);
+      assert.deepEqual(started?.components, ["is"]);
       assert.ok(
         existsSync(join(stack.dataDir, "lorastack.db")),
         "the SQLite database is in the data dir",

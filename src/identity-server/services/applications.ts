@@ -1,0 +1,304 @@
+import { create } from "@bufbuild/protobuf";
+import type { FieldMask } from "@bufbuild/protobuf/wkt";
+import type { ServiceImpl } from "@connectrpc/connect";
+import { requireRightsOn } from "../../api/auth/authorize.ts";
+import { errNoRights } from "../../api/auth/errors.ts";
+import { errorNamespace } from "../../errors/index.ts";
+import {
+  type Application as ApplicationMessage,
+  ApplicationSchema,
+  ApplicationsSchema,
+} from "../../gen/ttn/lorawan/v3/application_pb.js";
+import type {
+  ApplicationAccess,
+  ApplicationRegistry,
+} from "../../gen/ttn/lorawan/v3/application_services_pb.js";
+import { checkIdNotReserved, validateId } from "../ids/index.ts";
+import type { Application, ApplicationFields } from "../store/index.ts";
+import { entityAccess } from "./access.ts";
+import { accountRights, asAccount, memberEntityIds } from "./collaborators.ts";
+import { authorize, callerOf, callerRightsOn, isAdmin, type ServiceContext } from "./context.ts";
+import {
+  accountFromIds,
+  accountToIds,
+  errMissingField,
+  maskFields,
+  toTimestamp,
+} from "./convert.ts";
+import { parseOrder } from "./order.ts";
+
+const errors = errorNamespace("identity-server/applications");
+export const errApplicationHasDevices = errors.failedPrecondition(
+  "application_has_devices",
+  "application `{application_id}` still has {count} end devices; delete them first",
+);
+
+/** API field paths of an application and the domain fields they name. */
+const fields: Record<string, keyof ApplicationFields> = {
+  name: "name",
+  description: "description",
+  attributes: "attributes",
+  administrative_contact: "administrativeContact",
+  technical_contact: "technicalContact",
+  network_server_address: "networkServerAddress",
+  application_server_address: "applicationServerAddress",
+  join_server_address: "joinServerAddress",
+};
+/** Paths a read may name besides the fields: always returned anyway. */
+const readOnly = [
+  "ids",
+  "created_at",
+  "updated_at",
+  "deleted_at",
+  "contact_info",
+  "dev_eui_counter",
+];
+
+function readMask(mask: FieldMask | undefined): (keyof ApplicationFields)[] | undefined {
+  if (!mask || mask.paths.length === 0) return undefined;
+  const wanted = {
+    paths: mask.paths.filter((path) => !readOnly.includes(path.split(".")[0] as string)),
+  } as FieldMask;
+  return maskFields<ApplicationFields>(wanted, fields);
+}
+
+function toMessage(
+  application: Application,
+  mask?: (keyof ApplicationFields)[],
+): ApplicationMessage {
+  const show = (field: keyof ApplicationFields) => !mask || mask.includes(field);
+  return create(ApplicationSchema, {
+    ids: { applicationId: application.applicationId },
+    createdAt: toTimestamp(application.createdAt),
+    updatedAt: toTimestamp(application.updatedAt),
+    deletedAt: toTimestamp(application.deletedAt),
+    name: show("name") ? (application.name ?? "") : "",
+    description: show("description") ? (application.description ?? "") : "",
+    attributes: show("attributes") ? (application.attributes ?? {}) : {},
+    administrativeContact: show("administrativeContact")
+      ? accountToIds(application.administrativeContact)
+      : undefined,
+    technicalContact: show("technicalContact")
+      ? accountToIds(application.technicalContact)
+      : undefined,
+    networkServerAddress: show("networkServerAddress")
+      ? (application.networkServerAddress ?? "")
+      : "",
+    applicationServerAddress: show("applicationServerAddress")
+      ? (application.applicationServerAddress ?? "")
+      : "",
+    joinServerAddress: show("joinServerAddress") ? (application.joinServerAddress ?? "") : "",
+  });
+}
+
+function toFields(message: ApplicationMessage | undefined): ApplicationFields {
+  const contact = (ids: ApplicationMessage["administrativeContact"], field: string) =>
+    ids?.ids.case ? accountFromIds(ids, field) : undefined;
+  return {
+    name: message?.name || undefined,
+    description: message?.description || undefined,
+    attributes:
+      message && Object.keys(message.attributes).length > 0 ? message.attributes : undefined,
+    administrativeContact: contact(
+      message?.administrativeContact,
+      "application.administrative_contact",
+    ),
+    technicalContact: contact(message?.technicalContact, "application.technical_contact"),
+    networkServerAddress: message?.networkServerAddress || undefined,
+    applicationServerAddress: message?.applicationServerAddress || undefined,
+    joinServerAddress: message?.joinServerAddress || undefined,
+  };
+}
+
+function applicationId(ids: { applicationId: string } | undefined): string {
+  if (!ids?.applicationId)
+    throw errMissingField.create({ field: "application_ids.application_id" });
+  return ids.applicationId;
+}
+
+/** The ApplicationRegistry service: create, read, list, update, delete, restore and purge. */
+export function applicationRegistry(
+  context: ServiceContext,
+): Partial<ServiceImpl<typeof ApplicationRegistry>> {
+  const { stores, events } = context;
+  const ref = (id: string) => ({ kind: "application" as const, id });
+  return {
+    async create(request, handler) {
+      const account = accountFromIds(request.collaborator, "collaborator");
+      const id = request.application?.ids?.applicationId ?? "";
+      validateId("application", id);
+      const caller = await callerOf(context, handler);
+      await requireRightsOn(
+        caller,
+        account,
+        [accountRights.application.create[account.kind]],
+        context.lookup,
+      );
+      checkIdNotReserved("application", id);
+      const application = await stores.transact(async (tx) => {
+        const created = await tx.applications.create(id, toFields(request.application));
+        await tx.memberships.set(account, ref(id), ["RIGHT_APPLICATION_ALL"]);
+        return created;
+      });
+      events.publish({
+        name: "application.create",
+        identifiers: [ref(id)],
+        visibility: ["RIGHT_APPLICATION_INFO"],
+      });
+      return toMessage(application);
+    },
+
+    async get(request, handler) {
+      const id = applicationId(request.applicationIds);
+      await authorize(context, handler, ref(id), ["RIGHT_APPLICATION_INFO"]);
+      const mask = readMask(request.fieldMask);
+      return toMessage(await stores.applications.get(id, { fieldMask: mask }), mask);
+    },
+
+    async list(request, handler) {
+      const caller = await callerOf(context, handler);
+      const mask = readMask(request.fieldMask);
+      const admin = await isAdmin(context, caller);
+      let ids: string[] | undefined;
+      if (request.collaborator) {
+        const account = accountFromIds(request.collaborator, "collaborator");
+        const held = await callerRightsOn(context, caller, { kind: account.kind, id: account.id });
+        if (!held.has(accountRights.application.list[account.kind])) {
+          throw errNoRights.create({ entity_kind: account.kind, entity_id: account.id });
+        }
+        ids = await memberEntityIds(context, account, "application");
+      } else if (!admin) {
+        const owner =
+          caller.kind === "user" ? { kind: "user" as const, id: caller.userId } : caller.owner;
+        const account = asAccount(owner);
+        ids = account
+          ? await memberEntityIds(context, account, "application")
+          : owner.kind === "application"
+            ? [owner.id]
+            : [];
+      }
+      if (request.deleted && !admin)
+        throw errNoRights.create({ entity_kind: "deleted applications", entity_id: "*" });
+      const page = await stores.applications.list({
+        ids,
+        limit: request.limit,
+        page: request.page,
+        order: parseOrder(request.order, "application_id"),
+        includeDeleted: request.deleted,
+      });
+      const items = request.deleted ? page.items.filter((item) => item.deletedAt) : page.items;
+      handler.responseHeader.set(
+        "x-total-count",
+        String(request.deleted ? items.length : page.total),
+      );
+      return create(ApplicationsSchema, {
+        applications: items.map((item) => toMessage(item, mask)),
+      });
+    },
+
+    async update(request, handler) {
+      const id = applicationId(request.application?.ids);
+      await authorize(context, handler, ref(id), ["RIGHT_APPLICATION_SETTINGS_BASIC"]);
+      const mask = maskFields<ApplicationFields>(request.fieldMask, fields);
+      const application = await stores.applications.update(id, toFields(request.application), mask);
+      events.publish({
+        name: "application.update",
+        identifiers: [ref(id)],
+        visibility: ["RIGHT_APPLICATION_INFO"],
+        data: { paths: request.fieldMask?.paths ?? [] },
+      });
+      return toMessage(application);
+    },
+
+    async delete(request, handler) {
+      const id = applicationId(request);
+      await authorize(context, handler, ref(id), ["RIGHT_APPLICATION_DELETE"]);
+      const devices = await stores.endDevices.list(id, { limit: 1 });
+      if (devices.total > 0)
+        throw errApplicationHasDevices.create({ application_id: id, count: devices.total });
+      await stores.applications.delete(id);
+      events.publish({
+        name: "application.delete",
+        identifiers: [ref(id)],
+        visibility: ["RIGHT_APPLICATION_INFO"],
+      });
+      return {};
+    },
+
+    async restore(request, handler) {
+      const id = applicationId(request);
+      await authorize(context, handler, ref(id), ["RIGHT_APPLICATION_DELETE"]);
+      await stores.applications.restore(id);
+      events.publish({
+        name: "application.restore",
+        identifiers: [ref(id)],
+        visibility: ["RIGHT_APPLICATION_INFO"],
+      });
+      return {};
+    },
+
+    async purge(request, handler) {
+      const id = applicationId(request);
+      const caller = await callerOf(context, handler);
+      if (!(await isAdmin(context, caller)))
+        throw errNoRights.create({ entity_kind: "application", entity_id: id });
+      await stores.applications.purge(id);
+      events.publish({
+        name: "application.purge",
+        identifiers: [ref(id)],
+        visibility: ["RIGHT_APPLICATION_INFO"],
+      });
+      return {};
+    },
+  };
+}
+
+/** The ApplicationAccess service: rights, API keys and collaborators of an application. */
+export function applicationAccess(
+  context: ServiceContext,
+): Partial<ServiceImpl<typeof ApplicationAccess>> {
+  const access = entityAccess(context, "application", {
+    apiKeys: "RIGHT_APPLICATION_SETTINGS_API_KEYS",
+    collaborators: "RIGHT_APPLICATION_SETTINGS_COLLABORATORS",
+  });
+  return {
+    listRights: (request, handler) => access.listRights(applicationId(request), handler),
+    createAPIKey: (request, handler) =>
+      access.createApiKey(applicationId(request.applicationIds), request, handler),
+    listAPIKeys: (request, handler) =>
+      access.listApiKeys(applicationId(request.applicationIds), request, handler),
+    getAPIKey: (request, handler) =>
+      access.getApiKey(applicationId(request.applicationIds), request.keyId, handler),
+    updateAPIKey: (request, handler) =>
+      access.updateApiKey(
+        applicationId(request.applicationIds),
+        request.apiKey,
+        request.fieldMask,
+        handler,
+      ),
+    deleteAPIKey: async (request, handler) => {
+      await access.deleteApiKey(applicationId(request.applicationIds), request.keyId, handler);
+      return {};
+    },
+    getCollaborator: (request, handler) =>
+      access.getCollaborator(applicationId(request.applicationIds), request.collaborator, handler),
+    setCollaborator: async (request, handler) => {
+      await access.setCollaborator(
+        applicationId(request.applicationIds),
+        request.collaborator,
+        handler,
+      );
+      return {};
+    },
+    listCollaborators: (request, handler) =>
+      access.listCollaborators(applicationId(request.applicationIds), request, handler),
+    deleteCollaborator: async (request, handler) => {
+      await access.deleteCollaborator(
+        applicationId(request.applicationIds),
+        request.collaboratorIds,
+        handler,
+      );
+      return {};
+    },
+  };
+}

@@ -1,0 +1,93 @@
+import type { HandlerContext } from "@connectrpc/connect";
+import { authenticate } from "../../api/auth/authenticate.ts";
+import { requireRightsOn, rightsOn } from "../../api/auth/authorize.ts";
+import type { AccessLookup, Caller } from "../../api/auth/caller.ts";
+import { errNoCredentials } from "../../api/auth/errors.ts";
+import type { EntityRef, EventBus } from "../../events/index.ts";
+import type { RightName } from "../rights/index.ts";
+import { errNotFound, type IdentityStores } from "../store/index.ts";
+
+/** What every Identity Server service implementation works with. */
+export interface ServiceContext {
+  stores: IdentityStores;
+  lookup: AccessLookup;
+  events: EventBus;
+}
+
+/** The access lookups of authentication and authorization, answered by the registries. */
+export function storeAccessLookup(stores: IdentityStores): AccessLookup {
+  return {
+    async apiKey(id) {
+      const key = await stores.apiKeys.get(id).catch(nullOnNotFound);
+      if (!key) return undefined;
+      return {
+        id: key.keyId,
+        secretHash: key.secretHash,
+        owner: key.entity,
+        rights: key.rights,
+        expiresAt: key.expiresAt,
+      };
+    },
+    async user(userId) {
+      const user = await stores.users.get(userId, { fieldMask: ["admin"] }).catch(nullOnNotFound);
+      return user ? { admin: user.admin === true } : undefined;
+    },
+    async membershipRights(account, entity) {
+      if (entity.kind === "user" || entity.kind === "end_device") return new Set();
+      const memberEntity = { kind: entity.kind, id: entity.id };
+      if (account.kind === "user")
+        return new Set(await stores.memberships.effectiveRights(account.id, memberEntity));
+      if (account.kind !== "organization") return new Set();
+      const membership = await stores.memberships.get(
+        { kind: "organization", id: account.id },
+        memberEntity,
+      );
+      return new Set(membership?.rights ?? []);
+    },
+  };
+}
+
+function nullOnNotFound(error: unknown): undefined {
+  if (errNotFound.matches(error)) return undefined;
+  throw error;
+}
+
+/** The authenticated caller of a request; `no_credentials` when it carries none. */
+export async function callerOf(context: ServiceContext, handler: HandlerContext): Promise<Caller> {
+  const caller = await authenticate(handler.requestHeader.get("authorization"), context.lookup);
+  if (!caller) throw errNoCredentials.create();
+  return caller;
+}
+
+/** Authenticates the caller and checks it holds `required` on `entity`; returns both. */
+export async function authorize(
+  context: ServiceContext,
+  handler: HandlerContext,
+  entity: EntityRef,
+  required: readonly RightName[],
+): Promise<{ caller: Caller; rights: Set<RightName> }> {
+  const caller = await callerOf(context, handler);
+  const rights = await requireRightsOn(caller, entity, required, context.lookup);
+  return { caller, rights };
+}
+
+/** The caller's rights on an entity (possibly none). */
+export function callerRightsOn(
+  context: ServiceContext,
+  caller: Caller,
+  entity: EntityRef,
+): Promise<Set<RightName>> {
+  return rightsOn(caller, entity, context.lookup);
+}
+
+/** Whether the caller is an admin user (directly, or through a key of an admin user). */
+export async function isAdmin(context: ServiceContext, caller: Caller): Promise<boolean> {
+  const userId =
+    caller.kind === "user"
+      ? caller.userId
+      : caller.owner.kind === "user"
+        ? caller.owner.id
+        : undefined;
+  if (!userId) return false;
+  return (await context.lookup.user(userId))?.admin === true;
+}

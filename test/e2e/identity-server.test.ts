@@ -1,0 +1,254 @@
+import assert from "node:assert/strict";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, describe, it } from "node:test";
+import { Code, ConnectError, createClient } from "@connectrpc/connect";
+import { createGrpcTransport } from "@connectrpc/connect-node";
+import { ApplicationRegistry } from "../../src/gen/ttn/lorawan/v3/application_services_pb.js";
+import {
+  type LorastackProcess,
+  runLorastack,
+  startLorastack,
+} from "../harness/lorastack-process.ts";
+
+/** JSON answers of the API: their shape is what the assertions check. */
+// biome-ignore lint/suspicious/noExplicitAny: the assertions below check the shape
+type ApiJson = Record<string, any>;
+
+let dataDir: string;
+let stack: LorastackProcess;
+let adminKey: string;
+
+before(async () => {
+  dataDir = await mkdtemp(join(tmpdir(), "lorastack-e2e-is-"));
+  const admin = await runLorastack(
+    [
+      "is-db",
+      "create-admin-user",
+      "--id",
+      "admin",
+      "--email",
+      "admin@example.com",
+      "--password",
+      "Correct-Horse1",
+    ],
+    { dataDir },
+  );
+  assert.equal(admin.code, 0, admin.stderr);
+  const key = await runLorastack(
+    ["is-db", "create-api-key", "--user-id", "admin", "--name", "e2e"],
+    { dataDir },
+  );
+  assert.equal(key.code, 0, key.stderr);
+  adminKey = key.stdout.trim().split("\n").at(-1) as string;
+  assert.match(adminKey, /^NNSXS\.[A-Z2-7]{39}\.[A-Z2-7]{52}$/);
+  stack = await startLorastack({ dataDir });
+});
+
+after(async () => {
+  await stack?.stop();
+  await rm(dataDir, { recursive: true, force: true });
+});
+
+async function api(
+  method: string,
+  path: string,
+  options: { key?: string; body?: unknown; raw?: string } = {},
+) {
+  const headers: Record<string, string> = {};
+  if (options.key) headers.authorization = `Bearer ${options.key}`;
+  if (options.body !== undefined || options.raw !== undefined)
+    headers["content-type"] = "application/json";
+  const response = await fetch(`${stack.httpUrl}/api/v3${path}`, {
+    method,
+    headers,
+    body: options.raw ?? (options.body === undefined ? undefined : JSON.stringify(options.body)),
+  });
+  const text = await response.text();
+  return {
+    status: response.status,
+    headers: response.headers,
+    json: text ? (JSON.parse(text) as ApiJson) : {},
+  };
+}
+
+function assertError(
+  result: { status: number; json: ApiJson },
+  status: number,
+  name: RegExp,
+) {
+  assert.equal(result.status, status, JSON.stringify(result.json));
+  assert.equal(typeof result.json.code, "number");
+  assert.match(result.json.details?.[0]?.name ?? "", name);
+  assert.match(result.json.details?.[0]?.correlation_id ?? "", /^[0-9a-f]{32}$/);
+}
+
+describe("Identity Server over REST", () => {
+  it("tells the caller who it is at /auth_info", async () => {
+    const info = await api("GET", "/auth_info", { key: adminKey });
+    assert.equal(info.status, 200);
+    assert.equal(info.json.is_admin, true);
+    assert.deepEqual(info.json.api_key.entity_ids, { user_ids: { user_id: "admin" } });
+    assert.deepEqual(info.json.api_key.api_key.rights, ["RIGHT_ALL"]);
+  });
+
+  it("answers 401 without credentials and with a bad key", async () => {
+    assertError(await api("GET", "/auth_info"), 401, /no_credentials/);
+    const wrongSecret = `${adminKey.slice(0, -1)}${adminKey.endsWith("A") ? "B" : "A"}`;
+    assertError(await api("GET", "/applications/x", { key: wrongSecret }), 401, /unknown_token/);
+  });
+
+  it("creates, reads, lists, updates, deletes and restores applications with TTS request shapes", async () => {
+    const created = await api("POST", "/users/admin/applications", {
+      key: adminKey,
+      body: {
+        application: {
+          ids: { application_id: "app-a" },
+          name: "App A",
+          attributes: { site: "north" },
+        },
+      },
+    });
+    assert.equal(created.status, 200, JSON.stringify(created.json));
+    assert.deepEqual(created.json.ids, { application_id: "app-a" });
+    assert.equal(created.json.name, "App A");
+    assert.match(created.json.created_at, /^\d{4}-\d\d-\d\dT/);
+
+    const second = await api("POST", "/users/admin/applications", {
+      key: adminKey,
+      body: { application: { ids: { application_id: "app-b" } } },
+    });
+    assert.equal(second.status, 200);
+
+    const masked = await api("GET", "/applications/app-a?field_mask=name", { key: adminKey });
+    assert.equal(masked.status, 200);
+    assert.equal(masked.json.name, "App A");
+    assert.equal(masked.json.attributes, undefined, "fields outside the mask are left out");
+
+    const updated = await api("PUT", "/applications/app-a", {
+      key: adminKey,
+      body: {
+        application: { ids: { application_id: "app-a" }, description: "north site" },
+        field_mask: { paths: ["description"] },
+      },
+    });
+    assert.equal(updated.status, 200, JSON.stringify(updated.json));
+    assert.equal(updated.json.description, "north site");
+    assert.equal(updated.json.name, "App A", "fields outside the mask are kept");
+
+    const page = await api("GET", "/users/admin/applications?limit=1&page=2&order=application_id", {
+      key: adminKey,
+    });
+    assert.equal(page.status, 200, JSON.stringify(page.json));
+    assert.equal(page.headers.get("x-total-count"), "2");
+    assert.deepEqual(
+      page.json.applications.map((a: { ids: { application_id: string } }) => a.ids.application_id),
+      ["app-b"],
+    );
+
+    assert.equal((await api("DELETE", "/applications/app-b", { key: adminKey })).status, 200);
+    assertError(await api("GET", "/applications/app-b", { key: adminKey }), 404, /not_found/);
+    assertError(
+      await api("POST", "/users/admin/applications", {
+        key: adminKey,
+        body: { application: { ids: { application_id: "app-b" } } },
+      }),
+      409,
+      /id_taken/,
+    );
+    assert.equal((await api("POST", "/applications/app-b/restore", { key: adminKey })).status, 200);
+    assert.equal((await api("GET", "/applications/app-b", { key: adminKey })).status, 200);
+  });
+
+  it("rejects bad input with the JSON error body and writes nothing", async () => {
+    const create = (body: unknown) =>
+      api("POST", "/users/admin/applications", { key: adminKey, body });
+    assertError(
+      await create({ application: { ids: { application_id: "Not_Valid" } } }),
+      400,
+      /invalid_id/,
+    );
+    assertError(
+      await create({ application: { ids: { application_id: "app-c" }, colour: "red" } }),
+      400,
+      /unknown_field/,
+    );
+    assertError(
+      await api("POST", "/users/admin/applications", { key: adminKey, raw: "{not json" }),
+      400,
+      /malformed/,
+    );
+    const huge = {
+      application: { ids: { application_id: "app-c" }, description: "x".repeat(2 * 1024 * 1024) },
+    };
+    assertError(await create(huge), 413, /too_large/);
+    assertError(await api("GET", "/applications/app-c", { key: adminKey }), 404, /not_found/);
+  });
+
+  it("scopes an application API key to its application and its rights", async () => {
+    const created = await api("POST", "/applications/app-a/api-keys", {
+      key: adminKey,
+      body: { name: "reader", rights: ["RIGHT_APPLICATION_INFO"] },
+    });
+    assert.equal(created.status, 200, JSON.stringify(created.json));
+    const appKey = created.json.key as string;
+    assert.match(appKey, /^NNSXS\./);
+    assert.deepEqual(created.json.rights, ["RIGHT_APPLICATION_INFO"]);
+
+    assert.equal((await api("GET", "/applications/app-a", { key: appKey })).status, 200);
+    assertError(await api("GET", "/applications/app-b", { key: appKey }), 403, /no_rights/);
+    assertError(
+      await api("PUT", "/applications/app-a", {
+        key: appKey,
+        body: {
+          application: { ids: { application_id: "app-a" }, name: "x" },
+          field_mask: { paths: ["name"] },
+        },
+      }),
+      403,
+      /missing_rights/,
+    );
+    assertError(
+      await api("POST", "/applications/app-a/api-keys", {
+        key: appKey,
+        body: { rights: ["RIGHT_APPLICATION_ALL"] },
+      }),
+      403,
+      /missing_rights/,
+    );
+
+    const listed = await api("GET", "/applications/app-a/api-keys", { key: adminKey });
+    assert.equal(listed.status, 200);
+    assert.equal(listed.json.api_keys.length, 1);
+    assert.equal(listed.json.api_keys[0].key, undefined, "secrets are shown once, at creation");
+  });
+
+  it("serves the OpenAPI document", async () => {
+    const response = await fetch(`${stack.httpUrl}/api/v3/openapi.json`);
+    assert.equal(response.status, 200);
+    const document = (await response.json()) as { paths: Record<string, unknown> };
+    assert.ok(document.paths["/api/v3/applications/{application_ids.application_id}"]);
+  });
+});
+
+describe("Identity Server over gRPC", () => {
+  it("serves the same registry over gRPC (h2c) with the same errors", async () => {
+    const transport = createGrpcTransport({ baseUrl: `http://${stack.listeners.get("grpc")}` });
+    const client = createClient(ApplicationRegistry, transport);
+    const application = await client.get(
+      { applicationIds: { applicationId: "app-a" }, fieldMask: { paths: ["name"] } },
+      { headers: { authorization: `Bearer ${adminKey}` } },
+    );
+    assert.equal(application.name, "App A");
+    await assert.rejects(
+      client.get({ applicationIds: { applicationId: "app-a" } }),
+      (error: unknown) => {
+        assert.ok(error instanceof ConnectError);
+        assert.equal(error.code, Code.Unauthenticated);
+        assert.match(error.rawMessage, /^error:api\/auth:no_credentials/);
+        return true;
+      },
+    );
+  });
+});
