@@ -73,11 +73,7 @@ async function api(
   };
 }
 
-function assertError(
-  result: { status: number; json: ApiJson },
-  status: number,
-  name: RegExp,
-) {
+function assertError(result: { status: number; json: ApiJson }, status: number, name: RegExp) {
   assert.equal(result.status, status, JSON.stringify(result.json));
   assert.equal(typeof result.json.code, "number");
   assert.match(result.json.details?.[0]?.name ?? "", name);
