@@ -8,6 +8,8 @@ import { expandRights, parseRights } from "./rights/index.ts";
 import { applicationAccess, applicationRegistry } from "./services/applications.ts";
 import { entityAccessService } from "./services/auth-info.ts";
 import { type ServiceContext, storeAccessLookup } from "./services/context.ts";
+import { registerOrganizationServices } from "./services/organizations.ts";
+import { registerUserServices } from "./services/users.ts";
 import { createIdentityStores, type IdentityStores } from "./store/index.ts";
 
 /** The stores of the Identity Server on the process database, with rights expanded as the API grants them. */
@@ -31,6 +33,8 @@ export function createIdentityServer(context: ComponentContext): Component {
   context.api.register(EntityAccess, entityAccessService(services));
   context.api.register(ApplicationRegistry, applicationRegistry(services));
   context.api.register(ApplicationAccess, applicationAccess(services));
+  registerUserServices(context.api, services);
+  registerOrganizationServices(context.api, services);
   let ready = false;
   return {
     async start() {

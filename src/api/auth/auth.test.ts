@@ -117,7 +117,8 @@ describe("rightsOn", () => {
         errMissingRights.matches(e) && /RIGHT_APPLICATION_DEVICES_WRITE/.test(e.message),
     );
     const ownRights = await rightsOn(caller, alice, lookup);
-    assert.equal(ownRights.size, 0, "the key holds no user rights, so none on the user itself");
+    assert.ok(!ownRights.has("RIGHT_USER_INFO"), "the key holds no user rights");
+    assert.ok(ownRights.has("RIGHT_APPLICATION_INFO"), "a user key may hold application rights");
   });
 
   it("gives an organization key the organization's rights on an entity, bounded by the key", async () => {

@@ -6,7 +6,8 @@ import { errTokenExpired, errUnknownToken, errUnsupportedAuthorization } from ".
 /**
  * The caller of a request from its `Authorization` header, or `undefined` when it has none.
  * API keys (`NNSXS.<id>.<secret>`) are checked against their stored hash and expiry; every
- * failure is the same `unknown_token` so a caller cannot probe which part was wrong.
+ * failure is the same `unknown_token` so a caller cannot probe which part was wrong. Other
+ * bearer tokens are OAuth access tokens, resolved by `lookup.accessToken` when there is one.
  */
 export async function authenticate(
   authorization: string | null | undefined,
@@ -19,7 +20,27 @@ export async function authenticate(
   if (!match) throw errUnsupportedAuthorization.create();
   const token = match[1] as string;
   if (token.startsWith("NNSXS.")) return authenticateApiKey(token, lookup, now);
+  if (lookup.accessToken) return authenticateAccessToken(token, lookup, now);
   throw errUnknownToken.create();
+}
+
+/** An OAuth access token: the user it was issued to, with its client's rights. */
+async function authenticateAccessToken(
+  token: string,
+  lookup: AccessLookup,
+  now: Date,
+): Promise<Caller> {
+  const found = await lookup.accessToken?.(token);
+  if (!found) throw errUnknownToken.create();
+  if (found.expiresAt.getTime() <= now.getTime()) {
+    throw errTokenExpired.create({ expired_at: found.expiresAt.toISOString() });
+  }
+  return {
+    kind: "user",
+    userId: found.userId,
+    rights: new Set(parseRights(found.rights)),
+    via: "oauth",
+  };
 }
 
 async function authenticateApiKey(token: string, lookup: AccessLookup, now: Date): Promise<Caller> {

@@ -1,13 +1,13 @@
 import type { EntityRef } from "../../events/index.ts";
 import {
   adminRights,
+  type EntityKind,
   expandRights,
   intersectRights,
   missingRights,
   parseRights,
-  type RightKind,
+  potentialRights,
   type RightName,
-  rightsOfKind,
 } from "../../identity-server/rights/index.ts";
 import type { AccessLookup, Caller } from "./caller.ts";
 import { errMissingRights, errNoRights } from "./errors.ts";
@@ -18,7 +18,7 @@ function rightsSubject(entity: EntityRef): EntityRef {
   return { kind: "application", id: entity.id.slice(0, entity.id.indexOf(".")) };
 }
 
-function kindOf(entity: EntityRef): RightKind {
+function kindOf(entity: EntityRef): EntityKind {
   return entity.kind === "end_device" ? "application" : entity.kind;
 }
 
@@ -28,9 +28,10 @@ function same(a: EntityRef, b: EntityRef): boolean {
 
 /**
  * The rights a caller has on an entity (an end device counts as its application):
- * - a key of the entity itself: the key's rights of the entity's kind;
+ * - a key of the entity itself: the key's rights that such an entity can hold (a user key may
+ *   hold application rights, used through the user's memberships);
  * - a key of a user or organization: the key's rights ∩ the owner's rights on the entity
- *   (an admin user holds the admin rights on everything, a user all user rights on itself);
+ *   (an admin user holds the admin rights on everything, a user every right on itself);
  * - a user (OAuth/session): the token's rights ∩ the user's rights on the entity.
  */
 export async function rightsOn(
@@ -41,7 +42,7 @@ export async function rightsOn(
   const subject = rightsSubject(entity);
   if (caller.kind === "api-key") {
     if (same(caller.owner, subject))
-      return intersectRights(caller.rights, rightsOfKind(kindOf(subject)));
+      return intersectRights(caller.rights, potentialRights(kindOf(subject)));
     if (caller.owner.kind !== "user" && caller.owner.kind !== "organization") return new Set();
     return intersectRights(caller.rights, await accountRights(caller.owner, subject, lookup));
   }
@@ -59,7 +60,7 @@ async function accountRights(
   if (account.kind === "user") {
     const user = await lookup.user(account.id);
     if (!user) return new Set();
-    if (same(account, entity)) return expandRights(rightsOfKind("user"));
+    if (same(account, entity)) return new Set(potentialRights("user"));
     const through = expandRights(parseRights(await lookup.membershipRights(account, entity)));
     if (user.admin) for (const right of adminRights) through.add(right);
     return through;

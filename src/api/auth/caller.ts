@@ -38,4 +38,11 @@ export interface AccessLookup {
    * user the rights it holds through organizations (bounded by its rights in each organization).
    */
   membershipRights(account: EntityRef, entity: EntityRef): Promise<ReadonlySet<string>>;
+  /**
+   * The user and rights of an OAuth access token (any bearer token that is not an API key), or
+   * `undefined` when it is unknown, expired or revoked. Without it, such tokens are refused.
+   */
+  accessToken?(
+    token: string,
+  ): Promise<{ userId: string; rights: readonly string[]; expiresAt: Date } | undefined>;
 }

@@ -20,6 +20,8 @@ export function storeAccessLookup(stores: IdentityStores): AccessLookup {
     async apiKey(id) {
       const key = await stores.apiKeys.get(id).catch(nullOnNotFound);
       if (!key) return undefined;
+      // The key of a deleted entity stops working until the entity is restored.
+      if (!(await ownerExists(stores, key.entity))) return undefined;
       return {
         id: key.keyId,
         secretHash: key.secretHash,
@@ -45,6 +47,23 @@ export function storeAccessLookup(stores: IdentityStores): AccessLookup {
       return new Set(membership?.rights ?? []);
     },
   };
+}
+
+async function ownerExists(
+  stores: IdentityStores,
+  owner: { kind: string; id: string },
+): Promise<boolean> {
+  const registries = {
+    user: stores.users,
+    organization: stores.organizations,
+    application: stores.applications,
+    gateway: stores.gateways,
+    client: stores.clients,
+  } as const;
+  const registry = registries[owner.kind as keyof typeof registries];
+  if (!registry) return false;
+  const found = await registry.get(owner.id, { fieldMask: [] }).catch(nullOnNotFound);
+  return found !== undefined;
 }
 
 function nullOnNotFound(error: unknown): undefined {

@@ -1,0 +1,309 @@
+import { create } from "@bufbuild/protobuf";
+import type { FieldMask } from "@bufbuild/protobuf/wkt";
+import type { ServiceImpl } from "@connectrpc/connect";
+import { requireRightsOn } from "../../api/auth/authorize.ts";
+import { errNoRights } from "../../api/auth/errors.ts";
+import type { ApiRegistry } from "../../api/registry.ts";
+import type { OrganizationOrUserIdentifiers } from "../../gen/ttn/lorawan/v3/identifiers_pb.js";
+import {
+  type Organization as OrganizationMessage,
+  OrganizationSchema,
+  OrganizationsSchema,
+} from "../../gen/ttn/lorawan/v3/organization_pb.js";
+import {
+  OrganizationAccess,
+  OrganizationRegistry,
+} from "../../gen/ttn/lorawan/v3/organization_services_pb.js";
+import { checkIdNotReserved, validateId } from "../ids/index.ts";
+import {
+  type AccountRef,
+  errInvalidMembership,
+  type Organization,
+  type OrganizationFields,
+} from "../store/index.ts";
+import { entityAccess } from "./access.ts";
+import { memberEntityIds } from "./collaborators.ts";
+import { authorize, callerOf, callerRightsOn, isAdmin, type ServiceContext } from "./context.ts";
+import {
+  accountFromIds,
+  accountToIds,
+  errMissingField,
+  maskFields,
+  toTimestamp,
+} from "./convert.ts";
+import { parseOrder } from "./order.ts";
+
+/** API field paths of an organization and the domain fields they name. */
+const fields: Record<string, keyof OrganizationFields> = {
+  name: "name",
+  description: "description",
+  attributes: "attributes",
+  administrative_contact: "administrativeContact",
+  technical_contact: "technicalContact",
+};
+/** Paths a read may name besides the fields: always returned anyway (or not stored). */
+const readOnly = ["ids", "created_at", "updated_at", "deleted_at", "contact_info"];
+
+function readMask(mask: FieldMask | undefined): (keyof OrganizationFields)[] | undefined {
+  if (!mask || mask.paths.length === 0) return undefined;
+  const wanted = {
+    paths: mask.paths.filter((path) => !readOnly.includes(path.split(".")[0] as string)),
+  } as FieldMask;
+  return maskFields<OrganizationFields>(wanted, fields);
+}
+
+function toMessage(
+  organization: Organization,
+  mask?: (keyof OrganizationFields)[],
+): OrganizationMessage {
+  const show = (field: keyof OrganizationFields) => !mask || mask.includes(field);
+  return create(OrganizationSchema, {
+    ids: { organizationId: organization.organizationId },
+    createdAt: toTimestamp(organization.createdAt),
+    updatedAt: toTimestamp(organization.updatedAt),
+    deletedAt: toTimestamp(organization.deletedAt),
+    name: show("name") ? (organization.name ?? "") : "",
+    description: show("description") ? (organization.description ?? "") : "",
+    attributes: show("attributes") ? (organization.attributes ?? {}) : {},
+    administrativeContact: show("administrativeContact")
+      ? accountToIds(organization.administrativeContact)
+      : undefined,
+    technicalContact: show("technicalContact")
+      ? accountToIds(organization.technicalContact)
+      : undefined,
+  });
+}
+
+function toFields(message: OrganizationMessage | undefined): OrganizationFields {
+  const contact = (ids: OrganizationMessage["administrativeContact"], field: string) =>
+    ids?.ids.case ? accountFromIds(ids, field) : undefined;
+  return {
+    name: message?.name || undefined,
+    description: message?.description || undefined,
+    attributes:
+      message && Object.keys(message.attributes).length > 0 ? message.attributes : undefined,
+    administrativeContact: contact(
+      message?.administrativeContact,
+      "organization.administrative_contact",
+    ),
+    technicalContact: contact(message?.technicalContact, "organization.technical_contact"),
+  };
+}
+
+function organizationId(ids: { organizationId: string } | undefined): string {
+  if (!ids?.organizationId)
+    throw errMissingField.create({ field: "organization_ids.organization_id" });
+  return ids.organizationId;
+}
+
+/** The user of a collaborator field: organizations cannot be members of organizations. */
+function userAccount(
+  ids: OrganizationOrUserIdentifiers | undefined,
+  field: string,
+  organization: string,
+): AccountRef {
+  const account = accountFromIds(ids, field);
+  if (account.kind !== "user") {
+    throw errInvalidMembership.create({
+      account_kind: account.kind,
+      account_id: account.id,
+      entity_kind: "organization",
+      entity_id: organization,
+    });
+  }
+  return account;
+}
+
+/** The OrganizationRegistry service: create, read, list, update, delete, restore and purge. */
+export function organizationRegistry(
+  context: ServiceContext,
+): Partial<ServiceImpl<typeof OrganizationRegistry>> {
+  const { stores, events } = context;
+  const ref = (id: string) => ({ kind: "organization" as const, id });
+  return {
+    async create(request, handler) {
+      const id = request.organization?.ids?.organizationId ?? "";
+      const account = userAccount(request.collaborator, "collaborator", id || "*");
+      validateId("organization", id);
+      const caller = await callerOf(context, handler);
+      await requireRightsOn(caller, account, ["RIGHT_USER_ORGANIZATIONS_CREATE"], context.lookup);
+      checkIdNotReserved("organization", id);
+      const organization = await stores.transact(async (tx) => {
+        const created = await tx.organizations.create(id, toFields(request.organization));
+        // RIGHT_ALL, not RIGHT_ORGANIZATION_ALL: a member's rights in an organization bound
+        // what it may do on the organization's applications and gateways.
+        await tx.memberships.set(account, ref(id), ["RIGHT_ALL"]);
+        return created;
+      });
+      events.publish({
+        name: "organization.create",
+        identifiers: [ref(id)],
+        visibility: ["RIGHT_ORGANIZATION_INFO"],
+      });
+      return toMessage(organization);
+    },
+
+    async get(request, handler) {
+      const id = organizationId(request.organizationIds);
+      await authorize(context, handler, ref(id), ["RIGHT_ORGANIZATION_INFO"]);
+      const mask = readMask(request.fieldMask);
+      return toMessage(await stores.organizations.get(id, { fieldMask: mask }), mask);
+    },
+
+    async list(request, handler) {
+      const caller = await callerOf(context, handler);
+      const mask = readMask(request.fieldMask);
+      const admin = await isAdmin(context, caller);
+      let ids: string[] | undefined;
+      if (request.collaborator) {
+        const account = userAccount(request.collaborator, "collaborator", "*");
+        const held = await callerRightsOn(context, caller, account);
+        if (!held.has("RIGHT_USER_ORGANIZATIONS_LIST"))
+          throw errNoRights.create({ entity_kind: account.kind, entity_id: account.id });
+        ids = await memberEntityIds(context, account, "organization");
+      } else if (!admin) {
+        const owner =
+          caller.kind === "user" ? { kind: "user" as const, id: caller.userId } : caller.owner;
+        ids =
+          owner.kind === "user"
+            ? await memberEntityIds(context, { kind: "user", id: owner.id }, "organization")
+            : owner.kind === "organization"
+              ? [owner.id]
+              : [];
+      }
+      if (request.deleted && !admin)
+        throw errNoRights.create({ entity_kind: "deleted organizations", entity_id: "*" });
+      const page = await stores.organizations.list({
+        ids,
+        limit: request.limit,
+        page: request.page,
+        order: parseOrder(request.order, "organization_id"),
+        includeDeleted: request.deleted,
+      });
+      const items = request.deleted ? page.items.filter((item) => item.deletedAt) : page.items;
+      handler.responseHeader.set(
+        "x-total-count",
+        String(request.deleted ? items.length : page.total),
+      );
+      return create(OrganizationsSchema, {
+        organizations: items.map((item) => toMessage(item, mask)),
+      });
+    },
+
+    async update(request, handler) {
+      const id = organizationId(request.organization?.ids);
+      await authorize(context, handler, ref(id), ["RIGHT_ORGANIZATION_SETTINGS_BASIC"]);
+      const mask = maskFields<OrganizationFields>(request.fieldMask, fields);
+      const organization = await stores.organizations.update(
+        id,
+        toFields(request.organization),
+        mask,
+      );
+      events.publish({
+        name: "organization.update",
+        identifiers: [ref(id)],
+        visibility: ["RIGHT_ORGANIZATION_INFO"],
+        data: { paths: request.fieldMask?.paths ?? [] },
+      });
+      return toMessage(organization);
+    },
+
+    async delete(request, handler) {
+      const id = organizationId(request);
+      await authorize(context, handler, ref(id), ["RIGHT_ORGANIZATION_DELETE"]);
+      await stores.organizations.delete(id);
+      events.publish({
+        name: "organization.delete",
+        identifiers: [ref(id)],
+        visibility: ["RIGHT_ORGANIZATION_INFO"],
+      });
+      return {};
+    },
+
+    async restore(request, handler) {
+      const id = organizationId(request);
+      await authorize(context, handler, ref(id), ["RIGHT_ORGANIZATION_DELETE"]);
+      await stores.organizations.restore(id);
+      events.publish({
+        name: "organization.restore",
+        identifiers: [ref(id)],
+        visibility: ["RIGHT_ORGANIZATION_INFO"],
+      });
+      return {};
+    },
+
+    async purge(request, handler) {
+      const id = organizationId(request);
+      const caller = await callerOf(context, handler);
+      if (!(await isAdmin(context, caller)))
+        throw errNoRights.create({ entity_kind: "organization", entity_id: id });
+      await stores.organizations.purge(id);
+      events.publish({
+        name: "organization.purge",
+        identifiers: [ref(id)],
+        visibility: ["RIGHT_ORGANIZATION_INFO"],
+      });
+      return {};
+    },
+  };
+}
+
+/** The OrganizationAccess service: rights, API keys and members of an organization. */
+export function organizationAccess(
+  context: ServiceContext,
+): Partial<ServiceImpl<typeof OrganizationAccess>> {
+  const access = entityAccess(context, "organization", {
+    apiKeys: "RIGHT_ORGANIZATION_SETTINGS_API_KEYS",
+    collaborators: "RIGHT_ORGANIZATION_SETTINGS_MEMBERS",
+  });
+  return {
+    listRights: (request, handler) => access.listRights(organizationId(request), handler),
+    createAPIKey: (request, handler) =>
+      access.createApiKey(organizationId(request.organizationIds), request, handler),
+    listAPIKeys: (request, handler) =>
+      access.listApiKeys(organizationId(request.organizationIds), request, handler),
+    getAPIKey: (request, handler) =>
+      access.getApiKey(organizationId(request.organizationIds), request.keyId, handler),
+    updateAPIKey: (request, handler) =>
+      access.updateApiKey(
+        organizationId(request.organizationIds),
+        request.apiKey,
+        request.fieldMask,
+        handler,
+      ),
+    deleteAPIKey: async (request, handler) => {
+      await access.deleteApiKey(organizationId(request.organizationIds), request.keyId, handler);
+      return {};
+    },
+    getCollaborator: (request, handler) =>
+      access.getCollaborator(
+        organizationId(request.organizationIds),
+        request.collaborator,
+        handler,
+      ),
+    setCollaborator: async (request, handler) => {
+      await access.setCollaborator(
+        organizationId(request.organizationIds),
+        request.collaborator,
+        handler,
+      );
+      return {};
+    },
+    listCollaborators: (request, handler) =>
+      access.listCollaborators(organizationId(request.organizationIds), request, handler),
+    deleteCollaborator: async (request, handler) => {
+      await access.deleteCollaborator(
+        organizationId(request.organizationIds),
+        request.collaboratorIds,
+        handler,
+      );
+      return {};
+    },
+  };
+}
+
+/** Registers OrganizationRegistry and OrganizationAccess on the API. */
+export function registerOrganizationServices(api: ApiRegistry, services: ServiceContext): void {
+  api.register(OrganizationRegistry, organizationRegistry(services));
+  api.register(OrganizationAccess, organizationAccess(services));
+}
