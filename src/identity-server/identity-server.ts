@@ -7,7 +7,10 @@ import { EntityAccess } from "../gen/ttn/lorawan/v3/identityserver_pb.js";
 import { expandRights, parseRights } from "./rights/index.ts";
 import { applicationAccess, applicationRegistry } from "./services/applications.ts";
 import { entityAccessService } from "./services/auth-info.ts";
+import { registerClientServices } from "./services/clients.ts";
 import { type ServiceContext, storeAccessLookup } from "./services/context.ts";
+import { registerEndDeviceServices } from "./services/end-devices.ts";
+import { registerGatewayServices } from "./services/gateways.ts";
 import { registerOrganizationServices } from "./services/organizations.ts";
 import { registerUserServices } from "./services/users.ts";
 import { createIdentityStores, type IdentityStores } from "./store/index.ts";
@@ -35,6 +38,9 @@ export function createIdentityServer(context: ComponentContext): Component {
   context.api.register(ApplicationAccess, applicationAccess(services));
   registerUserServices(context.api, services);
   registerOrganizationServices(context.api, services);
+  registerGatewayServices(context.api, services);
+  registerEndDeviceServices(context.api, services);
+  registerClientServices(context.api, services);
   let ready = false;
   return {
     async start() {

@@ -1,0 +1,283 @@
+import { create } from "@bufbuild/protobuf";
+import type { FieldMask } from "@bufbuild/protobuf/wkt";
+import type { ServiceImpl } from "@connectrpc/connect";
+import { errNoRights } from "../../api/auth/errors.ts";
+import type { ApiRegistry } from "../../api/registry.ts";
+import type { EntityRef } from "../../events/index.ts";
+import {
+  type EndDevice as EndDeviceMessage,
+  EndDeviceSchema,
+  EndDevicesSchema,
+} from "../../gen/ttn/lorawan/v3/end_device_pb.js";
+import { EndDeviceRegistry } from "../../gen/ttn/lorawan/v3/end_device_services_pb.js";
+import {
+  type EndDeviceIdentifiers,
+  EndDeviceIdentifiersSchema,
+} from "../../gen/ttn/lorawan/v3/identifiers_pb.js";
+import { validateId } from "../ids/index.ts";
+import type { RightName } from "../rights/index.ts";
+import {
+  type EndDevice,
+  type EndDeviceFields,
+  type EndDeviceKey,
+  errFieldNotUpdatable,
+  errNotFound,
+  type Location,
+} from "../store/index.ts";
+import { authorize, callerOf, callerRightsOn, isAdmin, type ServiceContext } from "./context.ts";
+import { errMissingField, maskFields, toTimestamp } from "./convert.ts";
+import { euiFromBytes, euiToBytes, locationFromMessage, locationToMessage } from "./gateways.ts";
+import { parseOrder } from "./order.ts";
+
+/** API field paths of an end device and the domain fields they name. */
+const fields: Record<string, keyof EndDeviceFields> = {
+  name: "name",
+  description: "description",
+  attributes: "attributes",
+  version_ids: "versionIds",
+  network_server_address: "networkServerAddress",
+  application_server_address: "applicationServerAddress",
+  join_server_address: "joinServerAddress",
+  locations: "locations",
+};
+/**
+ * Paths a read may name besides the fields: always returned, kept by the other components
+ * (Network, Application and Join Server fields that scripts ask the Identity Server for
+ * alongside), or not kept by this registry.
+ */
+const notStored = [
+  "ids",
+  "created_at",
+  "updated_at",
+  "service_profile_id",
+  "picture",
+  "claim_authentication_code",
+  "activated_at",
+  "last_seen_at",
+  "serial_number",
+  "lora_alliance_profile_ids",
+];
+const euiPaths: Record<string, keyof EndDeviceFields> = {
+  "ids.dev_eui": "devEui",
+  "ids.join_eui": "joinEui",
+};
+
+function readMask(mask: FieldMask | undefined): (keyof EndDeviceFields)[] | undefined {
+  if (!mask || mask.paths.length === 0) return undefined;
+  const wanted = {
+    paths: mask.paths.filter((path) => !notStored.includes(path.split(".")[0] as string)),
+  } as FieldMask;
+  // The EUIs are part of the identifiers, which are always returned.
+  return [...maskFields<EndDeviceFields>(wanted, fields), "devEui", "joinEui"];
+}
+
+function toMessage(device: EndDevice, mask?: (keyof EndDeviceFields)[]): EndDeviceMessage {
+  const show = (field: keyof EndDeviceFields) => !mask || mask.includes(field);
+  const locations: Record<string, ReturnType<typeof locationToMessage>> = {};
+  if (show("locations"))
+    for (const [name, location] of Object.entries(device.locations ?? {}))
+      locations[name] = locationToMessage(location);
+  return create(EndDeviceSchema, {
+    ids: {
+      deviceId: device.deviceId,
+      applicationIds: { applicationId: device.applicationId },
+      devEui: euiToBytes(device.devEui),
+      joinEui: euiToBytes(device.joinEui),
+    },
+    createdAt: toTimestamp(device.createdAt),
+    updatedAt: toTimestamp(device.updatedAt),
+    name: show("name") ? (device.name ?? "") : "",
+    description: show("description") ? (device.description ?? "") : "",
+    attributes: show("attributes") ? (device.attributes ?? {}) : {},
+    versionIds: show("versionIds") ? device.versionIds : undefined,
+    networkServerAddress: show("networkServerAddress") ? (device.networkServerAddress ?? "") : "",
+    applicationServerAddress: show("applicationServerAddress")
+      ? (device.applicationServerAddress ?? "")
+      : "",
+    joinServerAddress: show("joinServerAddress") ? (device.joinServerAddress ?? "") : "",
+    locations: locations as EndDeviceMessage["locations"],
+  });
+}
+
+function toFields(message: EndDeviceMessage | undefined): EndDeviceFields {
+  const versionIds = message?.versionIds;
+  const hasVersionIds =
+    versionIds &&
+    (versionIds.brandId ||
+      versionIds.modelId ||
+      versionIds.hardwareVersion ||
+      versionIds.firmwareVersion ||
+      versionIds.bandId);
+  let locations: Record<string, Location> | undefined;
+  for (const [name, location] of Object.entries(message?.locations ?? {})) {
+    const converted = locationFromMessage(location, `end_device.locations.${name}.source`);
+    if (converted) {
+      locations ??= {};
+      locations[name] = converted;
+    }
+  }
+  return {
+    devEui: euiFromBytes(message?.ids?.devEui, "end_device.ids.dev_eui"),
+    joinEui: euiFromBytes(message?.ids?.joinEui, "end_device.ids.join_eui"),
+    name: message?.name || undefined,
+    description: message?.description || undefined,
+    attributes:
+      message && Object.keys(message.attributes).length > 0 ? message.attributes : undefined,
+    versionIds: hasVersionIds
+      ? {
+          brandId: versionIds.brandId || undefined,
+          modelId: versionIds.modelId || undefined,
+          hardwareVersion: versionIds.hardwareVersion || undefined,
+          firmwareVersion: versionIds.firmwareVersion || undefined,
+          bandId: versionIds.bandId || undefined,
+        }
+      : undefined,
+    networkServerAddress: message?.networkServerAddress || undefined,
+    applicationServerAddress: message?.applicationServerAddress || undefined,
+    joinServerAddress: message?.joinServerAddress || undefined,
+    locations,
+  };
+}
+
+/** The key of a device from its identifiers; missing_field when incomplete. */
+function deviceKey(ids: EndDeviceIdentifiers | undefined, prefix: string): EndDeviceKey {
+  const applicationId = ids?.applicationIds?.applicationId;
+  if (!applicationId)
+    throw errMissingField.create({ field: `${prefix}.application_ids.application_id` });
+  if (!ids.deviceId) throw errMissingField.create({ field: `${prefix}.device_id` });
+  return { applicationId, deviceId: ids.deviceId };
+}
+
+const applicationRef = (id: string): EntityRef => ({ kind: "application", id });
+/** The device as events name it: `<application_id>.<device_id>`. */
+const deviceRef = (key: EndDeviceKey): EntityRef => ({
+  kind: "end_device",
+  id: `${key.applicationId}.${key.deviceId}`,
+});
+const visibility: RightName[] = ["RIGHT_APPLICATION_DEVICES_READ"];
+
+/** The Identity Server's EndDeviceRegistry: the registration of end devices in applications. */
+export function endDeviceRegistry(
+  context: ServiceContext,
+): Partial<ServiceImpl<typeof EndDeviceRegistry>> {
+  const { stores, events } = context;
+  const publish = (name: string, key: EndDeviceKey, data?: unknown) =>
+    events.publish({
+      name,
+      identifiers: [deviceRef(key), applicationRef(key.applicationId)],
+      visibility,
+      ...(data === undefined ? {} : { data }),
+    });
+  return {
+    async create(request, handler) {
+      const key = deviceKey(request.endDevice?.ids, "end_device.ids");
+      validateId("device", key.deviceId);
+      const values = toFields(request.endDevice);
+      await authorize(context, handler, applicationRef(key.applicationId), [
+        "RIGHT_APPLICATION_DEVICES_WRITE",
+      ]);
+      // An admin may hold rights on an application that does not exist (any longer).
+      await stores.applications.get(key.applicationId, { fieldMask: [] });
+      const device = await stores.endDevices.create(key, values);
+      publish("end_device.create", key);
+      return toMessage(device);
+    },
+
+    async get(request, handler) {
+      const key = deviceKey(request.endDeviceIds, "end_device_ids");
+      await authorize(context, handler, applicationRef(key.applicationId), [
+        "RIGHT_APPLICATION_DEVICES_READ",
+      ]);
+      const mask = readMask(request.fieldMask);
+      return toMessage(await stores.endDevices.get(key, { fieldMask: mask }), mask);
+    },
+
+    async getIdentifiersForEUIs(request, handler) {
+      const caller = await callerOf(context, handler);
+      const joinEui = euiFromBytes(request.joinEui, "join_eui");
+      const devEui = euiFromBytes(request.devEui, "dev_eui");
+      if (!joinEui) throw errMissingField.create({ field: "join_eui" });
+      if (!devEui) throw errMissingField.create({ field: "dev_eui" });
+      const admin = await isAdmin(context, caller);
+      const denied = () =>
+        errNoRights.create({
+          entity_kind: "end device with EUIs",
+          entity_id: `${joinEui}/${devEui}`,
+        });
+      const device = await stores.endDevices
+        .getByEuis(joinEui, devEui, { fieldMask: [] })
+        .catch((error: unknown) => {
+          // Only admins learn that no device has the EUIs; others cannot tell it from no rights.
+          throw !admin && errNotFound.matches(error) ? denied() : error;
+        });
+      const held = await callerRightsOn(context, caller, applicationRef(device.applicationId));
+      if (!held.has("RIGHT_APPLICATION_DEVICES_READ")) throw denied();
+      return create(EndDeviceIdentifiersSchema, {
+        deviceId: device.deviceId,
+        applicationIds: { applicationId: device.applicationId },
+        devEui: euiToBytes(device.devEui),
+        joinEui: euiToBytes(device.joinEui),
+      });
+    },
+
+    async list(request, handler) {
+      const applicationId = request.applicationIds?.applicationId;
+      if (!applicationId) throw errMissingField.create({ field: "application_ids.application_id" });
+      await authorize(context, handler, applicationRef(applicationId), [
+        "RIGHT_APPLICATION_DEVICES_READ",
+      ]);
+      const mask = readMask(request.fieldMask);
+      const page = await stores.endDevices.list(applicationId, {
+        limit: request.limit,
+        page: request.page,
+        order: parseOrder(request.order, "device_id"),
+      });
+      handler.responseHeader.set("x-total-count", String(page.total));
+      return create(EndDevicesSchema, {
+        endDevices: page.items.map((item) => toMessage(item, mask)),
+      });
+    },
+
+    async update(request, handler) {
+      const key = deviceKey(request.endDevice?.ids, "end_device.ids");
+      await authorize(context, handler, applicationRef(key.applicationId), [
+        "RIGHT_APPLICATION_DEVICES_WRITE",
+      ]);
+      const paths = request.fieldMask?.paths ?? [];
+      const mask = maskFields<EndDeviceFields>(
+        { paths: paths.filter((path) => !(path in euiPaths)) } as FieldMask,
+        { ...fields, ...euiPaths },
+      );
+      const values = toFields(request.endDevice);
+      const euiFields = paths.filter((path) => path in euiPaths);
+      if (euiFields.length > 0) {
+        // As in The Things Stack, an EUI may be set once, but not changed.
+        const current = await stores.endDevices.get(key, { fieldMask: ["devEui", "joinEui"] });
+        for (const path of euiFields) {
+          const field = euiPaths[path] as "devEui" | "joinEui";
+          if (current[field] !== undefined && current[field] !== values[field])
+            throw errFieldNotUpdatable.create({ field: path, kind: "end device" });
+          mask.push(field);
+        }
+      }
+      const device = await stores.endDevices.update(key, values, mask);
+      publish("end_device.update", key, { paths });
+      return toMessage(device);
+    },
+
+    async delete(request, handler) {
+      const key = deviceKey(request, "end_device_ids");
+      await authorize(context, handler, applicationRef(key.applicationId), [
+        "RIGHT_APPLICATION_DEVICES_WRITE",
+      ]);
+      await stores.endDevices.delete(key);
+      publish("end_device.delete", key);
+      return {};
+    },
+  };
+}
+
+/** Serves the Identity Server's EndDeviceRegistry on the API. */
+export function registerEndDeviceServices(api: ApiRegistry, services: ServiceContext): void {
+  api.register(EndDeviceRegistry, endDeviceRegistry(services));
+}
