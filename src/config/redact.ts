@@ -9,7 +9,10 @@ export function redactConfig(config: Config): Record<string, unknown> {
     let node = copy;
     for (const part of parts.slice(0, -1)) node = (node[part] ?? {}) as Record<string, unknown>;
     const leaf = parts.at(-1) as string;
-    if (typeof node[leaf] === "string" && node[leaf] !== "") node[leaf] = redact(node[leaf]);
+    const value = node[leaf];
+    if (typeof value === "string" && value !== "") node[leaf] = redact(value);
+    else if (Array.isArray(value) && value.length > 0)
+      node[leaf] = value.map((item) => redact(String(item)));
   }
   return copy;
 }

@@ -127,6 +127,28 @@ export const configSchema = z.strictObject({
       uri: uri(["redis://", "rediss://"], "Redis for cluster coordination; empty for in-process"),
     })
     .prefault({}),
+  oauth: z
+    .strictObject({
+      issuer: z
+        .string()
+        .refine((value) => value === "" || /^https?:\/\/[^/?#]+\/[^?#]*$/.test(value), {
+          message:
+            'expected "" or an http(s) URL with a path, such as "https://lns.example.com/oauth"',
+        })
+        .default("")
+        .describe("public URL of the OAuth server; default http://localhost:<http port>/oauth"),
+      cookie_keys: z
+        .union([
+          z.array(z.string()),
+          z.string().transform((text) => text.split(",").filter(Boolean)),
+        ])
+        .pipe(z.array(z.string().min(16, "each cookie key needs at least 16 characters")))
+        .default([])
+        .describe(
+          "keys that sign OAuth session cookies (comma-separated); default one kept in the database",
+        ),
+    })
+    .prefault({}),
   shutdown_timeout: duration("10s", "how long a graceful shutdown waits for in-flight work"),
 });
 
@@ -137,9 +159,10 @@ export type Config = z.output<typeof configSchema>;
  * Keys whose values are secret, with how to print them: URIs keep everything but their password.
  * Every key that can hold a secret is listed here and nowhere else.
  */
-export const secretKeys: Record<string, (value: string) => string> = {
+export const secretKeys: Record<string, (value: string) => unknown> = {
   "database.uri": redactUriPassword,
   "redis.uri": redactUriPassword,
+  "oauth.cookie_keys": () => "***",
 };
 
 function redactUriPassword(value: string): string {

@@ -4,6 +4,7 @@ import {
   ApplicationRegistry,
 } from "../gen/ttn/lorawan/v3/application_services_pb.js";
 import { EntityAccess } from "../gen/ttn/lorawan/v3/identityserver_pb.js";
+import { setUpOAuth } from "./oauth-setup.ts";
 import { expandRights, parseRights } from "./rights/index.ts";
 import { applicationAccess, applicationRegistry } from "./services/applications.ts";
 import { entityAccessService } from "./services/auth-info.ts";
@@ -44,6 +45,7 @@ export function createIdentityServer(context: ComponentContext): Component {
   let ready = false;
   return {
     async start() {
+      await setUpOAuth(context, services);
       ready = true;
     },
     isReady: () => ready,

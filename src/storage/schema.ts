@@ -13,6 +13,7 @@ export interface DatabaseSchema {
   clients: EntityTable & { client_id: string };
   memberships: MembershipsTable;
   api_keys: ApiKeysTable;
+  oauth_artifacts: OAuthArtifactsTable;
 }
 
 /** Facts about the database itself, such as the installation id shared by a cluster. */
@@ -87,4 +88,23 @@ export interface ApiKeysTable {
   expires_at: string | null;
   created_at: string;
   updated_at: string;
+}
+
+/**
+ * One artifact of the OAuth server (oidc-provider): a session, interaction, grant, code or
+ * token. Timestamps are RFC 3339 text; a row whose `expires_at` has passed is ignored.
+ */
+export interface OAuthArtifactsTable {
+  /** The oidc-provider model: `Session`, `AccessToken`, `RefreshToken`, `Grant`, ... */
+  model: string;
+  id: string;
+  /** The artifact as JSON text. */
+  payload: string;
+  grant_id: string | null;
+  user_code: string | null;
+  /** A session's UID. */
+  uid: string | null;
+  /** `null`: never expires. */
+  expires_at: string | null;
+  consumed_at: string | null;
 }

@@ -29,7 +29,7 @@ describe("lorastack on PostgreSQL", () => {
       const a = first.logs.find(ready);
       const b = second.logs.find(ready);
       assert.match(String(a?.database), /^postgres postgres:\/\/postgres@127\.0\.0\.1:\d+\//);
-      assert.deepEqual(a?.applied, ["0001-metadata", "0002-identity-server"]);
+      assert.deepEqual(a?.applied, ["0001-metadata", "0002-identity-server", "0003-oauth"]);
       assert.deepEqual(b?.applied, [], "the second instance finds the schema migrated");
       assert.equal(a?.installation, b?.installation);
       assert.equal((await fetch(`${second.httpUrl}/readyz`)).status, 200);

@@ -228,6 +228,17 @@ describe("Identity Server over REST", () => {
   });
 });
 
+describe("Identity Server OAuth", () => {
+  it("serves OpenID Connect discovery under /oauth", async () => {
+    const response = await fetch(`${stack.httpUrl}/oauth/.well-known/openid-configuration`);
+    assert.equal(response.status, 200);
+    const discovery = (await response.json()) as Record<string, unknown>;
+    assert.match(String(discovery.issuer), /\/oauth$/);
+    assert.match(String(discovery.authorization_endpoint), /\/oauth\/authorize$/);
+    assert.deepEqual(discovery.code_challenge_methods_supported, ["S256"]);
+  });
+});
+
 describe("Identity Server over gRPC", () => {
   it("serves the same registry over gRPC (h2c) with the same errors", async () => {
     const transport = createGrpcTransport({ baseUrl: `http://${stack.listeners.get("grpc")}` });
