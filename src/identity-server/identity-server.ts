@@ -11,8 +11,10 @@ import { entityAccessService } from "./services/auth-info.ts";
 import { registerClientServices } from "./services/clients.ts";
 import { type ServiceContext, storeAccessLookup } from "./services/context.ts";
 import { registerEndDeviceServices } from "./services/end-devices.ts";
+import { registerEventServices } from "./services/events.ts";
 import { registerGatewayServices } from "./services/gateways.ts";
 import { registerOrganizationServices } from "./services/organizations.ts";
+import { registerSearchServices } from "./services/search.ts";
 import { registerUserServices } from "./services/users.ts";
 import { createIdentityStores, type IdentityStores } from "./store/index.ts";
 
@@ -42,6 +44,8 @@ export function createIdentityServer(context: ComponentContext): Component {
   registerGatewayServices(context.api, services);
   registerEndDeviceServices(context.api, services);
   registerClientServices(context.api, services);
+  registerEventServices(context.api, services);
+  registerSearchServices(context.api, services);
   let ready = false;
   return {
     async start() {

@@ -228,6 +228,47 @@ describe("Identity Server over REST", () => {
   });
 });
 
+describe("Identity Server events", () => {
+  it("streams events of the entities the caller may see, over POST /api/v3/events", async () => {
+    const abort = new AbortController();
+    const response = await fetch(`${stack.httpUrl}/api/v3/events`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${adminKey}`, "content-type": "application/json" },
+      body: JSON.stringify({ identifiers: [{ application_ids: { application_id: "app-a" } }] }),
+      signal: abort.signal,
+    });
+    assert.equal(response.status, 200);
+    const reader = (response.body as ReadableStream<Uint8Array>).getReader();
+    const decoder = new TextDecoder();
+    let buffered = "";
+    const names: string[] = [];
+    const nextEvent = async (): Promise<string> => {
+      while (!buffered.includes("\n")) {
+        const { value, done } = await reader.read();
+        if (done) throw new Error("stream ended");
+        buffered += decoder.decode(value, { stream: true });
+      }
+      const line = buffered.slice(0, buffered.indexOf("\n"));
+      buffered = buffered.slice(buffered.indexOf("\n") + 1);
+      return line.trim()
+        ? (JSON.parse(line) as { result: { name: string } }).result.name
+        : nextEvent();
+    };
+    names.push(await nextEvent());
+    const updated = await api("PUT", "/applications/app-a", {
+      key: adminKey,
+      body: {
+        application: { ids: { application_id: "app-a" }, description: "streamed" },
+        field_mask: { paths: ["description"] },
+      },
+    });
+    assert.equal(updated.status, 200);
+    names.push(await nextEvent());
+    abort.abort();
+    assert.deepEqual(names, ["events.stream.start", "application.update"]);
+  });
+});
+
 describe("Identity Server OAuth", () => {
   it("serves OpenID Connect discovery under /oauth", async () => {
     const response = await fetch(`${stack.httpUrl}/oauth/.well-known/openid-configuration`);
