@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import type { Kysely } from "kysely";
 import type { ComponentContext } from "../components/index.ts";
-import { parseListenAddress } from "../config/index.ts";
+import { type Config, parseListenAddress } from "../config/index.ts";
 import type { DatabaseSchema } from "../storage/index.ts";
 import { createOAuthProvider, mountOAuth, oauthAccessTokenVerifier } from "./oauth/index.ts";
 import type { ServiceContext } from "./services/context.ts";
@@ -31,10 +31,14 @@ async function storedCookieKey(db: Kysely<DatabaseSchema>): Promise<string> {
 }
 
 /** `oauth.issuer`, or `http://localhost:<http port>/oauth` for a stack on its defaults. */
-function issuerOf(context: ComponentContext): string {
-  if (context.config.oauth.issuer) return context.config.oauth.issuer;
-  const port = parseListenAddress(context.config.http.listen)?.port || 1885;
+export function oauthIssuer(config: Config): string {
+  if (config.oauth.issuer) return config.oauth.issuer;
+  const port = parseListenAddress(config.http.listen)?.port || 1885;
   return `http://localhost:${port}/oauth`;
+}
+
+function issuerOf(context: ComponentContext): string {
+  return oauthIssuer(context.config);
 }
 
 /**

@@ -4,7 +4,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { Code, ConnectError, createClient } from "@connectrpc/connect";
-import { createGrpcTransport } from "@connectrpc/connect-node";
+import {
+  createConnectTransport,
+  createGrpcTransport,
+  createGrpcWebTransport,
+} from "@connectrpc/connect-node";
 import { ApplicationRegistry } from "../../src/gen/ttn/lorawan/v3/application_services_pb.js";
 import {
   type LorastackProcess,
@@ -22,6 +26,9 @@ let adminKey: string;
 
 before(async () => {
   dataDir = await mkdtemp(join(tmpdir(), "lorastack-e2e-is-"));
+  const init = await runLorastack(["is-db", "init"], { dataDir });
+  assert.equal(init.code, 0, init.stderr);
+  assert.match(init.stdout, /registered OAuth client console/);
   const admin = await runLorastack(
     [
       "is-db",
@@ -270,6 +277,28 @@ describe("Identity Server events", () => {
 });
 
 describe("Identity Server OAuth", () => {
+  it("has the Console's client from is-db init, and starts its login with PKCE", async () => {
+    const client = await api("GET", "/clients/console?field_mask=redirect_uris,grants", {
+      key: adminKey,
+    });
+    assert.equal(client.status, 200, JSON.stringify(client.json));
+    const redirectUri = client.json.redirect_uris[0] as string;
+    assert.match(redirectUri, /\/console\/oauth\/callback$/);
+    const query = new URLSearchParams({
+      client_id: "console",
+      response_type: "code",
+      redirect_uri: redirectUri,
+      scope: "openid",
+      code_challenge: "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM",
+      code_challenge_method: "S256",
+    });
+    const response = await fetch(`${stack.httpUrl}/oauth/authorize?${query}`, {
+      redirect: "manual",
+    });
+    assert.ok(response.status === 302 || response.status === 303, `status ${response.status}`);
+    assert.match(response.headers.get("location") ?? "", /\/oauth\/login\//);
+  });
+
   it("serves OpenID Connect discovery under /oauth", async () => {
     const response = await fetch(`${stack.httpUrl}/oauth/.well-known/openid-configuration`);
     assert.equal(response.status, 200);
@@ -281,6 +310,23 @@ describe("Identity Server OAuth", () => {
 });
 
 describe("Identity Server over gRPC", () => {
+  for (const [protocol, makeTransport] of [
+    ["Connect", createConnectTransport],
+    ["gRPC-Web", createGrpcWebTransport],
+  ] as const) {
+    it(`serves ${protocol} over HTTP/1.1 on the gRPC port and on the HTTP port`, async () => {
+      for (const address of [stack.listeners.get("grpc"), stack.httpUrl.replace("http://", "")]) {
+        const transport = makeTransport({ baseUrl: `http://${address}`, httpVersion: "1.1" });
+        const client = createClient(ApplicationRegistry, transport);
+        const application = await client.get(
+          { applicationIds: { applicationId: "app-a" }, fieldMask: { paths: ["name"] } },
+          { headers: { authorization: `Bearer ${adminKey}` } },
+        );
+        assert.equal(application.name, "App A", `${protocol} at ${address}`);
+      }
+    });
+  }
+
   it("serves the same registry over gRPC (h2c) with the same errors", async () => {
     const transport = createGrpcTransport({ baseUrl: `http://${stack.listeners.get("grpc")}` });
     const client = createClient(ApplicationRegistry, transport);

@@ -2,12 +2,16 @@ import { type Command, Option } from "commander";
 import { generateApiKey, hashApiKeySecret } from "../../identity-server/api-keys/index.ts";
 import { identityStores } from "../../identity-server/identity-server.ts";
 import { validateEmail, validateId } from "../../identity-server/ids/index.ts";
+import { oauthIssuer } from "../../identity-server/oauth-setup.ts";
 import { hashPassword, validatePassword } from "../../identity-server/passwords/index.ts";
 import { parseRights } from "../../identity-server/rights/index.ts";
 import type { IdentityStores } from "../../identity-server/store/index.ts";
 import { databaseLocation, migrateToLatest, openDatabase } from "../../storage/index.ts";
 import { addConfigOptions, loadCommandConfig } from "../config-options.ts";
 import type { CommandIO } from "../io.ts";
+
+/** The OAuth client of the Console, registered by `is-db init`. */
+const consoleClientId = "console";
 
 /** Opens the configured database, migrated, and runs `work` with the Identity Server's stores. */
 async function withStores(
@@ -33,10 +37,34 @@ export function registerIsDbCommand(program: Command, io: CommandIO): void {
   const isDb = program.command("is-db").description("Identity Server database administration");
 
   addConfigOptions(
-    isDb.command("init").description("create or migrate the Identity Server's database"),
+    isDb
+      .command("init")
+      .description(
+        "create or migrate the Identity Server's database and register the Console's OAuth client",
+      ),
   ).action(async (_options: unknown, command: Command) => {
-    await withStores(command, io, async () => {
-      io.stdout("identity server database ready\n");
+    const { config } = loadCommandConfig(command, io.env);
+    await withStores(command, io, async (stores) => {
+      const origin = new URL(oauthIssuer(config)).origin;
+      const existing = await stores.clients.get(consoleClientId).catch(() => undefined);
+      if (existing) {
+        io.stdout(`identity server database ready; OAuth client ${consoleClientId} exists\n`);
+        return;
+      }
+      // The Console is a public client: it proves itself with PKCE, so it has no secret.
+      await stores.clients.create(consoleClientId, {
+        name: "Console",
+        redirectUris: [`${origin}/console/oauth/callback`],
+        logoutRedirectUris: [`${origin}/console`],
+        state: "STATE_APPROVED",
+        skipAuthorization: true,
+        endorsed: true,
+        grants: ["GRANT_AUTHORIZATION_CODE", "GRANT_REFRESH_TOKEN"],
+        rights: ["RIGHT_ALL"],
+      });
+      io.stdout(
+        `identity server database ready; registered OAuth client ${consoleClientId} for ${origin}/console\n`,
+      );
     });
   });
 
