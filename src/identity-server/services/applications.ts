@@ -25,6 +25,7 @@ import {
   maskFields,
   toTimestamp,
 } from "./convert.ts";
+import { entityLifecycle } from "./lifecycle.ts";
 import { parseOrder } from "./order.ts";
 
 const errors = errorNamespace("identity-server/applications");
@@ -122,6 +123,17 @@ export function applicationRegistry(
 ): Partial<ServiceImpl<typeof ApplicationRegistry>> {
   const { stores, events } = context;
   const ref = (id: string) => ({ kind: "application" as const, id });
+  const lifecycle = entityLifecycle(context, {
+    kind: "application",
+    store: stores.applications,
+    deleteRight: "RIGHT_APPLICATION_DELETE",
+    infoRight: "RIGHT_APPLICATION_INFO",
+    beforeDelete: async (id) => {
+      const devices = await stores.endDevices.list(id, { limit: 1 });
+      if (devices.total > 0)
+        throw errApplicationHasDevices.create({ application_id: id, count: devices.total });
+    },
+  });
   return {
     async create(request, handler) {
       const account = accountFromIds(request.collaborator, "collaborator");
@@ -210,46 +222,9 @@ export function applicationRegistry(
       return toMessage(application);
     },
 
-    async delete(request, handler) {
-      const id = applicationId(request);
-      await authorize(context, handler, ref(id), ["RIGHT_APPLICATION_DELETE"]);
-      const devices = await stores.endDevices.list(id, { limit: 1 });
-      if (devices.total > 0)
-        throw errApplicationHasDevices.create({ application_id: id, count: devices.total });
-      await stores.applications.delete(id);
-      events.publish({
-        name: "application.delete",
-        identifiers: [ref(id)],
-        visibility: ["RIGHT_APPLICATION_INFO"],
-      });
-      return {};
-    },
-
-    async restore(request, handler) {
-      const id = applicationId(request);
-      await authorize(context, handler, ref(id), ["RIGHT_APPLICATION_DELETE"]);
-      await stores.applications.restore(id);
-      events.publish({
-        name: "application.restore",
-        identifiers: [ref(id)],
-        visibility: ["RIGHT_APPLICATION_INFO"],
-      });
-      return {};
-    },
-
-    async purge(request, handler) {
-      const id = applicationId(request);
-      const caller = await callerOf(context, handler);
-      if (!(await isAdmin(context, caller)))
-        throw errNoRights.create({ entity_kind: "application", entity_id: id });
-      await stores.applications.purge(id);
-      events.publish({
-        name: "application.purge",
-        identifiers: [ref(id)],
-        visibility: ["RIGHT_APPLICATION_INFO"],
-      });
-      return {};
-    },
+    delete: (request, handler) => lifecycle.delete(applicationId(request), handler),
+    restore: (request, handler) => lifecycle.restore(applicationId(request), handler),
+    purge: (request, handler) => lifecycle.purge(applicationId(request), handler),
   };
 }
 

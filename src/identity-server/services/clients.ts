@@ -31,6 +31,7 @@ import {
   toTimestamp,
 } from "./convert.ts";
 import { enumName, enumNumber, isAccessError } from "./gateways.ts";
+import { entityLifecycle } from "./lifecycle.ts";
 import { parseOrder } from "./order.ts";
 
 const errors = errorNamespace("identity-server/clients");
@@ -171,6 +172,12 @@ export function clientRegistry(
   context: ServiceContext,
 ): Partial<ServiceImpl<typeof ClientRegistry>> {
   const { stores, events } = context;
+  const lifecycle = entityLifecycle(context, {
+    kind: "client",
+    store: stores.clients,
+    deleteRight: "RIGHT_CLIENT_DELETE",
+    infoRight: "RIGHT_CLIENT_INFO",
+  });
   return {
     async create(request, handler) {
       const account = accountFromIds(request.collaborator, "collaborator");
@@ -271,31 +278,9 @@ export function clientRegistry(
       return toMessage(client);
     },
 
-    async delete(request, handler) {
-      const id = clientId(request);
-      await authorize(context, handler, ref(id), ["RIGHT_CLIENT_DELETE"]);
-      await stores.clients.delete(id);
-      events.publish({ name: "client.delete", identifiers: [ref(id)], visibility });
-      return {};
-    },
-
-    async restore(request, handler) {
-      const id = clientId(request);
-      await authorize(context, handler, ref(id), ["RIGHT_CLIENT_DELETE"]);
-      await stores.clients.restore(id);
-      events.publish({ name: "client.restore", identifiers: [ref(id)], visibility });
-      return {};
-    },
-
-    async purge(request, handler) {
-      const id = clientId(request);
-      const caller = await callerOf(context, handler);
-      if (!(await isAdmin(context, caller)))
-        throw errNoRights.create({ entity_kind: "client", entity_id: id });
-      await stores.clients.purge(id);
-      events.publish({ name: "client.purge", identifiers: [ref(id)], visibility });
-      return {};
-    },
+    delete: (request, handler) => lifecycle.delete(clientId(request), handler),
+    restore: (request, handler) => lifecycle.restore(clientId(request), handler),
+    purge: (request, handler) => lifecycle.purge(clientId(request), handler),
   };
 }
 

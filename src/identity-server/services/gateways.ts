@@ -44,6 +44,7 @@ import {
   maskFields,
   toTimestamp,
 } from "./convert.ts";
+import { entityLifecycle } from "./lifecycle.ts";
 import { parseOrder } from "./order.ts";
 
 const errors = errorNamespace("identity-server/gateways");
@@ -400,6 +401,12 @@ export function gatewayRegistry(
   context: ServiceContext,
 ): Partial<ServiceImpl<typeof GatewayRegistry>> {
   const { stores, events } = context;
+  const lifecycle = entityLifecycle(context, {
+    kind: "gateway",
+    store: stores.gateways,
+    deleteRight: "RIGHT_GATEWAY_DELETE",
+    infoRight: "RIGHT_GATEWAY_INFO",
+  });
   return {
     async create(request, handler) {
       const account = accountFromIds(request.collaborator, "collaborator");
@@ -507,31 +514,9 @@ export function gatewayRegistry(
       return toMessage(gateway);
     },
 
-    async delete(request, handler) {
-      const id = gatewayId(request);
-      await authorize(context, handler, ref(id), ["RIGHT_GATEWAY_DELETE"]);
-      await stores.gateways.delete(id);
-      events.publish({ name: "gateway.delete", identifiers: [ref(id)], visibility });
-      return {};
-    },
-
-    async restore(request, handler) {
-      const id = gatewayId(request);
-      await authorize(context, handler, ref(id), ["RIGHT_GATEWAY_DELETE"]);
-      await stores.gateways.restore(id);
-      events.publish({ name: "gateway.restore", identifiers: [ref(id)], visibility });
-      return {};
-    },
-
-    async purge(request, handler) {
-      const id = gatewayId(request);
-      const caller = await callerOf(context, handler);
-      if (!(await isAdmin(context, caller)))
-        throw errNoRights.create({ entity_kind: "gateway", entity_id: id });
-      await stores.gateways.purge(id);
-      events.publish({ name: "gateway.purge", identifiers: [ref(id)], visibility });
-      return {};
-    },
+    delete: (request, handler) => lifecycle.delete(gatewayId(request), handler),
+    restore: (request, handler) => lifecycle.restore(gatewayId(request), handler),
+    purge: (request, handler) => lifecycle.purge(gatewayId(request), handler),
   };
 }
 

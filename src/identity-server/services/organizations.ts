@@ -31,6 +31,7 @@ import {
   maskFields,
   toTimestamp,
 } from "./convert.ts";
+import { entityLifecycle } from "./lifecycle.ts";
 import { parseOrder } from "./order.ts";
 
 /** API field paths of an organization and the domain fields they name. */
@@ -120,6 +121,12 @@ export function organizationRegistry(
 ): Partial<ServiceImpl<typeof OrganizationRegistry>> {
   const { stores, events } = context;
   const ref = (id: string) => ({ kind: "organization" as const, id });
+  const lifecycle = entityLifecycle(context, {
+    kind: "organization",
+    store: stores.organizations,
+    deleteRight: "RIGHT_ORGANIZATION_DELETE",
+    infoRight: "RIGHT_ORGANIZATION_INFO",
+  });
   return {
     async create(request, handler) {
       const id = request.organization?.ids?.organizationId ?? "";
@@ -208,43 +215,9 @@ export function organizationRegistry(
       return toMessage(organization);
     },
 
-    async delete(request, handler) {
-      const id = organizationId(request);
-      await authorize(context, handler, ref(id), ["RIGHT_ORGANIZATION_DELETE"]);
-      await stores.organizations.delete(id);
-      events.publish({
-        name: "organization.delete",
-        identifiers: [ref(id)],
-        visibility: ["RIGHT_ORGANIZATION_INFO"],
-      });
-      return {};
-    },
-
-    async restore(request, handler) {
-      const id = organizationId(request);
-      await authorize(context, handler, ref(id), ["RIGHT_ORGANIZATION_DELETE"]);
-      await stores.organizations.restore(id);
-      events.publish({
-        name: "organization.restore",
-        identifiers: [ref(id)],
-        visibility: ["RIGHT_ORGANIZATION_INFO"],
-      });
-      return {};
-    },
-
-    async purge(request, handler) {
-      const id = organizationId(request);
-      const caller = await callerOf(context, handler);
-      if (!(await isAdmin(context, caller)))
-        throw errNoRights.create({ entity_kind: "organization", entity_id: id });
-      await stores.organizations.purge(id);
-      events.publish({
-        name: "organization.purge",
-        identifiers: [ref(id)],
-        visibility: ["RIGHT_ORGANIZATION_INFO"],
-      });
-      return {};
-    },
+    delete: (request, handler) => lifecycle.delete(organizationId(request), handler),
+    restore: (request, handler) => lifecycle.restore(organizationId(request), handler),
+    purge: (request, handler) => lifecycle.purge(organizationId(request), handler),
   };
 }
 

@@ -17,6 +17,7 @@ import type { User, UserFields } from "../store/index.ts";
 import { entityAccess } from "./access.ts";
 import { authorize, callerOf, isAdmin, type ServiceContext } from "./context.ts";
 import { errMissingField, fromTimestamp, maskFields, toTimestamp } from "./convert.ts";
+import { entityLifecycle } from "./lifecycle.ts";
 import { parseOrder } from "./order.ts";
 
 const errors = errorNamespace("identity-server/users");
@@ -160,6 +161,12 @@ export function userRegistry(context: ServiceContext): Partial<ServiceImpl<typeo
     return caller;
   }
 
+  const lifecycle = entityLifecycle(context, {
+    kind: "user",
+    store: stores.users,
+    deleteRight: "RIGHT_USER_DELETE",
+    infoRight: "RIGHT_USER_INFO",
+  });
   return {
     async create(request, handler) {
       const caller = await callerOf(context, handler);
@@ -279,42 +286,9 @@ export function userRegistry(context: ServiceContext): Partial<ServiceImpl<typeo
       return {};
     },
 
-    async delete(request, handler) {
-      const id = userId(request);
-      await authorize(context, handler, ref(id), ["RIGHT_USER_DELETE"]);
-      await stores.users.delete(id);
-      events.publish({
-        name: "user.delete",
-        identifiers: [ref(id)],
-        visibility: ["RIGHT_USER_INFO"],
-      });
-      return {};
-    },
-
-    async restore(request, handler) {
-      const id = userId(request);
-      // A deleted user's own credentials no longer authenticate: in practice admins restore.
-      await authorize(context, handler, ref(id), ["RIGHT_USER_DELETE"]);
-      await stores.users.restore(id);
-      events.publish({
-        name: "user.restore",
-        identifiers: [ref(id)],
-        visibility: ["RIGHT_USER_INFO"],
-      });
-      return {};
-    },
-
-    async purge(request, handler) {
-      const id = userId(request);
-      await requireAdmin(handler, id);
-      await stores.users.purge(id);
-      events.publish({
-        name: "user.purge",
-        identifiers: [ref(id)],
-        visibility: ["RIGHT_USER_INFO"],
-      });
-      return {};
-    },
+    delete: (request, handler) => lifecycle.delete(userId(request), handler),
+    restore: (request, handler) => lifecycle.restore(userId(request), handler),
+    purge: (request, handler) => lifecycle.purge(userId(request), handler),
   };
 }
 
