@@ -64,4 +64,15 @@ describe("EventBus", () => {
     }
     assert.equal(bus.subscriberCount, 0);
   });
+
+  it("ends every subscription, and later ones at once, when closed", async () => {
+    const bus = new EventBus();
+    const open = bus.subscribe({ identifiers: [app] });
+    const pending = open.next();
+    bus.close();
+    assert.deepEqual(await pending, { value: undefined, done: true });
+    assert.equal(bus.subscriberCount, 0);
+    const late = bus.subscribe({ identifiers: [app] });
+    assert.deepEqual(await late.next(), { value: undefined, done: true });
+  });
 });

@@ -28,6 +28,7 @@ export type PublishInput = Omit<StackEvent, "time" | "uniqueId" | "origin" | "co
 export class EventBus {
   readonly #subscriptions = new Set<Subscription>();
   readonly #origin: string;
+  #closed = false;
 
   constructor(options: { origin?: string } = {}) {
     this.#origin = options.origin ?? hostname();
@@ -49,8 +50,18 @@ export class EventBus {
     const subscription = new Subscription(filter, options.capacity ?? 1024, () =>
       this.#subscriptions.delete(subscription),
     );
-    this.#subscriptions.add(subscription);
+    if (this.#closed) subscription.close();
+    else this.#subscriptions.add(subscription);
     return subscription;
+  }
+
+  /**
+   * Ends every subscription (their streams finish cleanly) and every later one at once: the
+   * process is stopping, and open event streams must not hold up the shutdown.
+   */
+  close(): void {
+    this.#closed = true;
+    for (const subscription of [...this.#subscriptions]) subscription.close();
   }
 
   /** Number of open subscriptions (for metrics and tests). */

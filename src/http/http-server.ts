@@ -72,11 +72,18 @@ export class HttpServer {
           server.closeIdleConnections();
         }),
     );
+    // A keep-alive connection whose last response ends after close() began stays open until
+    // its client leaves; close such connections as soon as they fall idle.
+    const sweep = setInterval(() => {
+      for (const server of this.#servers) server.closeIdleConnections();
+    }, 50);
     const timer = setTimeout(() => {
       for (const server of this.#servers) server.closeAllConnections();
     }, timeoutMs);
+    sweep.unref();
     timer.unref();
     await Promise.all(closing);
+    clearInterval(sweep);
     clearTimeout(timer);
     this.#servers.length = 0;
     await this.app.close();

@@ -111,10 +111,13 @@ export async function startRuntime(options: {
         if (state === "stopping" || state === "stopped") return;
         state = "stopping";
         logger.info("stopping");
-        await Promise.all([
+        const closing = Promise.all([
           http.close(config.shutdown_timeout),
           grpc.close(config.shutdown_timeout),
         ]);
+        // Listeners no longer accept; event streams would stay open until cut, so end them.
+        events.close();
+        await closing;
         await host.stop();
         if (redis) await redis.quit().catch(() => redis.disconnect());
         await database.close();
