@@ -165,11 +165,12 @@ export function registerIsDbCommand(program: Command, io: CommandIO): void {
       command: Command,
     ) => {
       validateId("client", options.id);
+      const clientSecretHash = await hashPassword(options.secret);
       await withStores(command, io, async (stores) => {
         await stores.transact(async (tx) => {
           await tx.clients.create(options.id, {
             name: options.name || undefined,
-            secret: hashApiKeySecret(options.secret),
+            secret: clientSecretHash,
             redirectUris: options.redirectUri,
             logoutRedirectUris: options.logoutRedirectUri,
             state: "STATE_APPROVED",

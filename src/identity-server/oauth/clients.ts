@@ -28,7 +28,7 @@ export async function approvedClient(
  *
  * Client authentication: a client with a secret is confidential (`client_secret_basic`, and
  * `client_secret_post` is accepted too); `client_secret` carries the stored *hash* and
- * provider.ts replaces oidc-provider's plain comparison by {@link verifyApiKeySecret}-style
+ * provider.ts replaces oidc-provider's plain comparison by a password-hash
  * verification against it. A client without a secret is public (`none`), like a CLI; PKCE
  * (S256) is required of every client either way.
  *

@@ -13,7 +13,6 @@ import type { AccessLookup } from "../../api/auth/caller.ts";
 import { errUnknownToken } from "../../api/auth/errors.ts";
 import { type Database, openDatabase } from "../../storage/database.ts";
 import { migrateToLatest } from "../../storage/migrate.ts";
-import { hashApiKeySecret } from "../api-keys/index.ts";
 import { hashPassword } from "../passwords/index.ts";
 import { createIdentityStores, type IdentityStores } from "../store/index.ts";
 import { createOAuthProvider, mountOAuth, oauthAccessTokenVerifier } from "./index.ts";
@@ -129,7 +128,7 @@ describe("OAuth authorization code flow with PKCE", () => {
     });
     await stores.clients.create("third-party", {
       name: "Third <party>",
-      secret: hashApiKeySecret("the-client-secret"),
+      secret: await hashPassword("the-client-secret"),
       redirectUris: [redirectUri],
       state: "STATE_APPROVED",
       grants: ["GRANT_AUTHORIZATION_CODE", "GRANT_REFRESH_TOKEN"],

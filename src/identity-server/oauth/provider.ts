@@ -3,7 +3,7 @@ import { promisify } from "node:util";
 import type { Kysely } from "kysely";
 import Provider, { type KoaContext } from "oidc-provider";
 import type { DatabaseSchema } from "../../storage/schema.ts";
-import { verifyApiKeySecret } from "../api-keys/index.ts";
+import { verifyPassword } from "../passwords/index.ts";
 import type { ClientStore, UserStore } from "../store/index.ts";
 import { activeUser, userClaims } from "./accounts.ts";
 import { DatabaseAdapter } from "./adapter.ts";
@@ -189,13 +189,13 @@ export async function createOAuthProvider(options: OAuthProviderOptions): Promis
     },
   });
 
-  // Stored client secrets are hashes (as API key secrets, see hashApiKeySecret); oidc-provider
+  // Stored client secrets are password hashes (argon2id; PBKDF2 from The Things Stack); oidc-provider
   // compares the presented secret with `client_secret` as plain text, so compare with the hash.
   provider.Client.prototype.compareClientSecret = function compareClientSecret(
     this: { clientSecret?: string },
     actual: string,
   ) {
-    return this.clientSecret ? verifyApiKeySecret(actual, this.clientSecret) : false;
+    return this.clientSecret ? verifyPassword(actual, this.clientSecret) : false;
   };
 
   if (options.logger) {

@@ -13,7 +13,7 @@ import { ClientAccess, ClientRegistry } from "../../gen/ttn/lorawan/v3/client_se
 import { State } from "../../gen/ttn/lorawan/v3/enums_pb.js";
 import { ClientIdentifiersSchema } from "../../gen/ttn/lorawan/v3/identifiers_pb.js";
 import { Right } from "../../gen/ttn/lorawan/v3/rights_pb.js";
-import { verifyApiKeySecret } from "../api-keys/index.ts";
+import { verifyPassword } from "../passwords/index.ts";
 import { clientAccess, clientRegistry, registerClientServices } from "./clients.ts";
 import {
   asService,
@@ -87,7 +87,7 @@ describe("ClientRegistry and ClientAccess", () => {
 
     const stored = await fx.stores.clients.get("my-cli");
     assert.notEqual(stored.secret, created.secret);
-    assert.ok(await verifyApiKeySecret(created.secret, stored.secret ?? ""));
+    assert.ok(await verifyPassword(created.secret, stored.secret ?? ""));
 
     const read = await get("my-cli", aliceKey);
     assert.equal(read.secret, "");
@@ -112,7 +112,7 @@ describe("ClientRegistry and ClientAccess", () => {
     // An admin sets the state.
     assert.equal(created.state, State.APPROVED);
     const stored = await fx.stores.clients.get("given-secret");
-    assert.ok(await verifyApiKeySecret("s3cret-given", stored.secret ?? ""));
+    assert.ok(await verifyPassword("s3cret-given", stored.secret ?? ""));
   });
 
   it("validates IDs, redirect URIs and rights", async () => {
@@ -183,7 +183,7 @@ describe("ClientRegistry and ClientAccess", () => {
     assert.equal(updated.secret, "");
     assert.deepEqual(updated.redirectUris, ["http://localhost:1234/cb"]);
     const stored = await fx.stores.clients.get("my-cli");
-    assert.ok(await verifyApiKeySecret("new-secret", stored.secret ?? ""));
+    assert.ok(await verifyPassword("new-secret", stored.secret ?? ""));
     assert.deepEqual(
       fx.published.map((e) => e.name),
       ["client.update"],

@@ -14,8 +14,9 @@ import {
 import { ClientAccess, ClientRegistry } from "../../gen/ttn/lorawan/v3/client_services_pb.js";
 import { StateSchema } from "../../gen/ttn/lorawan/v3/enums_pb.js";
 import type { ClientIdentifiers } from "../../gen/ttn/lorawan/v3/identifiers_pb.js";
-import { generateApiKey, hashApiKeySecret } from "../api-keys/index.ts";
+import { generateApiKey } from "../api-keys/index.ts";
 import { checkIdNotReserved, validateId } from "../ids/index.ts";
+import { hashPassword } from "../passwords/index.ts";
 import type { RightName } from "../rights/index.ts";
 import type { Client, ClientFields } from "../store/index.ts";
 import { entityAccess } from "./access.ts";
@@ -201,7 +202,8 @@ export function clientRegistry(
       }
       // The secret is stored hashed and shown only in this response.
       const secret = request.client?.secret || generateSecret();
-      values.secret = hashApiKeySecret(secret);
+      // Secrets may be chosen by people: hashed as passwords are.
+      values.secret = await hashPassword(secret);
       const client = await stores.transact(async (tx) => {
         const created = await tx.clients.create(id, values);
         await tx.memberships.set(account, ref(id), ["RIGHT_CLIENT_ALL"]);
@@ -266,7 +268,7 @@ export function clientRegistry(
       const values = toFields(request.client);
       if (mask.includes("secret")) {
         if (!request.client?.secret) throw errMissingField.create({ field: "client.secret" });
-        values.secret = hashApiKeySecret(request.client.secret);
+        values.secret = await hashPassword(request.client.secret);
       }
       const client = await stores.clients.update(id, values, mask);
       events.publish({
