@@ -2,7 +2,6 @@ import { create } from "@bufbuild/protobuf";
 import type { FieldMask } from "@bufbuild/protobuf/wkt";
 import type { ServiceImpl } from "@connectrpc/connect";
 import { requireRightsOn } from "../../api/auth/authorize.ts";
-import { errNoRights } from "../../api/auth/errors.ts";
 import { errorNamespace } from "../../errors/index.ts";
 import {
   type Application as ApplicationMessage,
@@ -16,8 +15,8 @@ import type {
 import { checkIdNotReserved, validateId } from "../ids/index.ts";
 import type { Application, ApplicationFields } from "../store/index.ts";
 import { entityAccess } from "./access.ts";
-import { accountRights, asAccount, memberEntityIds } from "./collaborators.ts";
-import { authorize, callerOf, callerRightsOn, isAdmin, type ServiceContext } from "./context.ts";
+import { accountRights } from "./collaborators.ts";
+import { authorize, callerOf, type ServiceContext } from "./context.ts";
 import {
   accountFromIds,
   accountToIds,
@@ -26,7 +25,7 @@ import {
   toTimestamp,
 } from "./convert.ts";
 import { entityLifecycle } from "./lifecycle.ts";
-import { parseOrder } from "./order.ts";
+import { listVisible } from "./listing.ts";
 
 const errors = errorNamespace("identity-server/applications");
 export const errApplicationHasDevices = errors.failedPrecondition(
@@ -170,39 +169,11 @@ export function applicationRegistry(
     async list(request, handler) {
       const caller = await callerOf(context, handler);
       const mask = readMask(request.fieldMask);
-      const admin = await isAdmin(context, caller);
-      let ids: string[] | undefined;
-      if (request.collaborator) {
-        const account = accountFromIds(request.collaborator, "collaborator");
-        const held = await callerRightsOn(context, caller, { kind: account.kind, id: account.id });
-        if (!held.has(accountRights.application.list[account.kind])) {
-          throw errNoRights.create({ entity_kind: account.kind, entity_id: account.id });
-        }
-        ids = await memberEntityIds(context, account, "application");
-      } else if (!admin) {
-        const owner =
-          caller.kind === "user" ? { kind: "user" as const, id: caller.userId } : caller.owner;
-        const account = asAccount(owner);
-        ids = account
-          ? await memberEntityIds(context, account, "application")
-          : owner.kind === "application"
-            ? [owner.id]
-            : [];
-      }
-      if (request.deleted && !admin)
-        throw errNoRights.create({ entity_kind: "deleted applications", entity_id: "*" });
-      const page = await stores.applications.list({
-        ids,
-        limit: request.limit,
-        page: request.page,
-        order: parseOrder(request.order, "application_id"),
-        includeDeleted: request.deleted,
+      const items = await listVisible(context, handler, caller, request, {
+        kind: "application",
+        store: stores.applications,
+        idField: "application_id",
       });
-      const items = request.deleted ? page.items.filter((item) => item.deletedAt) : page.items;
-      handler.responseHeader.set(
-        "x-total-count",
-        String(request.deleted ? items.length : page.total),
-      );
       return create(ApplicationsSchema, {
         applications: items.map((item) => toMessage(item, mask)),
       });

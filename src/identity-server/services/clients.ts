@@ -2,7 +2,7 @@ import { create } from "@bufbuild/protobuf";
 import type { FieldMask } from "@bufbuild/protobuf/wkt";
 import type { HandlerContext, ServiceImpl } from "@connectrpc/connect";
 import { requireRightsOn } from "../../api/auth/authorize.ts";
-import { errNoCredentials, errNoRights } from "../../api/auth/errors.ts";
+import { errNoCredentials } from "../../api/auth/errors.ts";
 import type { ApiRegistry } from "../../api/registry.ts";
 import { errorNamespace } from "../../errors/index.ts";
 import {
@@ -20,8 +20,8 @@ import { hashPassword } from "../passwords/index.ts";
 import type { RightName } from "../rights/index.ts";
 import type { Client, ClientFields } from "../store/index.ts";
 import { entityAccess } from "./access.ts";
-import { accountRights, asAccount, memberEntityIds } from "./collaborators.ts";
-import { authorize, callerOf, callerRightsOn, isAdmin, type ServiceContext } from "./context.ts";
+import { accountRights } from "./collaborators.ts";
+import { authorize, callerOf, isAdmin, type ServiceContext } from "./context.ts";
 import {
   accountFromIds,
   accountToIds,
@@ -33,7 +33,7 @@ import {
 } from "./convert.ts";
 import { enumName, enumNumber, isAccessError } from "./gateways.ts";
 import { entityLifecycle } from "./lifecycle.ts";
-import { parseOrder } from "./order.ts";
+import { listVisible } from "./listing.ts";
 
 const errors = errorNamespace("identity-server/clients");
 export const errAdminOnlyField = errors.permissionDenied(
@@ -223,35 +223,11 @@ export function clientRegistry(
     async list(request, handler) {
       const caller = await callerOf(context, handler);
       const mask = readMask(request.fieldMask);
-      const admin = await isAdmin(context, caller);
-      let ids: string[] | undefined;
-      if (request.collaborator) {
-        const account = accountFromIds(request.collaborator, "collaborator");
-        const held = await callerRightsOn(context, caller, { kind: account.kind, id: account.id });
-        if (!held.has(accountRights.client.list[account.kind])) {
-          throw errNoRights.create({ entity_kind: account.kind, entity_id: account.id });
-        }
-        ids = await memberEntityIds(context, account, "client");
-      } else if (!admin) {
-        const owner =
-          caller.kind === "user" ? { kind: "user" as const, id: caller.userId } : caller.owner;
-        const account = asAccount(owner);
-        ids = account ? await memberEntityIds(context, account, "client") : [];
-      }
-      if (request.deleted && !admin)
-        throw errNoRights.create({ entity_kind: "deleted clients", entity_id: "*" });
-      const page = await stores.clients.list({
-        ids,
-        limit: request.limit,
-        page: request.page,
-        order: parseOrder(request.order, "client_id"),
-        includeDeleted: request.deleted,
+      const items = await listVisible(context, handler, caller, request, {
+        kind: "client",
+        store: stores.clients,
+        idField: "client_id",
       });
-      const items = request.deleted ? page.items.filter((item) => item.deletedAt) : page.items;
-      handler.responseHeader.set(
-        "x-total-count",
-        String(request.deleted ? items.length : page.total),
-      );
       return create(ClientsSchema, { clients: items.map((item) => toMessage(item, mask)) });
     },
 

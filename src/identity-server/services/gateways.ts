@@ -35,7 +35,7 @@ import {
   type Location,
 } from "../store/index.ts";
 import { entityAccess } from "./access.ts";
-import { accountRights, asAccount, memberEntityIds } from "./collaborators.ts";
+import { accountRights } from "./collaborators.ts";
 import { authorize, callerOf, callerRightsOn, isAdmin, type ServiceContext } from "./context.ts";
 import {
   accountFromIds,
@@ -45,7 +45,7 @@ import {
   toTimestamp,
 } from "./convert.ts";
 import { entityLifecycle } from "./lifecycle.ts";
-import { parseOrder } from "./order.ts";
+import { listVisible } from "./listing.ts";
 
 const errors = errorNamespace("identity-server/gateways");
 export const errUnknownFrequencyPlan = errors.invalidArgument(
@@ -463,39 +463,11 @@ export function gatewayRegistry(
     async list(request, handler) {
       const caller = await callerOf(context, handler);
       const mask = readMask(request.fieldMask);
-      const admin = await isAdmin(context, caller);
-      let ids: string[] | undefined;
-      if (request.collaborator) {
-        const account = accountFromIds(request.collaborator, "collaborator");
-        const held = await callerRightsOn(context, caller, { kind: account.kind, id: account.id });
-        if (!held.has(accountRights.gateway.list[account.kind])) {
-          throw errNoRights.create({ entity_kind: account.kind, entity_id: account.id });
-        }
-        ids = await memberEntityIds(context, account, "gateway");
-      } else if (!admin) {
-        const owner =
-          caller.kind === "user" ? { kind: "user" as const, id: caller.userId } : caller.owner;
-        const account = asAccount(owner);
-        ids = account
-          ? await memberEntityIds(context, account, "gateway")
-          : owner.kind === "gateway"
-            ? [owner.id]
-            : [];
-      }
-      if (request.deleted && !admin)
-        throw errNoRights.create({ entity_kind: "deleted gateways", entity_id: "*" });
-      const page = await stores.gateways.list({
-        ids,
-        limit: request.limit,
-        page: request.page,
-        order: parseOrder(request.order, "gateway_id"),
-        includeDeleted: request.deleted,
+      const items = await listVisible(context, handler, caller, request, {
+        kind: "gateway",
+        store: stores.gateways,
+        idField: "gateway_id",
       });
-      const items = request.deleted ? page.items.filter((item) => item.deletedAt) : page.items;
-      handler.responseHeader.set(
-        "x-total-count",
-        String(request.deleted ? items.length : page.total),
-      );
       return create(GatewaysSchema, { gateways: items.map((item) => toMessage(item, mask)) });
     },
 

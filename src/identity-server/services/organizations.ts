@@ -2,7 +2,6 @@ import { create } from "@bufbuild/protobuf";
 import type { FieldMask } from "@bufbuild/protobuf/wkt";
 import type { ServiceImpl } from "@connectrpc/connect";
 import { requireRightsOn } from "../../api/auth/authorize.ts";
-import { errNoRights } from "../../api/auth/errors.ts";
 import type { ApiRegistry } from "../../api/registry.ts";
 import type { OrganizationOrUserIdentifiers } from "../../gen/ttn/lorawan/v3/identifiers_pb.js";
 import {
@@ -22,8 +21,7 @@ import {
   type OrganizationFields,
 } from "../store/index.ts";
 import { entityAccess } from "./access.ts";
-import { memberEntityIds } from "./collaborators.ts";
-import { authorize, callerOf, callerRightsOn, isAdmin, type ServiceContext } from "./context.ts";
+import { authorize, callerOf, type ServiceContext } from "./context.ts";
 import {
   accountFromIds,
   accountToIds,
@@ -32,7 +30,7 @@ import {
   toTimestamp,
 } from "./convert.ts";
 import { entityLifecycle } from "./lifecycle.ts";
-import { parseOrder } from "./order.ts";
+import { listVisible } from "./listing.ts";
 
 /** API field paths of an organization and the domain fields they name. */
 const fields: Record<string, keyof OrganizationFields> = {
@@ -160,38 +158,12 @@ export function organizationRegistry(
     async list(request, handler) {
       const caller = await callerOf(context, handler);
       const mask = readMask(request.fieldMask);
-      const admin = await isAdmin(context, caller);
-      let ids: string[] | undefined;
-      if (request.collaborator) {
-        const account = userAccount(request.collaborator, "collaborator", "*");
-        const held = await callerRightsOn(context, caller, account);
-        if (!held.has("RIGHT_USER_ORGANIZATIONS_LIST"))
-          throw errNoRights.create({ entity_kind: account.kind, entity_id: account.id });
-        ids = await memberEntityIds(context, account, "organization");
-      } else if (!admin) {
-        const owner =
-          caller.kind === "user" ? { kind: "user" as const, id: caller.userId } : caller.owner;
-        ids =
-          owner.kind === "user"
-            ? await memberEntityIds(context, { kind: "user", id: owner.id }, "organization")
-            : owner.kind === "organization"
-              ? [owner.id]
-              : [];
-      }
-      if (request.deleted && !admin)
-        throw errNoRights.create({ entity_kind: "deleted organizations", entity_id: "*" });
-      const page = await stores.organizations.list({
-        ids,
-        limit: request.limit,
-        page: request.page,
-        order: parseOrder(request.order, "organization_id"),
-        includeDeleted: request.deleted,
+      const items = await listVisible(context, handler, caller, request, {
+        kind: "organization",
+        store: stores.organizations,
+        idField: "organization_id",
+        collaborator: (ids) => userAccount(ids, "collaborator", "*"),
       });
-      const items = request.deleted ? page.items.filter((item) => item.deletedAt) : page.items;
-      handler.responseHeader.set(
-        "x-total-count",
-        String(request.deleted ? items.length : page.total),
-      );
       return create(OrganizationsSchema, {
         organizations: items.map((item) => toMessage(item, mask)),
       });
