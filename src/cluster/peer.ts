@@ -1,0 +1,25 @@
+import type { DescService } from "@bufbuild/protobuf";
+import type { Client } from "@connectrpc/connect";
+import type { PeerRole } from "./roles.ts";
+
+/** Options of one peer client. */
+export interface PeerClientOptions {
+  /**
+   * The `Authorization` header to forward (a user's API key or token), for calls that act on
+   * behalf of the caller, such as a rights lookup. Peer calls always carry the cluster key too.
+   */
+  authorization?: string;
+}
+
+/**
+ * Another component of the cluster. Its services are called through typed clients: a direct
+ * call of the implementation when the role runs in this process (no encoding), a Connect gRPC
+ * client otherwise, authenticated with the cluster key. Defined errors raised by the peer come
+ * back as the same defined errors (`errX.matches(error)` holds across processes).
+ */
+export interface Peer {
+  readonly role: PeerRole | undefined;
+  /** Whether calls are direct calls within this process. */
+  readonly local: boolean;
+  client<S extends DescService>(service: S, options?: PeerClientOptions): Client<S>;
+}
