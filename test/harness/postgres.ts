@@ -3,6 +3,7 @@ import { chmod, chown, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
+import { skipOutsideCi } from "./ci.ts";
 import { freePort } from "./free-port.ts";
 import { run } from "./run.ts";
 
@@ -27,9 +28,11 @@ export function postgresBinDir(): string | undefined {
 
 /** Why PostgreSQL tests cannot run here, or `undefined` when they can. */
 export function postgresSkipReason(): string | undefined {
-  return postgresBinDir()
-    ? undefined
-    : "PostgreSQL server binaries (initdb, pg_ctl) are not installed; .ci/run installs the postgresql package";
+  return skipOutsideCi(
+    postgresBinDir()
+      ? undefined
+      : "PostgreSQL server binaries (initdb, pg_ctl) are not installed; .ci/run installs the postgresql package",
+  );
 }
 
 // runuser lives in sbin, which a minimal PATH may lack.

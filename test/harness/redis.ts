@@ -3,6 +3,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Redis } from "ioredis";
+import { skipOutsideCi } from "./ci.ts";
 import { freePort } from "./free-port.ts";
 import { run } from "./run.ts";
 
@@ -15,9 +16,11 @@ export interface TestRedis {
 /** Why Redis tests cannot run here, or `undefined` when they can. */
 export async function redisSkipReason(): Promise<string | undefined> {
   const found = await run("sh", ["-c", "command -v redis-server"]).catch(() => undefined);
-  return found?.code === 0
-    ? undefined
-    : "redis-server is not installed; .ci/run installs the redis-server package";
+  return skipOutsideCi(
+    found?.code === 0
+      ? undefined
+      : "redis-server is not installed; .ci/run installs the redis-server package",
+  );
 }
 
 export async function startRedis(): Promise<TestRedis> {

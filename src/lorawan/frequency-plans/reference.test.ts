@@ -5,16 +5,14 @@
 import assert from "node:assert/strict";
 import { existsSync, readFileSync } from "node:fs";
 import { test } from "node:test";
-import { fileURLToPath } from "node:url";
 import { parse } from "yaml";
+import { sharedPath, sharedSkipReason } from "../../../test/harness/ci.ts";
 import { frequencyPlans } from "./index.ts";
 import type { FrequencyPlan } from "./types.ts";
 
-const vectors = fileURLToPath(new URL("../../../../shared/vectors/", import.meta.url));
-const plansFolder = `${vectors}frequency-plans/`;
-const bandsFolder = `${vectors}bands/`;
-const available = existsSync(`${plansFolder}frequency-plans.yml`);
-const skipMessage = `reference plans not found at ${plansFolder} (../shared is absent): skipped`;
+const plansFolder = sharedPath("vectors/frequency-plans/");
+const bandsFolder = sharedPath("vectors/bands/");
+const referenceMissing = sharedSkipReason("vectors/frequency-plans/frequency-plans.yml");
 
 /**
  * Where our data knowingly differs from the published plan, and why. Each entry is checked
@@ -183,7 +181,7 @@ function expectedPlan(
 }
 
 test("every published plan has a plan of ours with the same id", (t) => {
-  if (!available) return t.skip(skipMessage);
+  if (referenceMissing) return t.skip(referenceMissing);
   const ours = new Set(frequencyPlans.map((plan) => plan.id));
   const missing = readIndex()
     .map((entry) => entry.id)
@@ -193,7 +191,7 @@ test("every published plan has a plan of ours with the same id", (t) => {
 
 for (const plan of frequencyPlans) {
   test(`${plan.id} matches the published plan and its band`, (t) => {
-    if (!available) return t.skip(skipMessage);
+    if (referenceMissing) return t.skip(referenceMissing);
     const index = readIndex();
     const entry = index.find((candidate) => candidate.id === plan.id);
     if (entry === undefined) return t.skip(`${plan.id} is not a published plan`);
