@@ -1,10 +1,11 @@
 import { randomBytes } from "node:crypto";
+import type { FastifyInstance } from "fastify";
 import type { Kysely } from "kysely";
-import type { ComponentContext } from "../components/index.ts";
-import { type Config, parseListenAddress } from "../config/index.ts";
-import type { DatabaseSchema } from "../storage/index.ts";
-import { createOAuthProvider, mountOAuth, oauthAccessTokenVerifier } from "./oauth/index.ts";
-import type { ServiceContext } from "./services/context.ts";
+import type { DatabaseSchema } from "../../storage/index.ts";
+import type { IdentityStores } from "../store/index.ts";
+import { mountOAuth } from "./mount.ts";
+import { createOAuthProvider } from "./provider.ts";
+import { oauthAccessTokenVerifier } from "./verifier.ts";
 
 const cookieKeyMetadata = "oauth_cookie_key";
 
@@ -30,36 +31,31 @@ async function storedCookieKey(db: Kysely<DatabaseSchema>): Promise<string> {
   return row.value;
 }
 
-/** `oauth.issuer`, or `http://localhost:<http port>/oauth` for a stack on its defaults. */
-export function oauthIssuer(config: Config): string {
-  if (config.oauth.issuer) return config.oauth.issuer;
-  const port = parseListenAddress(config.http.listen)?.port || 1885;
-  return `http://localhost:${port}/oauth`;
-}
-
-function issuerOf(context: ComponentContext): string {
-  return oauthIssuer(context.config);
+/** What the OAuth server needs from the Identity Server. */
+export interface OAuthSetup {
+  /** The HTTP app the server is mounted on (under the issuer's path). */
+  http: FastifyInstance;
+  db: Kysely<DatabaseSchema>;
+  stores: IdentityStores;
+  /** The issuer URL (`oauth.issuer` or its default). */
+  issuer: string;
+  /** `oauth.cookie_keys`; when empty, one key kept in the database. */
+  cookieKeys: readonly string[];
 }
 
 /**
- * Starts the OAuth 2.0 / OpenID Connect server under `/oauth` on the HTTP port and lets the
- * API accept its access tokens.
+ * Starts the OAuth 2.0 / OpenID Connect server under the issuer's path on the HTTP port.
+ * Returns the verifier of its access tokens, for the API's authentication.
  */
-export async function setUpOAuth(
-  context: ComponentContext,
-  services: ServiceContext,
-): Promise<void> {
-  const db = context.database.db;
+export async function setUpOAuth(setup: OAuthSetup) {
   const cookieKeys =
-    context.config.oauth.cookie_keys.length > 0
-      ? context.config.oauth.cookie_keys
-      : [await storedCookieKey(db)];
+    setup.cookieKeys.length > 0 ? setup.cookieKeys : [await storedCookieKey(setup.db)];
   const provider = await createOAuthProvider({
-    issuer: issuerOf(context),
-    stores: services.stores,
-    database: db,
+    issuer: setup.issuer,
+    stores: setup.stores,
+    database: setup.db,
     cookieKeys,
   });
-  mountOAuth(context.http, provider, new URL(issuerOf(context)).pathname.replace(/\/+$/, ""));
-  services.lookup.accessToken = oauthAccessTokenVerifier(provider);
+  mountOAuth(setup.http, provider, new URL(setup.issuer).pathname.replace(/\/+$/, ""));
+  return oauthAccessTokenVerifier(provider);
 }

@@ -1,0 +1,45 @@
+import { type ComponentDefinition, defineComponent } from "../components/index.ts";
+import { identityServerConfig } from "../identity-server/config.ts";
+import { createIdentityServer } from "../identity-server/identity-server.ts";
+
+/**
+ * Every component of the stack, in start order (a component starts after those it calls).
+ * An entry gets its `config` and `create` when the component is built: adding a component
+ * means adding its folder and its entry here.
+ */
+export const componentCatalog: readonly ComponentDefinition[] = [
+  defineComponent({
+    name: "is",
+    title: "Identity Server",
+    aliases: ["identity-server"],
+    config: identityServerConfig,
+    create: createIdentityServer,
+  }),
+  { name: "js", title: "Join Server", aliases: ["join-server"] },
+  { name: "ns", title: "Network Server", aliases: ["network-server"] },
+  { name: "as", title: "Application Server", aliases: ["application-server"] },
+  { name: "gs", title: "Gateway Server", aliases: ["gateway-server"] },
+  {
+    name: "dcs",
+    title: "Device Claiming Server",
+    aliases: ["device-claiming-server", "device-claiming"],
+  },
+  {
+    name: "gcs",
+    title: "Gateway Configuration Server",
+    aliases: ["gateway-configuration-server", "gateway-configuration"],
+  },
+  { name: "pba", title: "Packet Broker Agent", aliases: ["packet-broker-agent"] },
+  {
+    name: "noc",
+    title: "Network Operations Center",
+    aliases: ["network-operations-center", "network-operations"],
+  },
+  { name: "qrg", title: "QR Code Generator", aliases: ["qr-code-generator", "qr-codes"] },
+  {
+    name: "dtc",
+    title: "Device Template Converter",
+    aliases: ["device-template-converter", "device-templates"],
+  },
+  { name: "console", title: "Console", aliases: [] },
+];
