@@ -10,7 +10,7 @@ import { createServer as createNetServer, type Server as NetServer, type Socket 
 import type { SecureContextOptions } from "node:tls";
 import { connectNodeAdapter } from "@connectrpc/connect-node";
 import type { ListenAddress } from "../config/index.ts";
-import { type BoundListener, listenTcp } from "../runtime/listen.ts";
+import { type BoundListener, listenTcp } from "../listeners/index.ts";
 import { connectRoutes, errorInterceptor } from "./connect-routes.ts";
 import type { ApiRegistry } from "./registry.ts";
 

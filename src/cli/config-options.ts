@@ -1,5 +1,6 @@
 import { type Command, Option } from "commander";
-import { configKeys, type LoadedConfig, loadConfig } from "../config/index.ts";
+import { type LoadedConfig, loadConfig } from "../config/index.ts";
+import { programConfig } from "../program/config.ts";
 
 /**
  * Adds `--config FILE` and one flag per configuration key (`--http.listen`, `--data-dir`, ...)
@@ -12,7 +13,7 @@ export function addConfigOptions(command: Command): Command {
       "configuration file (default: ./lorastack.yml when it exists)",
     ),
   );
-  for (const key of configKeys) {
+  for (const key of programConfig.keys) {
     command.addOption(
       new Option(`${key.flag} <value>`, `${key.description} [${key.env}]`).hideHelp(),
     );
@@ -24,10 +25,10 @@ export function addConfigOptions(command: Command): Command {
 export function loadCommandConfig(command: Command, env: NodeJS.ProcessEnv): LoadedConfig {
   const options = command.opts<Record<string, string | undefined>>();
   const flags: Record<string, string> = {};
-  for (const key of configKeys) {
+  for (const key of programConfig.keys) {
     const attribute = new Option(`${key.flag} <value>`).attributeName();
     const value = options[attribute];
     if (value !== undefined) flags[key.path] = value;
   }
-  return loadConfig({ configFile: options.config, env, flags });
+  return loadConfig(programConfig, { configFile: options.config, env, flags });
 }

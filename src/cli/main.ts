@@ -15,6 +15,7 @@ export const exitCodes = { ok: 0, failure: 1, usage: 2 } as const;
 const usageErrorNamespaces = new Set([
   "config",
   "components",
+  "frequency-plans",
   "identity-server/ids",
   "identity-server/passwords",
   "identity-server/rights",

@@ -1,5 +1,9 @@
-export { componentCatalog } from "./catalog.ts";
-export type { Component, ComponentContext, ComponentDefinition } from "./component.ts";
+export {
+  type Component,
+  type ComponentContext,
+  type ComponentDefinition,
+  defineComponent,
+} from "./component.ts";
 export { errComponentNotBuilt, errComponentStart, errUnknownComponent } from "./errors.ts";
-export { ComponentHost } from "./host.ts";
+export { ComponentHost, type SharedContext } from "./host.ts";
 export { resolveComponents } from "./resolve.ts";

@@ -1,6 +1,7 @@
+export { type ConfigPart, composeConfig } from "./compose.ts";
 export { parseDuration } from "./duration.ts";
 export { errConfigFile, errInvalidConfiguration } from "./errors.ts";
-export { type ConfigKey, configKeys, envPrefix } from "./keys.ts";
+export { type ConfigKey, collectConfigKeys, envPrefix } from "./keys.ts";
 export { formatListenAddress, type ListenAddress, parseListenAddress } from "./listen-address.ts";
 export {
   type ConfigSource,
@@ -8,5 +9,22 @@ export {
   type LoadedConfig,
   loadConfig,
 } from "./load.ts";
+export type { ConfigModel } from "./model.ts";
 export { redactConfig } from "./redact.ts";
-export { type Config, configSchema, secretKeys } from "./schema.ts";
+export {
+  boolean,
+  type Config,
+  duration,
+  listen,
+  listenerPair,
+  secretKeys,
+  sharedConfig,
+  sharedConfigSchema,
+  uri,
+} from "./schema.ts";
+export {
+  type ConfigSection,
+  type Redactor,
+  readSection,
+  type SectionValues,
+} from "./section.ts";

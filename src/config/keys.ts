@@ -1,5 +1,4 @@
 import type { z } from "zod";
-import { configSchema } from "./schema.ts";
 
 /** One leaf of the configuration: its dotted path and how environment and flags name it. */
 export interface ConfigKey {
@@ -53,9 +52,11 @@ function collect(
   return keys;
 }
 
-/** Every configuration key, in schema order. */
-export const configKeys: readonly ConfigKey[] = collect(
-  objectShape(configSchema as unknown as AnySchema) ?? {},
-  [],
-  configSchema.parse({}) as Record<string, unknown>,
-);
+/** Every leaf key of `schema`, in schema order, with its default. */
+export function collectConfigKeys(schema: z.ZodType): ConfigKey[] {
+  return collect(
+    objectShape(schema as unknown as AnySchema) ?? {},
+    [],
+    schema.parse({}) as Record<string, unknown>,
+  );
+}

@@ -3,10 +3,33 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
+import { z } from "zod";
+import { composeConfig } from "./compose.ts";
 import { errConfigFile, errInvalidConfiguration } from "./errors.ts";
-import { configKeys } from "./keys.ts";
-import { loadConfig } from "./load.ts";
+import { type LoadConfigOptions, loadConfig as loadWith } from "./load.ts";
 import { redactConfig } from "./redact.ts";
+import { sharedConfig } from "./schema.ts";
+import { type ConfigSection, readSection } from "./section.ts";
+
+/** A component's section, as a component's config.ts declares it. */
+const widgetSection = {
+  shape: {
+    widget: z
+      .strictObject({
+        size: z.number().int().positive().default(3).describe("how big the widget is"),
+        token: z.string().default("").describe("the widget's secret token"),
+      })
+      .prefault({}),
+  },
+  secrets: { "widget.token": () => "***" },
+} satisfies ConfigSection;
+
+const model = composeConfig([
+  { owner: "shared", section: sharedConfig },
+  { owner: "widgets", section: widgetSection },
+]);
+const configKeys = model.keys;
+const loadConfig = (options: LoadConfigOptions) => loadWith(model, options);
 
 let folder: string;
 before(async () => {
@@ -168,13 +191,55 @@ describe("redactConfig", () => {
         LORASTACK_REDIS_URI: "redis://:r3dis@cache:6379/0",
       },
     });
-    const redacted = redactConfig(config) as { database: { uri: string }; redis: { uri: string } };
+    const redacted = redactConfig(config, model.secrets) as {
+      database: { uri: string };
+      redis: { uri: string };
+    };
     assert.equal(redacted.database.uri, "postgres://lora:***@db:5432/lorastack");
     assert.equal(redacted.redis.uri, "redis://:***@cache:6379/0");
     assert.equal(
       config.database.uri,
       "postgres://lora:pa55@db:5432/lorastack",
       "the original is unchanged",
+    );
+  });
+});
+
+describe("composeConfig", () => {
+  it("adds a component's section: keys, environment, flags, defaults and secrets", async () => {
+    const size = configKeys.find((key) => key.path === "widget.size");
+    assert.deepEqual(size, {
+      path: "widget.size",
+      env: "LORASTACK_WIDGET_SIZE",
+      flag: "--widget.size",
+      description: "how big the widget is",
+      defaultValue: 3,
+    });
+    const file = join(folder, "widget.yml");
+    await writeFile(file, "widget:\n  size: 5\n  token: abc\n");
+    const { config } = loadConfig({ cwd: folder, configFile: file });
+    assert.deepEqual(readSection(widgetSection, config), { widget: { size: 5, token: "abc" } });
+    assert.deepEqual(
+      (redactConfig(config, model.secrets) as typeof config & { widget: unknown }).widget,
+      {
+        size: 5,
+        token: "***",
+      },
+    );
+    invalid(
+      () => loadConfig({ cwd: folder, configFile: file, flags: { "widget.size": "big" } }),
+      /widget\.size = "big" \(from flag --widget\.size\)/,
+    );
+  });
+
+  it("refuses two parts that declare the same key, naming both", () => {
+    assert.throws(
+      () =>
+        composeConfig([
+          { owner: "shared", section: sharedConfig },
+          { owner: "gs", section: { shape: { http: z.string() } } },
+        ]),
+      /configuration key http is declared by both shared and gs/,
     );
   });
 });

@@ -3,8 +3,9 @@ import { resolve } from "node:path";
 import { parse as parseYaml, YAMLParseError } from "yaml";
 import type { z } from "zod";
 import { errConfigFile, errInvalidConfiguration } from "./errors.ts";
-import { type ConfigKey, configKeys, envPrefix } from "./keys.ts";
-import { type Config, configSchema } from "./schema.ts";
+import { type ConfigKey, envPrefix } from "./keys.ts";
+import type { ConfigModel } from "./model.ts";
+import type { Config } from "./schema.ts";
 
 /** Where a configuration value came from, for error messages and `lorastack config`. */
 export type ConfigSource =
@@ -34,15 +35,14 @@ export interface LoadedConfig {
   warnings: string[];
 }
 
-const keysByPath = new Map(configKeys.map((key) => [key.path, key]));
-const keysByEnv = new Map(configKeys.map((key) => [key.env, key]));
-
 /**
- * Loads the configuration: defaults ← YAML file ← `LORASTACK_*` environment ← flags.
+ * Loads the configuration of `model`: defaults ← YAML file ← `LORASTACK_*` environment ← flags.
  * Throws `config:invalid_configuration` naming every bad key, its value, its source and what
  * was expected, or `config:config_file` when the file cannot be read.
  */
-export function loadConfig(options: LoadConfigOptions = {}): LoadedConfig {
+export function loadConfig(model: ConfigModel, options: LoadConfigOptions = {}): LoadedConfig {
+  const keysByPath = new Map(model.keys.map((key) => [key.path, key]));
+  const keysByEnv = new Map(model.keys.map((key) => [key.env, key]));
   const cwd = options.cwd ?? process.cwd();
   const sources = new Map<string, ConfigSource>();
   const warnings: string[] = [];
@@ -77,12 +77,15 @@ export function loadConfig(options: LoadConfigOptions = {}): LoadedConfig {
     sources.set(path, `flag ${key.flag}`);
   }
 
-  const result = configSchema.safeParse(raw);
+  const result = model.schema.safeParse(raw);
   if (!result.success) {
-    const details = result.error.issues.map((issue) => describeIssue(issue, raw, sources));
+    const details = result.error.issues.map((issue) =>
+      describeIssue(issue, raw, sources, model.keys),
+    );
     throw errInvalidConfiguration.create({ details: details.join("; ") });
   }
-  return { config: result.data, file, sources, warnings };
+  // The root schema holds the shared sections, so its output is at least a Config.
+  return { config: result.data as Config, file, sources, warnings };
 }
 
 function readConfigFile(file: string): Record<string, unknown> {
@@ -116,11 +119,13 @@ function describeIssue(
   issue: z.core.$ZodIssue,
   raw: Record<string, unknown>,
   sources: Map<string, ConfigSource>,
+  keys: readonly ConfigKey[],
 ): string {
   const path = issue.path.join(".");
   if (issue.code === "unrecognized_keys") {
     const where = path ? `${path}.` : "";
-    return issue.keys.map((key) => `unknown key ${where}${key}${knownKeysHint(path)}`).join("; ");
+    const hint = knownKeysHint(path, keys);
+    return issue.keys.map((key) => `unknown key ${where}${key}${hint}`).join("; ");
   }
   const value = getPath(raw, path);
   const source = sources.get(path);
@@ -128,11 +133,11 @@ function describeIssue(
   return `${path || "(root)"} = ${shown}${source ? ` (from ${source})` : ""}: ${issue.message}`;
 }
 
-function knownKeysHint(sectionPath: string): string {
+function knownKeysHint(sectionPath: string, keys: readonly ConfigKey[]): string {
   const prefix = sectionPath ? `${sectionPath}.` : "";
   const names = new Set(
-    configKeys
-      .filter((key: ConfigKey) => key.path.startsWith(prefix))
+    keys
+      .filter((key) => key.path.startsWith(prefix))
       .map((key) => key.path.slice(prefix.length).split(".")[0]),
   );
   return ` (known: ${[...names].join(", ")})`;

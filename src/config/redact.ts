@@ -1,10 +1,12 @@
-import type { Config } from "./schema.ts";
-import { secretKeys } from "./schema.ts";
+import type { Redactor } from "./section.ts";
 
-/** A copy of the configuration that is safe to print: every secret key redacted. */
-export function redactConfig(config: Config): Record<string, unknown> {
+/** A copy of the configuration that is safe to print: every secret leaf redacted. */
+export function redactConfig(
+  config: object,
+  secrets: Readonly<Record<string, Redactor>>,
+): Record<string, unknown> {
   const copy = structuredClone(config) as Record<string, unknown>;
-  for (const [path, redact] of Object.entries(secretKeys)) {
+  for (const [path, redact] of Object.entries(secrets)) {
     const parts = path.split(".");
     let node = copy;
     for (const part of parts.slice(0, -1)) node = (node[part] ?? {}) as Record<string, unknown>;

@@ -1,11 +1,12 @@
 import { z } from "zod";
 import { parseDuration } from "./duration.ts";
 import { parseListenAddress } from "./listen-address.ts";
+import type { ConfigSection } from "./section.ts";
 
 const listenExpectation = 'a listen address "host:port", ":port", "[ipv6]:port", or "" to disable';
 
 /** A listen address leaf; the empty string disables the listener. */
-function listen(defaultValue: string, description: string) {
+export function listen(defaultValue: string, description: string) {
   return z
     .string()
     .refine((value) => value === "" || parseListenAddress(value) !== undefined, {
@@ -16,7 +17,7 @@ function listen(defaultValue: string, description: string) {
 }
 
 /** A plain listener and its TLS twin, defaults from the port table. */
-function listenerPair(plain: string, tls: string, what: string) {
+export function listenerPair(plain: string, tls: string, what: string) {
   return z
     .strictObject({
       listen: listen(plain, `${what} (plain)`),
@@ -29,7 +30,7 @@ function listenerPair(plain: string, tls: string, what: string) {
 }
 
 /** A duration leaf: `10s`, `500ms`, `1m`, or milliseconds as a number. */
-function duration(defaultValue: string, description: string) {
+export function duration(defaultValue: string, description: string) {
   return z
     .union([z.number().nonnegative(), z.string()])
     .transform((value, ctx) => {
@@ -47,7 +48,8 @@ function duration(defaultValue: string, description: string) {
     .describe(description);
 }
 
-function uri(schemes: readonly string[], description: string) {
+/** A URI leaf: `""` or a URI with one of `schemes`. */
+export function uri(schemes: readonly string[], description: string) {
   return z
     .string()
     .refine((value) => value === "" || schemes.some((scheme) => value.startsWith(scheme)), {
@@ -57,12 +59,23 @@ function uri(schemes: readonly string[], description: string) {
     .describe(description);
 }
 
+/** A boolean leaf; environment variables and flags give `true` or `false` as text. */
+export function boolean(defaultValue: boolean, description: string) {
+  return z
+    .union([z.boolean(), z.enum(["true", "false"]).transform((text) => text === "true")], {
+      error: "expected true or false",
+    })
+    .default(defaultValue)
+    .describe(description);
+}
+
 /**
- * The configuration of one lorastack process. Every key has a default; defaults for listen
- * addresses follow the port table in docs/architecture.md. Components add their sections
- * here as they are built.
+ * The shared sections of the configuration: what the process itself reads. Every key has a
+ * default; defaults for listen addresses follow the port table in docs/architecture.md. A
+ * component declares its own keys in its `config.ts`; the program's root schema is composed
+ * from these sections and every component's (src/program/config.ts).
  */
-export const configSchema = z.strictObject({
+export const sharedConfigSchema = z.strictObject({
   data_dir: z
     .string()
     .min(1)
@@ -127,44 +140,31 @@ export const configSchema = z.strictObject({
       uri: uri(["redis://", "rediss://"], "Redis for cluster coordination; empty for in-process"),
     })
     .prefault({}),
-  oauth: z
-    .strictObject({
-      issuer: z
-        .string()
-        .refine((value) => value === "" || /^https?:\/\/[^/?#]+\/[^?#]*$/.test(value), {
-          message:
-            'expected "" or an http(s) URL with a path, such as "https://lns.example.com/oauth"',
-        })
-        .default("")
-        .describe("public URL of the OAuth server; default http://localhost:<http port>/oauth"),
-      cookie_keys: z
-        .union([
-          z.array(z.string()),
-          z.string().transform((text) => text.split(",").filter(Boolean)),
-        ])
-        .pipe(z.array(z.string().min(16, "each cookie key needs at least 16 characters")))
-        .default([])
-        .describe(
-          "keys that sign OAuth session cookies (comma-separated); default one kept in the database",
-        ),
-    })
-    .prefault({}),
   shutdown_timeout: duration("10s", "how long a graceful shutdown waits for in-flight work"),
 });
 
-/** The validated configuration. */
-export type Config = z.output<typeof configSchema>;
+/**
+ * The validated configuration as the process and every component read it: the shared sections,
+ * typed. (The object also holds every component's section; a component reads its own as
+ * `ComponentContext.section`.)
+ */
+export type Config = z.output<typeof sharedConfigSchema>;
 
 /**
- * Keys whose values are secret, with how to print them: URIs keep everything but their password.
- * Every key that can hold a secret is listed here and nowhere else.
+ * Shared keys whose values are secret, with how to print them: URIs keep everything but their
+ * password. A component lists its own secret keys beside its section (its `config.ts`).
  */
 export const secretKeys: Record<string, (value: string) => unknown> = {
   "database.uri": redactUriPassword,
   "redis.uri": redactUriPassword,
-  "oauth.cookie_keys": () => "***",
 };
 
 function redactUriPassword(value: string): string {
   return value.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/@]*:)[^@/]*@/i, "$1***@");
 }
+
+/** The shared sections as one part of the root schema. */
+export const sharedConfig: ConfigSection<typeof sharedConfigSchema.shape> = {
+  shape: sharedConfigSchema.shape,
+  secrets: secretKeys,
+};

@@ -8,8 +8,8 @@ import { createServer as createHttpsServer } from "node:https";
 import type { SecureContextOptions } from "node:tls";
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from "fastify";
 import type { ListenAddress } from "../config/index.ts";
+import { type BoundListener, listenTcp } from "../listeners/index.ts";
 import type { Logger } from "../log/logger.ts";
-import { type BoundListener, listenTcp } from "../runtime/listen.ts";
 
 type Handler = (request: IncomingMessage, response: ServerResponse) => void;
 

@@ -4,8 +4,9 @@ import {
   ApplicationRegistry,
 } from "../gen/ttn/lorawan/v3/application_services_pb.js";
 import { EntityAccess } from "../gen/ttn/lorawan/v3/identityserver_pb.js";
-import { setUpOAuth } from "./oauth-setup.ts";
-import { expandRights, parseRights } from "./rights/index.ts";
+import { type IdentityServerConfig, oauthIssuer } from "./config.ts";
+import { setUpOAuth } from "./oauth/index.ts";
+import { identityStores } from "./registry.ts";
 import { applicationAccess, applicationRegistry } from "./services/applications.ts";
 import { entityAccessService } from "./services/auth-info.ts";
 import { registerClientServices } from "./services/clients.ts";
@@ -16,20 +17,16 @@ import { registerGatewayServices } from "./services/gateways.ts";
 import { registerOrganizationServices } from "./services/organizations.ts";
 import { registerSearchServices } from "./services/search.ts";
 import { registerUserServices } from "./services/users.ts";
-import { createIdentityStores, type IdentityStores } from "./store/index.ts";
-
-/** The stores of the Identity Server on the process database, with rights expanded as the API grants them. */
-export function identityStores(context: Pick<ComponentContext, "database">): IdentityStores {
-  return createIdentityStores(context.database.db, {
-    expandRights: (rights) => [...expandRights(parseRights(rights))],
-  });
-}
 
 /**
  * The Identity Server: registries of users, organizations, applications, gateways, end devices
- * and OAuth clients, their rights, collaborators and API keys, served on the API.
+ * and OAuth clients, their rights, collaborators and API keys, served on the API; OAuth 2.0 /
+ * OpenID Connect under `/oauth` on the HTTP port.
+ *
+ * Construction registers the API services (before the runtime mounts the API); start sets up
+ * the OAuth server.
  */
-export function createIdentityServer(context: ComponentContext): Component {
+export function createIdentityServer(context: ComponentContext<IdentityServerConfig>): Component {
   const stores = identityStores(context);
   const services: ServiceContext = {
     stores,
@@ -49,7 +46,13 @@ export function createIdentityServer(context: ComponentContext): Component {
   let ready = false;
   return {
     async start() {
-      await setUpOAuth(context, services);
+      services.lookup.accessToken = await setUpOAuth({
+        http: context.http,
+        db: context.database.db,
+        stores,
+        issuer: oauthIssuer(context.section, context.config.http),
+        cookieKeys: context.section.oauth.cookie_keys,
+      });
       ready = true;
     },
     isReady: () => ready,

@@ -3,10 +3,12 @@ import { GrpcServer } from "../api/grpc-server.ts";
 import { mountApiOnHttp } from "../api/mount.ts";
 import { ApiRegistry } from "../api/registry.ts";
 import { type ComponentDefinition, ComponentHost } from "../components/index.ts";
-import type { Config } from "../config/index.ts";
+import { type Config, readSection } from "../config/index.ts";
 import { EventBus } from "../events/index.ts";
+import { FrequencyPlans, frequencyPlansConfig } from "../frequency-plans/index.ts";
 import { registerHealthRoutes } from "../http/health.ts";
 import { HttpServer } from "../http/http-server.ts";
+import { type BoundListener, ListenerRegistry } from "../listeners/index.ts";
 import type { Logger } from "../log/logger.ts";
 import { createMetricsRegistry } from "../metrics/registry.ts";
 import {
@@ -17,13 +19,13 @@ import {
   migrateToLatest,
   openDatabase,
 } from "../storage/index.ts";
-import { grpcListeners, httpListeners, loadTls } from "./http-listeners.ts";
-import type { BoundListener } from "./listen.ts";
+import { grpcListeners, httpListeners } from "./http-listeners.ts";
+import { loadTls } from "./tls.ts";
 
 /** A started lorastack process. */
 export interface Runtime {
-  /** Every address the process listens on. */
-  listeners: readonly BoundListener[];
+  /** Every address the process listens on: its HTTP and gRPC ports and the components' own. */
+  readonly listeners: readonly BoundListener[];
   /** Stops everything in order: readiness, listeners (draining), components, Redis, database. */
   stop(): Promise<void>;
 }
@@ -31,9 +33,9 @@ export interface Runtime {
 type State = "starting" | "running" | "stopping" | "stopped";
 
 /**
- * Starts lorastack: opens and migrates the database, connects Redis when configured, serves
- * health and metrics, then starts the given components. Steps run in this order; a failure
- * undoes the steps already taken and is thrown.
+ * Starts lorastack: loads TLS material and frequency plans, opens and migrates the database,
+ * connects Redis when configured, serves health and metrics, then starts the given components.
+ * Steps run in this order; a failure undoes the steps already taken and is thrown.
  */
 export async function startRuntime(options: {
   config: Config;
@@ -49,6 +51,11 @@ export async function startRuntime(options: {
 
   try {
     const tls = loadTls(config);
+    const plansSection = readSection(frequencyPlansConfig, config).frequency_plans;
+    const frequencyPlans = await FrequencyPlans.load({
+      directory: plansSection.directory,
+      replaceBuiltin: plansSection.replace_builtin,
+    });
     const database = await openAndMigrate(config, logger);
     undo.push(() => database.close());
 
@@ -57,7 +64,8 @@ export async function startRuntime(options: {
 
     const metrics = createMetricsRegistry();
     const http = new HttpServer(logger.child({ component: "http" }));
-    const host = new ComponentHost(logger);
+    const listeners = new ListenerRegistry({ logger, closeTimeoutMs: config.shutdown_timeout });
+    const host = new ComponentHost(logger, listeners);
     const api = new ApiRegistry();
     const events = new EventBus();
     registerHealthRoutes(http.app, {
@@ -79,6 +87,8 @@ export async function startRuntime(options: {
       http: http.app,
       api,
       events,
+      tls,
+      frequencyPlans,
     });
     undo.push(() => host.stop());
 
@@ -86,27 +96,26 @@ export async function startRuntime(options: {
     // and Connect on the gRPC port and, for browsers and HTTP/1.1 clients, on the HTTP port.
     const grpc = new GrpcServer(api);
     await mountApiOnHttp(http.app, api, logger.child({ component: "api" }));
-    const listeners = await http.listen(httpListeners(config, tls));
     undo.push(() => http.close(0));
+    for (const bound of await http.listen(httpListeners(config, tls))) listeners.register(bound);
     if (api.services().length > 0) {
-      listeners.push(...(await grpc.listen(grpcListeners(config, tls))));
       undo.push(() => grpc.close(0));
-    }
-    for (const listener of listeners) {
-      logger.info({ listener: listener.name, address: listener.address }, "listening");
+      for (const bound of await grpc.listen(grpcListeners(config, tls))) listeners.register(bound);
     }
 
     state = "running";
     logger.info(
       {
         components: host.names(),
-        listeners: listeners.map((listener) => `${listener.name} ${listener.address}`),
+        listeners: listeners.bound.map((listener) => `${listener.name} ${listener.address}`),
       },
       "lorastack started",
     );
 
     return {
-      listeners,
+      get listeners() {
+        return listeners.bound;
+      },
       async stop() {
         if (state === "stopping" || state === "stopped") return;
         state = "stopping";

@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { configKeys } from "../../src/config/index.ts";
+import { programConfig } from "../../src/program/config.ts";
 import { run } from "./run.ts";
 
 /** The repository root, where `bin/lorastack` lives. */
@@ -45,7 +45,7 @@ export function childEnv(dataDir: string, extra: Record<string, string> = {}): N
   for (const [name, value] of Object.entries(process.env)) {
     if (!name.startsWith("LORASTACK_")) env[name] = value;
   }
-  for (const key of configKeys) {
+  for (const key of programConfig.keys) {
     if (key.path.endsWith(".listen_tls")) env[key.env] = "";
     else if (key.path.endsWith(".listen")) env[key.env] = "127.0.0.1:0";
   }

@@ -1,6 +1,7 @@
 import type { Command } from "commander";
 import { stringify } from "yaml";
-import { configKeys, redactConfig } from "../../config/index.ts";
+import { redactConfig } from "../../config/index.ts";
+import { programConfig } from "../../program/config.ts";
 import { addConfigOptions, loadCommandConfig } from "../config-options.ts";
 import type { CommandIO } from "../io.ts";
 
@@ -13,7 +14,7 @@ export function registerConfigCommand(program: Command, io: CommandIO): void {
       .option("--keys", "list every key with its environment variable, flag and default instead"),
   ).action((options: { keys?: boolean }, command: Command) => {
     if (options.keys) {
-      for (const key of configKeys) {
+      for (const key of programConfig.keys) {
         io.stdout(
           `${key.path}\n  env: ${key.env}\n  flag: ${key.flag}\n  default: ${JSON.stringify(key.defaultValue)}\n  ${key.description}\n`,
         );
@@ -22,6 +23,6 @@ export function registerConfigCommand(program: Command, io: CommandIO): void {
     }
     const { config, warnings } = loadCommandConfig(command, io.env);
     for (const warning of warnings) io.stderr(`warning: ${warning}\n`);
-    io.stdout(stringify(redactConfig(config)));
+    io.stdout(stringify(redactConfig(config, programConfig.secrets)));
   });
 }

@@ -1,9 +1,10 @@
 import { type Command, Option } from "commander";
+import { readSection } from "../../config/index.ts";
 import { generateApiKey, hashApiKeySecret } from "../../identity-server/api-keys/index.ts";
-import { identityStores } from "../../identity-server/identity-server.ts";
+import { identityServerConfig, oauthIssuer } from "../../identity-server/config.ts";
 import { validateEmail, validateId } from "../../identity-server/ids/index.ts";
-import { oauthIssuer } from "../../identity-server/oauth-setup.ts";
 import { hashPassword, validatePassword } from "../../identity-server/passwords/index.ts";
+import { identityStores } from "../../identity-server/registry.ts";
 import { parseRights } from "../../identity-server/rights/index.ts";
 import type { IdentityStores } from "../../identity-server/store/index.ts";
 import { databaseLocation, migrateToLatest, openDatabase } from "../../storage/index.ts";
@@ -45,7 +46,8 @@ export function registerIsDbCommand(program: Command, io: CommandIO): void {
   ).action(async (_options: unknown, command: Command) => {
     const { config } = loadCommandConfig(command, io.env);
     await withStores(command, io, async (stores) => {
-      const origin = new URL(oauthIssuer(config)).origin;
+      const issuer = oauthIssuer(readSection(identityServerConfig, config), config.http);
+      const origin = new URL(issuer).origin;
       const existing = await stores.clients.get(consoleClientId).catch(() => undefined);
       if (existing) {
         io.stdout(`identity server database ready; OAuth client ${consoleClientId} exists\n`);

@@ -1,6 +1,7 @@
 import type { Command } from "commander";
-import { componentCatalog, resolveComponents } from "../../components/index.ts";
+import { resolveComponents } from "../../components/index.ts";
 import { createLogger } from "../../log/logger.ts";
+import { componentCatalog } from "../../program/catalog.ts";
 import { startRuntime } from "../../runtime/runtime.ts";
 import { addConfigOptions, loadCommandConfig } from "../config-options.ts";
 import type { CommandIO } from "../io.ts";

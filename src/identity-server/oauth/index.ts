@@ -20,4 +20,5 @@ export {
   type OAuthProviderOptions,
   type OAuthTtl,
 } from "./provider.ts";
+export { type OAuthSetup, setUpOAuth } from "./setup.ts";
 export { oauthAccessTokenVerifier, type VerifiedAccessToken } from "./verifier.ts";

@@ -12,7 +12,7 @@ import { EventBus } from "../../events/index.ts";
 import { openDatabase } from "../../storage/database.ts";
 import { migrateToLatest } from "../../storage/migrate.ts";
 import { generateApiKey, hashApiKeySecret } from "../api-keys/index.ts";
-import { identityStores } from "../identity-server.ts";
+import { identityStores } from "../registry.ts";
 import type { ApiKeyEntityRef, IdentityStores } from "../store/index.ts";
 import { type ServiceContext, storeAccessLookup } from "./context.ts";
 

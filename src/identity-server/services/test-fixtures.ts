@@ -18,7 +18,7 @@ import { type EntityRef, EventBus, type StackEvent } from "../../events/index.ts
 import { openDatabase } from "../../storage/database.ts";
 import { migrateToLatest } from "../../storage/migrate.ts";
 import { generateApiKey, hashApiKeySecret } from "../api-keys/index.ts";
-import { identityStores } from "../identity-server.ts";
+import { identityStores } from "../registry.ts";
 import type { RightName } from "../rights/index.ts";
 import type {
   AccountRef,

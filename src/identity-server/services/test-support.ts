@@ -13,7 +13,7 @@ import type { ErrorCode, ErrorDefinition } from "../../errors/index.ts";
 import { EventBus, type StackEvent } from "../../events/index.ts";
 import { type Database, migrateToLatest, openDatabase } from "../../storage/index.ts";
 import { generateApiKey, hashApiKeySecret } from "../api-keys/index.ts";
-import { identityStores } from "../identity-server.ts";
+import { identityStores } from "../registry.ts";
 import type { ApiKeyEntityRef, IdentityStores } from "../store/index.ts";
 import { type ServiceContext, storeAccessLookup } from "./context.ts";
 

@@ -21,11 +21,13 @@ export type {
   DwellTime,
   FrequencyPlan,
   ListenBeforeTalk,
+  PingSlotParameters,
   Radio,
   RadioTransmitter,
   Rx2Parameters,
   SingleDataRateChannel,
   SubBand,
+  TimeOffAir,
   UplinkChannel,
 } from "./types.ts";
 

@@ -74,6 +74,23 @@ export interface ListenBeforeTalk {
   readonly scanTimeUs: number;
 }
 
+/**
+ * Time-off-air a gateway keeps after each transmission: at least `fraction` of the time it
+ * transmitted, and at least `durationMs`.
+ */
+export interface TimeOffAir {
+  readonly fraction: number;
+  readonly durationMs: number;
+}
+
+/** Class B ping slot settings that replace the band's defaults (hopping frequencies, data rate). */
+export interface PingSlotParameters {
+  /** One fixed ping slot frequency instead of the band's hopping ones. */
+  readonly frequency?: number;
+  /** The default ping slot data rate index. */
+  readonly dataRate?: number;
+}
+
 /** Transmit capability of a radio. */
 export interface RadioTransmitter {
   readonly minFrequency: number;
@@ -124,6 +141,10 @@ export interface FrequencyPlan {
   /** Absent when the band leaves dwell time to the end device's defaults. */
   readonly dwellTime?: DwellTime;
   readonly listenBeforeTalk?: ListenBeforeTalk;
+  /** Absent when the plan sets none (no built-in plan does). */
+  readonly timeOffAir?: TimeOffAir;
+  /** Absent when the band's class B defaults apply (every built-in plan). */
+  readonly pingSlot?: PingSlotParameters;
   /** Gateway radios; empty for plans without a concentrator configuration. */
   readonly radios: readonly Radio[];
   /** Radio index that provides the concentrator's clock. */

@@ -1,17 +1,20 @@
+import { type ComponentDefinition, defineComponent } from "../components/index.ts";
+import { identityServerConfig } from "../identity-server/config.ts";
 import { createIdentityServer } from "../identity-server/identity-server.ts";
-import type { ComponentDefinition } from "./component.ts";
 
 /**
  * Every component of the stack, in start order (a component starts after those it calls).
- * An entry gets its `create` when the component is built; the issue that builds it adds it here.
+ * An entry gets its `config` and `create` when the component is built: adding a component
+ * means adding its folder and its entry here.
  */
 export const componentCatalog: readonly ComponentDefinition[] = [
-  {
+  defineComponent({
     name: "is",
     title: "Identity Server",
     aliases: ["identity-server"],
+    config: identityServerConfig,
     create: createIdentityServer,
-  },
+  }),
   { name: "js", title: "Join Server", aliases: ["join-server"] },
   { name: "ns", title: "Network Server", aliases: ["network-server"] },
   { name: "as", title: "Application Server", aliases: ["application-server"] },
