@@ -12,11 +12,14 @@ const vectorTests = [
 ];
 
 function runTests(env: Record<string, string | undefined>) {
-  const childEnv = { ...process.env, LORASTACK_SHARED_DIR: "/nonexistent/shared", ...env };
+  const childEnv: NodeJS.ProcessEnv = {
+    ...process.env,
+    LORASTACK_SHARED_DIR: "/nonexistent/shared",
+    ...env,
+  };
   // A nested test run would report to this one instead of printing.
   delete childEnv.NODE_TEST_CONTEXT;
-  for (const [key, value] of Object.entries(env))
-    if (value === undefined) delete (childEnv as Record<string, unknown>)[key];
+  for (const [key, value] of Object.entries(env)) if (value === undefined) delete childEnv[key];
   return run(process.execPath, ["--test", "--test-reporter=tap", ...vectorTests], {
     cwd: root,
     env: childEnv,
