@@ -43,8 +43,8 @@ const DEVICES = 2_000;
 const DEVICES_PER_ADDRESS = 2;
 const CONCURRENT = 16;
 const BATCH = 100;
-const ROUNDS = 3;
-const ROUND_MS = 600;
+const ROUNDS = 5;
+const ROUND_MS = 400;
 const RECENT_UPLINKS = 8;
 
 type Store = MessageStore<typeof DeviceSchema>;
