@@ -68,10 +68,18 @@ export interface ApiKeyStore {
   delete(keyId: string): Promise<void>;
 }
 
-const updatable = new Set<string>(["name", "rights", "expiresAt"]);
+/** How each field that can change is stored. */
+const fieldColumns: {
+  [F in keyof ApiKeyFields]-?: (value: ApiKeyFields[F]) => Partial<ApiKeysTable>;
+} = {
+  name: (name) => ({ name: name ?? null }),
+  rights: (rights) => ({ rights: JSON.stringify([...new Set(rights ?? [])].sort()) }),
+  expiresAt: (expiresAt) => ({ expires_at: expiresAt ? timestamp(expiresAt) : null }),
+};
 
-function checkUpdatable(field: string): void {
-  if (!updatable.has(field)) throw errFieldNotUpdatable.create({ field, kind: "API key" });
+function checkUpdatable(field: string): asserts field is keyof ApiKeyFields {
+  if (!Object.hasOwn(fieldColumns, field))
+    throw errFieldNotUpdatable.create({ field, kind: "API key" });
 }
 
 export function createApiKeyStore(context: StoreContext): ApiKeyStore {
@@ -94,11 +102,8 @@ export function createApiKeyStore(context: StoreContext): ApiKeyStore {
       const set: Partial<ApiKeysTable> = { updated_at: timestamp(context.now()) };
       for (const field of Object.keys(changes)) {
         checkUpdatable(field);
-        if (field === "name") set.name = changes.name ?? null;
-        if (field === "rights")
-          set.rights = JSON.stringify([...new Set(changes.rights ?? [])].sort());
-        if (field === "expiresAt")
-          set.expires_at = changes.expiresAt ? timestamp(changes.expiresAt) : null;
+        const column = fieldColumns[field] as (value: unknown) => Partial<ApiKeysTable>;
+        Object.assign(set, column(changes[field]));
       }
       await trx.updateTable("api_keys").set(set).where("key_id", "=", keyId).execute();
       return toApiKey({ ...row, ...set });
