@@ -7,8 +7,10 @@ export {
   errMigrationFailed,
   translateDatabaseError,
 } from "./errors.ts";
+export { engineOf, lockRows, type RowLock } from "./locking.ts";
 export { ensureInstallationId } from "./metadata.ts";
 export { executedMigrationNames, type MigrationReport, migrateToLatest } from "./migrate.ts";
 export { bytesType, type Migration, migrations, timestampType } from "./migrations/index.ts";
 export { createRedisClient } from "./redis.ts";
 export type { DatabaseSchema } from "./schema.ts";
+export { inTransaction } from "./transaction.ts";

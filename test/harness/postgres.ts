@@ -53,7 +53,15 @@ async function asServerUser(
 
 let counter = 0;
 
-export async function startPostgres(): Promise<TestPostgres> {
+export interface StartPostgresOptions {
+  /**
+   * Keep PostgreSQL's durability (fsync, synchronous_commit, full_page_writes on, as in
+   * production) instead of turning it off for speed: for benchmarks of writes.
+   */
+  durable?: boolean;
+}
+
+export async function startPostgres(options: StartPostgresOptions = {}): Promise<TestPostgres> {
   const bin = postgresBinDir();
   if (!bin) throw new Error(postgresSkipReason());
   const dir = await mkdtemp(join(tmpdir(), "lorastack-pg-"));
@@ -80,14 +88,17 @@ export async function startPostgres(): Promise<TestPostgres> {
   let port = 0;
   for (let attempt = 0; attempt < 5; attempt++) {
     port = await freePort();
-    const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off`;
+    const fast = options.durable
+      ? ""
+      : " -c fsync=off -c synchronous_commit=off -c full_page_writes=off";
+    const serverOptions = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1${fast}`;
     const started = await asServerUser(join(bin, "pg_ctl"), [
       "-D",
       data,
       "-l",
       join(dir, "log"),
       "-o",
-      options,
+      serverOptions,
       "-w",
       "-t",
       "30",

@@ -1,4 +1,5 @@
 import { errAlreadyExists, translateDatabaseError } from "../../storage/errors.ts";
+import { lockRows } from "../../storage/locking.ts";
 import type { ApiKeysTable } from "../../storage/schema.ts";
 import { changed, inTransaction, pageWindow, type StoreContext, timestamp } from "./database.ts";
 import { entityExists, entityTables } from "./entity-tables.ts";
@@ -49,6 +50,15 @@ export interface ApiKeyStore {
   get(keyId: string): Promise<ApiKey>;
   /** The keys of an entity, oldest first. */
   list(entity: ApiKeyEntityRef, options?: PageOptions): Promise<Page<ApiKey>>;
+  /**
+   * Changes the key atomically: `change` gets the current key, which no other update can
+   * change until this one is written, and returns the fields to set (present with `undefined`:
+   * cleared; rights: none).
+   */
+  update(
+    keyId: string,
+    change: (current: ApiKey) => ApiKeyFields | Promise<ApiKeyFields>,
+  ): Promise<ApiKey>;
   /** Sets the named fields; a named field absent from `patch` is cleared (rights: none). */
   update(
     keyId: string,
@@ -58,11 +68,58 @@ export interface ApiKeyStore {
   delete(keyId: string): Promise<void>;
 }
 
-const updatable = new Set<string>(["name", "rights", "expiresAt"]);
+/** How each field that can change is stored. */
+const fieldColumns: {
+  [F in keyof ApiKeyFields]-?: (value: ApiKeyFields[F]) => Partial<ApiKeysTable>;
+} = {
+  name: (name) => ({ name: name ?? null }),
+  rights: (rights) => ({ rights: JSON.stringify([...new Set(rights ?? [])].sort()) }),
+  expiresAt: (expiresAt) => ({ expires_at: expiresAt ? timestamp(expiresAt) : null }),
+};
+
+function checkUpdatable(field: string): asserts field is keyof ApiKeyFields {
+  if (!Object.hasOwn(fieldColumns, field))
+    throw errFieldNotUpdatable.create({ field, kind: "API key" });
+}
 
 export function createApiKeyStore(context: StoreContext): ApiKeyStore {
   const db = context.typed;
   const notFound = (keyId: string) => errNotFound.create({ kind: "API key", id: keyId });
+
+  /** Reads the key with its row locked (see `lockRows`), changes it and writes it back. */
+  async function change(
+    keyId: string,
+    compute: (current: ApiKey) => ApiKeyFields | Promise<ApiKeyFields>,
+  ): Promise<ApiKey> {
+    return inTransaction(db, async (trx) => {
+      const row = await lockRows(
+        trx,
+        trx.selectFrom("api_keys").selectAll().where("key_id", "=", keyId),
+        "update",
+      ).executeTakeFirst();
+      if (!row) throw notFound(keyId);
+      const changes = await compute(toApiKey(row));
+      const set: Partial<ApiKeysTable> = { updated_at: timestamp(context.now()) };
+      for (const field of Object.keys(changes)) {
+        checkUpdatable(field);
+        const column = fieldColumns[field] as (value: unknown) => Partial<ApiKeysTable>;
+        Object.assign(set, column(changes[field]));
+      }
+      await trx.updateTable("api_keys").set(set).where("key_id", "=", keyId).execute();
+      return toApiKey({ ...row, ...set });
+    });
+  }
+
+  async function update(
+    keyId: string,
+    patchOrChange: ApiKeyFields | ((current: ApiKey) => ApiKeyFields | Promise<ApiKeyFields>),
+    fieldMask: readonly (keyof ApiKeyFields)[] = [],
+  ): Promise<ApiKey> {
+    if (typeof patchOrChange === "function") return change(keyId, patchOrChange);
+    for (const field of fieldMask) checkUpdatable(field);
+    const changes = Object.fromEntries(fieldMask.map((field) => [field, patchOrChange[field]]));
+    return change(keyId, () => changes);
+  }
 
   return {
     async create(key) {
@@ -80,7 +137,8 @@ export function createApiKeyStore(context: StoreContext): ApiKeyStore {
       };
       try {
         await inTransaction(db, async (trx) => {
-          if (!(await entityExists(trx, key.entity.kind, key.entity.id)))
+          // Locked so that a concurrent delete or purge of the entity cannot leave the key behind.
+          if (!(await entityExists(trx, key.entity.kind, key.entity.id, "share")))
             throw errNotFound.create({
               kind: entityTables[key.entity.kind].words,
               id: key.entity.id,
@@ -120,31 +178,7 @@ export function createApiKeyStore(context: StoreContext): ApiKeyStore {
       return { items: (await rows.execute()).map(toApiKey), total: Number(counted.count) };
     },
 
-    async update(keyId, patch, fieldMask) {
-      const set: Partial<ApiKeysTable> = { updated_at: timestamp(context.now()) };
-      for (const field of fieldMask) {
-        if (!updatable.has(field)) throw errFieldNotUpdatable.create({ field, kind: "API key" });
-        if (field === "name") set.name = patch.name ?? null;
-        if (field === "rights")
-          set.rights = JSON.stringify([...new Set(patch.rights ?? [])].sort());
-        if (field === "expiresAt")
-          set.expires_at = patch.expiresAt ? timestamp(patch.expiresAt) : null;
-      }
-      return inTransaction(db, async (trx) => {
-        const result = await trx
-          .updateTable("api_keys")
-          .set(set)
-          .where("key_id", "=", keyId)
-          .executeTakeFirst();
-        if (changed(result) === 0) throw notFound(keyId);
-        const row = await trx
-          .selectFrom("api_keys")
-          .selectAll()
-          .where("key_id", "=", keyId)
-          .executeTakeFirstOrThrow();
-        return toApiKey(row);
-      });
-    },
+    update: update as ApiKeyStore["update"],
 
     async delete(keyId) {
       const result = await db.deleteFrom("api_keys").where("key_id", "=", keyId).executeTakeFirst();

@@ -43,6 +43,9 @@ async function rejectsWith(
   });
 }
 
+/** Rounds of the concurrent-update case: the old read-then-write lost one in about 25. */
+const CONCURRENT_ROUNDS = 100;
+
 const rfc3339Ms = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
 /**
@@ -816,6 +819,132 @@ export function describeIdentityStoreConformance(
     });
 
     describe("concurrency", () => {
+      it("keeps both of two concurrent updates of different fields, round after round", () =>
+        withStores(async ({ users, gateways }) => {
+          await users.create("alice", {});
+          await gateways.create("gw1", {});
+          for (let round = 0; round < CONCURRENT_ROUNDS; round++) {
+            await Promise.all([
+              users.update("alice", { description: `d${round}` }, ["description"]),
+              users.update("alice", { attributes: { round: `${round}` } }, ["attributes"]),
+              gateways.update("gw1", { description: `d${round}` }, ["description"]),
+              gateways.update("gw1", { frequencyPlanId: `fp${round}` }, ["frequencyPlanId"]),
+            ]);
+            const user = await users.get("alice");
+            assert.equal(user.description, `d${round}`, `round ${round}: user description lost`);
+            assert.deepEqual(user.attributes, { round: `${round}` }, `round ${round}: lost`);
+            const gateway = await gateways.get("gw1");
+            assert.equal(gateway.description, `d${round}`, `round ${round}: gateway description`);
+            assert.equal(gateway.frequencyPlanId, `fp${round}`, `round ${round}: frequency plan`);
+          }
+        }));
+
+      it("updates atomically with a function of the current entity", () =>
+        withStores(async ({ users, endDevices }) => {
+          await users.create("alice", { name: "Alice", description: "old" });
+          const updated = await users.update("alice", (current) => {
+            assert.equal(current.name, "Alice", "the function gets the current entity");
+            return { description: undefined, attributes: { seen: current.name ?? "" } };
+          });
+          assert.equal(updated.description, undefined, "present as undefined: cleared");
+          assert.deepEqual(updated.attributes, { seen: "Alice" });
+          assert.equal(updated.name, "Alice", "fields it does not return stay");
+          assert.deepEqual(await users.get("alice"), updated);
+
+          await assert.rejects(
+            users.update("alice", () => {
+              throw new Error("changed my mind");
+            }),
+            /changed my mind/,
+          );
+          await rejectsWith(
+            users.update("alice", () => ({ userId: "bob" }) as never),
+            errFieldNotUpdatable,
+          );
+          assert.deepEqual(await users.get("alice"), updated, "a failed change writes nothing");
+          await rejectsWith(
+            users.update("nobody", () => ({})),
+            errNotFound,
+          );
+
+          // Increments from many concurrent updates: none may read a value another overwrites.
+          const device = { applicationId: "app1", deviceId: "dev1" };
+          await endDevices.create(device, { attributes: { count: "0" } });
+          const increment = (current: { attributes?: Record<string, string> }) => ({
+            attributes: { count: String(Number(current.attributes?.count ?? 0) + 1) },
+          });
+          await Promise.all(
+            Array.from({ length: 20 }, async () => {
+              await users.update("alice", increment);
+              await endDevices.update(device, increment);
+            }),
+          );
+          assert.equal((await users.get("alice")).attributes?.count, "20");
+          assert.equal((await endDevices.get(device)).attributes?.count, "20");
+        }));
+
+      it("changes memberships and API keys atomically", () =>
+        withStores(async ({ users, applications, memberships, apiKeys }) => {
+          await users.create("alice", {});
+          await applications.create("app1", {});
+          const alice = { kind: "user", id: "alice" } as const;
+          const app1 = { kind: "application", id: "app1" } as const;
+          await apiKeys.create({ keyId: "K1", entity: app1, secretHash: "h", rights: [] });
+          const rights = Array.from(
+            { length: 12 },
+            (_, i) => `RIGHT_${String(i).padStart(2, "0")}`,
+          );
+          const add = (right: string) => (current?: { rights: string[] }) => [
+            ...(current?.rights ?? []),
+            right,
+          ];
+          await Promise.all(
+            rights.flatMap((right) => [
+              memberships.update(alice, app1, add(right)),
+              apiKeys.update("K1", (current) => ({ rights: add(right)(current) })),
+            ]),
+          );
+          assert.deepEqual((await memberships.get(alice, app1))?.rights, rights);
+          assert.deepEqual((await apiKeys.get("K1")).rights, rights);
+
+          assert.equal(await memberships.update(alice, app1, () => []), undefined);
+          assert.equal(await memberships.get(alice, app1), undefined, "empty rights remove");
+          await rejectsWith(
+            memberships.update({ kind: "user", id: "nobody" }, app1, () => ["RIGHT_00"]),
+            errNotFound,
+          );
+          const renamed = await apiKeys.update("K1", (current) => {
+            assert.equal(current.keyId, "K1");
+            return { name: "renamed", expiresAt: undefined };
+          });
+          assert.deepEqual([renamed.name, renamed.rights], ["renamed", rights]);
+          await rejectsWith(
+            apiKeys.update("K1", () => ({ secretHash: "x" }) as never),
+            errFieldNotUpdatable,
+          );
+          await rejectsWith(
+            apiKeys.update("K2", () => ({})),
+            errNotFound,
+          );
+        }));
+
+      it("leaves no membership or API key behind an entity purged concurrently", () =>
+        withStores(async ({ users, applications, memberships, apiKeys }) => {
+          await users.create("alice", {});
+          const alice = { kind: "user", id: "alice" } as const;
+          for (let round = 0; round < CONCURRENT_ROUNDS / 2; round++) {
+            const app = { kind: "application", id: `app${round}` } as const;
+            await applications.create(app.id, {});
+            await Promise.allSettled([
+              memberships.set(alice, app, ["RIGHT_APPLICATION_ALL"]),
+              apiKeys.create({ keyId: `K${round}`, entity: app, secretHash: "h", rights: [] }),
+              applications.purge(app.id),
+            ]);
+            assert.equal(await memberships.get(alice, app), undefined, `round ${round}`);
+            assert.equal((await apiKeys.list(app)).total, 0, `round ${round}`);
+          }
+        }));
+
       it("lets exactly one of concurrent creates of an ID succeed", () =>
         withStores(async ({ users, organizations, gateways, memberships, applications }) => {
           const results = await Promise.allSettled([

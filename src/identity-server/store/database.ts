@@ -2,6 +2,8 @@ import type { Kysely } from "kysely";
 import type { UntypedDatabase } from "../../storage/migrations/migration.ts";
 import type { DatabaseSchema } from "../../storage/schema.ts";
 
+export { inTransaction } from "../../storage/transaction.ts";
+
 /** The database handle the stores take: the whole database or a transaction on it. */
 export type StoreDatabase = Kysely<DatabaseSchema>;
 
@@ -16,18 +18,6 @@ export interface StoreContext {
   typed: StoreDatabase;
   /** The clock for timestamps (tests pass a fixed one). */
   now(): Date;
-}
-
-/**
- * Runs `work` in a transaction, or directly in the caller's transaction when `db` is one, so
- * that a multi-row change is never half-written and stores compose inside `transact`.
- */
-export async function inTransaction<S, T>(
-  db: Kysely<S>,
-  work: (trx: Kysely<S>) => Promise<T>,
-): Promise<T> {
-  if (db.isTransaction) return work(db);
-  return db.transaction().execute(work);
 }
 
 /** RFC 3339 text with milliseconds, in UTC: sorts as text in time order. */

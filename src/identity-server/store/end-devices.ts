@@ -1,7 +1,15 @@
 import type { StoreContext } from "./database.ts";
 import { errEndDeviceEuisTaken, errNotFound } from "./errors.ts";
 import { Registry } from "./registry.ts";
-import type { EndDevice, EndDeviceFields, GetOptions, ListOptions, Page } from "./types.ts";
+import type {
+  EndDevice,
+  EndDeviceFields,
+  EntityChange,
+  EntityStore,
+  GetOptions,
+  ListOptions,
+  Page,
+} from "./types.ts";
 
 /** An end device's key: its application and its device ID within it. */
 export interface EndDeviceKey {
@@ -31,6 +39,8 @@ export interface EndDeviceStore {
     applicationId: string,
     options?: Omit<ListOptions, "includeDeleted">,
   ): Promise<Page<EndDevice>>;
+  /** Changes the device atomically; see {@link EntityStore.update}. */
+  update(key: EndDeviceKey, change: EntityChange<EndDeviceFields, EndDevice>): Promise<EndDevice>;
   update(
     key: EndDeviceKey,
     patch: EndDeviceFields,
@@ -82,7 +92,7 @@ export function createEndDeviceStore(context: StoreContext): EndDeviceStore {
     },
     list: (applicationId, options = {}) =>
       registry.listWhere({ application_id: applicationId }, options),
-    update: (key, patch, fieldMask) => registry.update(key, patch, fieldMask),
+    update: registry.update.bind(registry) as EndDeviceStore["update"],
     delete: (key) => registry.purge(key),
   };
 }

@@ -1,3 +1,4 @@
+import { lockRows, type RowLock } from "../../storage/locking.ts";
 import type { UntypedDatabase } from "../../storage/migrations/migration.ts";
 
 /** Entities that memberships and API keys refer to, with their table and ID column. */
@@ -11,19 +12,26 @@ export const entityTables = {
 
 export type EntityKind = keyof typeof entityTables;
 
-/** Whether the entity exists and is not soft-deleted. */
+/**
+ * Whether the entity exists and is not soft-deleted. With `lock`, its row stays locked until
+ * the end of the transaction (see `lockRows`), so that what the caller writes about the entity
+ * cannot land after a concurrent delete or purge of it: `share` for rows that hang off it
+ * (API keys), `update` to also take turns with other writers of the same entity (memberships).
+ */
 export async function entityExists(
   db: UntypedDatabase,
   kind: EntityKind,
   id: string,
+  lock?: RowLock,
 ): Promise<boolean> {
   const { table, column } = entityTables[kind];
-  const row = await db
+  let query = db
     .selectFrom(table)
     .select(column)
     .where(column, "=", id)
-    .where("deleted_at", "is", null)
-    .executeTakeFirst();
+    .where("deleted_at", "is", null);
+  if (lock) query = lockRows(db, query, lock);
+  const row = await query.executeTakeFirst();
   return row !== undefined;
 }
 

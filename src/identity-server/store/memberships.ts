@@ -1,4 +1,5 @@
 import type { Expression, ExpressionBuilder, SqlBool } from "kysely";
+import type { UntypedDatabase } from "../../storage/migrations/migration.ts";
 import type { DatabaseSchema, MembershipsTable } from "../../storage/schema.ts";
 import { inTransaction, pageWindow, type StoreContext, timestamp } from "./database.ts";
 import { entityExists, entityTables } from "./entity-tables.ts";
@@ -40,6 +41,17 @@ export interface MembershipStore {
     account: AccountRef,
     entity: MemberEntityRef,
     rights: readonly string[],
+  ): Promise<Membership | undefined>;
+  /**
+   * Changes the account's rights on the entity atomically: `change` gets the current
+   * membership (or `undefined`), which no other change of the entity's memberships can alter
+   * until this one is written, and returns the new rights; empty rights remove the membership
+   * (and return `undefined`). not_found when the account or entity is missing or deleted.
+   */
+  update(
+    account: AccountRef,
+    entity: MemberEntityRef,
+    change: (current: Membership | undefined) => readonly string[] | Promise<readonly string[]>,
   ): Promise<Membership | undefined>;
   /** The account's direct membership of the entity, if any. */
   get(account: AccountRef, entity: MemberEntityRef): Promise<Membership | undefined>;
@@ -91,49 +103,62 @@ export function createMembershipStore(
     return { items: (await rows.execute()).map(toMembership), total: Number(counted.count) };
   }
 
+  const update: MembershipStore["update"] = (account, entity, change) =>
+    inTransaction(db, async (trx) => {
+      const untyped = trx as UntypedDatabase;
+      // The account cannot be deleted meanwhile; the entity's row is locked for update, so
+      // changes of its memberships take turns (and it cannot be deleted or purged either).
+      if (!(await entityExists(untyped, account.kind, account.id, "share")))
+        throw errNotFound.create({ kind: account.kind, id: account.id });
+      if (!(await entityExists(untyped, entity.kind, entity.id, "update")))
+        throw errNotFound.create({ kind: entityTables[entity.kind].words, id: entity.id });
+      const row = await trx
+        .selectFrom("memberships")
+        .selectAll()
+        .where(matches(account, entity))
+        .executeTakeFirst();
+      const unique = [...new Set(await change(row ? toMembership(row) : undefined))].sort();
+      if (unique.length === 0) {
+        if (row) await trx.deleteFrom("memberships").where(matches(account, entity)).execute();
+        return undefined;
+      }
+      checkMemberKinds(account, entity);
+      const now = timestamp(context.now());
+      const rightsJson = JSON.stringify(unique);
+      // The entity's lock keeps `row` current: one upsert covers both the grant and the change.
+      const written = await trx
+        .insertInto("memberships")
+        .values({
+          account_id: account.id,
+          account_kind: account.kind,
+          entity_kind: entity.kind,
+          entity_id: entity.id,
+          rights: rightsJson,
+          created_at: now,
+          updated_at: now,
+        })
+        .onConflict((conflict) =>
+          conflict
+            .columns(["account_id", "entity_kind", "entity_id"])
+            .doUpdateSet({ rights: rightsJson, updated_at: now }),
+        )
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      return toMembership(written);
+    });
+
   return {
     async set(account, entity, rights) {
-      const unique = [...new Set(rights)].sort();
-      return inTransaction(db, async (trx) => {
-        if (unique.length === 0) {
-          await trx.deleteFrom("memberships").where(matches(account, entity)).execute();
-          return undefined;
-        }
-        if (account.kind === "organization" && entity.kind === "organization")
-          throw errInvalidMembership.create({
-            account_kind: account.kind,
-            account_id: account.id,
-            entity_kind: entity.kind,
-            entity_id: entity.id,
-          });
-        if (!(await entityExists(trx, account.kind, account.id)))
-          throw errNotFound.create({ kind: account.kind, id: account.id });
-        if (!(await entityExists(trx, entity.kind, entity.id)))
-          throw errNotFound.create({ kind: entityTables[entity.kind].words, id: entity.id });
-        const now = timestamp(context.now());
-        const rightsJson = JSON.stringify(unique);
-        // An upsert, so that two concurrent grants of the same membership both succeed.
-        const row = await trx
-          .insertInto("memberships")
-          .values({
-            account_id: account.id,
-            account_kind: account.kind,
-            entity_kind: entity.kind,
-            entity_id: entity.id,
-            rights: rightsJson,
-            created_at: now,
-            updated_at: now,
-          })
-          .onConflict((conflict) =>
-            conflict
-              .columns(["account_id", "entity_kind", "entity_id"])
-              .doUpdateSet({ rights: rightsJson, updated_at: now }),
-          )
-          .returningAll()
-          .executeTakeFirstOrThrow();
-        return toMembership(row);
-      });
+      // Removing needs no checks: nothing is written about the account or the entity.
+      if (rights.length === 0) {
+        await db.deleteFrom("memberships").where(matches(account, entity)).execute();
+        return undefined;
+      }
+      checkMemberKinds(account, entity);
+      return update(account, entity, () => rights);
     },
+
+    update,
 
     async get(account, entity) {
       const row = await db
@@ -196,6 +221,17 @@ export function createMembershipStore(
       return [...result].sort();
     },
   };
+}
+
+/** An organization cannot be a member of an organization. */
+function checkMemberKinds(account: AccountRef, entity: MemberEntityRef): void {
+  if (account.kind === "organization" && entity.kind === "organization")
+    throw errInvalidMembership.create({
+      account_kind: account.kind,
+      account_id: account.id,
+      entity_kind: entity.kind,
+      entity_id: entity.id,
+    });
 }
 
 function toMembership(row: MembershipsTable): Membership {

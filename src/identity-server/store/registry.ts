@@ -1,10 +1,11 @@
 import { sql } from "kysely";
 import type { DefinedError } from "../../errors/index.ts";
 import { errAlreadyExists, translateDatabaseError } from "../../storage/errors.ts";
+import { lockRows, type RowLock } from "../../storage/locking.ts";
 import type { UntypedDatabase } from "../../storage/migrations/migration.ts";
 import { changed, inTransaction, pageWindow, type StoreContext, timestamp } from "./database.ts";
 import { errFieldNotUpdatable, errIdTaken, errNotDeleted, errNotFound } from "./errors.ts";
-import type { EntityStore, GetOptions, ListOptions, Page } from "./types.ts";
+import type { EntityChange, EntityStore, GetOptions, ListOptions, Page } from "./types.ts";
 
 /** A domain field kept in its own column instead of the JSON `data`. */
 export interface FieldColumn {
@@ -132,23 +133,42 @@ export class Registry<K, F extends object, E> implements EntityStore<K, F, E> {
     return { items, total };
   }
 
-  async update(key: K, patch: F, fieldMask: readonly (keyof F)[]): Promise<E> {
+  update(key: K, change: EntityChange<F, E>): Promise<E>;
+  update(key: K, patch: F, fieldMask: readonly (keyof F)[]): Promise<E>;
+  async update(
+    key: K,
+    patchOrChange: F | EntityChange<F, E>,
+    fieldMask?: readonly (keyof F)[],
+  ): Promise<E> {
+    if (typeof patchOrChange === "function") return this.#change(key, patchOrChange);
+    const patch = patchOrChange as Row;
+    const fields = (fieldMask ?? []) as readonly string[];
+    // Checked before touching the database, so a bad mask fails the same way on every engine.
+    for (const field of fields) this.#checkUpdatable(field);
+    const changes = Object.fromEntries(fields.map((field) => [field, patch[field]]));
+    return this.#change(key, () => changes as F);
+  }
+
+  /**
+   * Reads the entity with its row locked (see `lockRows`), lets `change` compute the changes
+   * from it, and writes them in the same transaction: two concurrent changes of one entity
+   * take turns instead of one overwriting the other's fields.
+   */
+  async #change(key: K, change: EntityChange<F, E>): Promise<E> {
     const spec = this.#spec;
-    for (const field of fieldMask as readonly string[]) {
-      if (spec.keyFields.includes(field) || timestampFields.has(field))
-        throw errFieldNotUpdatable.create({ field, kind: spec.kind });
-    }
     // What the entity would be, so that a clash names every part of a composite unique key.
-    let merged: Row = patch as Row;
+    let merged: Row = {};
     try {
       return await inTransaction(this.#context.db, async (trx) => {
-        const row = await this.#row(trx, key, false);
+        const row = await this.#row(trx, key, false, "update");
         if (!row) throw this.#notFound(key);
-        merged = { ...(this.#toEntity(row) as Row) };
+        const current = this.#toEntity(row);
+        const changes = (await change(current)) as Row;
+        merged = { ...(current as Row) };
         const data = JSON.parse(String(row.data)) as Row;
         const set: Row = {};
-        for (const field of fieldMask as readonly string[]) {
-          const value = (patch as Row)[field];
+        for (const [field, value] of Object.entries(changes)) {
+          this.#checkUpdatable(field);
           merged[field] = value;
           const column = this.#columnByField.get(field);
           if (column)
@@ -164,6 +184,11 @@ export class Registry<K, F extends object, E> implements EntityStore<K, F, E> {
     } catch (error) {
       throw this.#translate(error, key, merged);
     }
+  }
+
+  #checkUpdatable(field: string): void {
+    if (this.#spec.keyFields.includes(field) || timestampFields.has(field))
+      throw errFieldNotUpdatable.create({ field, kind: this.#spec.kind });
   }
 
   async delete(key: K): Promise<void> {
@@ -204,9 +229,15 @@ export class Registry<K, F extends object, E> implements EntityStore<K, F, E> {
   }
 
   /** The row of `key`, soft-deleted or not as asked. */
-  async #row(db: UntypedDatabase, key: K, includeDeleted: boolean): Promise<Row | undefined> {
+  async #row(
+    db: UntypedDatabase,
+    key: K,
+    includeDeleted: boolean,
+    lock?: RowLock,
+  ): Promise<Row | undefined> {
     let query = this.#whereKey(db.selectFrom(this.#spec.table).selectAll(), key);
     if (this.#spec.softDelete && !includeDeleted) query = query.where("deleted_at", "is", null);
+    if (lock) query = lockRows(db, query, lock);
     return query.executeTakeFirst();
   }
 

@@ -190,6 +190,12 @@ export interface GetOptions<F> {
   includeDeleted?: boolean;
 }
 
+/**
+ * Computes the changes of an atomic update from the current entity: the fields to set, each
+ * present key set to its value (`undefined`: cleared). Throwing aborts the update.
+ */
+export type EntityChange<F, E> = (current: E) => F | Promise<F>;
+
 /** The registry of one kind of entity, keyed by `K`. */
 export interface EntityStore<K, F, E> {
   /** Creates the entity; already_exists when its ID (or a unique field) is taken. */
@@ -197,6 +203,13 @@ export interface EntityStore<K, F, E> {
   /** not_found when missing or soft-deleted (unless `includeDeleted`). */
   get(key: K, options?: GetOptions<F>): Promise<E>;
   list(options?: ListOptions): Promise<Page<E>>;
+  /**
+   * Changes the entity atomically: `change` gets the current entity, which no other update
+   * can change until this one is written, and returns the fields to set (a field present with
+   * the value `undefined` is cleared). Returns the whole updated entity; not_found when the
+   * entity is missing or soft-deleted.
+   */
+  update(key: K, change: EntityChange<F, E>): Promise<E>;
   /**
    * Sets the fields named by `fieldMask` to their values in `patch`; a named field absent from
    * `patch` is cleared. Returns the whole updated entity.
