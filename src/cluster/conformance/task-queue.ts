@@ -73,7 +73,9 @@ export function describeTaskQueueConformance(
         });
         await tasks.add(queue, { key: "first", payload: bytes() });
         await within(first.promise, wait, "the first task");
-        // The consumer now sleeps up to its poll interval; the add must cut that short.
+        // Give the consumer time to complete the first task and fall asleep (for up to its
+        // poll interval, the queue being empty): the add must cut that sleep short.
+        await elapse(150);
         const addedAt = Date.now();
         await tasks.add(queue, { key: "second", payload: bytes() });
         const ranAt = await within(second.promise, wait, "the second task");

@@ -11,11 +11,14 @@ interface Entry {
 export type ClaimTable = Map<string, Entry>;
 
 let tokens = 0;
+/** Every this many claims, expired entries nobody looked up again are dropped. */
+const sweepEvery = 256;
 
 /** The embedded {@link Claims}: a map of ids to holders with an expiry time. */
 export class InProcessClaims implements Claims {
   readonly #holder: ClaimHolder;
   readonly #table: ClaimTable;
+  #claims = 0;
 
   constructor(holder: ClaimHolder, table: ClaimTable = new Map()) {
     this.#holder = { instanceId: holder.instanceId, address: holder.address };
@@ -27,6 +30,7 @@ export class InProcessClaims implements Claims {
     ttlMs: number,
     options: { takeOver?: boolean } = {},
   ): Promise<Claim | undefined> {
+    if (++this.#claims % sweepEvery === 0) this.#sweep();
     if (this.#current(id) && !options.takeOver) return undefined;
     const entry: Entry = { holder: this.#holder, token: ++tokens, expiresAt: Date.now() + ttlMs };
     this.#table.set(id, entry);
@@ -47,6 +51,11 @@ export class InProcessClaims implements Claims {
   async holder(id: string): Promise<ClaimHolder | undefined> {
     const entry = this.#current(id);
     return entry ? { ...entry.holder } : undefined;
+  }
+
+  #sweep(): void {
+    const now = Date.now();
+    for (const [id, entry] of this.#table) if (entry.expiresAt <= now) this.#table.delete(id);
   }
 
   /** The live entry of `id`; an expired one is dropped on the way. */

@@ -124,11 +124,21 @@ export class RedisDeduplicator<T> implements Deduplicator<T> {
     return collected;
   }
 
-  /** Closes the windows this instance opened at once: their openers collect now. */
-  async close(): Promise<void> {
+  /**
+   * Closes the windows this instance opened at once: their openers collect now. Waits for the
+   * collections up to `waitMs`, so that a Redis that is down does not hold a shutdown.
+   */
+  async close(waitMs = 1000): Promise<void> {
     for (const finish of [...this.#open.values()]) finish();
     // The timers resolved; their collections start on the next turns of the event loop.
     await new Promise((resolve) => setImmediate(resolve));
-    await Promise.allSettled([...this.#collecting]);
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      Promise.allSettled([...this.#collecting]),
+      new Promise((resolve) => {
+        timer = setTimeout(resolve, waitMs);
+      }),
+    ]);
+    clearTimeout(timer);
   }
 }

@@ -90,20 +90,23 @@ export class RedisPubSub implements PubSub {
     await this.#pending;
   }
 
-  /** Ends every subscription; the connections belong to the caller, who closes them. */
+  /**
+   * Ends every subscription. Nothing is sent to Redis: the caller closes the subscriber
+   * connection next, which ends its subscriptions, and a close must not wait on a Redis that
+   * is down.
+   */
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
     for (const unsubscribe of [...this.#own]) unsubscribe();
     this.#subscriber.off("messageBuffer", this.#onMessage);
-    await this.#pending;
   }
 
   #send(command: "subscribe" | "unsubscribe", topic: string): void {
+    if (this.#closed) return;
     const channel = this.#keys.channel(topic);
     const sent = this.#subscriber[command](channel).catch((error: unknown) => {
-      if (!this.#closed || command === "subscribe")
-        this.#logger.warn({ err: error, topic }, `pubsub ${command} failed`);
+      if (!this.#closed) this.#logger.warn({ err: error, topic }, `pubsub ${command} failed`);
     });
     this.#pending = Promise.all([this.#pending, sent]);
   }
