@@ -7,13 +7,15 @@ import { milliseconds } from "./claims.ts";
 import type { RedisKeys } from "./keys.ts";
 import { RedisScript } from "./script.ts";
 
+/** How late an opener may come back to its window and still collect it. */
+const stallMarginMs = 1000;
 /** Receptions kept per window at most; later ones are still answered `duplicate`. */
 const maxCollected = 1000;
 
 /**
  * Opens the window (state `open:<token>`, the item as the list's first element) when the key
- * is free; appends to the open window; answers 3 (late) in the cooldown. The state outlives the
- * window by the cooldown, so that a crashed opener's key still ends in time.
+ * is free; appends to the open window; answers 3 (late) in the cooldown. The state expires by
+ * itself, so that the key of an opener that crashed is freed.
  */
 const addScript = new RedisScript(`
 local state = redis.call('GET', KEYS[1])
@@ -83,7 +85,9 @@ export class RedisDeduplicator<T> implements Deduplicator<T> {
   async add(key: string, item: T, window: DeduplicationWindow): Promise<DeduplicationResult<T>> {
     const keys = [this.#keys.dedupState(this.#name, key), this.#keys.dedupItems(this.#name, key)];
     const token = randomUUID();
-    const lifetime = milliseconds(window.windowMs + Math.max(0, window.cooldownMs));
+    // The state outlives the window by the cooldown, and by a second at least, so that an
+    // opener whose timer fires late still finds its window.
+    const lifetime = milliseconds(window.windowMs + Math.max(stallMarginMs, window.cooldownMs));
     const outcome = await addScript.run(this.#client, keys, [
       Buffer.from(this.#codec.encode(item)),
       token,
