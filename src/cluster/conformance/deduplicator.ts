@@ -112,7 +112,7 @@ export function describeDeduplicatorConformance(
         const a = (await fixture.instance()).value;
         const b = (await fixture.instance()).value;
         const key = unique("uplink");
-        const short = { windowMs: 30, cooldownMs: 200 };
+        const short = { windowMs: 30, cooldownMs: 600 };
         const opened = await a.add(key, { gateway: "a", rssi: 1 }, short);
         assert.equal(opened.kind, "first");
         assert.deepEqual(await b.add(key, { gateway: "b", rssi: 2 }, short), { kind: "late" });

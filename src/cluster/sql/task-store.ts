@@ -65,10 +65,20 @@ const leased = sql`cluster_tasks.state = 'leased'`;
 export class SqlTaskStore implements TaskStore {
   readonly #db: Kysely<Schema>;
   readonly #engine: Database["engine"];
+  #lastDeath = 0;
 
   constructor(database: Database) {
     this.#db = database.db.withTables<Schema>() as unknown as Kysely<Schema>;
     this.#engine = database.engine;
+  }
+
+  /**
+   * The time a task dies, strictly later than this store's previous one: `updated_at` orders
+   * dead letters, and two can die within the same millisecond.
+   */
+  #deathTime(): string {
+    this.#lastDeath = Math.max(Date.now(), this.#lastDeath + 1);
+    return new Date(this.#lastDeath).toISOString();
   }
 
   async add(
@@ -136,7 +146,7 @@ export class SqlTaskStore implements TaskStore {
         lease_token: null,
         next_payload: null,
         next_due_at: null,
-        updated_at: now,
+        updated_at: this.#deathTime(),
       })
       .where("queue", "=", queue)
       .where("state", "=", "leased")
@@ -234,7 +244,7 @@ export class SqlTaskStore implements TaskStore {
         lease_token: null,
         next_payload: null,
         next_due_at: null,
-        updated_at: new Date().toISOString(),
+        updated_at: attempt.dead ? this.#deathTime() : new Date().toISOString(),
       })
       .where("id", "=", id)
       .where("lease_token", "=", token)
