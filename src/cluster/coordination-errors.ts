@@ -18,3 +18,7 @@ export const errInvalidInstanceId = errors.invalidArgument(
   "invalid_instance_id",
   "instance id {instance_id} must be 1 to 255 bytes of UTF-8",
 );
+export const errTasksNeedDatabase = errors.failedPrecondition(
+  "tasks_need_database",
+  "tasks kept in the database need a database",
+);

@@ -5,7 +5,7 @@ import type { Database } from "../storage/database.ts";
 import { createRedisClient } from "../storage/redis.ts";
 import type { ClaimHolder, Claims } from "./claims.ts";
 import { type Codec, stringCodec } from "./codec.ts";
-import { errRedisUnavailable } from "./coordination-errors.ts";
+import { errRedisUnavailable, errTasksNeedDatabase } from "./coordination-errors.ts";
 import type { Deduplicator } from "./deduplicator.ts";
 import { InProcessClaims } from "./in-process/claims.ts";
 import { InProcessDeduplicator } from "./in-process/deduplicator.ts";
@@ -121,15 +121,10 @@ export async function redisCoordination(options: {
 }): Promise<Coordination> {
   const { logger, instanceId } = options;
   const { store: storeKind = "redis", ...taskSettings } = options.tasks ?? {};
-  if (storeKind === "database" && !options.database)
-    throw new TypeError('tasks.store "database" needs a database');
+  if (storeKind === "database" && !options.database) throw errTasksNeedDatabase.create();
+  const { redis } = options;
   const connect: RedisConnector =
-    typeof options.redis === "string"
-      ? (
-          (uri) => (name) =>
-            createRedisClient(uri, name)
-        )(options.redis)
-      : options.redis;
+    typeof redis === "string" ? (name) => createRedisClient(redis, name) : redis;
   const client = connect(`lorastack-${instanceId}`);
   const subscriber = connect(`lorastack-${instanceId}-subscriber`);
   try {
