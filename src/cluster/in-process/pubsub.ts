@@ -1,4 +1,5 @@
 import type { Codec } from "../codec.ts";
+import { Fanout } from "../fanout.ts";
 import type { PubSub, Topic, Unsubscribe } from "../pubsub.ts";
 
 /**
@@ -6,52 +7,43 @@ import type { PubSub, Topic, Unsubscribe } from "../pubsub.ts";
  * topic's subscribers as it is, synchronously, without encoding.
  */
 export class InProcessPubSub implements PubSub {
-  readonly #handlers = new Map<string, Set<(message: unknown) => void>>();
-  readonly #onError: (error: unknown, topic: string) => void;
+  readonly #fanout: Fanout;
+  readonly #own = new Set<Unsubscribe>();
   #closed = false;
 
-  constructor(options: { onError?: (error: unknown, topic: string) => void } = {}) {
-    this.#onError = options.onError ?? (() => {});
+  /**
+   * `fanout` lets several objects share one set of subscribers, as instances of a cluster
+   * share a transport (the conformance suite's two "instances"); each closes only its own.
+   */
+  constructor(
+    options: { onError?: (error: unknown, topic: string) => void; fanout?: Fanout } = {},
+  ) {
+    this.#fanout = options.fanout ?? new Fanout({ onError: options.onError });
   }
 
-  topic<T>(name: string, _codec: Codec<T>): Topic<T> {
+  topic<T>(name: string, codec: Codec<T>): Topic<T> {
     return {
       name,
-      publish: (message) => this.#deliver(name, message),
-      subscribe: (handler) => this.#subscribe(name, handler as (message: unknown) => void),
+      publish: (message) => {
+        if (!this.#closed) this.#fanout.deliver(name, message);
+      },
+      subscribe: (handler) => this.#subscribe(name, codec, handler),
     };
   }
 
-  #deliver(name: string, message: unknown): void {
-    const handlers = this.#handlers.get(name);
-    if (!handlers) return;
-    for (const handler of [...handlers]) {
-      try {
-        handler(message);
-      } catch (error) {
-        this.#onError(error, name);
-      }
-    }
-  }
-
-  #subscribe(name: string, handler: (message: unknown) => void): Unsubscribe {
+  #subscribe<T>(name: string, codec: Codec<T>, handler: (message: T) => void): Unsubscribe {
     if (this.#closed) return () => {};
-    let handlers = this.#handlers.get(name);
-    if (!handlers) {
-      handlers = new Set();
-      this.#handlers.set(name, handlers);
-    }
-    // The same function may subscribe twice; each subscription is its own entry.
-    const entry = (message: unknown) => handler(message);
-    handlers.add(entry);
-    return () => {
-      handlers.delete(entry);
-      if (handlers.size === 0 && this.#handlers.get(name) === handlers) this.#handlers.delete(name);
+    const { unsubscribe } = this.#fanout.subscribe(name, codec, handler);
+    const own = () => {
+      this.#own.delete(own);
+      unsubscribe();
     };
+    this.#own.add(own);
+    return own;
   }
 
   async close(): Promise<void> {
     this.#closed = true;
-    this.#handlers.clear();
+    for (const unsubscribe of [...this.#own]) unsubscribe();
   }
 }
