@@ -1,3 +1,4 @@
+import { expandRights, parseRights } from "../auth/rights/index.ts";
 import type { Component, ComponentContext } from "../components/index.ts";
 import {
   ApplicationAccess,
@@ -5,7 +6,6 @@ import {
 } from "../gen/ttn/lorawan/v3/application_services_pb.js";
 import { EntityAccess } from "../gen/ttn/lorawan/v3/identityserver_pb.js";
 import { setUpOAuth } from "./oauth-setup.ts";
-import { expandRights, parseRights } from "./rights/index.ts";
 import { applicationAccess, applicationRegistry } from "./services/applications.ts";
 import { entityAccessService } from "./services/auth-info.ts";
 import { registerClientServices } from "./services/clients.ts";

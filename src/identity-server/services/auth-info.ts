@@ -1,12 +1,12 @@
 import { create } from "@bufbuild/protobuf";
 import type { ServiceImpl } from "@connectrpc/connect";
+import { adminRights } from "../../auth/rights/index.ts";
 import type { EntityRef } from "../../events/index.ts";
 import type { EntityIdentifiers } from "../../gen/ttn/lorawan/v3/identifiers_pb.js";
 import {
   AuthInfoResponseSchema,
   type EntityAccess,
 } from "../../gen/ttn/lorawan/v3/identityserver_pb.js";
-import { adminRights } from "../rights/index.ts";
 import { callerOf, isAdmin, type ServiceContext } from "./context.ts";
 import { rightNumbers, toTimestamp } from "./convert.ts";
 

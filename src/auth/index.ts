@@ -1,6 +1,8 @@
+export * from "./api-keys/index.ts";
 export { authenticate } from "./authenticate.ts";
 export { requireRightsOn, rightsOn } from "./authorize.ts";
 export type { AccessLookup, Caller, StoredApiKey } from "./caller.ts";
+export type { EntityRef, EntityRefKind } from "./entity.ts";
 export {
   errMissingRights,
   errNoCredentials,
@@ -9,3 +11,6 @@ export {
   errUnknownToken,
   errUnsupportedAuthorization,
 } from "./errors.ts";
+export { isPbkdf2Hash, verifyPbkdf2 } from "./pbkdf2.ts";
+export * from "./rights/index.ts";
+export type { AuthInfo, RightsFetcher } from "./rights-fetcher.ts";
