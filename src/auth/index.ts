@@ -1,6 +1,11 @@
 export * from "./api-keys/index.ts";
 export { authenticate } from "./authenticate.ts";
 export { requireRightsOn, rightsOn } from "./authorize.ts";
+export {
+  CachedRightsFetcher,
+  type CachedRightsFetcherOptions,
+  type RightsInvalidation,
+} from "./cached-rights-fetcher.ts";
 export type { AccessLookup, Caller, StoredApiKey } from "./caller.ts";
 export type { EntityRef, EntityRefKind } from "./entity.ts";
 export {
@@ -11,6 +16,12 @@ export {
   errUnknownToken,
   errUnsupportedAuthorization,
 } from "./errors.ts";
+export { invalidateForEvent } from "./invalidate-for-event.ts";
 export { isPbkdf2Hash, verifyPbkdf2 } from "./pbkdf2.ts";
+export {
+  authInfoOf,
+  type PeerRightsFetcherOptions,
+  peerRightsFetcher,
+} from "./peer-rights-fetcher.ts";
 export * from "./rights/index.ts";
 export type { AuthInfo, RightsFetcher } from "./rights-fetcher.ts";

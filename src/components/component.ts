@@ -1,6 +1,8 @@
 import type { FastifyInstance } from "fastify";
 import type { Redis } from "ioredis";
 import type { ApiRegistry } from "../api/registry.ts";
+import type { RightsFetcher } from "../auth/rights-fetcher.ts";
+import type { Cluster } from "../cluster/cluster.ts";
 import type { Config } from "../config/index.ts";
 import type { EventBus } from "../events/index.ts";
 import type { Logger } from "../log/logger.ts";
@@ -22,6 +24,10 @@ export interface ComponentContext {
   api: ApiRegistry;
   /** The event bus: components publish events, the API streams them. */
   events: EventBus;
+  /** The other components (here or in other processes) and the coordination they share. */
+  cluster: Cluster;
+  /** Who a caller is and what it may do, from the Identity Server (cached for seconds). */
+  rights: RightsFetcher;
 }
 
 /** A running part of the stack, such as the Gateway Server. */

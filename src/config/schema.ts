@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { peerRoles } from "../cluster/roles.ts";
 import { parseDuration } from "./duration.ts";
 import { parseListenAddress } from "./listen-address.ts";
 
@@ -56,6 +57,77 @@ function uri(schemes: readonly string[], description: string) {
     .default("")
     .describe(description);
 }
+
+/** A list leaf: a YAML list, or a comma-separated string from the environment or a flag. */
+function list(item: z.ZodString, description: string) {
+  return z
+    .union([z.array(z.string()), z.string().transform((text) => text.split(",").filter(Boolean))])
+    .pipe(z.array(item))
+    .default([])
+    .describe(description);
+}
+
+/** A boolean leaf: `true`/`false` in YAML, or the same words from the environment or a flag. */
+function flag(description: string) {
+  return z
+    .union([z.boolean(), z.enum(["true", "false"]).transform((text) => text === "true")])
+    .default(false)
+    .describe(description);
+}
+
+const peerAddressExpectation =
+  'expected "" (in this process or not used), "host:port", or a domain looked up with DNS SRV';
+
+/**
+ * Where the peers of each role are: `cluster.<role>_address` for every role of
+ * src/cluster/roles.ts.
+ */
+const peerAddresses = Object.fromEntries(
+  Object.values(peerRoles).map(({ title, addressKey }) => [
+    addressKey,
+    z
+      .string()
+      .trim()
+      .refine((value) => value === "" || /^[A-Za-z0-9.:[\]_-]+$/.test(value), {
+        message: peerAddressExpectation,
+      })
+      .default("")
+      .describe(
+        `the ${title} when it does not run in this process: host:port, or a domain (DNS SRV)`,
+      ),
+  ]),
+) as Record<(typeof peerRoles)[keyof typeof peerRoles]["addressKey"], z.ZodDefault<z.ZodString>>;
+
+/** How this process reaches and authenticates the other components of its cluster. */
+const clusterSection = z
+  .strictObject({
+    keys: list(
+      z
+        .string()
+        .trim()
+        .regex(/^(?:[0-9a-fA-F]{2}){16,64}$/, {
+          message: "each cluster key must be 16 to 64 bytes written as hexadecimal",
+        }),
+      "keys shared by the cluster's processes (hex, comma-separated); the first is used to call; default a random key per process",
+    ),
+    ...peerAddresses,
+    tls: flag("dial remote peers with TLS"),
+    tls_ca: z
+      .string()
+      .default("")
+      .describe("PEM file of the CA that signs peers' certificates; default the system's"),
+    address: z
+      .string()
+      .default("")
+      .describe("where peers reach this process (host:port); default <host name>:<gRPC port>"),
+    dns_servers: list(
+      z.string().regex(/^(?:\[[0-9a-fA-F:.]+\]|[0-9.]+|[A-Za-z0-9.-]+)(?::\d{1,5})?$/, {
+        message: 'expected "host" or "host:port" of a DNS server',
+      }),
+      "DNS servers for peer lookups (host:port, comma-separated); default the system's",
+    ),
+  })
+  .prefault({});
 
 /**
  * The configuration of one lorastack process. Every key has a default; defaults for listen
@@ -150,6 +222,7 @@ export const configSchema = z.strictObject({
     })
     .prefault({}),
   shutdown_timeout: duration("10s", "how long a graceful shutdown waits for in-flight work"),
+  cluster: clusterSection,
 });
 
 /** The validated configuration. */
@@ -163,6 +236,7 @@ export const secretKeys: Record<string, (value: string) => unknown> = {
   "database.uri": redactUriPassword,
   "redis.uri": redactUriPassword,
   "oauth.cookie_keys": () => "***",
+  "cluster.keys": () => "***",
 };
 
 function redactUriPassword(value: string): string {

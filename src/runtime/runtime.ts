@@ -1,7 +1,12 @@
 import type { Redis } from "ioredis";
+import { ClusterKeys } from "../api/cluster-keys.ts";
 import { GrpcServer } from "../api/grpc-server.ts";
 import { mountApiOnHttp } from "../api/mount.ts";
 import { ApiRegistry } from "../api/registry.ts";
+import { CachedRightsFetcher } from "../auth/cached-rights-fetcher.ts";
+import { peerRightsFetcher } from "../auth/peer-rights-fetcher.ts";
+import { createCluster } from "../cluster/create-cluster.ts";
+import { InProcessPubSub } from "../cluster/in-process/pubsub.ts";
 import { type ComponentDefinition, ComponentHost } from "../components/index.ts";
 import type { Config } from "../config/index.ts";
 import { EventBus } from "../events/index.ts";
@@ -60,6 +65,31 @@ export async function startRuntime(options: {
     const host = new ComponentHost(logger);
     const api = new ApiRegistry();
     const events = new EventBus();
+    const clusterKeys = ClusterKeys.fromHex(config.cluster.keys);
+    // TODO(merge): the coordination implementations (claims, locks, task queue, deduplicator;
+    // Redis ones when redis.uri is set) are built on another branch; pass them here.
+    const clusterLogger = logger.child({ component: "cluster" });
+    const {
+      cluster,
+      advertisePort,
+      close: closeCluster,
+    } = createCluster({
+      config,
+      api,
+      components: options.components.map((definition) => definition.name),
+      clusterKeys,
+      coordination: {
+        pubsub: new InProcessPubSub({
+          onError: (error, topic) =>
+            clusterLogger.error({ err: error, topic }, "subscriber failed"),
+        }),
+      },
+      logger: clusterLogger,
+    });
+    undo.push(closeCluster);
+    const rights = new CachedRightsFetcher(
+      peerRightsFetcher({ identityServer: () => cluster.peer("is") }),
+    );
     registerHealthRoutes(http.app, {
       metrics,
       readiness: () => {
@@ -79,18 +109,28 @@ export async function startRuntime(options: {
       http: http.app,
       api,
       events,
+      cluster,
+      rights,
     });
     undo.push(() => host.stop());
 
     // The API is served once the components have registered their services: gRPC, gRPC-Web
     // and Connect on the gRPC port and, for browsers and HTTP/1.1 clients, on the HTTP port.
-    const grpc = new GrpcServer(api);
-    await mountApiOnHttp(http.app, api, logger.child({ component: "api" }));
+    const apiLogger = logger.child({ component: "api" });
+    const grpc = new GrpcServer(api, { clusterKeys, logger: apiLogger });
+    await mountApiOnHttp(http.app, api, { logger: apiLogger, clusterKeys });
     const listeners = await http.listen(httpListeners(config, tls));
     undo.push(() => http.close(0));
     if (api.services().length > 0) {
-      listeners.push(...(await grpc.listen(grpcListeners(config, tls))));
+      const bound = await grpc.listen(grpcListeners(config, tls));
+      listeners.push(...bound);
       undo.push(() => grpc.close(0));
+      // Peers dial the TLS port when they dial with TLS.
+      const advertised = bound.find((listener) =>
+        config.cluster.tls ? listener.name.endsWith("(tls)") : !listener.name.endsWith("(tls)"),
+      );
+      const port = advertised && /:(\d+)$/.exec(advertised.address)?.[1];
+      if (port) advertisePort(Number(port));
     }
     for (const listener of listeners) {
       logger.info({ listener: listener.name, address: listener.address }, "listening");
@@ -119,6 +159,7 @@ export async function startRuntime(options: {
         events.close();
         await closing;
         await host.stop();
+        await closeCluster();
         if (redis) await redis.quit().catch(() => redis.disconnect());
         await database.close();
         state = "stopped";

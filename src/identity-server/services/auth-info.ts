@@ -57,7 +57,19 @@ export function entityAccessService(
           isAdmin: admin,
         });
       }
-      return create(AuthInfoResponseSchema, { universalRights, isAdmin: admin });
+      // A user's OAuth token or Console session: who it is, and the rights the token grants.
+      const userIds = { userId: caller.userId } as never;
+      return create(AuthInfoResponseSchema, {
+        accessMethod:
+          caller.via === "oauth"
+            ? {
+                case: "oauthAccessToken",
+                value: { userIds, rights: rightNumbers(caller.rights) },
+              }
+            : { case: "userSession", value: { userIds } },
+        universalRights,
+        isAdmin: admin,
+      });
     },
   };
 }
