@@ -1,6 +1,7 @@
 export * from "./api-keys/index.ts";
 export { authenticate } from "./authenticate.ts";
 export { requireRightsOn, rightsOn } from "./authorize.ts";
+export { CachedAccessLookup, type CachedAccessLookupOptions } from "./cached-access-lookup.ts";
 export {
   CachedRightsFetcher,
   type CachedRightsFetcherOptions,
@@ -16,7 +17,7 @@ export {
   errUnknownToken,
   errUnsupportedAuthorization,
 } from "./errors.ts";
-export { invalidateForEvent } from "./invalidate-for-event.ts";
+export { invalidateForEvent, invalidateOnPublish } from "./invalidate-for-event.ts";
 export { isPbkdf2Hash, verifyPbkdf2 } from "./pbkdf2.ts";
 export {
   authInfoOf,

@@ -4,6 +4,7 @@ import { GrpcServer } from "../api/grpc-server.ts";
 import { mountApiOnHttp } from "../api/mount.ts";
 import { ApiRegistry } from "../api/registry.ts";
 import { CachedRightsFetcher } from "../auth/cached-rights-fetcher.ts";
+import { invalidateOnPublish } from "../auth/invalidate-for-event.ts";
 import { peerRightsFetcher } from "../auth/peer-rights-fetcher.ts";
 import { createCluster } from "../cluster/create-cluster.ts";
 import { InProcessPubSub } from "../cluster/in-process/pubsub.ts";
@@ -90,6 +91,9 @@ export async function startRuntime(options: {
     const rights = new CachedRightsFetcher(
       peerRightsFetcher({ identityServer: () => cluster.peer("is") }),
     );
+    // Changes published in this process reach the cache at once.
+    // TODO(merge): also the events of other instances, once the bus fans them out.
+    invalidateOnPublish(events, rights);
     registerHealthRoutes(http.app, {
       metrics,
       readiness: () => {
