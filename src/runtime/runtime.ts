@@ -70,6 +70,9 @@ export async function startRuntime(options: {
     // TODO(merge): the coordination implementations (claims, locks, task queue, deduplicator;
     // Redis ones when redis.uri is set) are built on another branch; pass them here.
     const clusterLogger = logger.child({ component: "cluster" });
+    const pubsub = new InProcessPubSub({
+      onError: (error, topic) => clusterLogger.error({ err: error, topic }, "subscriber failed"),
+    });
     const {
       cluster,
       advertisePort,
@@ -79,12 +82,7 @@ export async function startRuntime(options: {
       api,
       components: options.components.map((definition) => definition.name),
       clusterKeys,
-      coordination: {
-        pubsub: new InProcessPubSub({
-          onError: (error, topic) =>
-            clusterLogger.error({ err: error, topic }, "subscriber failed"),
-        }),
-      },
+      coordination: { pubsub, close: () => pubsub.close() },
       logger: clusterLogger,
     });
     undo.push(closeCluster);
