@@ -1,6 +1,14 @@
 import { randomUUID } from "node:crypto";
 import { Code, ConnectError } from "@connectrpc/connect";
 import { DefinedError, ErrorDefinition, errorCodes, errorNamespace } from "../errors/index.ts";
+import { ErrorDetailsSchema } from "../gen/ttn/lorawan/v3/error_pb.js";
+import {
+  attributesToJson,
+  codeOfGrpc,
+  correlationIdOf,
+  definedErrorFromDetails,
+  errorDetailsMessage,
+} from "./error-details.ts";
 
 const errors = errorNamespace("api");
 
@@ -38,10 +46,6 @@ export interface ErrorBodyJson {
   details: ErrorDetailsJson[];
 }
 
-const grpcCodeNames = Object.fromEntries(
-  Object.entries(errorCodes).map(([name, row]) => [row.grpc, name]),
-) as Record<number, keyof typeof errorCodes>;
-
 /**
  * Any error as one of ours: a DefinedError stays as it is; a Connect error keeps its code; anything
  * else becomes `api:internal`, its cause kept for the log but never shown to the caller.
@@ -49,7 +53,7 @@ const grpcCodeNames = Object.fromEntries(
 export function asDefinedError(error: unknown): DefinedError {
   if (error instanceof DefinedError) return error;
   if (error instanceof ConnectError) {
-    const code = grpcCodeNames[error.code] ?? "unknown";
+    const code = codeOfGrpc(error.code) ?? "unknown";
     return new DefinedError(connectErrorDefinition(code), { message: error.rawMessage }, error);
   }
   const fastifyCode = (error as { code?: unknown; statusCode?: unknown })?.code;
@@ -78,15 +82,19 @@ function bodyLimitOf(error: unknown): string {
   return match?.[1] ?? "the limit of";
 }
 
-/** The HTTP status and JSON body for an error, with a fresh correlation id. */
+/**
+ * The HTTP status and JSON body for an error, under the given correlation id, the one the error
+ * came with from a peer, or a fresh one.
+ */
 export function errorToHttp(
   error: unknown,
-  correlationId = newCorrelationId(),
+  correlationId?: string,
 ): { status: number; body: ErrorBodyJson } {
   const defined = asDefinedError(error);
   const { definition } = defined;
   const grpc = errorCodes[definition.code].grpc;
-  const attributes = jsonAttributes(defined.attributes);
+  const attributes = attributesToJson(defined.attributes);
+  correlationId ??= correlationIdOf(defined) ?? newCorrelationId();
   return {
     status: defined.httpStatus,
     body: {
@@ -107,31 +115,43 @@ export function errorToHttp(
   };
 }
 
-/** The error as a Connect error (gRPC status and message) for the gRPC, gRPC-Web and Connect transports. */
-export function errorToConnect(error: unknown): ConnectError {
+/**
+ * The error as a Connect error for the gRPC, gRPC-Web and Connect transports: the gRPC status,
+ * the namespaced message and, in the status details, The Things Stack's `ErrorDetails`
+ * (namespace, name, attributes, correlation id), from which a peer rebuilds the same defined
+ * error ({@link errorFromConnect}). Errors Connect raised itself pass unchanged.
+ */
+export function errorToConnect(error: unknown, correlationId?: string): ConnectError {
   if (error instanceof ConnectError) return error;
   const defined = asDefinedError(error);
   const { definition } = defined;
+  const details = errorDetailsMessage(
+    defined,
+    correlationId ?? correlationIdOf(defined) ?? newCorrelationId(),
+  );
   return new ConnectError(
     `error:${definition.namespace}:${definition.name} (${defined.message})`,
     errorCodes[definition.code].grpc as Code,
+    undefined,
+    [{ desc: ErrorDetailsSchema, value: details }],
   );
+}
+
+/**
+ * What a client makes of an error a server answered: the same defined error when the status
+ * details carry `ErrorDetails` (of this process's definition of that namespace and name, or an
+ * ad-hoc one), otherwise a defined error of `api/connect` keeping the status code and message.
+ * The Connect error stays reachable as the cause of the latter.
+ */
+export function errorFromConnect(error: ConnectError): DefinedError {
+  const [details] = error.findDetails(ErrorDetailsSchema);
+  if (!details) return asDefinedError(error);
+  return definedErrorFromDetails(details, codeOfGrpc(error.code) ?? "unknown");
 }
 
 /** A correlation id in The Things Stack's form: 32 lower-case hex digits. */
 export function newCorrelationId(): string {
   return randomUUID().replaceAll("-", "");
-}
-
-function jsonAttributes(attributes: Record<string, unknown>): Record<string, unknown> | undefined {
-  const entries = Object.entries(attributes);
-  if (entries.length === 0) return undefined;
-  return Object.fromEntries(
-    entries.map(([key, value]) => [
-      key,
-      value instanceof Uint8Array ? Buffer.from(value).toString("hex").toUpperCase() : value,
-    ]),
-  );
 }
 
 export { Code };

@@ -11,7 +11,10 @@ import type { SecureContextOptions } from "node:tls";
 import { connectNodeAdapter } from "@connectrpc/connect-node";
 import type { ListenAddress } from "../config/index.ts";
 import { type BoundListener, listenTcp } from "../listeners/index.ts";
-import { connectRoutes, errorInterceptor } from "./connect-routes.ts";
+import type { Logger } from "../log/logger.ts";
+import { clusterAuthInterceptor } from "./cluster-auth.ts";
+import type { ClusterKeys } from "./cluster-keys.ts";
+import { apiErrorInterceptor, connectRoutes } from "./connect-routes.ts";
 import type { ApiRegistry } from "./registry.ts";
 
 /**
@@ -27,21 +30,32 @@ export interface GrpcListener {
 /** The HTTP/2 connection preface every HTTP/2 client sends first (RFC 9113 §3.4). */
 const http2Preface = Buffer.from("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n");
 
-/** The gRPC port: every registered service over gRPC, gRPC-Web and Connect. */
+/**
+ * The gRPC port: every registered service over gRPC, gRPC-Web and Connect, internal services
+ * included (to callers with a valid cluster key).
+ */
 export class GrpcServer {
   readonly #registry: ApiRegistry;
+  readonly #clusterKeys: ClusterKeys;
+  readonly #logger: Logger | undefined;
   readonly #servers: (Http2Server | Http2SecureServer | NetServer)[] = [];
   readonly #http1: Http1Server[] = [];
   readonly #sessions = new Set<Http2Session>();
 
-  constructor(registry: ApiRegistry) {
+  constructor(registry: ApiRegistry, options: { clusterKeys: ClusterKeys; logger?: Logger }) {
     this.#registry = registry;
+    this.#clusterKeys = options.clusterKeys;
+    this.#logger = options.logger;
   }
 
   async listen(listeners: readonly GrpcListener[]): Promise<BoundListener[]> {
     const handler = connectNodeAdapter({
-      routes: connectRoutes(this.#registry),
-      interceptors: [errorInterceptor],
+      routes: connectRoutes(this.#registry, { internal: true }),
+      // The error interceptor is outermost: it also converts the cluster key refusals.
+      interceptors: [
+        apiErrorInterceptor(this.#logger),
+        clusterAuthInterceptor(this.#clusterKeys, this.#registry),
+      ],
     });
     const bound: BoundListener[] = [];
     for (const listener of listeners) {

@@ -1,7 +1,9 @@
 import { fastifyConnectPlugin } from "@connectrpc/connect-fastify";
 import type { FastifyInstance } from "fastify";
 import type { Logger } from "../log/logger.ts";
-import { connectRoutes, errorInterceptor } from "./connect-routes.ts";
+import { clusterAuthInterceptor, restClusterContext } from "./cluster-auth.ts";
+import type { ClusterKeys } from "./cluster-keys.ts";
+import { apiErrorInterceptor, connectRoutes } from "./connect-routes.ts";
 import { errorToHttp } from "./errors.ts";
 import type { ApiRegistry } from "./registry.ts";
 import { buildOpenApiDocument } from "./rest/openapi.ts";
@@ -11,24 +13,28 @@ import { registerRestRoutes, restService } from "./rest/transcoder.ts";
 export const restPrefix = "/api/v3";
 
 /**
- * Serves every registered service on the HTTP app: REST/JSON under `/api/v3` (with the
+ * Serves every public registered service on the HTTP app: REST/JSON under `/api/v3` (with the
  * OpenAPI document at `/api/v3/openapi.json`), and gRPC-Web and Connect at `/<service>/<method>`.
- * Errors are logged when they are ours to fix (5xx) and answered with the JSON error body.
+ * Internal services are not served here (only on the gRPC port); a call with a wrong cluster
+ * key is refused. Errors are logged when they are ours to fix (5xx) and answered with the
+ * JSON error body.
  */
 export async function mountApiOnHttp(
   app: FastifyInstance,
   registry: ApiRegistry,
-  logger: Logger,
+  options: { logger: Logger; clusterKeys: ClusterKeys },
 ): Promise<void> {
-  const services = registry.services();
+  const { logger, clusterKeys } = options;
+  const services = registry.publicServices();
   if (services.length === 0) return;
   await app.register(fastifyConnectPlugin, {
-    routes: connectRoutes(registry),
-    interceptors: [errorInterceptor],
+    routes: connectRoutes(registry, { internal: false }),
+    interceptors: [apiErrorInterceptor(logger), clusterAuthInterceptor(clusterKeys, registry)],
   });
   registerRestRoutes(app, {
     prefix: restPrefix,
     services: services.map(({ service, implementation }) => restService(service, implementation)),
+    contextValues: restClusterContext(clusterKeys),
     onError(error) {
       const answer = errorToHttp(error);
       if (answer.status >= 500)

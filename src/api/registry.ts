@@ -1,29 +1,62 @@
 import type { DescService } from "@bufbuild/protobuf";
 import type { ServiceImpl } from "@connectrpc/connect";
 
-/** A service implementation offered on the API: gRPC, gRPC-Web, Connect and REST. */
+/** A service implementation offered on the API. */
 export interface ServiceRegistration {
   service: DescService;
   implementation: Partial<ServiceImpl<DescService>>;
+  /**
+   * Served to cluster peers only: on the gRPC port (never on REST or the HTTP port's Connect
+   * routes), to callers that present a valid cluster key, and to direct calls in this process.
+   */
+  internal: boolean;
+}
+
+/** How a service is offered. */
+export interface RegistrationOptions {
+  /** A service between components (The Things Stack's GsNs, NsAs, AsJs, ...): peers only. */
+  internal?: boolean;
 }
 
 /**
  * The services of this process. Components register their implementations while they are
- * constructed; the API listeners serve every registered service once the components started.
+ * constructed; the API listeners serve every registered service once the components started
+ * (public ones over gRPC, gRPC-Web, Connect and REST; internal ones over the gRPC port only),
+ * and peers in this process call them directly.
  */
 export class ApiRegistry {
   readonly #services = new Map<string, ServiceRegistration>();
 
-  register<S extends DescService>(service: S, implementation: Partial<ServiceImpl<S>>): void {
+  register<S extends DescService>(
+    service: S,
+    implementation: Partial<ServiceImpl<S>>,
+    options: RegistrationOptions = {},
+  ): void {
     if (this.#services.has(service.typeName))
       throw new Error(`service ${service.typeName} is registered twice`);
     this.#services.set(service.typeName, {
       service,
       implementation: implementation as Partial<ServiceImpl<DescService>>,
+      internal: options.internal === true,
     });
   }
 
+  /** Every registered service, internal ones included. */
   services(): ServiceRegistration[] {
     return [...this.#services.values()];
+  }
+
+  /** The services everyone may call (with their own credentials): not internal. */
+  publicServices(): ServiceRegistration[] {
+    return this.services().filter((registration) => !registration.internal);
+  }
+
+  /** The registration of a service by its full name, e.g. `ttn.lorawan.v3.EntityAccess`. */
+  find(typeName: string): ServiceRegistration | undefined {
+    return this.#services.get(typeName);
+  }
+
+  isInternal(typeName: string): boolean {
+    return this.#services.get(typeName)?.internal === true;
   }
 }

@@ -1,6 +1,6 @@
-import type { Caller } from "../api/auth/caller.ts";
-import type { EntityRef } from "../events/index.ts";
-import type { RightName } from "../identity-server/rights/index.ts";
+import type { Caller } from "./caller.ts";
+import type { EntityRef } from "./entity.ts";
+import type { RightName } from "./rights/index.ts";
 
 /** Who a credential belongs to and what holds everywhere. */
 export interface AuthInfo {

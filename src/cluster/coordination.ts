@@ -60,15 +60,12 @@ export function inProcessCoordination(options: {
   database: Database;
   logger: Logger;
   instanceId?: string;
-  /** This instance's peer address, reported as a claim's holder. */
-  address?: string;
+  /** This instance's peer address, reported as a claim's holder (a function: read at each claim). */
+  address?: string | (() => string);
   tasks?: TaskSettings;
 }): Coordination {
   const { logger } = options;
-  const holder: ClaimHolder = {
-    instanceId: options.instanceId ?? randomUUID(),
-    address: options.address ?? "",
-  };
+  const holder = claimHolder(options.instanceId ?? randomUUID(), options.address ?? "");
   const pubsub = new InProcessPubSub({
     onError: (error, topic) => logger.error({ err: error, topic }, "pubsub subscriber failed"),
   });
@@ -112,8 +109,8 @@ export async function redisCoordination(options: {
   redis: string | RedisConnector;
   logger: Logger;
   instanceId: string;
-  /** This instance's peer address, reported as a claim's holder. */
-  address: string;
+  /** This instance's peer address, reported as a claim's holder (a function: read at each claim). */
+  address: string | (() => string);
   /** Prefix of every key and channel (default `lorastack:`). */
   keyPrefix?: string;
   database?: Database;
@@ -148,7 +145,7 @@ export async function redisCoordination(options: {
   const deduplicators = new Set<RedisDeduplicator<unknown>>();
   return {
     pubsub,
-    claims: new RedisClaims({ client, keys, holder: { instanceId, address: options.address } }),
+    claims: new RedisClaims({ client, keys, holder: claimHolder(instanceId, options.address) }),
     locks: new RedisLocks({ client, keys }),
     tasks,
     deduplicator<T>(name: string, codec: Codec<T>): Deduplicator<T> {
@@ -183,4 +180,14 @@ async function disconnect(client: Redis): Promise<void> {
   ]);
   clearTimeout(timer);
   client.disconnect();
+}
+
+/** A claim holder whose address may be known only once the gRPC port is bound. */
+function claimHolder(instanceId: string, address: string | (() => string)): ClaimHolder {
+  return {
+    instanceId,
+    get address() {
+      return typeof address === "function" ? address() : address;
+    },
+  };
 }

@@ -13,9 +13,12 @@ export interface PeerClientOptions {
 
 /**
  * Another component of the cluster. Its services are called through typed clients: a direct
- * call of the implementation when the role runs in this process (no encoding), a Connect gRPC
- * client otherwise, authenticated with the cluster key. Defined errors raised by the peer come
- * back as the same defined errors (`errX.matches(error)` holds across processes).
+ * call of the implementation when the role runs in this process (no encoding: the callee gets
+ * the request object itself and must not change it), a Connect gRPC client otherwise,
+ * authenticated with the cluster key. Defined errors raised by the peer come back as the same
+ * defined errors (`errX.matches(error)` holds across processes); a peer that cannot be found
+ * or reached is `cluster/peers:peer_unavailable`. A server stream a caller stops reading early
+ * must be ended by aborting the call's `signal` (Connect clients do not return their iterator).
  */
 export interface Peer {
   readonly role: PeerRole | undefined;

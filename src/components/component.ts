@@ -1,7 +1,8 @@
 import type { SecureContextOptions } from "node:tls";
 import type { FastifyInstance } from "fastify";
-import type { Redis } from "ioredis";
 import type { ApiRegistry } from "../api/registry.ts";
+import type { RightsFetcher } from "../auth/rights-fetcher.ts";
+import type { Cluster } from "../cluster/cluster.ts";
 import type { Config, ConfigSection, SectionValues } from "../config/index.ts";
 import type { EventBus } from "../events/index.ts";
 import type { FrequencyPlans } from "../frequency-plans/index.ts";
@@ -22,8 +23,6 @@ export interface ComponentContext<Section = unknown> {
   /** A child logger named after the component. */
   logger: Logger;
   database: Database;
-  /** The Redis client when `redis.uri` is set (cluster mode); `undefined` in embedded mode. */
-  redis: Redis | undefined;
   metrics: Registry;
   /** The HTTP app on the HTTP listeners, for a component's routes (before start). */
   http: FastifyInstance;
@@ -37,6 +36,10 @@ export interface ComponentContext<Section = unknown> {
   tls: SecureContextOptions | undefined;
   /** The frequency plans: built-in and the operator's (`frequency_plans.directory`). */
   frequencyPlans: FrequencyPlans;
+  /** The other components (here or in other processes) and the coordination they share. */
+  cluster: Cluster;
+  /** Who a caller is and what it may do, from the Identity Server (cached for seconds). */
+  rights: RightsFetcher;
 }
 
 /** A running part of the stack, such as the Gateway Server. */

@@ -15,6 +15,7 @@ export {
   boolean,
   type Config,
   duration,
+  list,
   listen,
   listenerPair,
   secretKeys,

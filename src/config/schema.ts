@@ -69,6 +69,15 @@ export function boolean(defaultValue: boolean, description: string) {
     .describe(description);
 }
 
+/** A list leaf: a YAML list, or a comma-separated string from the environment or a flag. */
+export function list(item: z.ZodString, description: string) {
+  return z
+    .union([z.array(z.string()), z.string().transform((text) => text.split(",").filter(Boolean))])
+    .pipe(z.array(item))
+    .default([])
+    .describe(description);
+}
+
 /**
  * The shared sections of the configuration: what the process itself reads. Every key has a
  * default; defaults for listen addresses follow the port table in docs/architecture.md. A

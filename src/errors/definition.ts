@@ -154,6 +154,14 @@ export function errorNamespace(namespace: string): NamespaceDefiners {
   return definers;
 }
 
+/**
+ * The registered definition of `namespace:name`, if this process defines it: how an error
+ * that crossed processes becomes the same definition again.
+ */
+export function findErrorDefinition(namespace: string, name: string): ErrorDefinition | undefined {
+  return registry.get(`${namespace}:${name}`);
+}
+
 /** All error definitions registered so far (for documentation and tests). */
 export function registeredErrors(): ErrorDefinition[] {
   return [...registry.values()];

@@ -5,6 +5,7 @@ export {
   type ErrorAttributes,
   ErrorDefinition,
   errorNamespace,
+  findErrorDefinition,
   formatMessage,
   registeredErrors,
 } from "./definition.ts";

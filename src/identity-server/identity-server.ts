@@ -1,3 +1,5 @@
+import { CachedAccessLookup } from "../auth/cached-access-lookup.ts";
+import { invalidateOnPublish } from "../auth/invalidate-for-event.ts";
 import type { Component, ComponentContext } from "../components/index.ts";
 import {
   ApplicationAccess,
@@ -28,11 +30,11 @@ import { registerUserServices } from "./services/users.ts";
  */
 export function createIdentityServer(context: ComponentContext<IdentityServerConfig>): Component {
   const stores = identityStores(context);
-  const services: ServiceContext = {
-    stores,
-    lookup: storeAccessLookup(stores),
-    events: context.events,
-  };
+  // Authentication and authorization read the stores through a cache of a few seconds, which
+  // the events of every change to keys, memberships, users and entities invalidate.
+  const lookup = new CachedAccessLookup(storeAccessLookup(stores));
+  invalidateOnPublish(context.events, lookup);
+  const services: ServiceContext = { stores, lookup, events: context.events };
   context.api.register(EntityAccess, entityAccessService(services));
   context.api.register(ApplicationRegistry, applicationRegistry(services));
   context.api.register(ApplicationAccess, applicationAccess(services));

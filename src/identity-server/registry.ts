@@ -1,5 +1,5 @@
+import { expandRights, parseRights } from "../auth/rights/index.ts";
 import type { Database } from "../storage/index.ts";
-import { expandRights, parseRights } from "./rights/index.ts";
 import { createIdentityStores, type IdentityStores } from "./store/index.ts";
 
 export type { IdentityStores } from "./store/index.ts";

@@ -1,7 +1,14 @@
-import type { Redis } from "ioredis";
+import { randomUUID } from "node:crypto";
+import { ClusterKeys } from "../api/cluster-keys.ts";
 import { GrpcServer } from "../api/grpc-server.ts";
 import { mountApiOnHttp } from "../api/mount.ts";
 import { ApiRegistry } from "../api/registry.ts";
+import { CachedRightsFetcher } from "../auth/cached-rights-fetcher.ts";
+import { invalidateOnPublish } from "../auth/invalidate-for-event.ts";
+import { peerRightsFetcher } from "../auth/peer-rights-fetcher.ts";
+import { clusterConfig } from "../cluster/config.ts";
+import { inProcessCoordination, redisCoordination } from "../cluster/coordination.ts";
+import { createCluster } from "../cluster/create-cluster.ts";
 import { type ComponentDefinition, ComponentHost } from "../components/index.ts";
 import { type Config, readSection } from "../config/index.ts";
 import { EventBus } from "../events/index.ts";
@@ -12,7 +19,6 @@ import { type BoundListener, ListenerRegistry } from "../listeners/index.ts";
 import type { Logger } from "../log/logger.ts";
 import { createMetricsRegistry } from "../metrics/registry.ts";
 import {
-  createRedisClient,
   type Database,
   databaseLocation,
   ensureInstallationId,
@@ -59,15 +65,53 @@ export async function startRuntime(options: {
     const database = await openAndMigrate(config, logger);
     undo.push(() => database.close());
 
-    const redis = config.redis.uri ? await connectRedis(config.redis.uri, logger) : undefined;
-    if (redis) undo.push(() => redis.quit().then(() => {}));
-
     const metrics = createMetricsRegistry();
     const http = new HttpServer(logger.child({ component: "http" }));
     const listeners = new ListenerRegistry({ logger, closeTimeoutMs: config.shutdown_timeout });
     const host = new ComponentHost(logger, listeners);
     const api = new ApiRegistry();
     const events = new EventBus();
+    const clusterSettings = readSection(clusterConfig, config);
+    const clusterKeys = ClusterKeys.fromHex(clusterSettings.cluster.keys);
+    const clusterLogger = logger.child({ component: "cluster" });
+    // Claims name this instance's peer address, known once the gRPC port is bound.
+    const instanceId = randomUUID();
+    let advertised = () => "";
+    const coordination = config.redis.uri
+      ? await redisCoordination({
+          redis: config.redis.uri,
+          logger: clusterLogger,
+          instanceId,
+          address: () => advertised(),
+          database,
+        })
+      : inProcessCoordination({
+          database,
+          logger: clusterLogger,
+          instanceId,
+          address: () => advertised(),
+        });
+    if (config.redis.uri) logger.info({ redis: new URL(config.redis.uri).host }, "redis connected");
+    const {
+      cluster,
+      advertisePort,
+      close: closeCluster,
+    } = createCluster({
+      config: { ...config, ...clusterSettings },
+      api,
+      components: options.components.map((definition) => definition.name),
+      clusterKeys,
+      coordination,
+      instanceId,
+      logger: clusterLogger,
+    });
+    advertised = () => cluster.address;
+    undo.push(closeCluster);
+    const rights = new CachedRightsFetcher(
+      peerRightsFetcher({ identityServer: () => cluster.peer("is") }),
+    );
+    // Changes published in this process reach the cache at once.
+    invalidateOnPublish(events, rights);
     registerHealthRoutes(http.app, {
       metrics,
       readiness: () => {
@@ -82,25 +126,36 @@ export async function startRuntime(options: {
     await host.start(options.components, {
       config,
       database,
-      redis,
       metrics,
       http: http.app,
       api,
       events,
       tls,
       frequencyPlans,
+      cluster,
+      rights,
     });
     undo.push(() => host.stop());
 
     // The API is served once the components have registered their services: gRPC, gRPC-Web
     // and Connect on the gRPC port and, for browsers and HTTP/1.1 clients, on the HTTP port.
-    const grpc = new GrpcServer(api);
-    await mountApiOnHttp(http.app, api, logger.child({ component: "api" }));
+    const apiLogger = logger.child({ component: "api" });
+    const grpc = new GrpcServer(api, { clusterKeys, logger: apiLogger });
+    await mountApiOnHttp(http.app, api, { logger: apiLogger, clusterKeys });
     undo.push(() => http.close(0));
     for (const bound of await http.listen(httpListeners(config, tls))) listeners.register(bound);
     if (api.services().length > 0) {
       undo.push(() => grpc.close(0));
-      for (const bound of await grpc.listen(grpcListeners(config, tls))) listeners.register(bound);
+      const bound = await grpc.listen(grpcListeners(config, tls));
+      for (const listener of bound) listeners.register(listener);
+      // Peers dial the TLS port when they dial with TLS.
+      const dialled = bound.find((listener) =>
+        clusterSettings.cluster.tls
+          ? listener.name.endsWith("(tls)")
+          : !listener.name.endsWith("(tls)"),
+      );
+      const port = dialled && /:(\d+)$/.exec(dialled.address)?.[1];
+      if (port) advertisePort(Number(port));
     }
 
     state = "running";
@@ -128,7 +183,7 @@ export async function startRuntime(options: {
         events.close();
         await closing;
         await host.stop();
-        if (redis) await redis.quit().catch(() => redis.disconnect());
+        await closeCluster();
         await database.close();
         state = "stopped";
         logger.info("stopped");
@@ -159,12 +214,4 @@ async function openAndMigrate(config: Config, logger: Logger): Promise<Database>
     await database.close();
     throw error;
   }
-}
-
-async function connectRedis(uri: string, logger: Logger): Promise<Redis> {
-  const redis = createRedisClient(uri);
-  await redis.connect();
-  await redis.ping();
-  logger.info({ redis: `${redis.options.host}:${redis.options.port}` }, "redis connected");
-  return redis;
 }

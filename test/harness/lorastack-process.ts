@@ -29,6 +29,11 @@ export interface LorastackProcess {
 export interface StartOptions {
   /** Arguments after `start`, e.g. component names or flags. */
   args?: string[];
+  /**
+   * A script to run instead of `bin/lorastack start` (a test's own program around
+   * `startRuntime`); `args` follow it.
+   */
+  script?: string;
   /** Extra environment (LORASTACK_* from the test's own environment are not passed on). */
   env?: Record<string, string>;
   /** Use this data dir (kept) instead of a fresh temporary one (removed at stop). */
@@ -58,7 +63,8 @@ export function childEnv(dataDir: string, extra: Record<string, string> = {}): N
 export async function startLorastack(options: StartOptions = {}): Promise<LorastackProcess> {
   const ownDataDir = options.dataDir === undefined;
   const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), "lorastack-e2e-")));
-  const child = spawn(process.execPath, [lorastackBin, "start", ...(options.args ?? [])], {
+  const command = options.script ? [options.script] : [lorastackBin, "start"];
+  const child = spawn(process.execPath, [...command, ...(options.args ?? [])], {
     env: childEnv(dataDir, options.env),
     cwd: dataDir,
     stdio: ["ignore", "pipe", "pipe"],

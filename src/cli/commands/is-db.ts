@@ -1,11 +1,11 @@
 import { type Command, Option } from "commander";
+import { generateApiKey, hashApiKeySecret } from "../../auth/api-keys/index.ts";
+import { parseRights } from "../../auth/rights/index.ts";
 import { readSection } from "../../config/index.ts";
-import { generateApiKey, hashApiKeySecret } from "../../identity-server/api-keys/index.ts";
 import { identityServerConfig, oauthIssuer } from "../../identity-server/config.ts";
 import { validateEmail, validateId } from "../../identity-server/ids/index.ts";
 import { hashPassword, validatePassword } from "../../identity-server/passwords/index.ts";
 import { identityStores } from "../../identity-server/registry.ts";
-import { parseRights } from "../../identity-server/rights/index.ts";
 import type { IdentityStores } from "../../identity-server/store/index.ts";
 import { databaseLocation, migrateToLatest, openDatabase } from "../../storage/index.ts";
 import { addConfigOptions, loadCommandConfig } from "../config-options.ts";

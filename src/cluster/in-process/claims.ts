@@ -21,7 +21,8 @@ export class InProcessClaims implements Claims {
   #claims = 0;
 
   constructor(holder: ClaimHolder, table: ClaimTable = new Map()) {
-    this.#holder = { instanceId: holder.instanceId, address: holder.address };
+    // Kept by reference: the address may be a getter that learns the bound port later.
+    this.#holder = holder;
     this.#table = table;
   }
 
@@ -32,7 +33,11 @@ export class InProcessClaims implements Claims {
   ): Promise<Claim | undefined> {
     if (++this.#claims % sweepEvery === 0) this.#sweep();
     if (this.#current(id) && !options.takeOver) return undefined;
-    const entry: Entry = { holder: this.#holder, token: ++tokens, expiresAt: Date.now() + ttlMs };
+    const entry: Entry = {
+      holder: { ...this.#holder },
+      token: ++tokens,
+      expiresAt: Date.now() + ttlMs,
+    };
     this.#table.set(id, entry);
     const holds = () => this.#current(id) === entry;
     return {

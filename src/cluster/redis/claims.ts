@@ -31,7 +31,8 @@ export class RedisClaims implements Claims {
   constructor(options: { client: Redis; keys: RedisKeys; holder: ClaimHolder }) {
     this.#client = options.client;
     this.#keys = options.keys;
-    this.#holder = { instanceId: options.holder.instanceId, address: options.holder.address };
+    // Kept by reference: the address may be a getter that learns the bound port later.
+    this.#holder = options.holder;
   }
 
   async claim(

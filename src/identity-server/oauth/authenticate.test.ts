@@ -1,10 +1,10 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { authenticate } from "../../api/auth/authenticate.ts";
-import type { AccessLookup } from "../../api/auth/caller.ts";
-import { errTokenExpired, errUnknownToken } from "../../api/auth/errors.ts";
+import { authenticate } from "../../auth/authenticate.ts";
+import type { AccessLookup } from "../../auth/caller.ts";
+import { errTokenExpired, errUnknownToken } from "../../auth/errors.ts";
 
-// The API's bearer authentication with the optional OAuth access token hook (src/api/auth).
+// The API's bearer authentication with the optional OAuth access token hook (src/auth).
 describe("authenticate with OAuth access tokens", () => {
   const base: AccessLookup = {
     apiKey: async () => undefined,

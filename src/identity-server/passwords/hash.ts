@@ -1,5 +1,5 @@
 import { hash, parseOptions, verify } from "@node-rs/argon2";
-import { isPbkdf2Hash, verifyPbkdf2 } from "./pbkdf2.ts";
+import { isPbkdf2Hash, verifyPbkdf2 } from "../../auth/pbkdf2.ts";
 
 // Argon2id with 19 MiB, 2 passes, 1 lane: OWASP's minimum recommendation for argon2id
 // (also the library's defaults, stated here so they cannot drift). The algorithm is the

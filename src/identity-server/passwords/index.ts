@@ -1,3 +1,4 @@
+export { isPbkdf2Hash, verifyPbkdf2 } from "../../auth/pbkdf2.ts";
 export {
   errCommonPassword,
   errPasswordContainsUserId,
@@ -8,5 +9,4 @@ export {
   errPasswordUppercase,
 } from "./errors.ts";
 export { hashPassword, passwordNeedsRehash, verifyPassword } from "./hash.ts";
-export { isPbkdf2Hash, verifyPbkdf2 } from "./pbkdf2.ts";
 export { defaultPasswordPolicy, type PasswordPolicy, validatePassword } from "./policy.ts";

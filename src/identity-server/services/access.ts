@@ -1,7 +1,9 @@
 import { create } from "@bufbuild/protobuf";
 import type { HandlerContext } from "@connectrpc/connect";
-import type { Caller } from "../../api/auth/caller.ts";
-import { errMissingRights } from "../../api/auth/errors.ts";
+import { generateApiKey, hashApiKeySecret } from "../../auth/api-keys/index.ts";
+import type { Caller } from "../../auth/caller.ts";
+import { errMissingRights } from "../../auth/errors.ts";
+import { missingRights, potentialRights, type RightName } from "../../auth/rights/index.ts";
 import type { EntityRef } from "../../events/index.ts";
 import type { OrganizationOrUserIdentifiers } from "../../gen/ttn/lorawan/v3/identifiers_pb.js";
 import {
@@ -19,8 +21,6 @@ import {
   type Rights,
   RightsSchema,
 } from "../../gen/ttn/lorawan/v3/rights_pb.js";
-import { generateApiKey, hashApiKeySecret } from "../api-keys/index.ts";
-import { missingRights, potentialRights, type RightName } from "../rights/index.ts";
 import type { ApiKey, ApiKeyEntityKind, MemberEntityKind } from "../store/index.ts";
 import { errNotFound } from "../store/index.ts";
 import { authorize, callerRightsOn, type ServiceContext } from "./context.ts";

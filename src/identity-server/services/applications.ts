@@ -1,7 +1,7 @@
 import { create } from "@bufbuild/protobuf";
 import type { FieldMask } from "@bufbuild/protobuf/wkt";
 import type { ServiceImpl } from "@connectrpc/connect";
-import { requireRightsOn } from "../../api/auth/authorize.ts";
+import { requireRightsOn } from "../../auth/authorize.ts";
 import { errorNamespace } from "../../errors/index.ts";
 import {
   type Application as ApplicationMessage,

@@ -1,12 +1,12 @@
 import { create } from "@bufbuild/protobuf";
 import type { ServiceImpl } from "@connectrpc/connect";
+import { adminRights } from "../../auth/rights/index.ts";
 import type { EntityRef } from "../../events/index.ts";
 import type { EntityIdentifiers } from "../../gen/ttn/lorawan/v3/identifiers_pb.js";
 import {
   AuthInfoResponseSchema,
   type EntityAccess,
 } from "../../gen/ttn/lorawan/v3/identityserver_pb.js";
-import { adminRights } from "../rights/index.ts";
 import { callerOf, isAdmin, type ServiceContext } from "./context.ts";
 import { rightNumbers, toTimestamp } from "./convert.ts";
 
@@ -57,7 +57,19 @@ export function entityAccessService(
           isAdmin: admin,
         });
       }
-      return create(AuthInfoResponseSchema, { universalRights, isAdmin: admin });
+      // A user's OAuth token or Console session: who it is, and the rights the token grants.
+      const userIds = { userId: caller.userId } as never;
+      return create(AuthInfoResponseSchema, {
+        accessMethod:
+          caller.via === "oauth"
+            ? {
+                case: "oauthAccessToken",
+                value: { userIds, rights: rightNumbers(caller.rights) },
+              }
+            : { case: "userSession", value: { userIds } },
+        universalRights,
+        isAdmin: admin,
+      });
     },
   };
 }

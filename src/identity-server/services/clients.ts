@@ -1,9 +1,11 @@
 import { create } from "@bufbuild/protobuf";
 import type { FieldMask } from "@bufbuild/protobuf/wkt";
 import type { HandlerContext, ServiceImpl } from "@connectrpc/connect";
-import { requireRightsOn } from "../../api/auth/authorize.ts";
-import { errNoCredentials } from "../../api/auth/errors.ts";
 import type { ApiRegistry } from "../../api/registry.ts";
+import { generateApiKey } from "../../auth/api-keys/index.ts";
+import { requireRightsOn } from "../../auth/authorize.ts";
+import { errNoCredentials } from "../../auth/errors.ts";
+import type { RightName } from "../../auth/rights/index.ts";
 import { errorNamespace } from "../../errors/index.ts";
 import {
   type Client as ClientMessage,
@@ -14,10 +16,8 @@ import {
 import { ClientAccess, ClientRegistry } from "../../gen/ttn/lorawan/v3/client_services_pb.js";
 import { StateSchema } from "../../gen/ttn/lorawan/v3/enums_pb.js";
 import type { ClientIdentifiers } from "../../gen/ttn/lorawan/v3/identifiers_pb.js";
-import { generateApiKey } from "../api-keys/index.ts";
 import { checkIdNotReserved, validateId } from "../ids/index.ts";
 import { hashPassword } from "../passwords/index.ts";
-import type { RightName } from "../rights/index.ts";
 import type { Client, ClientFields } from "../store/index.ts";
 import { entityAccess } from "./access.ts";
 import { accountRights } from "./collaborators.ts";

@@ -1,5 +1,5 @@
+import type { RightName } from "../../auth/rights/index.ts";
 import type { EntityRef } from "../../events/index.ts";
-import type { RightName } from "../rights/index.ts";
 import type { AccountRef, MemberEntityKind } from "../store/index.ts";
 import type { ServiceContext } from "./context.ts";
 

@@ -1,10 +1,10 @@
 import type { HandlerContext } from "@connectrpc/connect";
-import { authenticate } from "../../api/auth/authenticate.ts";
-import { requireRightsOn, rightsOn } from "../../api/auth/authorize.ts";
-import type { AccessLookup, Caller } from "../../api/auth/caller.ts";
-import { errNoCredentials } from "../../api/auth/errors.ts";
+import { authenticate } from "../../auth/authenticate.ts";
+import { requireRightsOn, rightsOn } from "../../auth/authorize.ts";
+import type { AccessLookup, Caller } from "../../auth/caller.ts";
+import { errNoCredentials } from "../../auth/errors.ts";
+import type { RightName } from "../../auth/rights/index.ts";
 import type { EntityRef, EventBus } from "../../events/index.ts";
-import type { RightName } from "../rights/index.ts";
 import { errNotFound, type IdentityStores } from "../store/index.ts";
 
 /** What every Identity Server service implementation works with. */

@@ -5,13 +5,13 @@ import {
   timestampDate,
   timestampFromDate,
 } from "@bufbuild/protobuf/wkt";
+import { parseRights, type RightName, rightDefinition } from "../../auth/rights/index.ts";
 import { errorNamespace } from "../../errors/index.ts";
 import {
   type OrganizationOrUserIdentifiers,
   OrganizationOrUserIdentifiersSchema,
 } from "../../gen/ttn/lorawan/v3/identifiers_pb.js";
 import type { Right } from "../../gen/ttn/lorawan/v3/rights_pb.js";
-import { parseRights, type RightName, rightDefinition } from "../rights/index.ts";
 import type { AccountRef } from "../store/index.ts";
 
 const errors = errorNamespace("identity-server/services");

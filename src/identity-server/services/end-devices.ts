@@ -1,8 +1,9 @@
 import { create } from "@bufbuild/protobuf";
 import type { FieldMask } from "@bufbuild/protobuf/wkt";
 import type { ServiceImpl } from "@connectrpc/connect";
-import { errNoRights } from "../../api/auth/errors.ts";
 import type { ApiRegistry } from "../../api/registry.ts";
+import { errNoRights } from "../../auth/errors.ts";
+import type { RightName } from "../../auth/rights/index.ts";
 import type { EntityRef } from "../../events/index.ts";
 import {
   type EndDevice as EndDeviceMessage,
@@ -15,7 +16,6 @@ import {
   EndDeviceIdentifiersSchema,
 } from "../../gen/ttn/lorawan/v3/identifiers_pb.js";
 import { validateId } from "../ids/index.ts";
-import type { RightName } from "../rights/index.ts";
 import {
   type EndDevice,
   type EndDeviceFields,

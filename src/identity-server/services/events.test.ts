@@ -3,10 +3,10 @@ import { after, afterEach, before, describe, it } from "node:test";
 import { create, createRegistry, type MessageInitShape } from "@bufbuild/protobuf";
 import { anyUnpack, ValueSchema } from "@bufbuild/protobuf/wkt";
 import Fastify from "fastify";
-import { errMissingRights, errNoCredentials, errNoRights } from "../../api/auth/errors.ts";
 import { errorToHttp } from "../../api/errors.ts";
 import { ApiRegistry } from "../../api/registry.ts";
 import { registerRestRoutes, restService } from "../../api/rest/transcoder.ts";
+import { errMissingRights, errNoCredentials, errNoRights } from "../../auth/errors.ts";
 import { UpdateApplicationRequestSchema } from "../../gen/ttn/lorawan/v3/application_pb.js";
 import { ApplicationRegistry } from "../../gen/ttn/lorawan/v3/application_services_pb.js";
 import {

@@ -16,8 +16,9 @@ import { hostname } from "node:os";
 import { create, fromJson, isMessage, type JsonValue, type Registry } from "@bufbuild/protobuf";
 import { type Any, anyPack, timestampFromDate, ValueSchema } from "@bufbuild/protobuf/wkt";
 import type { ServiceImpl } from "@connectrpc/connect";
-import { errNoRights } from "../../api/auth/errors.ts";
 import type { ApiRegistry } from "../../api/registry.ts";
+import { errNoRights } from "../../auth/errors.ts";
+import { isRightName, type RightName } from "../../auth/rights/index.ts";
 import { errorNamespace } from "../../errors/index.ts";
 import type { EntityRef, StackEvent } from "../../events/index.ts";
 import { type Event, EventSchema, Events } from "../../gen/ttn/lorawan/v3/events_pb.js";
@@ -25,7 +26,6 @@ import {
   type EntityIdentifiers,
   EntityIdentifiersSchema,
 } from "../../gen/ttn/lorawan/v3/identifiers_pb.js";
-import { isRightName, type RightName } from "../rights/index.ts";
 import { callerOf, callerRightsOn, type ServiceContext } from "./context.ts";
 import { errMissingField, rightNumbers } from "./convert.ts";
 

@@ -1,9 +1,10 @@
 import { create, type DescEnum } from "@bufbuild/protobuf";
 import type { Duration, FieldMask } from "@bufbuild/protobuf/wkt";
 import type { HandlerContext, ServiceImpl } from "@connectrpc/connect";
-import { requireRightsOn } from "../../api/auth/authorize.ts";
-import { errMissingRights, errNoCredentials, errNoRights } from "../../api/auth/errors.ts";
 import type { ApiRegistry } from "../../api/registry.ts";
+import { requireRightsOn } from "../../auth/authorize.ts";
+import { errMissingRights, errNoCredentials, errNoRights } from "../../auth/errors.ts";
+import type { RightName } from "../../auth/rights/index.ts";
 import { errorNamespace } from "../../errors/index.ts";
 import { DownlinkPathConstraintSchema } from "../../gen/ttn/lorawan/v3/enums_pb.js";
 import {
@@ -26,7 +27,6 @@ import {
 import { findFrequencyPlan } from "../../lorawan/frequency-plans/index.ts";
 import { formatHex } from "../../lorawan/types/index.ts";
 import { checkIdNotReserved, validateId } from "../ids/index.ts";
-import type { RightName } from "../rights/index.ts";
 import {
   errNotFound,
   type Gateway,

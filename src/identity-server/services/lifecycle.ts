@@ -1,6 +1,6 @@
 import type { HandlerContext } from "@connectrpc/connect";
-import { errNoRights } from "../../api/auth/errors.ts";
-import type { RightName } from "../rights/index.ts";
+import { errNoRights } from "../../auth/errors.ts";
+import type { RightName } from "../../auth/rights/index.ts";
 import { authorize, callerOf, isAdmin, type ServiceContext } from "./context.ts";
 
 /** What differs between the kinds of entity in delete, restore and purge. */

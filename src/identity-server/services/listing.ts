@@ -1,6 +1,6 @@
 import type { HandlerContext } from "@connectrpc/connect";
-import type { Caller } from "../../api/auth/caller.ts";
-import { errNoRights } from "../../api/auth/errors.ts";
+import type { Caller } from "../../auth/caller.ts";
+import { errNoRights } from "../../auth/errors.ts";
 import type { OrganizationOrUserIdentifiers } from "../../gen/ttn/lorawan/v3/identifiers_pb.js";
 import type { AccountRef, ListOptions, Page } from "../store/index.ts";
 import { accountRights, asAccount, memberEntityIds } from "./collaborators.ts";

@@ -3,13 +3,13 @@ import { after, before, describe, it } from "node:test";
 import { create } from "@bufbuild/protobuf";
 import { FieldMaskSchema } from "@bufbuild/protobuf/wkt";
 import type { ServiceImpl } from "@connectrpc/connect";
+import { ApiRegistry } from "../../api/registry.ts";
 import {
   errMissingRights,
   errNoCredentials,
   errNoRights,
   errUnknownToken,
-} from "../../api/auth/errors.ts";
-import { ApiRegistry } from "../../api/registry.ts";
+} from "../../auth/errors.ts";
 import {
   OrganizationIdentifiersSchema,
   type OrganizationOrUserIdentifiers,

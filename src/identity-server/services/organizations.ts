@@ -1,8 +1,8 @@
 import { create } from "@bufbuild/protobuf";
 import type { FieldMask } from "@bufbuild/protobuf/wkt";
 import type { ServiceImpl } from "@connectrpc/connect";
-import { requireRightsOn } from "../../api/auth/authorize.ts";
 import type { ApiRegistry } from "../../api/registry.ts";
+import { requireRightsOn } from "../../auth/authorize.ts";
 import type { OrganizationOrUserIdentifiers } from "../../gen/ttn/lorawan/v3/identifiers_pb.js";
 import {
   type Organization as OrganizationMessage,

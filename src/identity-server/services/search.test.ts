@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { create, type DescMessage, type MessageInitShape } from "@bufbuild/protobuf";
 import type { HandlerContext } from "@connectrpc/connect";
-import { errNoRights } from "../../api/auth/errors.ts";
+import { errNoRights } from "../../auth/errors.ts";
 import { State } from "../../gen/ttn/lorawan/v3/enums_pb.js";
 import {
   EntityRegistrySearch,

@@ -15,9 +15,10 @@
 import { create, type DescEnum, type MessageInitShape } from "@bufbuild/protobuf";
 import { type FieldMask, timestampFromDate } from "@bufbuild/protobuf/wkt";
 import type { HandlerContext, ServiceImpl } from "@connectrpc/connect";
-import type { Caller } from "../../api/auth/caller.ts";
-import { errNoRights } from "../../api/auth/errors.ts";
 import type { ApiRegistry } from "../../api/registry.ts";
+import type { Caller } from "../../auth/caller.ts";
+import { errNoRights } from "../../auth/errors.ts";
+import { isRightName, type RightName } from "../../auth/rights/index.ts";
 import {
   type ApplicationSchema,
   ApplicationsSchema,
@@ -43,7 +44,6 @@ import {
   SearchAccountsResponseSchema,
 } from "../../gen/ttn/lorawan/v3/search_services_pb.js";
 import { type UserSchema, UsersSchema } from "../../gen/ttn/lorawan/v3/user_pb.js";
-import { isRightName, type RightName } from "../rights/index.ts";
 import type {
   AccountRef,
   Application,

@@ -13,13 +13,13 @@ import Fastify, { type FastifyInstance } from "fastify";
 import { errorToHttp } from "../../api/errors.ts";
 import { ApiRegistry } from "../../api/registry.ts";
 import { registerRestRoutes, restService } from "../../api/rest/transcoder.ts";
+import { generateApiKey, hashApiKeySecret } from "../../auth/api-keys/index.ts";
+import type { RightName } from "../../auth/rights/index.ts";
 import { DefinedError } from "../../errors/index.ts";
 import { type EntityRef, EventBus, type StackEvent } from "../../events/index.ts";
 import { openDatabase } from "../../storage/database.ts";
 import { migrateToLatest } from "../../storage/migrate.ts";
-import { generateApiKey, hashApiKeySecret } from "../api-keys/index.ts";
 import { identityStores } from "../registry.ts";
-import type { RightName } from "../rights/index.ts";
 import type {
   AccountRef,
   ApiKeyEntityRef,

@@ -3,13 +3,13 @@ import { after, before, describe, it } from "node:test";
 import { create } from "@bufbuild/protobuf";
 import { FieldMaskSchema, timestampFromDate } from "@bufbuild/protobuf/wkt";
 import type { ServiceImpl } from "@connectrpc/connect";
+import { ApiRegistry } from "../../api/registry.ts";
 import {
   errMissingRights,
   errNoCredentials,
   errNoRights,
   errUnknownToken,
-} from "../../api/auth/errors.ts";
-import { ApiRegistry } from "../../api/registry.ts";
+} from "../../auth/errors.ts";
 import { State } from "../../gen/ttn/lorawan/v3/enums_pb.js";
 import { UserIdentifiersSchema } from "../../gen/ttn/lorawan/v3/identifiers_pb.js";
 import { Right } from "../../gen/ttn/lorawan/v3/rights_pb.js";

@@ -1,8 +1,8 @@
 import { create } from "@bufbuild/protobuf";
 import type { FieldMask, Timestamp } from "@bufbuild/protobuf/wkt";
 import type { ServiceImpl } from "@connectrpc/connect";
-import { errNoRights } from "../../api/auth/errors.ts";
 import type { ApiRegistry } from "../../api/registry.ts";
+import { errNoRights } from "../../auth/errors.ts";
 import { errorNamespace } from "../../errors/index.ts";
 import { State, StateSchema } from "../../gen/ttn/lorawan/v3/enums_pb.js";
 import {

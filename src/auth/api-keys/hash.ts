@@ -1,5 +1,5 @@
 import { createHash, timingSafeEqual } from "node:crypto";
-import { isPbkdf2Hash, verifyPbkdf2 } from "../passwords/pbkdf2.ts";
+import { isPbkdf2Hash, verifyPbkdf2 } from "../pbkdf2.ts";
 
 // Why a single SHA-256 and not argon2 or PBKDF2: slow, salted hashes exist to make guessing
 // low-entropy passwords expensive. An API key secret is 256 crypto-random bits, so there is

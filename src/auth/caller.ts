@@ -1,5 +1,5 @@
-import type { EntityRef } from "../../events/index.ts";
-import type { RightName } from "../../identity-server/rights/index.ts";
+import type { EntityRef } from "./entity.ts";
+import type { RightName } from "./rights/index.ts";
 
 /** Who is calling the API, as established from the request's credentials. */
 export type Caller =

@@ -1,7 +1,7 @@
-import { parseApiKey, verifyApiKeySecret } from "../../identity-server/api-keys/index.ts";
-import { parseRights } from "../../identity-server/rights/index.ts";
+import { parseApiKey, verifyApiKeySecret } from "./api-keys/index.ts";
 import type { AccessLookup, Caller } from "./caller.ts";
 import { errTokenExpired, errUnknownToken, errUnsupportedAuthorization } from "./errors.ts";
+import { parseRights } from "./rights/index.ts";
 
 /**
  * The caller of a request from its `Authorization` header, or `undefined` when it has none.

@@ -1,11 +1,10 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import type { EntityRef } from "../../events/index.ts";
-import { generateApiKey, hashApiKeySecret } from "../../identity-server/api-keys/index.ts";
-import type { RightName } from "../../identity-server/rights/index.ts";
+import { generateApiKey, hashApiKeySecret } from "./api-keys/index.ts";
 import { authenticate } from "./authenticate.ts";
 import { requireRightsOn, rightsOn } from "./authorize.ts";
 import type { AccessLookup, StoredApiKey } from "./caller.ts";
+import type { EntityRef } from "./entity.ts";
 import {
   errMissingRights,
   errNoRights,
@@ -13,6 +12,7 @@ import {
   errUnknownToken,
   errUnsupportedAuthorization,
 } from "./errors.ts";
+import type { RightName } from "./rights/index.ts";
 
 const appA: EntityRef = { kind: "application", id: "app-a" };
 const appB: EntityRef = { kind: "application", id: "app-b" };

@@ -1,4 +1,4 @@
-import { errorNamespace } from "../../errors/index.ts";
+import { errorNamespace } from "../errors/index.ts";
 
 const errors = errorNamespace("api/auth");
 

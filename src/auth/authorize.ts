@@ -1,4 +1,6 @@
-import type { EntityRef } from "../../events/index.ts";
+import type { AccessLookup, Caller } from "./caller.ts";
+import type { EntityRef } from "./entity.ts";
+import { errMissingRights, errNoRights } from "./errors.ts";
 import {
   adminRights,
   type EntityKind,
@@ -8,9 +10,7 @@ import {
   parseRights,
   potentialRights,
   type RightName,
-} from "../../identity-server/rights/index.ts";
-import type { AccessLookup, Caller } from "./caller.ts";
-import { errMissingRights, errNoRights } from "./errors.ts";
+} from "./rights/index.ts";
 
 /** The application an end device belongs to: device rights are application rights. */
 function rightsSubject(entity: EntityRef): EntityRef {

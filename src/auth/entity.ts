@@ -1,0 +1,18 @@
+/** The kinds of entity that rights are held on (an end device counts as its application). */
+export type EntityRefKind =
+  | "user"
+  | "organization"
+  | "application"
+  | "gateway"
+  | "client"
+  | "end_device";
+
+/**
+ * One entity, as authentication and rights name it; end devices are
+ * `<application_id>.<device_id>`. The same shape as the events' `EntityRef`, declared here so
+ * that src/auth depends on nothing but src/errors and the API definitions.
+ */
+export interface EntityRef {
+  kind: EntityRefKind;
+  id: string;
+}
