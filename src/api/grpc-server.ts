@@ -42,6 +42,7 @@ export class GrpcServer {
     const handler = connectNodeAdapter({
       routes: connectRoutes(this.#registry),
       interceptors: [errorInterceptor],
+      jsonOptions: { registry: this.#registry.typeRegistry() },
     });
     const bound: BoundListener[] = [];
     for (const listener of listeners) {

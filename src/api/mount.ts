@@ -22,9 +22,11 @@ export async function mountApiOnHttp(
 ): Promise<void> {
   const services = registry.services();
   if (services.length === 0) return;
+  const types = registry.typeRegistry();
   await app.register(fastifyConnectPlugin, {
     routes: connectRoutes(registry),
     interceptors: [errorInterceptor],
+    jsonOptions: { registry: types },
   });
   registerRestRoutes(app, {
     prefix: restPrefix,
@@ -38,6 +40,7 @@ export async function mountApiOnHttp(
         );
       return answer;
     },
+    json: { registry: types },
   });
   const openApi = buildOpenApiDocument(
     services.map(({ service }) => service),

@@ -1,4 +1,4 @@
-import type { DescService } from "@bufbuild/protobuf";
+import { createRegistry, type DescService, type Registry } from "@bufbuild/protobuf";
 import type { ServiceImpl } from "@connectrpc/connect";
 
 /** A service implementation offered on the API: gRPC, gRPC-Web, Connect and REST. */
@@ -13,6 +13,7 @@ export interface ServiceRegistration {
  */
 export class ApiRegistry {
   readonly #services = new Map<string, ServiceRegistration>();
+  readonly #types: Parameters<typeof createRegistry> = [];
 
   register<S extends DescService>(service: S, implementation: Partial<ServiceImpl<S>>): void {
     if (this.#services.has(service.typeName))
@@ -25,5 +26,18 @@ export class ApiRegistry {
 
   services(): ServiceRegistration[] {
     return [...this.#services.values()];
+  }
+
+  /**
+   * Adds message types that `google.protobuf.Any` fields of the services may hold (event data),
+   * so that the JSON transports can read and write them.
+   */
+  registerTypes(...types: Parameters<typeof createRegistry>): void {
+    this.#types.push(...types);
+  }
+
+  /** The types registered with {@link registerTypes}. */
+  typeRegistry(): Registry {
+    return createRegistry(...this.#types);
   }
 }

@@ -11,7 +11,6 @@ import { entityAccessService } from "./services/auth-info.ts";
 import { registerClientServices } from "./services/clients.ts";
 import { type ServiceContext, storeAccessLookup } from "./services/context.ts";
 import { registerEndDeviceServices } from "./services/end-devices.ts";
-import { registerEventServices } from "./services/events.ts";
 import { registerGatewayServices } from "./services/gateways.ts";
 import { registerOrganizationServices } from "./services/organizations.ts";
 import { registerSearchServices } from "./services/search.ts";
@@ -44,7 +43,6 @@ export function createIdentityServer(context: ComponentContext): Component {
   registerGatewayServices(context.api, services);
   registerEndDeviceServices(context.api, services);
   registerClientServices(context.api, services);
-  registerEventServices(context.api, services);
   registerSearchServices(context.api, services);
   let ready = false;
   return {

@@ -2,9 +2,11 @@ import type { Redis } from "ioredis";
 import { GrpcServer } from "../api/grpc-server.ts";
 import { mountApiOnHttp } from "../api/mount.ts";
 import { ApiRegistry } from "../api/registry.ts";
+import { InProcessPubSub } from "../cluster/in-process/pubsub.ts";
 import { type ComponentDefinition, ComponentHost } from "../components/index.ts";
 import type { Config } from "../config/index.ts";
-import { EventBus } from "../events/index.ts";
+import { EventBus, NamePatternResolver } from "../events/index.ts";
+import { registerEventsStream } from "../events/stream-service.ts";
 import { registerHealthRoutes } from "../http/health.ts";
 import { HttpServer } from "../http/http-server.ts";
 import type { Logger } from "../log/logger.ts";
@@ -18,6 +20,7 @@ import {
   openDatabase,
 } from "../storage/index.ts";
 import { grpcListeners, httpListeners, loadTls } from "./http-listeners.ts";
+import { interimRightsFetcher } from "./interim-rights-fetcher.ts";
 import type { BoundListener } from "./listen.ts";
 
 /** A started lorastack process. */
@@ -59,7 +62,22 @@ export async function startRuntime(options: {
     const http = new HttpServer(logger.child({ component: "http" }));
     const host = new ComponentHost(logger);
     const api = new ApiRegistry();
-    const events = new EventBus();
+    // INTERIM: the cluster's PubSub (Redis when redis.uri is set) once the runtime builds the
+    // Cluster; until then events fan out within this process only.
+    const pubsub = new InProcessPubSub({
+      onError: (error, topic) => logger.error({ err: error, topic }, "pubsub handler failed"),
+    });
+    const events = new EventBus({
+      pubsub,
+      metrics,
+      onMalformed: (error) => logger.warn({ err: error }, "dropped an unreadable event"),
+    });
+    const patterns = new NamePatternResolver();
+    undo.push(async () => {
+      events.close();
+      await patterns.close();
+      await pubsub.close();
+    });
     registerHealthRoutes(http.app, {
       metrics,
       readiness: () => {
@@ -81,6 +99,10 @@ export async function startRuntime(options: {
       events,
     });
     undo.push(() => host.stop());
+
+    // Every process streams events, whatever components it runs (after the components have
+    // defined theirs). INTERIM: `context.rights` replaces the interim rights fetcher.
+    registerEventsStream(api, { bus: events, rights: interimRightsFetcher(database), patterns });
 
     // The API is served once the components have registered their services: gRPC, gRPC-Web
     // and Connect on the gRPC port and, for browsers and HTTP/1.1 clients, on the HTTP port.
@@ -119,6 +141,8 @@ export async function startRuntime(options: {
         events.close();
         await closing;
         await host.stop();
+        await patterns.close();
+        await pubsub.close();
         if (redis) await redis.quit().catch(() => redis.disconnect());
         await database.close();
         state = "stopped";

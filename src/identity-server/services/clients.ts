@@ -15,9 +15,9 @@ import { ClientAccess, ClientRegistry } from "../../gen/ttn/lorawan/v3/client_se
 import { StateSchema } from "../../gen/ttn/lorawan/v3/enums_pb.js";
 import type { ClientIdentifiers } from "../../gen/ttn/lorawan/v3/identifiers_pb.js";
 import { generateApiKey } from "../api-keys/index.ts";
+import { clientEvents } from "../events.ts";
 import { checkIdNotReserved, validateId } from "../ids/index.ts";
 import { hashPassword } from "../passwords/index.ts";
-import type { RightName } from "../rights/index.ts";
 import type { Client, ClientFields } from "../store/index.ts";
 import { entityAccess } from "./access.ts";
 import { accountRights } from "./collaborators.ts";
@@ -161,7 +161,6 @@ function clientId(ids: { clientId: string } | undefined): string {
 }
 
 const ref = (id: string) => ({ kind: "client" as const, id });
-const visibility: RightName[] = ["RIGHT_CLIENT_INFO"];
 
 /** A new client secret: 256 random bits, as long as an API key secret. */
 function generateSecret(): string {
@@ -209,7 +208,7 @@ export function clientRegistry(
         await tx.memberships.set(account, ref(id), ["RIGHT_CLIENT_ALL"]);
         return created;
       });
-      events.publish({ name: "client.create", identifiers: [ref(id)], visibility });
+      events.publish(clientEvents.create, { identifiers: [ref(id)] });
       return toMessage(client, undefined, false, secret);
     },
 
@@ -247,12 +246,7 @@ export function clientRegistry(
         values.secret = await hashPassword(request.client.secret);
       }
       const client = await stores.clients.update(id, values, mask);
-      events.publish({
-        name: "client.update",
-        identifiers: [ref(id)],
-        visibility,
-        data: { paths },
-      });
+      events.publish(clientEvents.update, { identifiers: [ref(id)], data: paths });
       return toMessage(client);
     },
 

@@ -3,7 +3,7 @@ import type { FieldMask } from "@bufbuild/protobuf/wkt";
 import type { ServiceImpl } from "@connectrpc/connect";
 import { errNoRights } from "../../api/auth/errors.ts";
 import type { ApiRegistry } from "../../api/registry.ts";
-import type { EntityRef } from "../../events/index.ts";
+import type { EntityRef, EventDefinition } from "../../events/index.ts";
 import {
   type EndDevice as EndDeviceMessage,
   EndDeviceSchema,
@@ -14,8 +14,8 @@ import {
   type EndDeviceIdentifiers,
   EndDeviceIdentifiersSchema,
 } from "../../gen/ttn/lorawan/v3/identifiers_pb.js";
+import { endDeviceEvents } from "../events.ts";
 import { validateId } from "../ids/index.ts";
-import type { RightName } from "../rights/index.ts";
 import {
   type EndDevice,
   type EndDeviceFields,
@@ -154,20 +154,19 @@ const deviceRef = (key: EndDeviceKey): EntityRef => ({
   kind: "end_device",
   id: `${key.applicationId}.${key.deviceId}`,
 });
-const visibility: RightName[] = ["RIGHT_APPLICATION_DEVICES_READ"];
 
 /** The Identity Server's EndDeviceRegistry: the registration of end devices in applications. */
 export function endDeviceRegistry(
   context: ServiceContext,
 ): Partial<ServiceImpl<typeof EndDeviceRegistry>> {
   const { stores, events } = context;
-  const publish = (name: string, key: EndDeviceKey, data?: unknown) =>
-    events.publish({
-      name,
-      identifiers: [deviceRef(key), applicationRef(key.applicationId)],
-      visibility,
-      ...(data === undefined ? {} : { data }),
-    });
+  const publish = <Data>(definition: EventDefinition<Data>, key: EndDeviceKey, data?: Data) =>
+    events.publish(
+      definition,
+      data === undefined
+        ? { identifiers: [deviceRef(key)] }
+        : { identifiers: [deviceRef(key)], data },
+    );
   return {
     async create(request, handler) {
       const key = deviceKey(request.endDevice?.ids, "end_device.ids");
@@ -179,7 +178,7 @@ export function endDeviceRegistry(
       // An admin may hold rights on an application that does not exist (any longer).
       await stores.applications.get(key.applicationId, { fieldMask: [] });
       const device = await stores.endDevices.create(key, values);
-      publish("end_device.create", key);
+      publish(endDeviceEvents.create, key);
       return toMessage(device);
     },
 
@@ -261,7 +260,7 @@ export function endDeviceRegistry(
         }
       }
       const device = await stores.endDevices.update(key, values, mask);
-      publish("end_device.update", key, { paths });
+      publish(endDeviceEvents.update, key, paths);
       return toMessage(device);
     },
 
@@ -271,7 +270,7 @@ export function endDeviceRegistry(
         "RIGHT_APPLICATION_DEVICES_WRITE",
       ]);
       await stores.endDevices.delete(key);
-      publish("end_device.delete", key);
+      publish(endDeviceEvents.delete, key);
       return {};
     },
   };

@@ -1,5 +1,6 @@
 import type { HandlerContext } from "@connectrpc/connect";
 import { errNoRights } from "../../api/auth/errors.ts";
+import { registryEventsOf } from "../events.ts";
 import type { RightName } from "../rights/index.ts";
 import { authorize, callerOf, isAdmin, type ServiceContext } from "./context.ts";
 
@@ -25,12 +26,9 @@ export interface LifecycleSpec {
  */
 export function entityLifecycle(context: ServiceContext, spec: LifecycleSpec) {
   const ref = (id: string) => ({ kind: spec.kind, id });
-  const publish = (id: string, action: string) =>
-    context.events.publish({
-      name: `${spec.kind}.${action}`,
-      identifiers: [ref(id)],
-      visibility: [spec.infoRight],
-    });
+  const events = registryEventsOf[spec.kind];
+  const publish = (id: string, action: "delete" | "restore" | "purge") =>
+    context.events.publish(events[action], { identifiers: [ref(id)] });
   return {
     async delete(id: string, handler: HandlerContext): Promise<Record<string, never>> {
       await authorize(context, handler, ref(id), [spec.deleteRight]);
