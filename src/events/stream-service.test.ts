@@ -1,14 +1,16 @@
 import assert from "node:assert/strict";
+import * as http2 from "node:http2";
 import { connect, type Socket } from "node:net";
 import { after, afterEach, describe, it } from "node:test";
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
-import { create, type MessageInitShape } from "@bufbuild/protobuf";
+import { create, type MessageInitShape, toBinary } from "@bufbuild/protobuf";
 import { anyUnpack, ValueSchema } from "@bufbuild/protobuf/wkt";
 import { createHandlerContext, type HandlerContext } from "@connectrpc/connect";
 import Fastify, { type FastifyInstance } from "fastify";
 import { errNoCredentials, errNoRights, errUnknownToken } from "../api/auth/errors.ts";
 import { errorToHttp } from "../api/errors.ts";
+import { GrpcServer } from "../api/grpc-server.ts";
 import { ApiRegistry } from "../api/registry.ts";
 import { registerRestRoutes, restService } from "../api/rest/transcoder.ts";
 import type { RightsFetcher } from "../auth/rights-fetcher.ts";
@@ -537,6 +539,73 @@ describe("POST /api/v3/events", { timeout: 60_000 }, () => {
     } finally {
       client.socket.destroy();
       await app.close();
+    }
+  });
+});
+
+describe("Events.Stream over gRPC (HTTP/2)", { timeout: 60_000 }, () => {
+  it("holds back a reader that stops reading, and ends its stream with RESOURCE_EXHAUSTED", async (t) => {
+    const bus = new EventBus();
+    const api = new ApiRegistry();
+    registerEventsStream(api, { bus, rights, patterns, capacity: 1_000 });
+    const server = new GrpcServer(api);
+    const [bound] = await server.listen([
+      { name: "grpc", address: { host: "127.0.0.1", port: 0 } },
+    ]);
+    const session = http2.connect(`http://${bound?.address}`);
+    try {
+      const request = toBinary(
+        StreamEventsRequestSchema,
+        create(StreamEventsRequestSchema, { identifiers: [appIds("app-a")] }),
+      );
+      const frame = Buffer.alloc(5 + request.length);
+      frame.writeUInt32BE(request.length, 1);
+      frame.set(request, 5);
+      const stream = session.request({
+        ":method": "POST",
+        ":path": "/ttn.lorawan.v3.Events/Stream",
+        "content-type": "application/grpc",
+        te: "trailers",
+        authorization: "Bearer admin",
+      });
+      stream.end(frame);
+      const chunks: Buffer[] = [];
+      const trailers = new Promise<http2.IncomingHttpHeaders>((resolve) =>
+        stream.once("trailers", resolve),
+      );
+      const ended = new Promise((resolve) => stream.once("end", resolve));
+      await new Promise<void>((resolve) => {
+        stream.once("data", (chunk: Buffer) => {
+          chunks.push(chunk);
+          stream.pause(); // the reader stops reading after the first message
+          resolve();
+        });
+      });
+
+      const before = heapAfterGc();
+      const data = create(ApplicationSchema, { name: "x".repeat(500) });
+      let published = 0;
+      while (published < 300_000 && bus.subscriberCount > 0) {
+        for (let i = 0; i < 1_000; i++) bus.publish(evtTraffic, { identifiers: [appA], data });
+        published += 1_000;
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      const growth = heapAfterGc() - before;
+      t.diagnostic(
+        `${published} events published, memory grew ${(growth / 1024 / 1024).toFixed(1)} MB`,
+      );
+      assert.equal(bus.subscriberCount, 0, "the slow stream was unsubscribed");
+      assert.ok(growth < 32 * 1024 * 1024, `grew ${(growth / 1024 / 1024).toFixed(1)} MB`);
+
+      stream.on("data", (chunk: Buffer) => chunks.push(chunk));
+      stream.resume();
+      const [end] = await Promise.all([trailers, ended]);
+      assert.equal(end["grpc-status"], "8");
+      assert.match(decodeURIComponent(String(end["grpc-message"])), /stream consumer too slow/);
+      assert.ok(Buffer.concat(chunks).length > 1_000, "the buffered messages came first");
+    } finally {
+      session.destroy();
+      await server.close(0);
     }
   });
 });
