@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { create } from "@bufbuild/protobuf";
 import { Registry } from "prom-client";
+import { ApplicationSchema } from "../gen/ttn/lorawan/v3/application_pb.js";
 import { APIKeySchema } from "../gen/ttn/lorawan/v3/rights_pb.js";
 import { defineEvent, jsonData } from "./definition.ts";
 import { errConsumerTooSlow } from "./errors.ts";
@@ -66,6 +67,27 @@ describe("EventBus", () => {
       () => bus.publish(evtUpdate, { identifiers: [app], data: [1n] as never }),
       /not of its data type google.protobuf.Value/,
     );
+  });
+
+  it("type-checks publishers: a definition, never a string, and data of its type", () => {
+    // Never called: `tsc --noEmit` fails if any of these compiles.
+    const doesNotCompile = (bus: EventBus) => {
+      // @ts-expect-error a free string is not a definition
+      bus.publish("test.bus.plain", { identifiers: [app] });
+      // @ts-expect-error the update's data is a list of field paths
+      bus.publish(evtUpdate, { identifiers: [app], data: "name" });
+      // @ts-expect-error an event without a data type takes no data
+      bus.publish(evtPlain, { identifiers: [app], data: ["name"] });
+      // @ts-expect-error message data of another type
+      bus.publish(evtUp, { identifiers: [app], data: create(ApplicationSchema) });
+    };
+    assert.equal(typeof doesNotCompile, "function");
+    const bus = new EventBus();
+    assert.throws(
+      () => bus.publish("test.bus.plain" as never, { identifiers: [app] }),
+      /not defined/,
+    );
+    bus.close();
   });
 
   it("brings the events of an application's end devices to the application's subscribers", async () => {

@@ -77,7 +77,7 @@ export class EventBus {
    * Publishes an event of a definition. The definition must be the one `defineEvent` returned
    * and the data of its data type; the visibility is the definition's.
    */
-  publish<Data>(definition: EventDefinition<Data>, input: PublishInput<Data>): StackEvent {
+  publish<Data>(definition: EventDefinition<Data>, input: PublishInput<NoInfer<Data>>): StackEvent {
     requireDefined(definition as EventDefinition<unknown>);
     requireDataOfType(definition as EventDefinition<unknown>, input.data);
     const event: StackEvent = {

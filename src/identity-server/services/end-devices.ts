@@ -160,13 +160,11 @@ export function endDeviceRegistry(
   context: ServiceContext,
 ): Partial<ServiceImpl<typeof EndDeviceRegistry>> {
   const { stores, events } = context;
-  const publish = <Data>(definition: EventDefinition<Data>, key: EndDeviceKey, data?: Data) =>
-    events.publish(
-      definition,
-      data === undefined
-        ? { identifiers: [deviceRef(key)] }
-        : { identifiers: [deviceRef(key)], data },
-    );
+  const publish = <Data>(
+    definition: EventDefinition<Data>,
+    key: EndDeviceKey,
+    data?: NoInfer<Data>,
+  ) => events.publish(definition, { identifiers: [deviceRef(key)], data });
   return {
     async create(request, handler) {
       const key = deviceKey(request.endDevice?.ids, "end_device.ids");
