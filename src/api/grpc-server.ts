@@ -56,6 +56,7 @@ export class GrpcServer {
         apiErrorInterceptor(this.#logger),
         clusterAuthInterceptor(this.#clusterKeys, this.#registry),
       ],
+      jsonOptions: { registry: this.#registry.typeRegistry() },
     });
     const bound: BoundListener[] = [];
     for (const listener of listeners) {

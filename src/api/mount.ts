@@ -27,9 +27,11 @@ export async function mountApiOnHttp(
   const { logger, clusterKeys } = options;
   const services = registry.publicServices();
   if (services.length === 0) return;
+  const types = registry.typeRegistry();
   await app.register(fastifyConnectPlugin, {
     routes: connectRoutes(registry, { internal: false }),
     interceptors: [apiErrorInterceptor(logger), clusterAuthInterceptor(clusterKeys, registry)],
+    jsonOptions: { registry: types },
   });
   registerRestRoutes(app, {
     prefix: restPrefix,
@@ -44,6 +46,7 @@ export async function mountApiOnHttp(
         );
       return answer;
     },
+    json: { registry: types },
   });
   const openApi = buildOpenApiDocument(
     services.map(({ service }) => service),

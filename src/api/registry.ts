@@ -1,4 +1,4 @@
-import type { DescService } from "@bufbuild/protobuf";
+import { createRegistry, type DescService, type Registry } from "@bufbuild/protobuf";
 import type { ServiceImpl } from "@connectrpc/connect";
 
 /** A service implementation offered on the API. */
@@ -26,6 +26,7 @@ export interface RegistrationOptions {
  */
 export class ApiRegistry {
   readonly #services = new Map<string, ServiceRegistration>();
+  readonly #types: Parameters<typeof createRegistry> = [];
 
   register<S extends DescService>(
     service: S,
@@ -58,5 +59,18 @@ export class ApiRegistry {
 
   isInternal(typeName: string): boolean {
     return this.#services.get(typeName)?.internal === true;
+  }
+
+  /**
+   * Adds message types that `google.protobuf.Any` fields of the services may hold (event data),
+   * so that the JSON transports can read and write them.
+   */
+  registerTypes(...types: Parameters<typeof createRegistry>): void {
+    this.#types.push(...types);
+  }
+
+  /** The types registered with {@link registerTypes}. */
+  typeRegistry(): Registry {
+    return createRegistry(...this.#types);
   }
 }

@@ -1,9 +1,10 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { EventBus } from "../events/index.ts";
+import { accessEventsOf, userEvents } from "../identity-server/events.ts";
 import { CachedAccessLookup } from "./cached-access-lookup.ts";
 import type { AccessLookup, StoredApiKey } from "./caller.ts";
-import { invalidateOnPublish } from "./invalidate-for-event.ts";
+import { invalidateForEvent } from "./invalidate-for-event.ts";
 
 function fakeLookup() {
   const calls = { apiKey: 0, user: 0, membershipRights: 0, accessToken: 0 };
@@ -65,32 +66,36 @@ describe("cached access lookup", () => {
     const { lookup, calls, keys } = fakeLookup();
     const cached = new CachedAccessLookup(lookup);
     const bus = new EventBus();
-    invalidateOnPublish(bus, cached);
+    bus.listen((event) => invalidateForEvent(cached, event));
+    const application = accessEventsOf.application;
     await cached.apiKey("K1");
     keys.delete("K1");
-    bus.publish({ name: "application.api-key.delete", identifiers: [app1], visibility: [] });
+    bus.publish(required(application.apiKeys).delete, { identifiers: [app1] });
     assert.equal(await cached.apiKey("K1"), undefined, "a deleted key stops working at once");
 
     await cached.membershipRights(alice, app1);
-    bus.publish({ name: "application.collaborator.update", identifiers: [app1], visibility: [] });
+    bus.publish(required(application.collaborators).delete, { identifiers: [app1] });
     await cached.membershipRights(alice, app1);
     assert.equal(calls.membershipRights, 2);
 
     await cached.membershipRights(alice, app1);
-    bus.publish({
-      name: "organization.collaborator.delete",
+    bus.publish(required(accessEventsOf.organization.collaborators).delete, {
       identifiers: [{ kind: "organization", id: "acme" }],
-      visibility: [],
     });
     await cached.membershipRights(alice, app1);
     assert.equal(calls.membershipRights, 3, "rights through organizations may have changed");
 
     await cached.user("alice");
     await cached.apiKey("K2");
-    bus.publish({ name: "user.update", identifiers: [alice], visibility: [] });
+    bus.publish(userEvents.update, { identifiers: [alice], data: ["admin"] });
     await cached.user("alice");
     await cached.apiKey("K2");
     assert.equal(calls.user, 2);
     assert.equal(calls.apiKey, 4);
   });
 });
+
+function required<T>(value: T | undefined): T {
+  assert.ok(value);
+  return value;
+}

@@ -17,7 +17,7 @@ export {
   errUnknownToken,
   errUnsupportedAuthorization,
 } from "./errors.ts";
-export { invalidateForEvent, invalidateOnPublish } from "./invalidate-for-event.ts";
+export { invalidateForEvent } from "./invalidate-for-event.ts";
 export { isPbkdf2Hash, verifyPbkdf2 } from "./pbkdf2.ts";
 export {
   authInfoOf,

@@ -38,26 +38,3 @@ function users(invalidation: RightsInvalidation, identifiers: readonly EntityRef
   for (const entity of identifiers)
     if (entity.kind === "user") invalidation.invalidateUser(entity.id);
 }
-
-/** Something that publishes events and returns what it published (the event bus). */
-interface Publisher<Input> {
-  publish(input: Input): { name: string; identifiers: readonly EntityRef[] };
-}
-
-/**
- * Applies {@link invalidateForEvent} to every event published on `bus` from now on, right after
- * it is published: in one process, a change made through the Identity Server reaches its
- * caches before the change's caller gets its answer. (Events of other instances reach a cache
- * when the event fan-out delivers them; until then the cache's TTL bounds the staleness.)
- */
-export function invalidateOnPublish<Input>(
-  bus: Publisher<Input>,
-  invalidation: RightsInvalidation,
-): void {
-  const publish = bus.publish.bind(bus);
-  bus.publish = (input: Input) => {
-    const event = publish(input);
-    invalidateForEvent(invalidation, event);
-    return event;
-  };
-}

@@ -10,6 +10,7 @@ import { PeerResolver } from "../cluster/peers/resolver.ts";
 import type { ComponentContext } from "../components/index.ts";
 import { EventBus } from "../events/index.ts";
 import { ApplicationRegistry } from "../gen/ttn/lorawan/v3/application_services_pb.js";
+import { clientEvents } from "../identity-server/events.ts";
 import { createIdentityServer } from "../identity-server/identity-server.ts";
 import { identityStores } from "../identity-server/registry.ts";
 import { authorize, storeAccessLookup } from "../identity-server/services/context.ts";
@@ -147,10 +148,9 @@ describe("rights through the Identity Server peer (in this process)", () => {
       await cached.rightsOn(aliceKey, app1);
     };
     // An event that invalidates everything empties the Identity Server's own cache too.
-    events.publish({
-      name: "client.update",
+    events.publish(clientEvents.update, {
       identifiers: [{ kind: "client", id: "c" }],
-      visibility: [],
+      data: ["name"],
     });
     const fetcherMiss = await measure(both);
     const fetcherHit = await measure(both);

@@ -1,58 +1,136 @@
 import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
-import type { EntityRef, StackEvent } from "./event.ts";
+import { Counter, type Registry } from "prom-client";
+import { InProcessPubSub } from "../cluster/in-process/pubsub.ts";
+import type { PubSub, Topic, Unsubscribe } from "../cluster/pubsub.ts";
+import { type EventDefinition, requireDataOfType, requireDefined } from "./definition.ts";
+import { applicationOfDevice, type EntityRef, entityKey, type StackEvent } from "./event.ts";
+import { type EventSubscription, type OverflowPolicy, Subscription } from "./subscription.ts";
+import { eventCodec } from "./wire.ts";
 
 /** What a subscriber wants: events about these entities, optionally only these names. */
 export interface EventFilter {
+  /** An application also brings the events of its end devices. */
   identifiers: readonly EntityRef[];
-  /** Event names, or prefixes ending in `*` (`as.up.*`); empty means every name. */
-  names?: readonly string[];
+  /** Defined event names (exact); absent means every name. Patterns are resolved before. */
+  names?: Iterable<string>;
 }
 
-/** A subscription: an async iterator of events that can be closed. */
-export interface EventSubscription extends AsyncIterableIterator<StackEvent> {
-  /** Events dropped because the subscriber fell more than `capacity` events behind. */
-  readonly dropped: number;
-  close(): void;
+/** What a publisher gives; the bus adds the time, unique id, origin and visibility. */
+export interface PublishInput<Data> {
+  identifiers: readonly EntityRef[];
+  data?: Data;
+  correlationIds?: readonly string[];
 }
 
-export type PublishInput = Omit<StackEvent, "time" | "uniqueId" | "origin" | "correlationIds"> &
-  Partial<Pick<StackEvent, "time" | "uniqueId" | "origin" | "correlationIds">>;
+export interface EventBusOptions {
+  /**
+   * Where events fan out: every event goes to one topic, so a subscriber on any instance sees
+   * the events of every instance. Default: an in-process PubSub (a single instance).
+   */
+  pubsub?: PubSub;
+  /** The topic name; default `events`. */
+  topic?: string;
+  /** The `origin` of published events; default the host name. */
+  origin?: string;
+  /** Where the bus registers its counters. */
+  metrics?: Registry;
+  /** Told about events from other instances that could not be read (they are dropped). */
+  onMalformed?: (error: unknown) => void;
+}
 
 /**
- * The in-process event bus. Publishing never waits on subscribers: each subscription buffers
- * up to `capacity` events and drops the oldest beyond that (counted in `dropped`), so a slow
- * stream client cannot hold up the stack. The cluster transport fans events out across
- * instances and delivers them here.
+ * The event bus. `publish` hands an event to the PubSub topic and returns; every instance
+ * (this one included) receives it from the topic and offers it to its local subscriptions,
+ * found through an index from entity to subscriptions, never by scanning them all. Publishing
+ * never waits on subscribers: each subscription buffers up to its capacity.
  */
 export class EventBus {
-  readonly #subscriptions = new Set<Subscription>();
+  readonly #index = new Map<string, Set<Subscription>>();
+  readonly #listeners = new Set<(event: StackEvent) => void>();
+  readonly #topic: Topic<StackEvent | undefined>;
+  readonly #unsubscribe: Unsubscribe;
+  readonly #ownsPubSub: PubSub | undefined;
   readonly #origin: string;
+  readonly #counters: ReturnType<typeof counters>;
+  readonly #open = new Set<Subscription>();
   #closed = false;
 
-  constructor(options: { origin?: string } = {}) {
+  constructor(options: EventBusOptions = {}) {
     this.#origin = options.origin ?? hostname();
+    this.#counters = counters(options.metrics);
+    const pubsub = options.pubsub ?? new InProcessPubSub();
+    this.#ownsPubSub = options.pubsub ? undefined : pubsub;
+    this.#topic = pubsub.topic(
+      options.topic ?? "events",
+      eventCodec((error) => {
+        this.#counters.dropped.inc({ reason: "malformed" });
+        options.onMalformed?.(error);
+      }),
+    );
+    this.#unsubscribe = this.#topic.subscribe((event) => {
+      if (event) this.#deliver(event);
+    });
   }
 
-  publish(input: PublishInput): StackEvent {
+  /**
+   * Publishes an event of a definition. The definition must be the one `defineEvent` returned
+   * and the data of its data type; the visibility is the definition's.
+   */
+  publish<Data>(definition: EventDefinition<Data>, input: PublishInput<NoInfer<Data>>): StackEvent {
+    requireDefined(definition as EventDefinition<unknown>);
+    requireDataOfType(definition as EventDefinition<unknown>, input.data);
     const event: StackEvent = {
-      ...input,
-      time: input.time ?? new Date(),
-      uniqueId: input.uniqueId ?? randomUUID().replaceAll("-", ""),
-      origin: input.origin ?? this.#origin,
+      name: definition.name,
+      time: new Date(),
+      identifiers: input.identifiers,
       correlationIds: input.correlationIds ?? [],
+      origin: this.#origin,
+      visibility: definition.visibility,
+      uniqueId: randomUUID().replaceAll("-", ""),
     };
-    for (const subscription of this.#subscriptions) subscription.offer(event);
+    if (input.data !== undefined) event.data = input.data;
+    this.#counters.published.inc();
+    this.#topic.publish(event);
     return event;
   }
 
-  subscribe(filter: EventFilter, options: { capacity?: number } = {}): EventSubscription {
-    const subscription = new Subscription(filter, options.capacity ?? 1024, () =>
-      this.#subscriptions.delete(subscription),
-    );
-    if (this.#closed) subscription.close();
-    else this.#subscriptions.add(subscription);
+  /** Subscribes to the events of some entities (and the devices of applications). */
+  subscribe(
+    filter: EventFilter,
+    options: { capacity?: number; overflow?: OverflowPolicy } = {},
+  ): EventSubscription {
+    const keys = [...new Set(filter.identifiers.map(entityKey))];
+    const subscription = new Subscription({
+      keys,
+      names: filter.names === undefined ? undefined : new Set(filter.names),
+      capacity: options.capacity ?? 1024,
+      overflow: options.overflow ?? "drop-oldest",
+      onClose: (closed) => this.#remove(closed),
+    });
+    if (this.#closed) {
+      subscription.close();
+      return subscription;
+    }
+    for (const key of keys) {
+      let set = this.#index.get(key);
+      if (!set) {
+        set = new Set();
+        this.#index.set(key, set);
+      }
+      set.add(subscription);
+    }
+    this.#open.add(subscription);
     return subscription;
+  }
+
+  /**
+   * Calls `listener` with every event from every instance, whatever it is about (for an event
+   * store, and for tests that record what was published).
+   */
+  listen(listener: (event: StackEvent) => void): Unsubscribe {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
   }
 
   /**
@@ -61,84 +139,69 @@ export class EventBus {
    */
   close(): void {
     this.#closed = true;
-    for (const subscription of [...this.#subscriptions]) subscription.close();
+    for (const subscription of [...this.#open]) subscription.close();
+    this.#unsubscribe();
+    void this.#ownsPubSub?.close();
   }
 
   /** Number of open subscriptions (for metrics and tests). */
   get subscriberCount(): number {
-    return this.#subscriptions.size;
-  }
-}
-
-class Subscription implements EventSubscription {
-  readonly #keys: Set<string>;
-  readonly #names: readonly string[];
-  readonly #capacity: number;
-  readonly #onClose: () => void;
-  readonly #queue: StackEvent[] = [];
-  #waiting: ((result: IteratorResult<StackEvent>) => void) | undefined;
-  #closed = false;
-  dropped = 0;
-
-  constructor(filter: EventFilter, capacity: number, onClose: () => void) {
-    this.#keys = new Set(filter.identifiers.map(key));
-    this.#names = filter.names ?? [];
-    this.#capacity = capacity;
-    this.#onClose = onClose;
+    return this.#open.size;
   }
 
-  offer(event: StackEvent): void {
-    if (this.#closed || !this.#matches(event)) return;
-    if (this.#waiting) {
-      const resolve = this.#waiting;
-      this.#waiting = undefined;
-      resolve({ value: event, done: false });
+  #deliver(event: StackEvent): void {
+    this.#counters.received.inc();
+    for (const listener of this.#listeners) listener(event);
+    const { identifiers } = event;
+    if (identifiers.length === 1 && identifiers[0]?.kind !== "end_device") {
+      // The common case: one entity, one lookup, no set of matches to build.
+      const set = this.#index.get(entityKey(identifiers[0] as EntityRef));
+      if (set) for (const subscription of set) subscription.offer(event);
       return;
     }
-    this.#queue.push(event);
-    if (this.#queue.length > this.#capacity) {
-      this.#queue.shift();
-      this.dropped++;
+    const matched = new Set<Subscription>();
+    for (const ref of identifiers) {
+      this.#collect(entityKey(ref), matched);
+      const application = applicationOfDevice(ref);
+      if (application) this.#collect(entityKey(application), matched);
     }
+    for (const subscription of matched) subscription.offer(event);
   }
 
-  #matches(event: StackEvent): boolean {
-    if (!event.identifiers.some((identifier) => this.#keys.has(key(identifier)))) return false;
-    if (this.#names.length === 0) return true;
-    return this.#names.some((pattern) =>
-      pattern.endsWith("*") ? event.name.startsWith(pattern.slice(0, -1)) : event.name === pattern,
-    );
+  #collect(key: string, into: Set<Subscription>): void {
+    const set = this.#index.get(key);
+    if (set) for (const subscription of set) into.add(subscription);
   }
 
-  next(): Promise<IteratorResult<StackEvent>> {
-    const event = this.#queue.shift();
-    if (event) return Promise.resolve({ value: event, done: false });
-    if (this.#closed) return Promise.resolve({ value: undefined, done: true });
-    return new Promise((resolve) => {
-      this.#waiting = resolve;
-    });
-  }
-
-  return(): Promise<IteratorResult<StackEvent>> {
-    this.close();
-    return Promise.resolve({ value: undefined, done: true });
-  }
-
-  close(): void {
-    if (this.#closed) return;
-    this.#closed = true;
-    this.#queue.length = 0;
-    this.#onClose();
-    const resolve = this.#waiting;
-    this.#waiting = undefined;
-    resolve?.({ value: undefined, done: true });
-  }
-
-  [Symbol.asyncIterator](): this {
-    return this;
+  #remove(subscription: Subscription): void {
+    if (!this.#open.delete(subscription)) return;
+    for (const key of subscription.keys) {
+      const set = this.#index.get(key);
+      if (!set) continue;
+      set.delete(subscription);
+      if (set.size === 0) this.#index.delete(key);
+    }
   }
 }
 
-function key(ref: EntityRef): string {
-  return `${ref.kind}:${ref.id}`;
+function counters(metrics: Registry | undefined) {
+  const registers = metrics ? [metrics] : [];
+  return {
+    published: new Counter({
+      name: "lorastack_events_published_total",
+      help: "Events published by this instance",
+      registers,
+    }),
+    received: new Counter({
+      name: "lorastack_events_received_total",
+      help: "Events received from the events topic (from every instance)",
+      registers,
+    }),
+    dropped: new Counter({
+      name: "lorastack_events_dropped_total",
+      help: "Events from the events topic that were dropped, by reason",
+      labelNames: ["reason"],
+      registers,
+    }),
+  };
 }

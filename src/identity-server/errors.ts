@@ -5,7 +5,6 @@ export * from "./passwords/errors.ts";
 export { errApplicationHasDevices } from "./services/applications.ts";
 export { errAdminOnlyField, errInvalidRedirectUri } from "./services/clients.ts";
 export { errForbiddenPath, errMissingField } from "./services/convert.ts";
-export { errInvalidNamePattern } from "./services/events.ts";
 export {
   errFrequencyPlanMismatch,
   errInvalidEnum,

@@ -1,5 +1,5 @@
 import { CachedAccessLookup } from "../auth/cached-access-lookup.ts";
-import { invalidateOnPublish } from "../auth/invalidate-for-event.ts";
+import { invalidateForEvent } from "../auth/invalidate-for-event.ts";
 import type { Component, ComponentContext } from "../components/index.ts";
 import {
   ApplicationAccess,
@@ -14,7 +14,6 @@ import { entityAccessService } from "./services/auth-info.ts";
 import { registerClientServices } from "./services/clients.ts";
 import { type ServiceContext, storeAccessLookup } from "./services/context.ts";
 import { registerEndDeviceServices } from "./services/end-devices.ts";
-import { registerEventServices } from "./services/events.ts";
 import { registerGatewayServices } from "./services/gateways.ts";
 import { registerOrganizationServices } from "./services/organizations.ts";
 import { registerSearchServices } from "./services/search.ts";
@@ -33,7 +32,7 @@ export function createIdentityServer(context: ComponentContext<IdentityServerCon
   // Authentication and authorization read the stores through a cache of a few seconds, which
   // the events of every change to keys, memberships, users and entities invalidate.
   const lookup = new CachedAccessLookup(storeAccessLookup(stores));
-  invalidateOnPublish(context.events, lookup);
+  context.events.listen((event) => invalidateForEvent(lookup, event));
   const services: ServiceContext = { stores, lookup, events: context.events };
   context.api.register(EntityAccess, entityAccessService(services));
   context.api.register(ApplicationRegistry, applicationRegistry(services));
@@ -43,7 +42,6 @@ export function createIdentityServer(context: ComponentContext<IdentityServerCon
   registerGatewayServices(context.api, services);
   registerEndDeviceServices(context.api, services);
   registerClientServices(context.api, services);
-  registerEventServices(context.api, services);
   registerSearchServices(context.api, services);
   let ready = false;
   return {

@@ -4,14 +4,15 @@ import { GrpcServer } from "../api/grpc-server.ts";
 import { mountApiOnHttp } from "../api/mount.ts";
 import { ApiRegistry } from "../api/registry.ts";
 import { CachedRightsFetcher } from "../auth/cached-rights-fetcher.ts";
-import { invalidateOnPublish } from "../auth/invalidate-for-event.ts";
+import { invalidateForEvent } from "../auth/invalidate-for-event.ts";
 import { peerRightsFetcher } from "../auth/peer-rights-fetcher.ts";
 import { clusterConfig } from "../cluster/config.ts";
 import { inProcessCoordination, redisCoordination } from "../cluster/coordination.ts";
 import { createCluster } from "../cluster/create-cluster.ts";
 import { type ComponentDefinition, ComponentHost } from "../components/index.ts";
 import { type Config, readSection } from "../config/index.ts";
-import { EventBus } from "../events/index.ts";
+import { EventBus, NamePatternResolver } from "../events/index.ts";
+import { registerEventsStream } from "../events/stream-service.ts";
 import { FrequencyPlans, frequencyPlansConfig } from "../frequency-plans/index.ts";
 import { registerHealthRoutes } from "../http/health.ts";
 import { HttpServer } from "../http/http-server.ts";
@@ -70,7 +71,6 @@ export async function startRuntime(options: {
     const listeners = new ListenerRegistry({ logger, closeTimeoutMs: config.shutdown_timeout });
     const host = new ComponentHost(logger, listeners);
     const api = new ApiRegistry();
-    const events = new EventBus();
     const clusterSettings = readSection(clusterConfig, config);
     const clusterKeys = ClusterKeys.fromHex(clusterSettings.cluster.keys);
     const clusterLogger = logger.child({ component: "cluster" });
@@ -107,11 +107,22 @@ export async function startRuntime(options: {
     });
     advertised = () => cluster.address;
     undo.push(closeCluster);
+    const events = new EventBus({
+      pubsub: cluster.pubsub,
+      metrics,
+      onMalformed: (error) => logger.warn({ err: error }, "dropped an unreadable event"),
+    });
+    const patterns = new NamePatternResolver();
+    undo.push(async () => {
+      events.close();
+      await patterns.close();
+    });
     const rights = new CachedRightsFetcher(
       peerRightsFetcher({ identityServer: () => cluster.peer("is") }),
     );
-    // Changes published in this process reach the cache at once.
-    invalidateOnPublish(events, rights);
+    // Changes of rights reach the cache as their events arrive: at once for changes made in
+    // this process (delivery is synchronous), as fast as the PubSub for other instances.
+    events.listen((event) => invalidateForEvent(rights, event));
     registerHealthRoutes(http.app, {
       metrics,
       readiness: () => {
@@ -136,6 +147,10 @@ export async function startRuntime(options: {
       rights,
     });
     undo.push(() => host.stop());
+
+    // Every process streams events, whatever components it runs (after the components have
+    // defined theirs).
+    registerEventsStream(api, { bus: events, rights, patterns });
 
     // The API is served once the components have registered their services: gRPC, gRPC-Web
     // and Connect on the gRPC port and, for browsers and HTTP/1.1 clients, on the HTTP port.
@@ -183,6 +198,7 @@ export async function startRuntime(options: {
         events.close();
         await closing;
         await host.stop();
+        await patterns.close();
         await closeCluster();
         await database.close();
         state = "stopped";

@@ -37,3 +37,9 @@ export const errNotImplemented = define.unimplemented(
   "not_implemented",
   "method `{method}` is not implemented",
 );
+
+/** A streaming response whose client read nothing for too long. */
+export const errConsumerStalled = define.resourceExhausted(
+  "consumer_stalled",
+  "stream consumer too slow: nothing read for {timeout}",
+);

@@ -11,6 +11,13 @@
  * `Accept: text/event-stream` (then `Content-Type: text/event-stream`). An error ends the stream
  * with `{"error": <error body>}`; if no message was sent yet, with the error's HTTP status.
  * The status and headers wait for the first message or error.
+ *
+ * Streams respect backpressure: after a write that fills the response's buffer, the next
+ * message is taken from the implementation only once the socket drained, so a client that reads
+ * slowly holds back the implementation instead of growing the process. A client that reads
+ * nothing for `stream.stallTimeoutMs` is given up on: the implementation is stopped, the stream
+ * ends with a `consumer_stalled` error line (read when the client reads again), and the
+ * connection is cut if even that is not taken within the same time.
  */
 import { PassThrough } from "node:stream";
 import {
@@ -29,7 +36,7 @@ import {
   type ServiceImpl,
 } from "@connectrpc/connect";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
-import { errInvalidFieldValue, errNotImplemented } from "./errors.ts";
+import { errConsumerStalled, errInvalidFieldValue, errNotImplemented } from "./errors.ts";
 import { type HttpMethod, type RestBinding, serviceBindings } from "./http-rules.ts";
 import {
   encodeFieldOf,
@@ -75,6 +82,10 @@ export interface RestRoutesOptions {
    */
   onError: (error: unknown) => RestErrorResponse;
   json?: JsonOptions;
+  stream?: {
+    /** How long a streaming response may stay undrained before it is ended; default 30 s. */
+    stallTimeoutMs?: number;
+  };
 }
 
 /** One route of the routing table. */
@@ -206,22 +217,69 @@ async function serveStream(call: Call, variables: Map<string, string>): Promise<
   const body = new PassThrough();
   copyHeaders(context.responseHeader, reply);
   reply.code(200).type(contentType).send(body);
+  const stallTimeoutMs = options.stream?.stallTimeoutMs ?? defaultStallTimeoutMs;
   void (async () => {
+    let stalled = false;
     try {
       for (let next = first; !next.done; next = await iterator.next()) {
         if (abort.signal.aborted) break;
-        body.write(frame({ result: result(next.value) }));
+        if (body.write(frame({ result: result(next.value) }))) continue;
+        const outcome = await drained(body, abort.signal, stallTimeoutMs);
+        if (outcome === "stalled") stalled = true;
+        if (outcome !== "drained") break;
       }
     } catch (error) {
       if (!abort.signal.aborted)
         body.write(frame({ error: options.onError(error).body as JsonValue }));
     } finally {
       // Let a generator run its own cleanup; its failure there has nobody left to tell.
-      if (abort.signal.aborted) await Promise.resolve(iterator.return?.()).catch(() => undefined);
+      if (abort.signal.aborted || stalled)
+        await Promise.resolve(iterator.return?.()).catch(() => undefined);
+      if (stalled) {
+        const error = errConsumerStalled.create({ timeout: `${stallTimeoutMs} ms` });
+        body.write(frame({ error: options.onError(error).body as JsonValue }));
+      }
+      // The last lines wait in full buffers for a client that may never read them.
+      if (body.writableNeedDrain) cutIfNotTaken(reply, stallTimeoutMs);
       body.end();
     }
   })();
   return reply;
+}
+
+const defaultStallTimeoutMs = 30_000;
+
+/**
+ * Waits until a stream that refused a write drains, the client goes away, or `timeoutMs`
+ * passes without the client reading.
+ */
+function drained(
+  stream: PassThrough,
+  signal: AbortSignal,
+  timeoutMs: number,
+): Promise<"drained" | "closed" | "stalled"> {
+  if (signal.aborted) return Promise.resolve("closed");
+  return new Promise((resolve) => {
+    const finish = (outcome: "drained" | "closed" | "stalled") => {
+      clearTimeout(timer);
+      stream.off("drain", onDrain);
+      signal.removeEventListener("abort", onAbort);
+      resolve(outcome);
+    };
+    const onDrain = () => finish("drained");
+    const onAbort = () => finish("closed");
+    const timer = setTimeout(() => finish("stalled"), timeoutMs);
+    stream.once("drain", onDrain);
+    signal.addEventListener("abort", onAbort, { once: true });
+  });
+}
+
+/** Destroys the connection of a response that is still not taken after `timeoutMs`. */
+function cutIfNotTaken(reply: FastifyReply, timeoutMs: number): void {
+  const response = reply.raw;
+  const timer = setTimeout(() => response.destroy(), timeoutMs);
+  timer.unref();
+  response.once("close", () => clearTimeout(timer));
 }
 
 function findHandler(call: Call): Handler {

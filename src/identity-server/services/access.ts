@@ -21,6 +21,7 @@ import {
   type Rights,
   RightsSchema,
 } from "../../gen/ttn/lorawan/v3/rights_pb.js";
+import { accessEventsOf } from "../events.ts";
 import type { ApiKey, ApiKeyEntityKind, MemberEntityKind } from "../store/index.ts";
 import { errNotFound } from "../store/index.ts";
 import { authorize, callerRightsOn, type ServiceContext } from "./context.ts";
@@ -47,6 +48,7 @@ export function entityAccess(
   rights: AccessRights,
 ) {
   const ref = (id: string): EntityRef => ({ kind, id });
+  const events = accessEventsOf[kind];
 
   /** The rights granted must be ones the entity can hold and ones the caller holds. */
   function checkGrantable(wanted: RightName[], held: Set<RightName>, entity: EntityRef): void {
@@ -108,11 +110,11 @@ export function entityAccess(
         rights: wanted,
         expiresAt: fromTimestamp(request.expiresAt as never),
       });
-      context.events.publish({
-        name: `${kind}.api-key.create`,
-        identifiers: [ref(id)],
-        visibility: [rights.apiKeys],
-      });
+      if (events.apiKeys)
+        context.events.publish(events.apiKeys.create, {
+          identifiers: [ref(id)],
+          data: apiKeyMessage(key), // without the secret
+        });
       return apiKeyMessage(key, generated.token);
     },
 
@@ -159,11 +161,11 @@ export function entityAccess(
         },
         fields,
       );
-      context.events.publish({
-        name: `${kind}.api-key.update`,
-        identifiers: [ref(id)],
-        visibility: [rights.apiKeys],
-      });
+      if (events.apiKeys)
+        context.events.publish(events.apiKeys.update, {
+          identifiers: [ref(id)],
+          data: apiKeyMessage(key),
+        });
       return apiKeyMessage(key);
     },
 
@@ -171,11 +173,7 @@ export function entityAccess(
       await authorize(context, handler, ref(id), [rights.apiKeys]);
       await keyOf(id, keyId);
       await context.stores.apiKeys.delete(keyId);
-      context.events.publish({
-        name: `${kind}.api-key.delete`,
-        identifiers: [ref(id)],
-        visibility: [rights.apiKeys],
-      });
+      if (events.apiKeys) context.events.publish(events.apiKeys.delete, { identifiers: [ref(id)] });
     },
 
     async getCollaborator(
@@ -204,11 +202,19 @@ export function entityAccess(
       const wanted = rightNames(collaborator?.rights ?? []);
       checkGrantable(wanted, held, ref(id));
       await context.stores.memberships.set(account, memberRef(kind, id), wanted);
-      context.events.publish({
-        name: `${kind}.collaborator.${wanted.length === 0 ? "delete" : "update"}`,
-        identifiers: [ref(id)],
-        visibility: [rights.collaborators],
-      });
+      if (events.collaborators) {
+        const identifiers = [ref(id), account];
+        if (wanted.length === 0)
+          context.events.publish(events.collaborators.delete, { identifiers });
+        else
+          context.events.publish(events.collaborators.update, {
+            identifiers,
+            data: create(CollaboratorSchema, {
+              ids: accountToIds(account),
+              rights: rightNumbers(wanted),
+            }),
+          });
+      }
     },
 
     async listCollaborators(
@@ -238,16 +244,10 @@ export function entityAccess(
       handler: HandlerContext,
     ): Promise<void> {
       await authorize(context, handler, ref(id), [rights.collaborators]);
-      await context.stores.memberships.set(
-        accountFromIds(collaborator, "collaborator"),
-        memberRef(kind, id),
-        [],
-      );
-      context.events.publish({
-        name: `${kind}.collaborator.delete`,
-        identifiers: [ref(id)],
-        visibility: [rights.collaborators],
-      });
+      const account = accountFromIds(collaborator, "collaborator");
+      await context.stores.memberships.set(account, memberRef(kind, id), []);
+      if (events.collaborators)
+        context.events.publish(events.collaborators.delete, { identifiers: [ref(id), account] });
     },
 
     /** The caller's rights on the entity (for callers that need them without a check). */

@@ -12,6 +12,7 @@ import type {
   ApplicationAccess,
   ApplicationRegistry,
 } from "../../gen/ttn/lorawan/v3/application_services_pb.js";
+import { applicationEvents } from "../events.ts";
 import { checkIdNotReserved, validateId } from "../ids/index.ts";
 import type { Application, ApplicationFields } from "../store/index.ts";
 import { entityAccess } from "./access.ts";
@@ -151,11 +152,7 @@ export function applicationRegistry(
         await tx.memberships.set(account, ref(id), ["RIGHT_APPLICATION_ALL"]);
         return created;
       });
-      events.publish({
-        name: "application.create",
-        identifiers: [ref(id)],
-        visibility: ["RIGHT_APPLICATION_INFO"],
-      });
+      events.publish(applicationEvents.create, { identifiers: [ref(id)] });
       return toMessage(application);
     },
 
@@ -184,11 +181,9 @@ export function applicationRegistry(
       await authorize(context, handler, ref(id), ["RIGHT_APPLICATION_SETTINGS_BASIC"]);
       const mask = maskFields<ApplicationFields>(request.fieldMask, fields);
       const application = await stores.applications.update(id, toFields(request.application), mask);
-      events.publish({
-        name: "application.update",
+      events.publish(applicationEvents.update, {
         identifiers: [ref(id)],
-        visibility: ["RIGHT_APPLICATION_INFO"],
-        data: { paths: request.fieldMask?.paths ?? [] },
+        data: request.fieldMask?.paths ?? [],
       });
       return toMessage(application);
     },

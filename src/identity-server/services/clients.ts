@@ -5,7 +5,6 @@ import type { ApiRegistry } from "../../api/registry.ts";
 import { generateApiKey } from "../../auth/api-keys/index.ts";
 import { requireRightsOn } from "../../auth/authorize.ts";
 import { errNoCredentials } from "../../auth/errors.ts";
-import type { RightName } from "../../auth/rights/index.ts";
 import { errorNamespace } from "../../errors/index.ts";
 import {
   type Client as ClientMessage,
@@ -16,6 +15,7 @@ import {
 import { ClientAccess, ClientRegistry } from "../../gen/ttn/lorawan/v3/client_services_pb.js";
 import { StateSchema } from "../../gen/ttn/lorawan/v3/enums_pb.js";
 import type { ClientIdentifiers } from "../../gen/ttn/lorawan/v3/identifiers_pb.js";
+import { clientEvents } from "../events.ts";
 import { checkIdNotReserved, validateId } from "../ids/index.ts";
 import { hashPassword } from "../passwords/index.ts";
 import type { Client, ClientFields } from "../store/index.ts";
@@ -161,7 +161,6 @@ function clientId(ids: { clientId: string } | undefined): string {
 }
 
 const ref = (id: string) => ({ kind: "client" as const, id });
-const visibility: RightName[] = ["RIGHT_CLIENT_INFO"];
 
 /** A new client secret: 256 random bits, as long as an API key secret. */
 function generateSecret(): string {
@@ -209,7 +208,7 @@ export function clientRegistry(
         await tx.memberships.set(account, ref(id), ["RIGHT_CLIENT_ALL"]);
         return created;
       });
-      events.publish({ name: "client.create", identifiers: [ref(id)], visibility });
+      events.publish(clientEvents.create, { identifiers: [ref(id)] });
       return toMessage(client, undefined, false, secret);
     },
 
@@ -247,12 +246,7 @@ export function clientRegistry(
         values.secret = await hashPassword(request.client.secret);
       }
       const client = await stores.clients.update(id, values, mask);
-      events.publish({
-        name: "client.update",
-        identifiers: [ref(id)],
-        visibility,
-        data: { paths },
-      });
+      events.publish(clientEvents.update, { identifiers: [ref(id)], data: paths });
       return toMessage(client);
     },
 

@@ -108,8 +108,8 @@ describe("EndDeviceRegistry (Identity Server)", () => {
 
     const event = fx.published.find((e) => e.name === "end_device.create");
     assert.ok(event);
-    assert.ok(isAbout(event, { kind: "end_device", id: "app-a.dev-1" }));
-    assert.ok(isAbout(event, { kind: "application", id: "app-a" }));
+    // As The Things Stack: about the device only; its application's subscribers see it too.
+    assert.deepEqual(event.identifiers, [{ kind: "end_device", id: "app-a.dev-1" }]);
     assert.deepEqual(event.visibility, ["RIGHT_APPLICATION_DEVICES_READ"]);
   });
 
@@ -236,7 +236,7 @@ describe("EndDeviceRegistry (Identity Server)", () => {
     assert.equal(updated.description, "");
     assert.equal(hex(updated.ids?.devEui), "70b3d57ed0000002");
     const event = fx.published.find((e) => e.name === "end_device.update");
-    assert.deepEqual(event?.data, { paths: ["name", "ids.dev_eui", "ids.join_eui"] });
+    assert.deepEqual(event?.data, ["name", "ids.dev_eui", "ids.join_eui"]);
 
     await rejectsWith(
       registry.update(

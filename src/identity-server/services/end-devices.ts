@@ -3,8 +3,7 @@ import type { FieldMask } from "@bufbuild/protobuf/wkt";
 import type { ServiceImpl } from "@connectrpc/connect";
 import type { ApiRegistry } from "../../api/registry.ts";
 import { errNoRights } from "../../auth/errors.ts";
-import type { RightName } from "../../auth/rights/index.ts";
-import type { EntityRef } from "../../events/index.ts";
+import type { EntityRef, EventDefinition } from "../../events/index.ts";
 import {
   type EndDevice as EndDeviceMessage,
   EndDeviceSchema,
@@ -15,6 +14,7 @@ import {
   type EndDeviceIdentifiers,
   EndDeviceIdentifiersSchema,
 } from "../../gen/ttn/lorawan/v3/identifiers_pb.js";
+import { endDeviceEvents } from "../events.ts";
 import { validateId } from "../ids/index.ts";
 import {
   type EndDevice,
@@ -154,20 +154,17 @@ const deviceRef = (key: EndDeviceKey): EntityRef => ({
   kind: "end_device",
   id: `${key.applicationId}.${key.deviceId}`,
 });
-const visibility: RightName[] = ["RIGHT_APPLICATION_DEVICES_READ"];
 
 /** The Identity Server's EndDeviceRegistry: the registration of end devices in applications. */
 export function endDeviceRegistry(
   context: ServiceContext,
 ): Partial<ServiceImpl<typeof EndDeviceRegistry>> {
   const { stores, events } = context;
-  const publish = (name: string, key: EndDeviceKey, data?: unknown) =>
-    events.publish({
-      name,
-      identifiers: [deviceRef(key), applicationRef(key.applicationId)],
-      visibility,
-      ...(data === undefined ? {} : { data }),
-    });
+  const publish = <Data>(
+    definition: EventDefinition<Data>,
+    key: EndDeviceKey,
+    data?: NoInfer<Data>,
+  ) => events.publish(definition, { identifiers: [deviceRef(key)], data });
   return {
     async create(request, handler) {
       const key = deviceKey(request.endDevice?.ids, "end_device.ids");
@@ -179,7 +176,7 @@ export function endDeviceRegistry(
       // An admin may hold rights on an application that does not exist (any longer).
       await stores.applications.get(key.applicationId, { fieldMask: [] });
       const device = await stores.endDevices.create(key, values);
-      publish("end_device.create", key);
+      publish(endDeviceEvents.create, key);
       return toMessage(device);
     },
 
@@ -261,7 +258,7 @@ export function endDeviceRegistry(
         }
       }
       const device = await stores.endDevices.update(key, values, mask);
-      publish("end_device.update", key, { paths });
+      publish(endDeviceEvents.update, key, paths);
       return toMessage(device);
     },
 
@@ -271,7 +268,7 @@ export function endDeviceRegistry(
         "RIGHT_APPLICATION_DEVICES_WRITE",
       ]);
       await stores.endDevices.delete(key);
-      publish("end_device.delete", key);
+      publish(endDeviceEvents.delete, key);
       return {};
     },
   };

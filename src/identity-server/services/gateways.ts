@@ -26,6 +26,7 @@ import {
 } from "../../gen/ttn/lorawan/v3/metadata_pb.js";
 import { findFrequencyPlan } from "../../lorawan/frequency-plans/index.ts";
 import { formatHex } from "../../lorawan/types/index.ts";
+import { gatewayEvents } from "../events.ts";
 import { checkIdNotReserved, validateId } from "../ids/index.ts";
 import {
   errNotFound,
@@ -394,7 +395,6 @@ function gatewayId(ids: { gatewayId: string } | undefined): string {
 }
 
 const ref = (id: string) => ({ kind: "gateway" as const, id });
-const visibility: RightName[] = ["RIGHT_GATEWAY_INFO"];
 
 /** The GatewayRegistry service: create, read, list, update, delete, restore and purge. */
 export function gatewayRegistry(
@@ -427,7 +427,7 @@ export function gatewayRegistry(
         await tx.memberships.set(account, ref(id), ["RIGHT_GATEWAY_ALL"]);
         return created;
       });
-      events.publish({ name: "gateway.create", identifiers: [ref(id)], visibility });
+      events.publish(gatewayEvents.create, { identifiers: [ref(id)] });
       return toMessage(gateway);
     },
 
@@ -477,11 +477,9 @@ export function gatewayRegistry(
       const values = toFields(request.gateway);
       const mask = normalizeFrequencyPlans(values, updateMask(request.fieldMask));
       const gateway = await stores.gateways.update(id, values, mask);
-      events.publish({
-        name: "gateway.update",
+      events.publish(gatewayEvents.update, {
         identifiers: [ref(id)],
-        visibility,
-        data: { paths: request.fieldMask?.paths ?? [] },
+        data: request.fieldMask?.paths ?? [],
       });
       return toMessage(gateway);
     },

@@ -1,6 +1,7 @@
 import type { HandlerContext } from "@connectrpc/connect";
 import { errNoRights } from "../../auth/errors.ts";
 import type { RightName } from "../../auth/rights/index.ts";
+import { registryEventsOf } from "../events.ts";
 import { authorize, callerOf, isAdmin, type ServiceContext } from "./context.ts";
 
 /** What differs between the kinds of entity in delete, restore and purge. */
@@ -25,12 +26,9 @@ export interface LifecycleSpec {
  */
 export function entityLifecycle(context: ServiceContext, spec: LifecycleSpec) {
   const ref = (id: string) => ({ kind: spec.kind, id });
-  const publish = (id: string, action: string) =>
-    context.events.publish({
-      name: `${spec.kind}.${action}`,
-      identifiers: [ref(id)],
-      visibility: [spec.infoRight],
-    });
+  const events = registryEventsOf[spec.kind];
+  const publish = (id: string, action: "delete" | "restore" | "purge") =>
+    context.events.publish(events[action], { identifiers: [ref(id)] });
   return {
     async delete(id: string, handler: HandlerContext): Promise<Record<string, never>> {
       await authorize(context, handler, ref(id), [spec.deleteRight]);

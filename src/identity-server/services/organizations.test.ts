@@ -429,7 +429,7 @@ describe("OrganizationRegistry.Update", () => {
     assert.equal(updated.name, "Beta Two");
     assert.equal(updated.description, "");
     assert.deepEqual(updated.administrativeContact, user("olivia"));
-    assert.deepEqual(is.events.at(-1)?.data, { paths: ["name", "administrative_contact"] });
+    assert.deepEqual(is.events.at(-1)?.data, ["name", "administrative_contact"]);
     const stored = await is.stores.organizations.get("beta");
     assert.deepEqual(stored.administrativeContact, { kind: "user", id: "olivia" });
   });

@@ -13,6 +13,7 @@ import {
   OrganizationAccess,
   OrganizationRegistry,
 } from "../../gen/ttn/lorawan/v3/organization_services_pb.js";
+import { organizationEvents } from "../events.ts";
 import { checkIdNotReserved, validateId } from "../ids/index.ts";
 import {
   type AccountRef,
@@ -140,11 +141,7 @@ export function organizationRegistry(
         await tx.memberships.set(account, ref(id), ["RIGHT_ALL"]);
         return created;
       });
-      events.publish({
-        name: "organization.create",
-        identifiers: [ref(id)],
-        visibility: ["RIGHT_ORGANIZATION_INFO"],
-      });
+      events.publish(organizationEvents.create, { identifiers: [ref(id)] });
       return toMessage(organization);
     },
 
@@ -178,11 +175,9 @@ export function organizationRegistry(
         toFields(request.organization),
         mask,
       );
-      events.publish({
-        name: "organization.update",
+      events.publish(organizationEvents.update, {
         identifiers: [ref(id)],
-        visibility: ["RIGHT_ORGANIZATION_INFO"],
-        data: { paths: request.fieldMask?.paths ?? [] },
+        data: request.fieldMask?.paths ?? [],
       });
       return toMessage(organization);
     },

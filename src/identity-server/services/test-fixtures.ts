@@ -64,12 +64,7 @@ export async function openServiceFixture(): Promise<ServiceFixture> {
   const stores = identityStores({ database });
   const events = new EventBus({ origin: "test" });
   const published: StackEvent[] = [];
-  const publish = events.publish.bind(events);
-  events.publish = (input) => {
-    const event = publish(input);
-    published.push(event);
-    return event;
-  };
+  events.listen((event) => published.push(event));
   const services: ServiceContext = { stores, lookup: storeAccessLookup(stores), events };
   return {
     stores,

@@ -40,12 +40,7 @@ export async function openTestIdentity(): Promise<TestIdentity> {
   const stores = identityStores({ database });
   const bus = new EventBus({ origin: "test" });
   const events: StackEvent[] = [];
-  const publish = bus.publish.bind(bus);
-  bus.publish = (input) => {
-    const event = publish(input);
-    events.push(event);
-    return event;
-  };
+  bus.listen((event) => events.push(event));
   const services: ServiceContext = { stores, lookup: storeAccessLookup(stores), events: bus };
   const opened = database;
   return {

@@ -297,7 +297,7 @@ describe("UserRegistry.Update", () => {
     assert.deepEqual(user.attributes, { a: "b" });
     assert.deepEqual(
       is.events.slice(before).map((e) => [e.name, e.data]),
-      [["user.update", { paths: ["name", "attributes"] }]],
+      [["user.update", ["name", "attributes"]]],
     );
   });
 

@@ -11,6 +11,7 @@ import {
   UsersSchema,
 } from "../../gen/ttn/lorawan/v3/user_pb.js";
 import { UserAccess, UserRegistry } from "../../gen/ttn/lorawan/v3/user_services_pb.js";
+import { userEvents } from "../events.ts";
 import { checkIdNotReserved, validateEmail, validateId } from "../ids/index.ts";
 import { hashPassword, validatePassword, verifyPassword } from "../passwords/index.ts";
 import type { User, UserFields } from "../store/index.ts";
@@ -188,11 +189,7 @@ export function userRegistry(context: ServiceContext): Partial<ServiceImpl<typeo
         password: await hashPassword(password),
         passwordUpdatedAt: new Date(),
       });
-      events.publish({
-        name: "user.create",
-        identifiers: [ref(id)],
-        visibility: ["RIGHT_USER_INFO"],
-      });
+      events.publish(userEvents.create, { identifiers: [ref(id)] });
       return toMessage(user);
     },
 
@@ -248,11 +245,9 @@ export function userRegistry(context: ServiceContext): Partial<ServiceImpl<typeo
         }
       }
       const user = await stores.users.update(id, patch, mask);
-      events.publish({
-        name: "user.update",
+      events.publish(userEvents.update, {
         identifiers: [ref(id)],
-        visibility: ["RIGHT_USER_INFO"],
-        data: { paths: request.fieldMask?.paths ?? [] },
+        data: request.fieldMask?.paths ?? [],
       });
       return toMessage(user);
     },
@@ -277,11 +272,9 @@ export function userRegistry(context: ServiceContext): Partial<ServiceImpl<typeo
         { password: await hashPassword(request.new), passwordUpdatedAt: new Date() },
         paths,
       );
-      events.publish({
-        name: "user.update",
+      events.publish(userEvents.update, {
         identifiers: [ref(id)],
-        visibility: ["RIGHT_USER_INFO"],
-        data: { paths: ["password", "password_updated_at", "require_password_update"] },
+        data: ["password", "password_updated_at", "require_password_update"],
       });
       return {};
     },
