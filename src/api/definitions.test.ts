@@ -176,7 +176,7 @@ describe("API definitions", () => {
     assert.ok(checked > 100, `only ${checked} path variables found`);
   });
 
-  it("marks exactly the EUI, DevAddr and NetID bytes fields as hex", async () => {
+  it("marks exactly the EUI, DevAddr, NetID, nonce and key bytes fields as hex", async () => {
     const marked: string[] = [];
     const plain: string[] = [];
     for (const file of await generatedFiles()) {
@@ -188,24 +188,62 @@ describe("API definitions", () => {
       }
     }
     const v3 = "ttn.lorawan.v3.";
+    // The fields The Things Stack writes with its hex marshaler.
     assert.deepEqual(
       marked.sort(),
       [
+        "EndDevice.net_id",
         "EndDeviceIdentifiers.dev_addr",
         "EndDeviceIdentifiers.dev_eui",
         "EndDeviceIdentifiers.join_eui",
+        "FHDR.dev_addr",
         "GatewayIdentifiers.eui",
         "GetEndDeviceIdentifiersForEUIsRequest.dev_eui",
         "GetEndDeviceIdentifiersForEUIsRequest.join_eui",
         "GetGatewayIdentifiersForEUIRequest.eui",
+        "JoinAcceptPayload.dev_addr",
+        "JoinAcceptPayload.join_nonce",
+        "JoinAcceptPayload.net_id",
+        "JoinRequestPayload.dev_eui",
+        "JoinRequestPayload.dev_nonce",
+        "JoinRequestPayload.join_eui",
+        "KeyEnvelope.key",
+        "MACCommand.RelayNotifyNewEndDeviceReq.dev_addr",
+        "MACCommand.RelayUpdateUplinkListReq.dev_addr",
+        "MACCommand.RelayUpdateUplinkListReq.root_wor_s_key",
+        "MACState.JoinAccept.dev_addr",
+        "MACState.JoinAccept.net_id",
         "NetworkIdentifiers.net_id",
         "NetworkIdentifiers.ns_id",
+        "RejoinRequestPayload.dev_eui",
+        "RejoinRequestPayload.join_eui",
+        "RejoinRequestPayload.net_id",
+        "Session.dev_addr",
       ].map((name) => v3 + name),
     );
     // Bytes that stay base64 in JSON, as in The Things Stack.
     assert.deepEqual(
       plain.sort(),
-      ["Picture.Embedded.data", "Secret.value"].map((name) => v3 + name),
+      [
+        "ApplicationDownlink.frm_payload",
+        "ApplicationDownlink.session_key_id",
+        "JoinAcceptPayload.encrypted",
+        "KeyEnvelope.encrypted_key",
+        "MACCommand.RelayUpdateUplinkListReq.session_key_id",
+        "MACCommand.raw_payload",
+        "MACPayload.frm_payload",
+        "MACState.JoinAccept.payload",
+        "MACState.UplinkMessage.RxMetadata.uplink_token",
+        "Message.mic",
+        "Picture.Embedded.data",
+        "RelayForwardDownlinkReq.raw_payload",
+        "RelayUplinkForwardingRule.session_key_id",
+        "Secret.value",
+        "SessionKeys.session_key_id",
+        "FHDR.f_opts",
+      ]
+        .map((name) => v3 + name)
+        .sort(),
     );
   });
 });

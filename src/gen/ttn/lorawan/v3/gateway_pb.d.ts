@@ -58,6 +58,80 @@ export declare type GatewayVersionIdentifiers = Message<"ttn.lorawan.v3.GatewayV
 export declare const GatewayVersionIdentifiersSchema: GenMessage<GatewayVersionIdentifiers>;
 
 /**
+ * A radio of a gateway's concentrator, as gateway configuration files describe it.
+ *
+ * @generated from message ttn.lorawan.v3.GatewayRadio
+ */
+export declare type GatewayRadio = Message<"ttn.lorawan.v3.GatewayRadio"> & {
+  /**
+   * @generated from field: bool enable = 1;
+   */
+  enable: boolean;
+
+  /**
+   * @generated from field: string chip_type = 2;
+   */
+  chipType: string;
+
+  /**
+   * Centre frequency (Hz).
+   *
+   * @generated from field: uint64 frequency = 3;
+   */
+  frequency: bigint;
+
+  /**
+   * @generated from field: float rssi_offset = 4;
+   */
+  rssiOffset: number;
+
+  /**
+   * @generated from field: ttn.lorawan.v3.GatewayRadio.TxConfiguration tx_configuration = 5;
+   */
+  txConfiguration?: GatewayRadio_TxConfiguration | undefined;
+};
+
+/**
+ * Describes the message ttn.lorawan.v3.GatewayRadio.
+ * Use `create(GatewayRadioSchema)` to create a new message.
+ */
+export declare const GatewayRadioSchema: GenMessage<GatewayRadio>;
+
+/**
+ * Transmission range of the radio; unset when it cannot transmit.
+ *
+ * @generated from message ttn.lorawan.v3.GatewayRadio.TxConfiguration
+ */
+export declare type GatewayRadio_TxConfiguration = Message<"ttn.lorawan.v3.GatewayRadio.TxConfiguration"> & {
+  /**
+   * Hz.
+   *
+   * @generated from field: uint64 min_frequency = 1;
+   */
+  minFrequency: bigint;
+
+  /**
+   * Hz.
+   *
+   * @generated from field: uint64 max_frequency = 2;
+   */
+  maxFrequency: bigint;
+
+  /**
+   * Hz.
+   *
+   * @generated from field: uint64 notch_frequency = 3;
+   */
+  notchFrequency: bigint;
+};
+
+/**
+ * Describes the message ttn.lorawan.v3.GatewayRadio.TxConfiguration.
+ * Use `create(GatewayRadio_TxConfigurationSchema)` to create a new message.
+ */
+export declare const GatewayRadio_TxConfigurationSchema: GenMessage<GatewayRadio_TxConfiguration>;
+
+/**
  * Code that proves ownership of a gateway when claiming it, and when it is valid.
  *
  * @generated from message ttn.lorawan.v3.GatewayClaimAuthenticationCode
