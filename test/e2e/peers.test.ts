@@ -145,6 +145,32 @@ describe("peers across processes", () => {
     assert.ok(dns.questions.includes(`A is.${domain}`));
   });
 
+  it("serves the events stream with rights from the remote Identity Server", async () => {
+    const peer = started[1] ?? (await peerWith(clusterKey));
+    const stream = async (authorization: string) => {
+      const controller = new AbortController();
+      const response = await fetch(`${peer.httpUrl}/api/v3/events`, {
+        method: "POST",
+        headers: { authorization, "content-type": "application/json" },
+        body: JSON.stringify({ identifiers: [{ application_ids: { application_id: "app1" } }] }),
+        signal: controller.signal,
+      });
+      const reader = response.body?.getReader();
+      const first = reader ? new TextDecoder().decode((await reader.read()).value) : "";
+      controller.abort();
+      return { status: response.status, first };
+    };
+    const opened = await stream(`Bearer ${appKey}`);
+    assert.equal(opened.status, 200, opened.first);
+    assert.equal(
+      JSON.parse(opened.first.split("\n")[0] as string).result.name,
+      "events.stream.start",
+    );
+    const refused = await stream(`Bearer NNSXS.${"A".repeat(39)}.${"B".repeat(52)}`);
+    assert.equal(refused.status, 401, refused.first);
+    assert.match(refused.first, /unknown_token/);
+  });
+
   it("gets a defined error raised in the Identity Server as the same definition", async () => {
     const peer = started[1] ?? (await peerWith(clusterKey));
     // Well-formed, but no such key.
