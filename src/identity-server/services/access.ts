@@ -2,6 +2,7 @@ import { create } from "@bufbuild/protobuf";
 import type { HandlerContext } from "@connectrpc/connect";
 import type { Caller } from "../../api/auth/caller.ts";
 import { errMissingRights } from "../../api/auth/errors.ts";
+import { requestedPage } from "../../api/paging.ts";
 import type { EntityRef } from "../../events/index.ts";
 import type { OrganizationOrUserIdentifiers } from "../../gen/ttn/lorawan/v3/identifiers_pb.js";
 import {
@@ -122,10 +123,7 @@ export function entityAccess(
       handler: HandlerContext,
     ): Promise<APIKeys> {
       await authorize(context, handler, ref(id), [rights.apiKeys]);
-      const result = await context.stores.apiKeys.list(
-        { kind, id },
-        { limit: page.limit, page: page.page },
-      );
+      const result = await context.stores.apiKeys.list({ kind, id }, requestedPage(page));
       handler.responseHeader.set("x-total-count", String(result.total));
       return create(APIKeysSchema, { apiKeys: result.items.map((key) => apiKeyMessage(key)) });
     },
@@ -218,8 +216,7 @@ export function entityAccess(
     ): Promise<Collaborators> {
       await authorize(context, handler, ref(id), [rights.collaborators]);
       const result = await context.stores.memberships.listMembers(memberRef(kind, id), {
-        limit: page.limit,
-        page: page.page,
+        ...requestedPage(page),
       });
       handler.responseHeader.set("x-total-count", String(result.total));
       return create(CollaboratorsSchema, {

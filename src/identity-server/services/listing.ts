@@ -1,6 +1,7 @@
 import type { HandlerContext } from "@connectrpc/connect";
 import type { Caller } from "../../api/auth/caller.ts";
 import { errNoRights } from "../../api/auth/errors.ts";
+import { requestedPage } from "../../api/paging.ts";
 import type { OrganizationOrUserIdentifiers } from "../../gen/ttn/lorawan/v3/identifiers_pb.js";
 import type { AccountRef, ListOptions, Page } from "../store/index.ts";
 import { accountRights, asAccount, memberEntityIds } from "./collaborators.ts";
@@ -67,8 +68,7 @@ export async function listVisible<E extends { deletedAt?: Date }>(
   }
   const page = await spec.store.list({
     ids,
-    limit: request.limit,
-    page: request.page,
+    ...requestedPage(request),
     order: parseOrder(request.order, spec.idField),
     includeDeleted: request.deleted,
   });

@@ -2,6 +2,7 @@ import { create } from "@bufbuild/protobuf";
 import type { FieldMask, Timestamp } from "@bufbuild/protobuf/wkt";
 import type { ServiceImpl } from "@connectrpc/connect";
 import { errNoRights } from "../../api/auth/errors.ts";
+import { requestedPage } from "../../api/paging.ts";
 import type { ApiRegistry } from "../../api/registry.ts";
 import { errorNamespace } from "../../errors/index.ts";
 import { State, StateSchema } from "../../gen/ttn/lorawan/v3/enums_pb.js";
@@ -207,8 +208,7 @@ export function userRegistry(context: ServiceContext): Partial<ServiceImpl<typeo
       await requireAdmin(handler, "*");
       const mask = readMask(request.fieldMask);
       const page = await stores.users.list({
-        limit: request.limit,
-        page: request.page,
+        ...requestedPage(request),
         order: parseOrder(request.order, "user_id"),
         includeDeleted: request.deleted,
       });
