@@ -6,6 +6,7 @@ import { registerIsDbCommand } from "./commands/is-db.ts";
 import { registerStartCommand } from "./commands/start.ts";
 import { registerVersionCommand } from "./commands/version.ts";
 import { type CommandIO, processIO } from "./io.ts";
+import { prepareInvoked } from "./lazy.ts";
 import { lorastackVersion } from "./version.ts";
 
 /** Exit codes: 0 success, 1 failure at run time, 2 bad usage or configuration. */
@@ -21,7 +22,10 @@ const usageErrorNamespaces = new Set([
   "identity-server/rights",
 ]);
 
-/** Builds the `lorastack` program. */
+/**
+ * Builds the `lorastack` program. Its commands load their code only when invoked (lazy.ts):
+ * run it with {@link main}, which prepares the invoked command before parsing.
+ */
 export function buildProgram(io: CommandIO): Command {
   const program = new Command("lorastack")
     .description("lorastack: a LoRaWAN network stack")
@@ -41,7 +45,9 @@ export function buildProgram(io: CommandIO): Command {
 /** Runs the program on `argv` (as in `process.argv`) and returns the exit code. */
 export async function main(argv: readonly string[], io: CommandIO = processIO): Promise<number> {
   try {
-    await buildProgram(io).parseAsync(argv);
+    const program = buildProgram(io);
+    await prepareInvoked(program, argv);
+    await program.parseAsync(argv);
     return exitCodes.ok;
   } catch (error) {
     if (error instanceof CommanderError) {

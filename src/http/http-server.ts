@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import {
   createServer as createHttpServer,
   type IncomingMessage,
@@ -6,10 +7,16 @@ import {
 } from "node:http";
 import { createServer as createHttpsServer } from "node:https";
 import type { SecureContextOptions } from "node:tls";
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from "fastify";
+import Fastify, {
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type FastifyReply,
+  LogController,
+} from "fastify";
 import type { ListenAddress } from "../config/index.ts";
 import { type BoundListener, listenTcp } from "../listeners/index.ts";
 import type { Logger } from "../log/logger.ts";
+import { answerClientError, routingErrorBody } from "./routing-errors.ts";
 
 type Handler = (request: IncomingMessage, response: ServerResponse) => void;
 
@@ -20,9 +27,19 @@ export interface HttpListener {
   tls?: SecureContextOptions;
 }
 
+/** A correlation id in The Things Stack's form (32 lower-case hex digits), one per request. */
+export function newRequestId(): string {
+  return randomUUID().replaceAll("-", "");
+}
+
 /**
  * The HTTP app (Fastify) served on any number of listeners: the plain and TLS management
  * ports share one set of routes. Components add routes to `app` before `listen`.
+ *
+ * Each request gets a correlation id (`request.id`); `request.log` writes it as
+ * `correlation_id`, and API errors carry the same id. Requests that fail before any route
+ * (a malformed URL, a path parameter too long: 414, headers too large: 431, a malformed
+ * request) are answered with The Things Stack's routing error body (routing-errors.ts).
  */
 export class HttpServer {
   readonly app: FastifyInstance;
@@ -33,8 +50,19 @@ export class HttpServer {
     this.app = Fastify({
       loggerInstance: logger as FastifyBaseLogger,
       // Requests are not logged one by one: health probes alone would flood the log.
-      logController: new LogController({ disableRequestLogging: true }),
+      logController: new LogController({
+        disableRequestLogging: true,
+        requestIdLogLabel: "correlation_id",
+      }),
       bodyLimit: options.bodyLimit ?? 1024 * 1024,
+      genReqId: newRequestId,
+      frameworkErrors: (error, _request, reply) => {
+        const status = error.statusCode ?? 400;
+        (reply as FastifyReply)
+          .code(status)
+          .type("application/json")
+          .send(JSON.stringify(routingErrorBody(status)));
+      },
       serverFactory: (handler) => {
         this.#handler = handler;
         return createHttpServer(handler);
@@ -53,6 +81,7 @@ export class HttpServer {
         ? createHttpsServer(listener.tls, handler)
         : createHttpServer(handler);
       server.keepAliveTimeout = 65_000;
+      server.on("clientError", answerClientError);
       this.#servers.push(server);
       bound.push(await listenTcp(server, listener.address, listener.name));
     }

@@ -173,9 +173,9 @@ describe("Identity Server over REST", () => {
       /invalid_id/,
     );
     assertError(
-      await create({ application: { ids: { application_id: "app-c" }, colour: "red" } }),
+      await create({ application: { ids: { application_id: "app-c" }, name: ["red"] } }),
       400,
-      /unknown_field/,
+      /invalid_field_value/,
     );
     assertError(
       await api("POST", "/users/admin/applications", { key: adminKey, raw: "{not json" }),

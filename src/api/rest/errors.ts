@@ -8,12 +8,6 @@ export const errMalformedJson = define.invalidArgument(
   "request body is not valid JSON: {reason}",
 );
 
-/** A JSON object names a field that the message does not have. */
-export const errUnknownField = define.invalidArgument(
-  "unknown_field",
-  "unknown field `{field}` in {message}",
-);
-
 /** A JSON value has the wrong type or is out of range for its field. */
 export const errInvalidFieldValue = define.invalidArgument(
   "invalid_field_value",
@@ -24,12 +18,6 @@ export const errInvalidFieldValue = define.invalidArgument(
 export const errInvalidHex = define.invalidArgument(
   "invalid_hex",
   "invalid value for field `{field}`: expected hexadecimal bytes such as `70B3D57ED0000000`",
-);
-
-/** A query string parameter does not name a field that may be set from the query. */
-export const errUnknownQueryParameter = define.invalidArgument(
-  "unknown_query_parameter",
-  "unknown query parameter `{parameter}`",
 );
 
 /** The service has an HTTP binding for the method but no implementation of it. */

@@ -106,15 +106,120 @@ describe("TTS JSON", () => {
     });
   });
 
-  it("rejects unknown fields, naming their path", () => {
-    rejects({ colour: "red" }, "unknown_field", /unknown field `colour` in lorastack\.test\.Thing/);
-    rejects({ ids: { shelf_ids: { shelf: "x" } } }, "unknown_field", /`ids\.shelf_ids\.shelf`/);
-    rejects(
-      { parts: [{}, { id: 1 }] },
-      "unknown_field",
-      /`parts\[1\]\.id` in lorastack\.test\.Part/,
+  it("skips unknown fields at any depth, as TTS does, and reports their paths", () => {
+    const unknown: string[] = [];
+    const decoded = messageFromJson(
+      ThingSchema,
+      {
+        colour: "red",
+        name: "lamp",
+        Name: "not the name",
+        ids: JSON.parse(`{"thing_id": "t", "shelf_ids": {"shelf": "x"}, "__proto__": 1}`),
+        parts: [{}, { id: { nested: [1, 2] }, name: "p" }],
+        parts_by_number: { "1": { weight: 3 } },
+        versions: { mac: "1.0.3", macVersion: "x" },
+        extra: { anything: "goes" },
+        timeout: "1s",
+      },
+      { onUnknownField: (path) => unknown.push(path) },
     );
-    rejects({ mask: { paths: [], x: 1 } }, "unknown_field", /`mask\.x`/);
+    assert.deepEqual(unknown, [
+      "colour",
+      "Name",
+      "ids.shelf_ids.shelf",
+      "ids.__proto__",
+      "parts[1].id",
+      'parts_by_number["1"].weight',
+      "versions.macVersion",
+    ]);
+    assert.deepEqual(messageToJson(ThingSchema, decoded), {
+      ids: { thing_id: "t", shelf_ids: {} },
+      name: "lamp",
+      timeout: "1s",
+      extra: { anything: "goes" },
+      parts: [{}, { name: "p" }],
+      parts_by_number: { "1": {} },
+      versions: { mac: "MAC_V1_0_3" },
+    });
+    assert.doesNotThrow(() => messageFromJson(ThingSchema, { colour: "red" }), "no callback");
+  });
+
+  it("reads enums by name, number, numeric string and TTS alias, on every kind of field", () => {
+    const decoded = messageFromJson(ThingSchema, {
+      color: "2",
+      colors: [1, "COLOR_GREEN", "+1"],
+      versions: {
+        mac: "1.0.3",
+        phys: ["1.0.3-a", "RP001_V1_0_2", "PHY_V1_0", "V1_1_REV_B", 8, "9", "1.0.2-b"],
+        duty_cycles: { string_one: "1", number_one: 1, sixteen: "16", three: "3", max: "32768" },
+        data_rate: "5",
+      },
+    });
+    assert.deepEqual(messageToJson(ThingSchema, decoded), {
+      color: "COLOR_GREEN",
+      colors: ["COLOR_RED", "COLOR_GREEN", "COLOR_RED"],
+      versions: {
+        mac: "MAC_V1_0_3",
+        phys: [
+          "PHY_V1_0_3_REV_A",
+          "PHY_V1_0_2_REV_A",
+          "PHY_V1_0",
+          "PHY_V1_1_REV_B",
+          "RP002_V1_0_0",
+          "RP002_V1_0_1",
+          "PHY_V1_0_2_REV_B",
+        ],
+        // The string "1" is DUTY_CYCLE_1 (0), the number 1 is value 1; "3" has no alias: 3.
+        duty_cycles: {
+          string_one: "DUTY_CYCLE_1",
+          number_one: "DUTY_CYCLE_2",
+          sixteen: "DUTY_CYCLE_16",
+          three: "DUTY_CYCLE_8",
+          max: "DUTY_CYCLE_32768",
+        },
+        data_rate: "DATA_RATE_5",
+      },
+    });
+    for (const mac of ["MAC_V1_0_3", "V1_0_3", "1.0.3", 5, "5", "005"]) {
+      const versions = messageFromJson(ThingSchema, { versions: { mac } }).versions;
+      assert.equal(versions?.mac, 5, String(mac));
+    }
+  });
+
+  it("rejects enum values that are not declared or not a name or number", () => {
+    rejects(
+      { color: 7 },
+      "invalid_field_value",
+      /`color`: 7 is not a value of lorastack\.test\.Color/,
+    );
+    rejects({ color: "7" }, "invalid_field_value", /`color`: 7 is not a value/);
+    rejects(
+      { versions: { duty_cycles: { a: 16 } } },
+      "invalid_field_value",
+      /`versions\.duty_cycles\["a"\]`: 16 is not/,
+    );
+    rejects(
+      { versions: { mac: "1.0.5" } },
+      "invalid_field_value",
+      /`versions\.mac`: unknown value "1\.0\.5"/,
+    );
+    rejects(
+      { versions: { mac: "constructor" } },
+      "invalid_field_value",
+      /unknown value "constructor"/,
+    );
+    rejects(
+      { versions: { phys: ["1.0.3", true] } },
+      "invalid_field_value",
+      /`versions\.phys\[0\]`/,
+    );
+    rejects(
+      { versions: { phys: [true] } },
+      "invalid_field_value",
+      /`versions\.phys\[0\]`: expected the name or number/,
+    );
+    rejects({ versions: { data_rate: 1.5 } }, "invalid_field_value", /`versions\.data_rate`/);
+    rejects({ color: 2 ** 31 }, "invalid_field_value", /`color`/);
   });
 
   it("rejects bad hex, naming the field path", () => {
@@ -149,10 +254,14 @@ describe("TTS JSON", () => {
       "invalid_field_value",
       /`number`: only one of the fields of kind/,
     );
-    rejects({ name: "a", Name: "b" }, "unknown_field", /`Name`/);
     rejects({ session_key: "AB", sessionKey: "AB" }, "invalid_field_value", /given twice/);
     rejects({ mask: 1 }, "invalid_field_value", /`mask`: expected \{"paths"/);
     rejects({ mask: { paths: ["a b"] } }, "invalid_field_value", /`mask\.paths\[0\]`/);
+    rejects(
+      { mask: { paths: [], x: 1 } },
+      "invalid_field_value",
+      /`mask\.x`: a field mask has only/,
+    );
     rejects({ weight: 1e39 }, "invalid_field_value", /`weight`: 1e\+39 is out of range/);
   });
 

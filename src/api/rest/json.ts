@@ -12,8 +12,15 @@
  * - bytes as base64, except fields marked `(lorastack.options.hex)`: upper-case hex out, hex in
  *   (either case).
  *
- * Every decoding problem becomes a typed `api/rest` error naming the field path
- * (`end_device.ids.dev_eui`, `attributes["key"]`, `parts[2].code`), never a raw exception.
+ * JSON is read as The Things Stack reads it, because scripts written for TTS depend on it:
+ * - fields the message does not have are skipped (TTS's generated readers end in "ignore
+ *   unknown field"; its own documentation sends `field_mask` in bodies that have none); the
+ *   caller hears of each through `onUnknownField`, to log it;
+ * - enums by name, by number, as numeric strings and by TTS's aliases (`"1.0.3"`,
+ *   `"APPLICATION_INFO"`; see enum-aliases.ts), on every field of the enum's type.
+ *
+ * Every problem with a value of a known field becomes a typed `api/rest` error naming the field
+ * path (`end_device.ids.dev_eui`, `attributes["key"]`, `parts[2].code`), never a raw exception.
  * The message structure is walked here rather than handed to protobuf-es `fromJson` whole
  * because that one names fields by type, not by path, and knows neither hex nor TTS masks.
  */
@@ -38,17 +45,19 @@ import { base64Decode, base64Encode } from "@bufbuild/protobuf/wire";
 import { anyPack, anyUnpack, type FieldMask } from "@bufbuild/protobuf/wkt";
 import type { DefinedError } from "../../errors/index.ts";
 import { hex } from "../../gen/lorastack/options_pb.js";
-import {
-  errInvalidFieldValue,
-  errInvalidHex,
-  errMalformedJson,
-  errUnknownField,
-} from "./errors.ts";
+import { enumNumberFromText, enumValueNamed, isEnumValue } from "./enum-json.ts";
+import { errInvalidFieldValue, errInvalidHex, errMalformedJson } from "./errors.ts";
 
 /** Options of the JSON codec. */
 export interface JsonOptions {
   /** Message types that `google.protobuf.Any` values may hold. */
   registry?: Registry;
+}
+
+/** Options of {@link messageFromJson}. */
+export interface ReadOptions extends JsonOptions {
+  /** Told the path (`end_device.colour`) of every field that was skipped as unknown. */
+  onUnknownField?: (path: string) => void;
 }
 
 /** Whether a field is marked `(lorastack.options.hex)`: its bytes are written as hex. */
@@ -79,13 +88,13 @@ export function encodeFieldOf<Desc extends DescMessage>(
 }
 
 /**
- * Builds a message from a parsed JSON value (see {@link parseJson}). Throws an `api/rest`
- * invalid-argument error naming the field path on unknown fields and invalid values.
+ * Builds a message from a parsed JSON value (see {@link parseJson}), skipping unknown fields.
+ * Throws an `api/rest` invalid-argument error naming the field path on invalid values.
  */
 export function messageFromJson<Desc extends DescMessage>(
   schema: Desc,
   json: unknown,
-  options: JsonOptions = {},
+  options: ReadOptions = {},
 ): MessageShape<Desc> {
   return decodeMessage(schema, json, "", options).message as MessageShape<Desc>;
 }
@@ -245,7 +254,7 @@ function decodeMessage(
   desc: DescMessage,
   json: unknown,
   path: string,
-  options: JsonOptions,
+  options: ReadOptions,
 ): ReflectMessage {
   switch (desc.typeName) {
     case "google.protobuf.FieldMask":
@@ -255,7 +264,8 @@ function decodeMessage(
   }
   if (desc.typeName.startsWith("google.protobuf.")) {
     try {
-      return reflect(desc, fromJson(desc, json as JsonValue, { registry: options.registry }));
+      const read = { registry: options.registry, ignoreUnknownFields: true };
+      return reflect(desc, fromJson(desc, json as JsonValue, read));
     } catch (error) {
       throw invalid(path, (error as Error).message, error);
     }
@@ -266,7 +276,8 @@ function decodeMessage(
   for (const [key, value] of Object.entries(json)) {
     const field = fields.get(key);
     if (field === undefined) {
-      throw errUnknownField.create({ field: join(path, key), message: desc.typeName });
+      options.onUnknownField?.(join(path, key));
+      continue;
     }
     const fieldPath = join(path, field.name);
     if (message.isSet(field)) {
@@ -296,7 +307,7 @@ function decodeField(
   field: DescField,
   json: unknown,
   path: string,
-  options: JsonOptions,
+  options: ReadOptions,
 ): void {
   switch (field.fieldKind) {
     case "list": {
@@ -330,7 +341,7 @@ function decodeSingular(
   kind: "scalar" | "enum" | "message",
   json: unknown,
   path: string,
-  options: JsonOptions,
+  options: ReadOptions,
 ): unknown {
   switch (kind) {
     case "message":
@@ -342,19 +353,28 @@ function decodeSingular(
   }
 }
 
+/** An enum value: a name, an alias or a numeric string, or a number; it must be declared. */
 function decodeEnum(descEnum: DescEnum, json: unknown, path: string): number {
-  if (json === null && descEnum.typeName === "google.protobuf.NullValue") return 0;
+  const typeName = descEnum.typeName;
+  if (json === null && typeName === "google.protobuf.NullValue") return 0;
+  let number: number | undefined;
   if (typeof json === "string") {
-    const value = descEnum.values.find((v) => v.name === json);
-    if (value === undefined) {
-      throw invalid(path, `unknown value ${JSON.stringify(json)} of ${descEnum.typeName}`);
+    number = enumNumberFromText(typeName, json, enumValueNamed(descEnum));
+    if (number === undefined) {
+      throw invalid(path, `unknown value ${JSON.stringify(json)} of ${typeName}`);
     }
-    return value.number;
+  } else if (typeof json === "number" && Number.isInteger(json) && Math.abs(json) < 2 ** 31) {
+    number = json === 0 ? 0 : json;
+  } else {
+    throw invalid(
+      path,
+      `expected the name or number of a ${typeName} value, got ${describe(json)}`,
+    );
   }
-  if (typeof json === "number" && Number.isInteger(json) && Math.abs(json) < 2 ** 31) {
-    return json;
-  }
-  throw invalid(path, `expected the name of a ${descEnum.typeName} value, got ${describe(json)}`);
+  // TTS reads any int32 and then rejects undeclared values (`defined_only`) when it validates.
+  if (!isEnumValue(descEnum, number))
+    throw invalid(path, `${number} is not a value of ${typeName}`);
+  return number;
 }
 
 const INT_TEXT = /^-?(0|[1-9][0-9]*)$/;
@@ -463,13 +483,9 @@ function decodeFieldMask(json: unknown, path: string): string[] {
   if (typeof json === "string") {
     paths = json === "" ? [] : json.split(",");
   } else if (isObject(json)) {
+    // Strict, as in TTS: a field mask object has `paths` and nothing else.
     for (const key of Object.keys(json)) {
-      if (key !== "paths") {
-        throw errUnknownField.create({
-          field: join(path, key),
-          message: "google.protobuf.FieldMask",
-        });
-      }
+      if (key !== "paths") throw invalid(join(path, key), "a field mask has only `paths`");
     }
     const value = json.paths ?? [];
     if (!Array.isArray(value)) throw invalid(join(path, "paths"), "expected an array of strings");
@@ -492,7 +508,7 @@ function decodeAny(
   desc: DescMessage,
   json: unknown,
   path: string,
-  options: JsonOptions,
+  options: ReadOptions,
 ): ReflectMessage {
   if (!isObject(json)) throw invalid(path, `expected an object, got ${describe(json)}`);
   if (Object.keys(json).length === 0) return reflect(desc);

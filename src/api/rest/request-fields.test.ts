@@ -50,20 +50,35 @@ describe("request fields from text", () => {
     assert.equal(request.shelfIds?.shelfId, "s");
   });
 
-  it("skips parameters bound elsewhere and rejects unknown or unsettable ones", () => {
+  it("skips parameters bound elsewhere, and unknown ones, telling of the unknown ones", () => {
     const skip = (path: string) => path === "thing" || path.startsWith("thing.");
     assert.deepEqual(
       queryToJson(UpdateThingRequestSchema, new URLSearchParams("thing.name=x&field_mask=a"), skip),
       { field_mask: { paths: ["a"] } },
     );
+    const unknown: string[] = [];
+    const query = new URLSearchParams("nope=1&limit=2&shelf_ids.nope=x&utm_source=mail&nope=3");
+    assert.deepEqual(
+      queryToJson(ListThingsRequestSchema, query, never, (name) => unknown.push(name)),
+      { limit: "2" },
+    );
+    assert.deepEqual(unknown, ["nope", "shelf_ids.nope", "utm_source"]);
+    assert.deepEqual(queryToJson(ListThingsRequestSchema, query, never), { limit: "2" });
+  });
+
+  it("rejects parameters that cannot be set from the query or go past a scalar", () => {
     const rejects = (text: string, pattern: RegExp) =>
       assert.throws(
         () => queryToJson(ListThingsRequestSchema, new URLSearchParams(text), never),
         (error: unknown) => error instanceof DefinedError && pattern.test(error.message),
         text,
       );
-    rejects("nope=1", /unknown query parameter `nope`/);
     rejects("shelf_ids=1", /`shelf_ids`: this field cannot be set from the query string/);
     rejects("order=a&order=b", /`order`: the parameter is given more than once/);
+    rejects("order.x=1", /`order`: `order\.x` goes on past a field that is not a message/);
+    rejects(
+      "shelf_ids.shelf_id.x=1",
+      /`shelf_ids\.shelf_id`: `shelf_ids\.shelf_id\.x` goes on past a field that is not a message/,
+    );
   });
 });

@@ -11,8 +11,30 @@ import {
   type JsonValue,
   ScalarType,
 } from "@bufbuild/protobuf";
-import { errInvalidFieldValue, errUnknownQueryParameter } from "./errors.ts";
+import { errInvalidFieldValue } from "./errors.ts";
 import { fieldsByJsonKey } from "./json.ts";
+
+/** What a dotted field path names: its fields, an unknown name, or a step into a non-message. */
+type FieldPathLookup =
+  | { fields: DescField[] }
+  | { unknown: string }
+  | { notMessage: DescField; fields: DescField[] };
+
+function lookUpFieldPath(desc: DescMessage, path: string): FieldPathLookup {
+  const fields: DescField[] = [];
+  let current: DescMessage = desc;
+  for (const name of path.split(".")) {
+    const previous = fields.at(-1);
+    if (previous !== undefined && previous.fieldKind !== "message") {
+      return { notMessage: previous, fields };
+    }
+    const field = fieldsByJsonKey(current).get(name);
+    if (field === undefined) return { unknown: name };
+    fields.push(field);
+    if (field.fieldKind === "message") current = field.message;
+  }
+  return { fields };
+}
 
 /**
  * Resolves a dotted field path (`collaborator.user_ids.user_id`; proto or JSON names) to the
@@ -20,16 +42,8 @@ import { fieldsByJsonKey } from "./json.ts";
  * message field.
  */
 export function resolveFieldPath(desc: DescMessage, path: string): DescField[] | undefined {
-  const fields: DescField[] = [];
-  let current: DescMessage | undefined = desc;
-  for (const name of path.split(".")) {
-    if (current === undefined) return undefined;
-    const field = fieldsByJsonKey(current).get(name);
-    if (field === undefined) return undefined;
-    fields.push(field);
-    current = field.fieldKind === "message" ? field.message : undefined;
-  }
-  return fields;
+  const lookup = lookUpFieldPath(desc, path);
+  return "unknown" in lookup || "notMessage" in lookup ? undefined : lookup.fields;
 }
 
 /** The canonical (proto name) form of a resolved field path. */
@@ -115,18 +129,31 @@ export function textToJson(field: DescField, text: string): JsonValue {
  * Converts query parameters into a JSON tree for the request message. `skip` tells which
  * field paths (canonical names) are bound by the path or the body: parameters naming them, or
  * fields inside them, are ignored, as in gRPC transcoding. Parameters that name no field are
- * rejected. `field_mask=a,b` and repeated `field_mask.paths=a` both fill a FieldMask.
+ * ignored too, as The Things Stack's gateway ignores them, and told to `onUnknown`; a path
+ * that goes on past a field that is not a message is an error, as there.
+ * `field_mask=a,b` and repeated `field_mask.paths=a` both fill a FieldMask.
  */
 export function queryToJson(
   desc: DescMessage,
   query: URLSearchParams,
   skip: (fieldPath: string) => boolean,
+  onUnknown: (parameter: string) => void = () => {},
 ): JsonObject {
   const tree: JsonObject = {};
   for (const key of new Set(query.keys())) {
     const values = query.getAll(key);
-    const fields = resolveFieldPath(desc, key);
-    if (fields === undefined) throw errUnknownQueryParameter.create({ parameter: key });
+    const lookup = lookUpFieldPath(desc, key);
+    if ("unknown" in lookup) {
+      onUnknown(key);
+      continue;
+    }
+    if ("notMessage" in lookup) {
+      throw errInvalidFieldValue.create({
+        field: fieldPathName(lookup.fields),
+        reason: `\`${key}\` goes on past a field that is not a message`,
+      });
+    }
+    const fields = lookup.fields;
     const canonical = fieldPathName(fields);
     if (skip(canonical)) continue;
     const field = fields.at(-1) as DescField;

@@ -1,8 +1,10 @@
 import assert from "node:assert/strict";
+import { Writable } from "node:stream";
 import { after, before, describe, it } from "node:test";
 import { create, type Message } from "@bufbuild/protobuf";
 import { Code, ConnectError, type HandlerContext } from "@connectrpc/connect";
-import Fastify, { type FastifyInstance } from "fastify";
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
+import { pino } from "pino";
 import { DefinedError, errorNamespace } from "../../errors/index.ts";
 import {
   Color,
@@ -232,7 +234,6 @@ describe("REST transcoder", () => {
 
   it("rejects bad query parameters with a typed invalid_argument error", async () => {
     for (const [query, name, text] of [
-      ["nope=1", "unknown_query_parameter", "nope"],
       ["limit=ten", "invalid_field_value", "limit"],
       ["limit=1&limit=2", "invalid_field_value", "limit"],
       ["colors=COLOR_BLUE", "invalid_field_value", "colors[0]"],
@@ -293,14 +294,15 @@ describe("REST transcoder", () => {
     assert.equal(request.thingIds?.thingId, "t1");
   });
 
-  it("rejects malformed JSON, unknown fields and bad hex in the body", async () => {
+  it("rejects malformed JSON and bad values of known fields in the body", async () => {
     const cases = [
       ["{", "malformed_json", /not valid JSON/],
       ["[1]", "invalid_field_value", /`\(body\)`/],
+      [`{"thing": {"colour": "red", "name": 1}}`, "invalid_field_value", /`thing\.name`/],
       [
-        `{"thing": {"colour": "red"}}`,
-        "unknown_field",
-        /`thing\.colour` in lorastack\.test\.Thing/,
+        `{"thing": {"versions": {"mac": "1.0.9"}}}`,
+        "invalid_field_value",
+        /`thing\.versions\.mac`/,
       ],
       [`{"thing": {"ids": {"eui": "0x12"}}}`, "invalid_hex", /`thing\.ids\.eui`/],
       [`{"thing": {"keys": ["AB", "A"]}}`, "invalid_hex", /`thing\.keys\[1\]`/],
@@ -460,5 +462,107 @@ describe("REST transcoder over a real socket", () => {
     } finally {
       await app.close();
     }
+  });
+});
+
+describe("REST transcoder, reading as The Things Stack reads", () => {
+  let app: FastifyInstance;
+  const logs: Record<string, unknown>[] = [];
+  const failedRequests: string[] = [];
+  let created: CreateThingRequest | undefined;
+  let listed: ListThingsRequest | undefined;
+
+  before(async () => {
+    const stream = new Writable({
+      write(chunk, _encoding, done) {
+        logs.push(JSON.parse(String(chunk)) as Record<string, unknown>);
+        done();
+      },
+    });
+    let next = 0;
+    app = Fastify({
+      loggerInstance: pino({ level: "debug" }, stream) as FastifyBaseLogger,
+      genReqId: () => `request-${++next}`,
+    });
+    registerRestRoutes(app, {
+      prefix: "/api/v3",
+      onError(error, request) {
+        failedRequests.push(request.id);
+        return onError(error);
+      },
+      services: [
+        restService(ThingRegistry, {
+          create(request: CreateThingRequest) {
+            created = request;
+            return request.thing ?? {};
+          },
+          list(request: ListThingsRequest) {
+            listed = request;
+            return {};
+          },
+        }),
+      ],
+    });
+    await app.ready();
+  });
+  after(() => app.close());
+
+  it("skips unknown body fields, such as the field_mask TTS's documentation sends on create", async () => {
+    const response = await app.inject({
+      method: "POST",
+      url: "/api/v3/shelves/s1/things",
+      payload: {
+        thing: {
+          ids: { thing_id: "t1", serial: "x" },
+          name: "lamp",
+          versions: { mac: "1.0.3", phys: ["1.0.3-a", "RP001_V1_0_3_REV_A", 7, "7"] },
+          colour: "red",
+        },
+        field_mask: { paths: ["name", "versions"] },
+      },
+    });
+    assert.equal(response.statusCode, 200, response.body);
+    assert.deepEqual(response.json(), {
+      ids: { thing_id: "t1" },
+      name: "lamp",
+      versions: { mac: "MAC_V1_0_3", phys: Array(4).fill("PHY_V1_0_3_REV_A") },
+    });
+    assert.equal(created?.thing?.versions?.mac, 5);
+    const line = logs.find((log) => log.msg === "ignored unknown request fields");
+    assert.ok(line, JSON.stringify(logs));
+    assert.equal(line.level, 20, "debug");
+    assert.equal(line.reqId, "request-1", "the request's own logger");
+    assert.equal(line.method, "/lorastack.test.ThingRegistry/Create");
+    assert.deepEqual(line.unknown_fields, ["thing.ids.serial", "thing.colour", "field_mask"]);
+    assert.deepEqual(line.unknown_query_parameters, []);
+  });
+
+  it("skips unknown query parameters and logs them, also when the request then fails", async () => {
+    logs.length = 0;
+    const ok = await app.inject({ method: "GET", url: "/api/v3/things?limit=3&utm_source=x" });
+    assert.equal(ok.statusCode, 200, ok.body);
+    assert.equal(listed?.limit, 3);
+    const bad = await app.inject({ method: "GET", url: "/api/v3/things?limt=3&limit=x" });
+    assert.equal(bad.statusCode, 400, bad.body);
+    assert.match(bad.json().message, /`limit`/);
+    const lines = logs.filter((log) => log.msg === "ignored unknown request fields");
+    assert.deepEqual(
+      lines.map((line) => [line.reqId, line.unknown_query_parameters]),
+      [
+        ["request-2", ["utm_source"]],
+        ["request-3", ["limt"]],
+      ],
+    );
+    assert.deepEqual(failedRequests, ["request-3"], "onError is told which request failed");
+  });
+
+  it("logs nothing when every field is known", async () => {
+    logs.length = 0;
+    const response = await app.inject({ method: "GET", url: "/api/v3/things?limit=3" });
+    assert.equal(response.statusCode, 200);
+    assert.deepEqual(
+      logs.filter((log) => log.msg === "ignored unknown request fields"),
+      [],
+    );
   });
 });

@@ -18,6 +18,10 @@
  * nothing for `stream.stallTimeoutMs` is given up on: the implementation is stopped, the stream
  * ends with a `consumer_stalled` error line (read when the client reads again), and the
  * connection is cut if even that is not taken within the same time.
+ *
+ * Request JSON is read as The Things Stack reads it (json.ts): body fields and query
+ * parameters that the request message does not have are skipped, and logged at debug level
+ * on the request's logger, which carries its correlation id.
  */
 import { PassThrough } from "node:stream";
 import {
@@ -78,9 +82,9 @@ export interface RestRoutesOptions {
   /**
    * Maps any error to a response: errors of the implementation, typed `api/rest` errors for
    * bad requests, and Fastify's own errors before the handler runs (they carry `statusCode`,
-   * e.g. 413 for a body over the limit).
+   * e.g. 413 for a body over the limit). `request` is the request that failed.
    */
-  onError: (error: unknown) => RestErrorResponse;
+  onError: (error: unknown, request: FastifyRequest) => RestErrorResponse;
   json?: JsonOptions;
   stream?: {
     /** How long a streaming response may stay undrained before it is ended; default 30 s. */
@@ -135,7 +139,9 @@ export function registerRestRoutes(app: FastifyInstance, options: RestRoutesOpti
     scope.addContentTypeParser("*", { parseAs: "string" }, (_request, body, done) => {
       done(null, body);
     });
-    scope.setErrorHandler((error, _request, reply) => sendError(reply, options.onError(error)));
+    scope.setErrorHandler((error, request, reply) =>
+      sendError(reply, options.onError(error, request)),
+    );
     for (const route of routes) {
       const fastifyPath = toFastifyPath(route.binding.path, options.prefix);
       const implementation = implementations.get(route.binding.service) as Record<string, unknown>;
@@ -143,7 +149,8 @@ export function registerRestRoutes(app: FastifyInstance, options: RestRoutesOpti
         method: route.httpMethod,
         url: fastifyPath.url,
         handler: async (request, reply) => {
-          const call = { route, request, reply, options, implementation };
+          const onError = (error: unknown) => options.onError(error, request);
+          const call = { route, request, reply, options: { ...options, onError }, implementation };
           const variables = fastifyPath.variables(request.params as Record<string, string>);
           return route.streaming ? serveStream(call, variables) : serveUnary(call, variables);
         },
@@ -157,7 +164,8 @@ interface Call {
   route: RestRoute;
   request: FastifyRequest;
   reply: FastifyReply;
-  options: RestRoutesOptions;
+  /** The routes' options, with `onError` bound to this request. */
+  options: Omit<RestRoutesOptions, "onError"> & { onError: (error: unknown) => RestErrorResponse };
   implementation: Record<string, unknown>;
 }
 
@@ -291,36 +299,59 @@ function findHandler(call: Call): Handler {
   return handler.bind(call.implementation) as Handler;
 }
 
-/** Body, then query string, then path variables (which win), decoded in one pass. */
+/**
+ * Body, then query string, then path variables (which win), decoded in one pass. Unknown body
+ * fields and query parameters are skipped and logged at debug level.
+ */
 function buildRequest(call: Call, variables: Map<string, string>): Message {
   const { binding } = call.route;
   const schema = binding.method.input;
-  let tree: JsonObject = {};
-  if (binding.body !== "") {
-    const text = typeof call.request.body === "string" ? call.request.body.trim() : "";
-    const body = text === "" ? null : parseJson(text);
-    if (binding.body === "*") {
-      if (body !== null && (typeof body !== "object" || Array.isArray(body))) {
-        throw errInvalidFieldValue.create({ field: "(body)", reason: "expected a JSON object" });
+  const unknownFields: string[] = [];
+  const unknownParameters: string[] = [];
+  try {
+    let tree: JsonObject = {};
+    if (binding.body !== "") {
+      const text = typeof call.request.body === "string" ? call.request.body.trim() : "";
+      const body = text === "" ? null : parseJson(text);
+      if (binding.body === "*") {
+        if (body !== null && (typeof body !== "object" || Array.isArray(body))) {
+          throw errInvalidFieldValue.create({ field: "(body)", reason: "expected a JSON object" });
+        }
+        tree = body ?? {};
+      } else if (body !== null && binding.bodyField !== undefined) {
+        tree[binding.bodyField.name] = body;
       }
-      tree = body ?? {};
-    } else if (body !== null && binding.bodyField !== undefined) {
-      tree[binding.bodyField.name] = body;
+    }
+    if (binding.body !== "*") {
+      const bound = [...binding.pathFields.keys()];
+      if (binding.bodyField !== undefined) bound.push(binding.bodyField.name);
+      const skip = (path: string) => bound.some((b) => path === b || path.startsWith(`${b}.`));
+      const query = new URLSearchParams(call.request.url.split("?")[1] ?? "");
+      const unknown = (parameter: string) => unknownParameters.push(parameter);
+      mergeJson(tree, queryToJson(schema, query, skip, unknown));
+    }
+    for (const [path, fields] of binding.pathFields) {
+      const last = fields.at(-1);
+      if (last !== undefined)
+        setJsonAtPath(tree, fields, textToJson(last, variables.get(path) ?? ""));
+    }
+    return messageFromJson(schema, tree, {
+      ...call.options.json,
+      onUnknownField: (path) => unknownFields.push(path),
+    });
+  } finally {
+    // Logged also when the request turns out invalid: the unknown field may be the cause.
+    if (unknownFields.length > 0 || unknownParameters.length > 0) {
+      call.request.log.debug(
+        {
+          method: `/${binding.method.parent.typeName}/${binding.method.name}`,
+          unknown_fields: unknownFields,
+          unknown_query_parameters: unknownParameters,
+        },
+        "ignored unknown request fields",
+      );
     }
   }
-  if (binding.body !== "*") {
-    const bound = [...binding.pathFields.keys()];
-    if (binding.bodyField !== undefined) bound.push(binding.bodyField.name);
-    const skip = (path: string) => bound.some((b) => path === b || path.startsWith(`${b}.`));
-    const query = new URLSearchParams(call.request.url.split("?")[1] ?? "");
-    mergeJson(tree, queryToJson(schema, query, skip));
-  }
-  for (const [path, fields] of binding.pathFields) {
-    const last = fields.at(-1);
-    if (last !== undefined)
-      setJsonAtPath(tree, fields, textToJson(last, variables.get(path) ?? ""));
-  }
-  return messageFromJson(schema, tree, call.options.json);
 }
 
 function mergeJson(target: JsonObject, source: JsonObject): void {

@@ -1,28 +1,16 @@
 import type { Command } from "commander";
-import { stringify } from "yaml";
-import { redactConfig } from "../../config/index.ts";
-import { programConfig } from "../../program/config.ts";
-import { addConfigOptions, loadCommandConfig } from "../config-options.ts";
 import type { CommandIO } from "../io.ts";
+import { configOptionsWhenInvoked } from "../lazy.ts";
 
 /** `lorastack config`: prints the effective configuration (secrets redacted), or its keys. */
 export function registerConfigCommand(program: Command, io: CommandIO): void {
-  addConfigOptions(
+  configOptionsWhenInvoked(
     program
       .command("config")
       .description("print the effective configuration as YAML, with secrets redacted")
       .option("--keys", "list every key with its environment variable, flag and default instead"),
-  ).action((options: { keys?: boolean }, command: Command) => {
-    if (options.keys) {
-      for (const key of programConfig.keys) {
-        io.stdout(
-          `${key.path}\n  env: ${key.env}\n  flag: ${key.flag}\n  default: ${JSON.stringify(key.defaultValue)}\n  ${key.description}\n`,
-        );
-      }
-      return;
-    }
-    const { config, warnings } = loadCommandConfig(command, io.env);
-    for (const warning of warnings) io.stderr(`warning: ${warning}\n`);
-    io.stdout(stringify(redactConfig(config, programConfig.secrets)));
+  ).action(async (options: { keys?: boolean }, command: Command) => {
+    const { printConfig } = await import("../actions/config.ts");
+    printConfig(options, command, io);
   });
 }

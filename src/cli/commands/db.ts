@@ -1,32 +1,16 @@
 import type { Command } from "commander";
-import {
-  databaseLocation,
-  ensureInstallationId,
-  migrateToLatest,
-  openDatabase,
-} from "../../storage/index.ts";
-import { addConfigOptions, loadCommandConfig } from "../config-options.ts";
 import type { CommandIO } from "../io.ts";
+import { configOptionsWhenInvoked } from "../lazy.ts";
 
 /** `lorastack db migrate`: brings the configured database to the current schema. */
 export function registerDbCommand(program: Command, io: CommandIO): void {
   const db = program.command("db").description("database administration");
-  addConfigOptions(
+  configOptionsWhenInvoked(
     db
       .command("migrate")
       .description("apply the database migrations this version has and the database lacks"),
   ).action(async (_options: unknown, command: Command) => {
-    const { config } = loadCommandConfig(command, io.env);
-    const database = await openDatabase(databaseLocation(config.database.uri, config.data_dir));
-    try {
-      const report = await migrateToLatest(database.db, database.engine);
-      const installation = await ensureInstallationId(database.db);
-      io.stdout(`database: ${database.description}\ninstallation: ${installation}\n`);
-      if (report.applied.length === 0) io.stdout("already up to date\n");
-      for (const name of report.applied) io.stdout(`applied ${name}\n`);
-      io.stdout(`schema: ${report.current.at(-1) ?? "(empty)"}\n`);
-    } finally {
-      await database.close();
-    }
+    const { migrate } = await import("../actions/db.ts");
+    await migrate(command, io);
   });
 }

@@ -1,52 +1,25 @@
 import type { Command } from "commander";
-import { resolveComponents } from "../../components/index.ts";
-import { createLogger } from "../../log/logger.ts";
-import { componentCatalog } from "../../program/catalog.ts";
-import { startRuntime } from "../../runtime/runtime.ts";
-import { addConfigOptions, loadCommandConfig } from "../config-options.ts";
 import type { CommandIO } from "../io.ts";
+import { configOptionsWhenInvoked, prepareWhenInvoked } from "../lazy.ts";
+
+const description = "start lorastack: every built component by default, or the ones named";
 
 /** `lorastack start [component...]`: runs the stack until SIGINT or SIGTERM. */
 export function registerStartCommand(program: Command, io: CommandIO): void {
-  const names = componentCatalog.map((entry) => entry.name).join(", ");
-  addConfigOptions(
-    program
-      .command("start")
-      .description(
-        `start lorastack: every built component by default, or the ones named (${names})`,
-      )
-      .argument("[component...]", "components to start"),
-  ).action(async (requested: string[], _options: unknown, command: Command) => {
-    const { config, file, warnings } = loadCommandConfig(command, io.env);
-    const components = resolveComponents(requested, componentCatalog);
-    const logger = createLogger(config.log);
-    for (const warning of warnings) logger.warn(warning);
-    logger.info({ config: file ?? "(none)", data_dir: config.data_dir }, "starting lorastack");
-    if (components.length === 0)
-      logger.info("no components are built yet; serving health and metrics only");
-
-    // Signals are handled from here on: one arriving while the stack starts stops it as soon
-    // as it has started; a second one exits at once.
-    let signalled: NodeJS.Signals | undefined;
-    let wake: () => void = () => {};
-    const onSignal = (signal: NodeJS.Signals) => {
-      if (signalled) {
-        logger.warn({ signal }, "second signal: exiting without finishing the shutdown");
-        process.exit(130);
-      }
-      signalled = signal;
-      logger.info({ signal }, "shutting down");
-      wake();
-    };
-    process.on("SIGINT", onSignal);
-    process.on("SIGTERM", onSignal);
-
-    const runtime = await startRuntime({ config, logger, components });
-    if (!signalled) {
-      await new Promise<void>((resolve) => {
-        wake = resolve;
-      });
-    }
-    await runtime.stop();
+  const start = program
+    .command("start")
+    .description(description)
+    .argument("[component...]", "components to start");
+  prepareWhenInvoked(start, async (invoked) => {
+    const { componentCatalog } = await import("../../program/catalog.ts");
+    invoked.description(
+      `${description} (${componentCatalog.map((entry) => entry.name).join(", ")})`,
+    );
   });
+  configOptionsWhenInvoked(start).action(
+    async (requested: string[], _options: unknown, command: Command) => {
+      const { startStack } = await import("../actions/start.ts");
+      await startStack(requested, command, io);
+    },
+  );
 }

@@ -1,5 +1,6 @@
 import { create } from "@bufbuild/protobuf";
 import type { HandlerContext } from "@connectrpc/connect";
+import { requestedPage } from "../../api/paging.ts";
 import { generateApiKey, hashApiKeySecret } from "../../auth/api-keys/index.ts";
 import type { Caller } from "../../auth/caller.ts";
 import { errMissingRights } from "../../auth/errors.ts";
@@ -124,10 +125,7 @@ export function entityAccess(
       handler: HandlerContext,
     ): Promise<APIKeys> {
       await authorize(context, handler, ref(id), [rights.apiKeys]);
-      const result = await context.stores.apiKeys.list(
-        { kind, id },
-        { limit: page.limit, page: page.page },
-      );
+      const result = await context.stores.apiKeys.list({ kind, id }, requestedPage(page));
       handler.responseHeader.set("x-total-count", String(result.total));
       return create(APIKeysSchema, { apiKeys: result.items.map((key) => apiKeyMessage(key)) });
     },
@@ -224,8 +222,7 @@ export function entityAccess(
     ): Promise<Collaborators> {
       await authorize(context, handler, ref(id), [rights.collaborators]);
       const result = await context.stores.memberships.listMembers(memberRef(kind, id), {
-        limit: page.limit,
-        page: page.page,
+        ...requestedPage(page),
       });
       handler.responseHeader.set("x-total-count", String(result.total));
       return create(CollaboratorsSchema, {

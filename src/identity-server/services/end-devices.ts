@@ -1,6 +1,7 @@
 import { create } from "@bufbuild/protobuf";
 import type { FieldMask } from "@bufbuild/protobuf/wkt";
 import type { ServiceImpl } from "@connectrpc/connect";
+import { requestedPage } from "../../api/paging.ts";
 import type { ApiRegistry } from "../../api/registry.ts";
 import { errNoRights } from "../../auth/errors.ts";
 import type { EntityRef, EventDefinition } from "../../events/index.ts";
@@ -225,8 +226,7 @@ export function endDeviceRegistry(
       ]);
       const mask = readMask(request.fieldMask);
       const page = await stores.endDevices.list(applicationId, {
-        limit: request.limit,
-        page: request.page,
+        ...requestedPage(request),
         order: parseOrder(request.order, "device_id"),
       });
       handler.responseHeader.set("x-total-count", String(page.total));

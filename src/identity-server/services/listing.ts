@@ -1,4 +1,5 @@
 import type { HandlerContext } from "@connectrpc/connect";
+import { requestedPage } from "../../api/paging.ts";
 import type { Caller } from "../../auth/caller.ts";
 import { errNoRights } from "../../auth/errors.ts";
 import type { OrganizationOrUserIdentifiers } from "../../gen/ttn/lorawan/v3/identifiers_pb.js";
@@ -67,8 +68,7 @@ export async function listVisible<E extends { deletedAt?: Date }>(
   }
   const page = await spec.store.list({
     ids,
-    limit: request.limit,
-    page: request.page,
+    ...requestedPage(request),
     order: parseOrder(request.order, spec.idField),
     includeDeleted: request.deleted,
   });

@@ -15,6 +15,7 @@
 import { create, type DescEnum, type MessageInitShape } from "@bufbuild/protobuf";
 import { type FieldMask, timestampFromDate } from "@bufbuild/protobuf/wkt";
 import type { HandlerContext, ServiceImpl } from "@connectrpc/connect";
+import { requestedPage } from "../../api/paging.ts";
 import type { ApiRegistry } from "../../api/registry.ts";
 import type { Caller } from "../../auth/caller.ts";
 import { errNoRights } from "../../auth/errors.ts";
@@ -244,9 +245,8 @@ async function search<E extends CommonFields & { deletedAt?: Date }>(
     (entity) => (!request.deleted || entity.deletedAt) && matches(entity) && extra(entity),
   );
   handler.responseHeader.set("x-total-count", String(found.length));
-  const limit = request.limit;
-  const start = limit > 0 ? (Math.max(request.page, 1) - 1) * limit : 0;
-  return { items: limit > 0 ? found.slice(start, start + limit) : found, show };
+  const { limit, page } = requestedPage(request);
+  return { items: found.slice((page - 1) * limit, page * limit), show };
 }
 
 /** The IDs a non-admin may find: entities it is a member of and holds the info right on. */

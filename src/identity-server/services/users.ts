@@ -1,6 +1,7 @@
 import { create } from "@bufbuild/protobuf";
 import type { FieldMask, Timestamp } from "@bufbuild/protobuf/wkt";
 import type { ServiceImpl } from "@connectrpc/connect";
+import { requestedPage } from "../../api/paging.ts";
 import type { ApiRegistry } from "../../api/registry.ts";
 import { errNoRights } from "../../auth/errors.ts";
 import { errorNamespace } from "../../errors/index.ts";
@@ -204,8 +205,7 @@ export function userRegistry(context: ServiceContext): Partial<ServiceImpl<typeo
       await requireAdmin(handler, "*");
       const mask = readMask(request.fieldMask);
       const page = await stores.users.list({
-        limit: request.limit,
-        page: request.page,
+        ...requestedPage(request),
         order: parseOrder(request.order, "user_id"),
         includeDeleted: request.deleted,
       });

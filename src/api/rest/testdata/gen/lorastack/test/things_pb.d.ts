@@ -8,6 +8,7 @@
 import type { GenEnum, GenFile, GenMessage, GenService } from "@bufbuild/protobuf/codegenv2";
 import type { JsonObject, Message } from "@bufbuild/protobuf";
 import type { Duration, EmptySchema, FieldMask, Timestamp } from "@bufbuild/protobuf/wkt";
+import type { AggregatedDutyCycle, DataRateIndex, MACVersion, PHYVersion } from "../../ttn/lorawan/v3/test_versions_pb.js";
 
 /**
  * Describes the file lorastack/test/things.proto.
@@ -207,6 +208,11 @@ export declare type Thing = Message<"lorastack.test.Thing"> & {
    * @generated from field: google.protobuf.FieldMask mask = 24;
    */
   mask?: FieldMask | undefined;
+
+  /**
+   * @generated from field: lorastack.test.Versions versions = 25;
+   */
+  versions?: Versions | undefined;
 };
 
 /**
@@ -214,6 +220,51 @@ export declare type Thing = Message<"lorastack.test.Thing"> & {
  * Use `create(ThingSchema)` to create a new message.
  */
 export declare const ThingSchema: GenMessage<Thing>;
+
+/**
+ * Enums with The Things Stack's aliases, on every kind of field.
+ *
+ * @generated from message lorastack.test.Versions
+ */
+export declare type Versions = Message<"lorastack.test.Versions"> & {
+  /**
+   * @generated from field: ttn.lorawan.v3.MACVersion mac = 1;
+   */
+  mac: MACVersion;
+
+  /**
+   * @generated from field: repeated ttn.lorawan.v3.PHYVersion phys = 2;
+   */
+  phys: PHYVersion[];
+
+  /**
+   * @generated from field: map<string, ttn.lorawan.v3.AggregatedDutyCycle> duty_cycles = 3;
+   */
+  dutyCycles: { [key: string]: AggregatedDutyCycle };
+
+  /**
+   * @generated from oneof lorastack.test.Versions.choice
+   */
+  choice: {
+    /**
+     * @generated from field: ttn.lorawan.v3.DataRateIndex data_rate = 4;
+     */
+    value: DataRateIndex;
+    case: "dataRate";
+  } | {
+    /**
+     * @generated from field: string other = 5;
+     */
+    value: string;
+    case: "other";
+  } | { case: undefined; value?: undefined };
+};
+
+/**
+ * Describes the message lorastack.test.Versions.
+ * Use `create(VersionsSchema)` to create a new message.
+ */
+export declare const VersionsSchema: GenMessage<Versions>;
 
 /**
  * @generated from message lorastack.test.CreateThingRequest

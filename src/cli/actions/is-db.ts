@@ -1,0 +1,168 @@
+import type { Command } from "commander";
+import { generateApiKey, hashApiKeySecret } from "../../auth/api-keys/index.ts";
+import { parseRights } from "../../auth/rights/index.ts";
+import { readSection } from "../../config/index.ts";
+import { identityServerConfig, oauthIssuer } from "../../identity-server/config.ts";
+import { validateEmail, validateId } from "../../identity-server/ids/index.ts";
+import { hashPassword, validatePassword } from "../../identity-server/passwords/index.ts";
+import { identityStores } from "../../identity-server/registry.ts";
+import type { IdentityStores } from "../../identity-server/store/index.ts";
+import { databaseLocation, migrateToLatest, openDatabase } from "../../storage/index.ts";
+import { loadCommandConfig } from "../config-options.ts";
+import type { CommandIO } from "../io.ts";
+
+/** What `is-db create-api-key` takes. */
+export interface ApiKeyOptions {
+  userId: string;
+  name: string;
+  rights: string[];
+  expiresAt?: string;
+}
+
+/** What `is-db create-oauth-client` takes. */
+export interface OAuthClientOptions {
+  id: string;
+  name: string;
+  secret: string;
+  redirectUri: string[];
+  logoutRedirectUri: string[];
+  owner?: string;
+}
+
+/** The OAuth client of the Console, registered by `is-db init`. */
+const consoleClientId = "console";
+
+/** Opens the configured database, migrated, and runs `work` with the Identity Server's stores. */
+async function withStores(
+  command: Command,
+  io: CommandIO,
+  work: (stores: IdentityStores) => Promise<void>,
+): Promise<void> {
+  const { config } = loadCommandConfig(command, io.env);
+  const database = await openDatabase(databaseLocation(config.database.uri, config.data_dir));
+  try {
+    await migrateToLatest(database.db, database.engine);
+    await work(identityStores({ database }));
+  } finally {
+    await database.close();
+  }
+}
+
+/** `is-db init`: migrates the database and registers the Console's OAuth client. */
+export async function init(command: Command, io: CommandIO): Promise<void> {
+  const { config } = loadCommandConfig(command, io.env);
+  await withStores(command, io, async (stores) => {
+    const issuer = oauthIssuer(readSection(identityServerConfig, config), config.http);
+    const origin = new URL(issuer).origin;
+    const existing = await stores.clients.get(consoleClientId).catch(() => undefined);
+    if (existing) {
+      io.stdout(`identity server database ready; OAuth client ${consoleClientId} exists\n`);
+      return;
+    }
+    // The Console is a public client: it proves itself with PKCE, so it has no secret.
+    await stores.clients.create(consoleClientId, {
+      name: "Console",
+      redirectUris: [`${origin}/console/oauth/callback`],
+      logoutRedirectUris: [`${origin}/console`],
+      state: "STATE_APPROVED",
+      skipAuthorization: true,
+      endorsed: true,
+      grants: ["GRANT_AUTHORIZATION_CODE", "GRANT_REFRESH_TOKEN"],
+      rights: ["RIGHT_ALL"],
+    });
+    io.stdout(
+      `identity server database ready; registered OAuth client ${consoleClientId} for ${origin}/console\n`,
+    );
+  });
+}
+
+/** `is-db create-admin-user`. */
+export async function createAdminUser(
+  options: { id: string; email: string; password: string },
+  command: Command,
+  io: CommandIO,
+): Promise<void> {
+  validateId("user", options.id);
+  const email = options.email.trim().toLowerCase();
+  validateEmail(email);
+  validatePassword(options.password, { userId: options.id });
+  const password = await hashPassword(options.password);
+  await withStores(command, io, async (stores) => {
+    const now = new Date();
+    const fields = {
+      primaryEmailAddress: email,
+      primaryEmailAddressValidatedAt: now,
+      password,
+      passwordUpdatedAt: now,
+      state: "STATE_APPROVED",
+      admin: true,
+    };
+    const existing = await stores.users.get(options.id).catch(() => undefined);
+    if (existing) {
+      await stores.users.update(options.id, fields, Object.keys(fields) as (keyof typeof fields)[]);
+      io.stdout(`updated admin user ${options.id}\n`);
+    } else {
+      await stores.users.create(options.id, fields);
+      io.stdout(`created admin user ${options.id}\n`);
+    }
+  });
+}
+
+/** `is-db create-api-key`: prints the key as the last line. */
+export async function createApiKey(
+  options: ApiKeyOptions,
+  command: Command,
+  io: CommandIO,
+): Promise<void> {
+  const rights = parseRights(options.rights.flatMap((right) => right.split(",")).filter(Boolean));
+  const expiresAt = options.expiresAt ? new Date(options.expiresAt) : undefined;
+  if (expiresAt && Number.isNaN(expiresAt.getTime()))
+    throw new Error(`--expires-at ${options.expiresAt} is not a time`);
+  await withStores(command, io, async (stores) => {
+    const key = generateApiKey();
+    await stores.apiKeys.create({
+      keyId: key.id,
+      entity: { kind: "user", id: options.userId },
+      name: options.name || undefined,
+      secretHash: hashApiKeySecret(key.secret),
+      rights,
+      expiresAt,
+    });
+    io.stdout(
+      `created API key ${key.id} of user ${options.userId} with ${rights.join(", ")}\n${key.token}\n`,
+    );
+  });
+}
+
+/** `is-db create-oauth-client`. */
+export async function createOAuthClient(
+  options: OAuthClientOptions,
+  command: Command,
+  io: CommandIO,
+): Promise<void> {
+  validateId("client", options.id);
+  const clientSecretHash = await hashPassword(options.secret);
+  await withStores(command, io, async (stores) => {
+    await stores.transact(async (tx) => {
+      await tx.clients.create(options.id, {
+        name: options.name || undefined,
+        secret: clientSecretHash,
+        redirectUris: options.redirectUri,
+        logoutRedirectUris: options.logoutRedirectUri,
+        state: "STATE_APPROVED",
+        skipAuthorization: true,
+        endorsed: true,
+        grants: ["GRANT_AUTHORIZATION_CODE", "GRANT_REFRESH_TOKEN"],
+        rights: ["RIGHT_ALL"],
+      });
+      if (options.owner) {
+        await tx.memberships.set(
+          { kind: "user", id: options.owner },
+          { kind: "client", id: options.id },
+          ["RIGHT_CLIENT_ALL"],
+        );
+      }
+    });
+    io.stdout(`created OAuth client ${options.id}\n`);
+  });
+}
