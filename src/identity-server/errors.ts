@@ -2,6 +2,7 @@
 // beside its code (a namespace per part, `identity-server/<part>`); this file lists them.
 export * from "./api-keys/errors.ts";
 export * from "./ids/errors.ts";
+export * from "./oauth/errors.ts";
 export * from "./passwords/errors.ts";
 export * from "./rights/errors.ts";
 export { errApplicationHasDevices } from "./services/applications.ts";
