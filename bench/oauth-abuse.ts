@@ -2,18 +2,19 @@
  * OAuth abuse measurement (`node bench/oauth-abuse.ts`): starts the real program on a fresh
  * data directory and measures, as one client on one address would see it,
  *
- * 1. password guesses per second on the sign-in form (`POST /oauth/login/:uid`, wrong
- *    passwords for an existing user, 8 requests in flight): how many were checked (401) and
- *    how many refused (429);
+ * 1. password guesses per second on the sign-in form (`POST /oauth/login/:uid`, 8 requests in
+ *    flight): wrong passwords for one existing user, then for a different user name each time;
+ *    how many were checked (401) and how many refused (429);
  * 2. wrong client secrets per second on `POST /oauth/token` (8 in flight);
  * 3. growth of the OAuth table per hour of `GET /oauth/authorize` calls (8 in flight): rows and
- *    payload bytes of stored interactions, extrapolated from the measured rate.
+ *    payload bytes of stored interactions, and the database's used pages (tables and indexes,
+ *    free pages not counted), extrapolated from the measured rate.
  *
  * Each measurement runs for MEASURE_MS. The numbers are for one machine under whatever else it
  * runs; compare runs made on the same machine.
  */
 import { createHash, randomBytes } from "node:crypto";
-import { mkdtemp, rm, stat } from "node:fs/promises";
+import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
@@ -97,17 +98,21 @@ try {
     .getSetCookie()
     .map((line) => line.split(";")[0])
     .join("; ");
-  const guesses = await hammer(async () => {
+  let guess = 0;
+  const guessAt = (username: () => string) => async () => {
     const response = await fetch(new URL(loginPath, base), {
       method: "POST",
       headers: { cookie, "content-type": "application/x-www-form-urlencoded" },
-      body: new URLSearchParams({ username: "admin", password: "wrong-guess" }),
+      body: new URLSearchParams({ username: username(), password: "wrong-guess" }),
       redirect: "manual",
     });
     await response.arrayBuffer();
     return response.status;
-  });
-  console.log(`login guesses (one client): ${perSecond(guesses)}`);
+  };
+  const oneAccount = await hammer(guessAt(() => "admin"));
+  console.log(`login guesses at one account (one client): ${perSecond(oneAccount)}`);
+  const manyAccounts = await hammer(guessAt(() => `user-${guess++}`));
+  console.log(`login guesses at many accounts (one client): ${perSecond(manyAccounts)}`);
 
   // 2. Wrong client secrets: a confidential client made over the API with the admin's key.
   const created = await fetch(`${base}/api/v3/users/admin/clients`, {
@@ -151,13 +156,8 @@ try {
       )
       .get() as { rows: number; bytes: number };
   const files = async () => {
-    let size = 0;
-    for (const suffix of ["", "-wal"])
-      size += await stat(join(dataDir, `lorastack.db${suffix}`)).then(
-        (info) => info.size,
-        () => 0,
-      );
-    return size;
+    const pages = (name: string) => Number(db.pragma(name, { simple: true }));
+    return (pages("page_count") - pages("freelist_count")) * pages("page_size");
   };
   const before = table();
   const filesBefore = await files();
@@ -168,15 +168,15 @@ try {
   });
   const after = table();
   const filesAfter = await files();
-  db.close();
   const hours = MEASURE_MS / 3_600_000;
   const rows = after.rows - before.rows;
   const bytes = after.bytes - before.bytes;
+  db.close();
   console.log(`authorize calls (one client): ${perSecond(authorizations)}`);
   console.log(
     `interaction rows: ${before.rows} -> ${after.rows}; growth per hour at this rate: ` +
       `${Math.round(rows / hours)} rows, ${(bytes / hours / 2 ** 30).toFixed(2)} GiB of payload ` +
-      `(${after.rows ? Math.round(after.bytes / after.rows) : 0} bytes a row); database files ` +
+      `(${after.rows ? Math.round(after.bytes / after.rows) : 0} bytes a row); database used ` +
       `${(filesBefore / 2 ** 20).toFixed(1)} -> ${(filesAfter / 2 ** 20).toFixed(1)} MiB, ` +
       `${((filesAfter - filesBefore) / hours / 2 ** 30).toFixed(2)} GiB per hour`,
   );

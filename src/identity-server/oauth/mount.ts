@@ -147,7 +147,8 @@ export function mountOAuth(app: FastifyInstance, provider: Provider, prefix = "/
         const device =
           account === undefined ? undefined : knownDevice(devices, request.headers.cookie, account);
         if (account !== undefined) {
-          const refusal = await context.guard.loginAllowed(account, device);
+          // Counted as a failure from here on, unless the password is right.
+          const refusal = await context.guard.loginAttempt(account, device);
           if (refusal) return refused(refusal, await clientName(interaction), username);
         }
         const user =
@@ -155,7 +156,6 @@ export function mountOAuth(app: FastifyInstance, provider: Provider, prefix = "/
             ? undefined
             : await checkPassword(context.stores.users, account, password);
         if (!user || account === undefined) {
-          if (account !== undefined) await context.guard.loginFailed(account, device);
           return sendPage(
             reply,
             401,

@@ -32,44 +32,51 @@ describe("OAuthGuard", () => {
 
   it("locks an account after five failures, for at most 15 minutes after the last", async () => {
     const { guard: g, clock } = guard();
-    for (let index = 0; index < 5; index++) {
-      assert.equal(await g.loginAllowed("alice", undefined), undefined);
-      await g.loginFailed("alice", undefined);
-    }
-    const locked = await g.loginAllowed("alice", undefined);
+    for (let index = 0; index < 5; index++)
+      assert.equal(await g.loginAttempt("alice", undefined), undefined);
+    const locked = await g.loginAttempt("alice", undefined);
     assert.equal(locked?.reason, "locked_out");
     assert.equal(locked?.retryAfterMs, minute);
-    assert.equal(await g.loginAllowed("bob", undefined), undefined);
+    assert.equal(await g.loginAttempt("bob", undefined), undefined);
     // An attacker failing once after every lock: locks grow to 15 minutes and stay there.
     const locks: number[] = [];
     for (let round = 0; round < 8; round++) {
-      clock.now += (await g.loginAllowed("alice", undefined))?.retryAfterMs ?? 0;
-      assert.equal(await g.loginAllowed("alice", undefined), undefined);
-      await g.loginFailed("alice", undefined);
-      locks.push(((await g.loginAllowed("alice", undefined))?.retryAfterMs ?? 0) / minute);
+      clock.now += (await g.loginAttempt("alice", undefined))?.retryAfterMs ?? 0;
+      assert.equal(await g.loginAttempt("alice", undefined), undefined);
+      locks.push(((await g.loginAttempt("alice", undefined))?.retryAfterMs ?? 0) / minute);
     }
     assert.deepEqual(locks, [2, 4, 8, 15, 15, 15, 15, 15]);
-    // The owner signing in clears the failures.
+    // The owner signing in (the attempt after the lock) clears the failures.
     clock.now += 15 * minute;
+    assert.equal(await g.loginAttempt("alice", undefined), undefined);
     await g.loginSucceeded("alice", undefined);
-    await g.loginFailed("alice", undefined);
-    assert.equal(await g.loginAllowed("alice", undefined), undefined);
+    for (let index = 0; index < 4; index++)
+      assert.equal(await g.loginAttempt("alice", undefined), undefined);
+  });
+
+  it("counts attempts made at the same time before any of them fails", async () => {
+    const { guard: g } = guard();
+    const attempts = await Promise.all(
+      Array.from({ length: 8 }, () => g.loginAttempt("alice", undefined)),
+    );
+    assert.equal(attempts.filter((refusal) => refusal === undefined).length, 5);
   });
 
   it("exempts a known browser from the account's lock and limit, with a lock of its own", async () => {
     const { guard: g } = guard();
-    for (let index = 0; index < 20; index++) await g.loginFailed("alice", undefined);
-    assert.equal((await g.loginAllowed("alice", undefined))?.reason, "locked_out");
-    assert.equal(await g.loginAllowed("alice", "device-1"), undefined, "the owner's browser");
-    for (let index = 0; index < 5; index++) await g.loginFailed("alice", "device-1");
-    assert.equal((await g.loginAllowed("alice", "device-1"))?.reason, "locked_out");
-    assert.equal(await g.loginAllowed("alice", "device-2"), undefined);
+    for (let index = 0; index < 5; index++) await g.loginAttempt("alice", undefined);
+    assert.equal((await g.loginAttempt("alice", undefined))?.reason, "locked_out");
+    assert.equal(await g.loginAttempt("alice", "device-1"), undefined, "the owner's browser");
+    for (let index = 0; index < 4; index++) await g.loginAttempt("alice", "device-1");
+    assert.equal((await g.loginAttempt("alice", "device-1"))?.reason, "locked_out");
+    assert.equal(await g.loginAttempt("alice", "device-2"), undefined);
   });
 
   it("limits account names that only look like device keys as accounts", async () => {
     const { guard: g } = guard();
-    for (let index = 0; index < 5; index++) await g.loginFailed("alice:device:device-1", undefined);
-    assert.equal(await g.loginAllowed("alice", "device-1"), undefined);
+    for (let index = 0; index < 5; index++)
+      await g.loginAttempt("alice:device:device-1", undefined);
+    assert.equal(await g.loginAttempt("alice", "device-1"), undefined);
   });
 
   it("locks a client after ten failed secrets; its successes do not clear them", async () => {

@@ -1,4 +1,4 @@
-import { type Lockouts, MemoryLockouts } from "./lockout.ts";
+import { type LockoutPolicy, type Lockouts, MemoryLockouts } from "./lockout.ts";
 import type { OAuthLimits, OAuthRates } from "./policy.ts";
 import { MemoryRateLimiter, type Rate, type RateLimiter } from "./rate-limiter.ts";
 
@@ -76,18 +76,18 @@ export class OAuthGuard {
     return this.#take(`oauth:${endpoint}:address:${address}`, rate);
   }
 
-  /** Before checking a password for `account`; `device` is the known-device id, if shown. */
-  async loginAllowed(account: string, device: string | undefined): Promise<Refusal | undefined> {
-    if (device !== undefined) return this.#locked(deviceKey(account, device));
+  /**
+   * Before checking a password for `account`; `device` is the known-device id, if shown. An
+   * allowed attempt counts as a failure until {@link loginSucceeded} says otherwise, so that
+   * guesses sent at the same time cannot all pass before the first failure is known.
+   */
+  async loginAttempt(account: string, device: string | undefined): Promise<Refusal | undefined> {
+    const policy = this.#limits.accountLockout;
+    if (device !== undefined) return this.#attempt(deviceKey(account, device), policy);
     return (
-      (await this.#locked(accountKey(account))) ??
-      (await this.#take(accountKey(account), this.#limits.rates.loginPerAccount))
+      (await this.#take(accountKey(account), this.#limits.rates.loginPerAccount)) ??
+      (await this.#attempt(accountKey(account), policy))
     );
-  }
-
-  async loginFailed(account: string, device: string | undefined): Promise<void> {
-    const key = device === undefined ? accountKey(account) : deviceKey(account, device);
-    await this.#state.lockouts.fail(key, this.#limits.accountLockout);
   }
 
   /** A right password proves the owner: their failures so far are forgotten. */
@@ -96,7 +96,11 @@ export class OAuthGuard {
     if (device !== undefined) await this.#state.lockouts.clear(deviceKey(account, device));
   }
 
-  /** Before checking a secret of `clientId`. */
+  /**
+   * Before checking a secret of `clientId`. Unlike a sign-in, the check and the count are two
+   * steps (a client's successes must not count): secrets sent at the same time as the one that
+   * locks the client are still checked, which the client's rate limit bounds.
+   */
   async clientAllowed(clientId: string): Promise<Refusal | undefined> {
     const key = clientKey(clientId);
     return (await this.#locked(key)) ?? (await this.#take(key, this.#limits.rates.tokenPerClient));
@@ -121,8 +125,15 @@ export class OAuthGuard {
     });
   }
 
+  async #attempt(key: string, policy: LockoutPolicy): Promise<Refusal | undefined> {
+    return this.#lockRefusal(key, await this.#state.lockouts.attempt(key, policy));
+  }
+
   async #locked(key: string): Promise<Refusal | undefined> {
-    const lockedFor = await this.#state.lockouts.lockedFor(key);
+    return this.#lockRefusal(key, await this.#state.lockouts.lockedFor(key));
+  }
+
+  #lockRefusal(key: string, lockedFor: number): Refusal | undefined {
     if (lockedFor <= 0) return undefined;
     return this.#refuse({
       reason: "locked_out",

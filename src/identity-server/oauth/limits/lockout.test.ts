@@ -40,6 +40,20 @@ describe("lockouts", () => {
     assert.equal(await lockouts.fail("a", policy), 0, "cleared");
   });
 
+  it("checks and counts an attempt in one step", async () => {
+    let now = 0;
+    const lockouts = new MemoryLockouts({ now: () => now });
+    const results = await Promise.all(
+      Array.from({ length: 5 }, () => lockouts.attempt("a", policy)),
+    );
+    assert.deepEqual(results, [0, 0, 0, minute, minute]);
+    now += minute;
+    assert.equal(await lockouts.attempt("a", policy), 0);
+    assert.equal(await lockouts.lockedFor("a"), 2 * minute, "the attempt counted at once");
+    await lockouts.clear("a");
+    assert.equal(await lockouts.lockedFor("a"), 0);
+  });
+
   it("never holds a lock longer than the maximum after the last failure", async () => {
     let now = 0;
     const lockouts = new MemoryLockouts({ now: () => now });

@@ -22,6 +22,12 @@ export interface Lockouts {
   lockedFor(key: string): Promise<number>;
   /** Counts a failure of `key`; returns the lock it caused in milliseconds (0: none). */
   fail(key: string, policy: LockoutPolicy): Promise<number>;
+  /**
+   * In one step: when `key` is locked, the milliseconds until the lock ends; otherwise 0, and
+   * the attempt is counted as a failure at once (a success {@link clear}s it). Attempts made
+   * at the same time therefore cannot all pass the check before the first failure counts.
+   */
+  attempt(key: string, policy: LockoutPolicy): Promise<number>;
   /** Forgets the failures of `key`. */
   clear(key: string): Promise<void>;
 }
@@ -63,7 +69,18 @@ export class MemoryLockouts implements Lockouts {
   }
 
   async fail(key: string, policy: LockoutPolicy): Promise<number> {
+    return this.#fail(key, policy, this.#now());
+  }
+
+  async attempt(key: string, policy: LockoutPolicy): Promise<number> {
     const now = this.#now();
+    const lockedUntil = this.#states.get(key)?.lockedUntil ?? 0;
+    if (lockedUntil > now) return lockedUntil - now;
+    this.#fail(key, policy, now);
+    return 0;
+  }
+
+  #fail(key: string, policy: LockoutPolicy, now: number): number {
     const previous = this.#states.get(key);
     const failures = previous && previous.forgetAt > now ? previous.failures + 1 : 1;
     const lock = lockDuration(failures, policy);
