@@ -241,15 +241,14 @@ export async function createOAuthProvider(options: OAuthProviderOptions): Promis
     this: { clientId: string; clientSecret?: string },
     actual: string,
   ) {
-    const refusal = await guard.clientAllowed(this.clientId);
-    if (refusal) {
-      const request = oauthRequests.getStore();
-      if (request) request.refusal = refusal;
-      return false;
-    }
-    const matches = this.clientSecret ? await verifyPassword(actual, this.clientSecret) : false;
-    if (!matches) await guard.clientFailed(this.clientId);
-    return matches;
+    const { clientSecret } = this;
+    const result = await guard.clientSecret(this.clientId, async () =>
+      clientSecret ? verifyPassword(actual, clientSecret) : false,
+    );
+    if ("matches" in result) return result.matches;
+    const request = oauthRequests.getStore();
+    if (request) request.refusal = result.refusal;
+    return false;
   };
   provider.use(endpointLimits(guard));
 

@@ -81,17 +81,39 @@ describe("OAuthGuard", () => {
 
   it("locks a client after ten failed secrets; its successes do not clear them", async () => {
     const { guard: g, clock } = guard();
-    for (let index = 0; index < 9; index++) {
-      assert.equal(await g.clientAllowed("app"), undefined);
-      await g.clientFailed("app");
-    }
-    assert.equal(await g.clientAllowed("app"), undefined);
-    await g.clientFailed("app");
-    const locked = await g.clientAllowed("app");
-    assert.equal(locked?.reason, "locked_out");
-    assert.equal(locked?.key, "oauth:token:client:app");
+    const check = (matches: boolean) => g.clientSecret("app", async () => matches);
+    for (let index = 0; index < 9; index++)
+      assert.deepEqual(await check(false), { matches: false });
+    assert.deepEqual(await check(true), { matches: true });
+    assert.deepEqual(await check(false), { matches: false });
+    const locked = await check(true);
+    assert.ok("refusal" in locked);
+    assert.equal(locked.refusal.reason, "locked_out");
+    assert.equal(locked.refusal.key, "oauth:token:client:app");
     clock.now += minute;
-    assert.equal(await g.clientAllowed("app"), undefined);
+    assert.deepEqual(await check(true), { matches: true });
+  });
+
+  it("checks one client's secrets one at a time, so the lock holds for guesses sent at once", async () => {
+    const { guard: g } = guard();
+    let checked = 0;
+    const results = await Promise.all(
+      Array.from({ length: 30 }, () =>
+        g.clientSecret("app", async () => {
+          checked++;
+          await new Promise((resolve) => setImmediate(resolve));
+          return false;
+        }),
+      ),
+    );
+    assert.equal(checked, 10, "checked until the lock, then refused");
+    assert.equal(results.filter((result) => "refusal" in result).length, 20);
+    // A failing check does not stop the queue.
+    const failing = g.clientSecret("other", async () => {
+      throw new Error("database down");
+    });
+    await assert.rejects(failing, /database down/);
+    assert.deepEqual(await g.clientSecret("other", async () => true), { matches: true });
   });
 
   it("does not limit what is configured off", async () => {

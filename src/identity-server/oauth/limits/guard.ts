@@ -55,6 +55,7 @@ export class OAuthGuard {
   readonly #state: OAuthLimiterState;
   readonly #limits: OAuthLimits;
   readonly #onRefusal: (refusal: Refusal) => void;
+  readonly #queues = new Map<string, Promise<void>>();
 
   constructor(
     state: OAuthLimiterState,
@@ -97,17 +98,44 @@ export class OAuthGuard {
   }
 
   /**
-   * Before checking a secret of `clientId`. Unlike a sign-in, the check and the count are two
-   * steps (a client's successes must not count): secrets sent at the same time as the one that
-   * locks the client are still checked, which the client's rate limit bounds.
+   * Checks a secret of `clientId` with `verify` under the client's rate limit and lock: a
+   * refusal, or whether it matched. A client's successes must not count as failures, so the
+   * lock is not checked and counted in one step as for a sign-in; instead the checks of one
+   * client run one at a time (in this process), so that secrets sent at the same time cannot
+   * all be checked before the one that locks the client is counted. The rate limit is taken
+   * first, which bounds the queue.
    */
-  async clientAllowed(clientId: string): Promise<Refusal | undefined> {
+  async clientSecret(
+    clientId: string,
+    verify: () => Promise<boolean>,
+  ): Promise<{ refusal: Refusal } | { matches: boolean }> {
     const key = clientKey(clientId);
-    return (await this.#locked(key)) ?? (await this.#take(key, this.#limits.rates.tokenPerClient));
+    const limited = await this.#take(key, this.#limits.rates.tokenPerClient);
+    if (limited) return { refusal: limited };
+    return this.#oneAtATime(key, async () => {
+      const locked = await this.#locked(key);
+      if (locked) return { refusal: locked };
+      const matches = await verify();
+      if (!matches) await this.#state.lockouts.fail(key, this.#limits.clientLockout);
+      return { matches };
+    });
   }
 
-  async clientFailed(clientId: string): Promise<void> {
-    await this.#state.lockouts.fail(clientKey(clientId), this.#limits.clientLockout);
+  /** Runs `task` after the tasks of `key` queued before it. */
+  async #oneAtATime<T>(key: string, task: () => Promise<T>): Promise<T> {
+    const previous = this.#queues.get(key) ?? Promise.resolve();
+    const run = previous.then(task, task);
+    const settled = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.#queues.set(key, settled);
+    try {
+      return await run;
+    } finally {
+      // The last task of a key removes the queue; earlier ones leave it to their successors.
+      if (this.#queues.get(key) === settled) this.#queues.delete(key);
+    }
   }
 
   async #take(key: string, rate: Rate | undefined): Promise<Refusal | undefined> {
