@@ -67,10 +67,6 @@ export class OAuthGuard {
     this.#onRefusal = onRefusal;
   }
 
-  get limits(): OAuthLimits {
-    return this.#limits;
-  }
-
   /** Takes one request of `address` at an address-limited endpoint. */
   address(endpoint: AddressLimited, address: string): Promise<Refusal | undefined> {
     const rate = this.#limits.rates[addressRates[endpoint]];
