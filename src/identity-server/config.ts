@@ -2,9 +2,19 @@ import { z } from "zod";
 import {
   type Config,
   type ConfigSection,
+  duration,
   parseListenAddress,
   type SectionValues,
 } from "../config/index.ts";
+
+/** A count leaf (requests per minute, a cap); text from the environment is accepted. */
+function count(defaultValue: number, description: string) {
+  return z
+    .union([z.number(), z.string().regex(/^\d+$/, "expected a whole number").transform(Number)])
+    .pipe(z.number().int().nonnegative())
+    .default(defaultValue)
+    .describe(description);
+}
 
 /** The Identity Server's configuration keys: `oauth.*`. */
 export const identityServerConfig = {
@@ -29,6 +39,42 @@ export const identityServerConfig = {
           .describe(
             "keys that sign OAuth session cookies (comma-separated); default one kept in the database",
           ),
+        limits: z
+          .strictObject({
+            login_per_address: count(
+              10,
+              "sign-in attempts per minute from one client address (IPv6: one /64); 0: no limit",
+            ),
+            login_per_account: count(
+              10,
+              "sign-in attempts per minute for one account from browsers not signed in to it before; 0: no limit",
+            ),
+            token_per_address: count(
+              60,
+              "token and revocation requests per minute from one client address; 0: no limit",
+            ),
+            token_per_client: count(
+              600,
+              "client secret checks per minute for one OAuth client; 0: no limit",
+            ),
+            authorize_per_address: count(
+              60,
+              "authorization requests per minute from one client address; 0: no limit",
+            ),
+            interactions_per_address: count(
+              20,
+              "sign-ins under way kept per client address (the oldest dropped first)",
+            ),
+            interactions_max: count(
+              10_000,
+              "sign-ins under way kept in all (the oldest dropped first)",
+            ),
+          })
+          .prefault({}),
+        sweep_interval: duration(
+          "5m",
+          "how often expired OAuth sessions, interactions, grants, codes and tokens are deleted",
+        ),
       })
       .prefault({}),
   },

@@ -1,6 +1,7 @@
 // Every error the Identity Server defines, gathered in one place: each part defines its own
 // beside its code (a namespace per part, `identity-server/<part>`); this file lists them.
 export * from "./ids/errors.ts";
+export * from "./oauth/errors.ts";
 export * from "./passwords/errors.ts";
 export { errApplicationHasDevices } from "./services/applications.ts";
 export { errAdminOnlyField, errInvalidRedirectUri } from "./services/clients.ts";

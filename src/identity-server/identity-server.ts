@@ -7,7 +7,7 @@ import {
 } from "../gen/ttn/lorawan/v3/application_services_pb.js";
 import { EntityAccess } from "../gen/ttn/lorawan/v3/identityserver_pb.js";
 import { type IdentityServerConfig, oauthIssuer } from "./config.ts";
-import { setUpOAuth } from "./oauth/index.ts";
+import { limitsFromSettings, type OAuthServer, setUpOAuth } from "./oauth/index.ts";
 import { identityStores } from "./registry.ts";
 import { applicationAccess, applicationRegistry } from "./services/applications.ts";
 import { entityAccessService } from "./services/auth-info.ts";
@@ -44,20 +44,28 @@ export function createIdentityServer(context: ComponentContext<IdentityServerCon
   registerClientServices(context.api, services);
   registerSearchServices(context.api, services);
   let ready = false;
+  let oauth: OAuthServer | undefined;
   return {
     async start() {
-      services.lookup.accessToken = await setUpOAuth({
+      const { oauth: section } = context.section;
+      oauth = await setUpOAuth({
         http: context.http,
         db: context.database.db,
         stores,
         issuer: oauthIssuer(context.section, context.config.http),
-        cookieKeys: context.section.oauth.cookie_keys,
+        cookieKeys: section.cookie_keys,
+        limits: limitsFromSettings(section.limits),
+        sweepIntervalMs: section.sweep_interval,
+        metrics: context.metrics,
+        logger: context.logger,
       });
+      services.lookup.accessToken = oauth.verifyAccessToken;
       ready = true;
     },
     isReady: () => ready,
     async stop() {
       ready = false;
+      await oauth?.stop();
     },
   };
 }

@@ -1,3 +1,5 @@
+import type { ColumnType } from "kysely";
+
 /**
  * The tables of the lorastack database, as Kysely sees them. Each migration that adds a table
  * adds its row type here.
@@ -97,6 +99,7 @@ export interface ApiKeysTable {
 export interface OAuthArtifactsTable {
   /** The oidc-provider model: `Session`, `AccessToken`, `RefreshToken`, `Grant`, ... */
   model: string;
+  /** The SHA-256 of the artifact's ID in hex (since 0005): the ID of a token is the token. */
   id: string;
   /** The artifact as JSON text. */
   payload: string;
@@ -107,4 +110,6 @@ export interface OAuthArtifactsTable {
   /** `null`: never expires. */
   expires_at: string | null;
   consumed_at: string | null;
+  /** An interaction's client address, hashed, for bounds per address (0005). */
+  address_hash: ColumnType<string | null, string | null | undefined, string | null>;
 }

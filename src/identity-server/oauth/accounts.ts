@@ -19,43 +19,70 @@ export async function activeUser(users: UserStore, userId: string): Promise<User
   }
 }
 
+/** The longest user name (an email address) and password a sign-in form may send. */
+const maxUsername = 320;
+const maxPassword = 1000;
+
 /**
- * The user that `username` (a user ID or a primary email address) and `password` sign in, or
- * `undefined`: unknown user, wrong password, no password, deleted, rejected or suspended. The
- * reasons are not told apart, so a caller learns nothing about which accounts exist.
+ * The account that `username` (a user ID or a primary email address) names, as limits and
+ * locks count it: the user ID of a known email address, otherwise the name itself, trimmed and
+ * lower-cased (user IDs are lower case). Unknown names get a key too, so that limits treat
+ * existing and unknown accounts alike and tell nobody which exist. `undefined` for an empty or
+ * oversized name.
  */
+export async function accountName(
+  db: Kysely<DatabaseSchema>,
+  username: string,
+): Promise<string | undefined> {
+  const name = username.trim();
+  if (name === "" || name.length > maxUsername) return undefined;
+  if (!name.includes("@")) return name.toLowerCase();
+  const row = await db
+    .selectFrom("users")
+    .select("user_id")
+    .where("deleted_at", "is", null)
+    .where((eb) =>
+      eb.or([
+        eb("primary_email_address", "=", name),
+        eb("primary_email_address", "=", name.toLowerCase()),
+      ]),
+    )
+    .executeTakeFirst();
+  return row?.user_id ?? name.toLowerCase();
+}
+
+/**
+ * The user that `account` (see {@link accountName}) and `password` sign in, or `undefined`:
+ * unknown user, wrong password, no password, deleted, rejected or suspended. The reasons are
+ * not told apart, so a caller learns nothing about which accounts exist.
+ */
+export async function checkPassword(
+  users: UserStore,
+  account: string,
+  password: string,
+): Promise<User | undefined> {
+  const user =
+    password !== "" && password.length <= maxPassword
+      ? await activeUser(users, account)
+      : undefined;
+  if (!user?.password) {
+    // As slow as a wrong password, so response times do not tell which accounts exist.
+    dummyHash ??= hashPassword(randomUUID());
+    await verifyPassword(password.slice(0, maxPassword), await dummyHash);
+    return undefined;
+  }
+  return (await verifyPassword(password, user.password)) ? user : undefined;
+}
+
+/** {@link accountName} then {@link checkPassword}. */
 export async function checkCredentials(
   users: UserStore,
   db: Kysely<DatabaseSchema>,
   username: string,
   password: string,
 ): Promise<User | undefined> {
-  const name = username.trim();
-  if (name === "" || password === "" || name.length > 320 || password.length > 1000)
-    return undefined;
-  let userId: string | undefined = name;
-  if (name.includes("@")) {
-    const row = await db
-      .selectFrom("users")
-      .select("user_id")
-      .where("deleted_at", "is", null)
-      .where((eb) =>
-        eb.or([
-          eb("primary_email_address", "=", name),
-          eb("primary_email_address", "=", name.toLowerCase()),
-        ]),
-      )
-      .executeTakeFirst();
-    userId = row?.user_id;
-  }
-  const user = userId ? await activeUser(users, userId) : undefined;
-  if (!user?.password) {
-    // As slow as a wrong password, so response times do not tell which accounts exist.
-    dummyHash ??= hashPassword(randomUUID());
-    await verifyPassword(password, await dummyHash);
-    return undefined;
-  }
-  return (await verifyPassword(password, user.password)) ? user : undefined;
+  const account = await accountName(db, username);
+  return account === undefined ? undefined : checkPassword(users, account, password);
 }
 
 let dummyHash: Promise<string> | undefined;

@@ -1,5 +1,4 @@
 import assert from "node:assert/strict";
-import { createHash, randomBytes } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -15,86 +14,27 @@ import { type Database, openDatabase } from "../../storage/database.ts";
 import { migrateToLatest } from "../../storage/migrate.ts";
 import { hashPassword } from "../passwords/index.ts";
 import { createIdentityStores, type IdentityStores } from "../store/index.ts";
-import { createOAuthProvider, mountOAuth, oauthAccessTokenVerifier } from "./index.ts";
+import {
+  createOAuthProvider,
+  defaultOAuthLimits,
+  mountOAuth,
+  type OAuthLimits,
+  oauthAccessTokenVerifier,
+} from "./index.ts";
+import { Browser, location, pkce } from "./test-browser.ts";
 
 const redirectUri = "http://localhost/callback";
+const unlimited: OAuthLimits = {
+  ...defaultOAuthLimits,
+  rates: {
+    loginPerAddress: undefined,
+    loginPerAccount: undefined,
+    tokenPerAddress: undefined,
+    tokenPerClient: undefined,
+    authorizePerAddress: undefined,
+  },
+};
 const password = "Correct-Horse-7";
-
-/** A minimal cookie jar: name → value and path, sent when the request path is under it. */
-class CookieJar {
-  readonly #cookies = new Map<string, { value: string; path: string }>();
-
-  store(response: Response): void {
-    for (const line of response.headers.getSetCookie()) {
-      const [pair = "", ...attributes] = line.split(";").map((part) => part.trim());
-      const index = pair.indexOf("=");
-      const name = pair.slice(0, index);
-      const value = pair.slice(index + 1);
-      const path = attributes.find((a) => a.toLowerCase().startsWith("path="))?.slice(5) ?? "/";
-      const expired = attributes.some(
-        (a) =>
-          a.toLowerCase().startsWith("expires=") && new Date(a.slice(8)).getTime() < Date.now(),
-      );
-      const key = `${name};${path}`;
-      if (expired || value === "") this.#cookies.delete(key);
-      else this.#cookies.set(key, { value, path });
-    }
-  }
-
-  header(url: URL): string {
-    return [...this.#cookies.entries()]
-      .filter(
-        ([, { path }]) =>
-          url.pathname === path || url.pathname.startsWith(path.endsWith("/") ? path : `${path}/`),
-      )
-      .map(([key, { value }]) => `${key.slice(0, key.indexOf(";"))}=${value}`)
-      .join("; ");
-  }
-}
-
-/** A browser-ish client: manual redirects, cookies by hand. */
-class Browser {
-  readonly jar = new CookieJar();
-  readonly base: string;
-
-  constructor(base: string) {
-    this.base = base;
-  }
-
-  async request(
-    path: string,
-    init: { method?: string; form?: Record<string, string> } = {},
-  ): Promise<Response> {
-    const url = new URL(path, this.base);
-    const headers: Record<string, string> = {};
-    const cookie = this.jar.header(url);
-    if (cookie) headers.cookie = cookie;
-    let body: string | undefined;
-    if (init.form) {
-      headers["content-type"] = "application/x-www-form-urlencoded";
-      body = new URLSearchParams(init.form).toString();
-    }
-    const response = await fetch(url, {
-      method: init.method ?? (body ? "POST" : "GET"),
-      headers,
-      body,
-      redirect: "manual",
-    });
-    this.jar.store(response);
-    return response;
-  }
-}
-
-function pkce() {
-  const verifier = randomBytes(32).toString("base64url");
-  return { verifier, challenge: createHash("sha256").update(verifier).digest("base64url") };
-}
-
-function location(response: Response): string {
-  const value = response.headers.get("location");
-  assert.ok(value, `expected a redirect, got ${response.status}`);
-  return value;
-}
 
 describe("OAuth authorization code flow with PKCE", () => {
   let folder: string;
@@ -150,6 +90,8 @@ describe("OAuth authorization code flow with PKCE", () => {
       stores,
       database: database.db,
       cookieKeys: ["a-cookie-signing-key-for-tests"],
+      // The flow, not the limits (limits.test.ts): these tests sign in more often than allowed.
+      limits: unlimited,
     });
     app = Fastify({
       serverFactory: (h) => {

@@ -2,11 +2,13 @@ import type { IncomingMessage } from "node:http";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type Provider from "oidc-provider";
 import type { InteractionDetails } from "oidc-provider";
-import type { User } from "../store/index.ts";
-import { checkCredentials } from "./accounts.ts";
+import { accountName, checkPassword } from "./accounts.ts";
 import { approvedClient } from "./clients.ts";
+import { type KnownDeviceOptions, knownDevice, knownDeviceCookie } from "./known-device.ts";
+import { addressKey, type Refusal } from "./limits/index.ts";
 import { consentPage, errorPage, loginPage, pageHeaders } from "./pages.ts";
 import { oauthContext } from "./provider.ts";
+import { loginRefusalMessage, refusalHeaders } from "./refusal.ts";
 
 /** Form fields are short; anything bigger is refused before it is parsed. */
 const formBodyLimit = 16 * 1024;
@@ -110,19 +112,50 @@ export function mountOAuth(app: FastifyInstance, provider: Provider, prefix = "/
       );
     });
 
+    const devices: KnownDeviceOptions = {
+      keys: context.cookieKeys,
+      path: `${mount}/login`,
+      secure: context.secure,
+      now: context.now,
+    };
+
+    // A sign-in attempt: limited per client address, then per account (with the lock after
+    // repeated failures); only then is the password checked (a password hash costs 10-20 ms).
     scope.post<{ Params: { uid: string }; Body: Record<string, string> | undefined }>(
       `${mount}/login/:uid`,
       async (request, reply) => {
+        const refused = (refusal: Refusal, clientName: string, username?: string) =>
+          sendPage(
+            reply.headers(refusalHeaders(refusal)),
+            429,
+            loginPage({
+              action: loginPath(request.params.uid),
+              clientName,
+              username,
+              error: loginRefusalMessage(refusal),
+            }),
+          );
+        const addressRefusal = await context.guard.address("login", addressKey(request.ip));
+        if (addressRefusal) return refused(addressRefusal, "");
         const interaction = await details(request, reply);
         if (!interaction) return;
         if (interaction.prompt.name !== "login")
           return reply.redirect(consentPath(interaction.uid), 303);
         const username = String(request.body?.username ?? "");
         const password = String(request.body?.password ?? "");
-        let user: User | undefined;
-        if (username && password)
-          user = await checkCredentials(context.stores.users, context.database, username, password);
-        if (!user) {
+        const account = await accountName(context.database, username);
+        const device =
+          account === undefined ? undefined : knownDevice(devices, request.headers.cookie, account);
+        if (account !== undefined) {
+          // Counted as a failure from here on, unless the password is right.
+          const refusal = await context.guard.loginAttempt(account, device);
+          if (refusal) return refused(refusal, await clientName(interaction), username);
+        }
+        const user =
+          account === undefined
+            ? undefined
+            : await checkPassword(context.stores.users, account, password);
+        if (!user || account === undefined) {
           return sendPage(
             reply,
             401,
@@ -134,6 +167,9 @@ export function mountOAuth(app: FastifyInstance, provider: Provider, prefix = "/
             }),
           );
         }
+        await context.guard.loginSucceeded(account, device);
+        // Appended to the raw response: oidc-provider may set cookies of its own there.
+        reply.raw.appendHeader("set-cookie", knownDeviceCookie(devices, user.userId, device));
         await finish(request, reply, { login: { accountId: user.userId, remember: true } });
       },
     );

@@ -76,6 +76,13 @@ declare module "oidc-provider" {
     type: string;
     body: unknown;
     status: number;
+    method: string;
+    /** The path within the provider (the mount prefix removed). */
+    path: string;
+    /** The client address (X-Forwarded-For only when `provider.proxy`). */
+    ip: string;
+    set(field: string, value: string): void;
+    remove(field: string): void;
     oidc: {
       client?: ClientInstance;
       account?: { accountId: string };
@@ -100,6 +107,8 @@ declare module "oidc-provider" {
       options?: { mergeWithLastSubmission?: boolean },
     ): Promise<string>;
     on(event: string, listener: (...args: unknown[]) => void): this;
+    /** Adds a Koa middleware in front of the provider's own routes. */
+    use(middleware: (ctx: KoaContext, next: () => Promise<void>) => Promise<void>): this;
     readonly Grant: {
       new (properties: { accountId: string; clientId: string }): GrantInstance;
       find(id: string): Promise<GrantInstance | undefined>;

@@ -55,7 +55,7 @@ export function loginPage(options: LoginPageOptions): string {
     : "";
   return page(
     "Sign in",
-    `<p>Sign in to continue to ${escapeHtml(options.clientName)}.</p>
+    `<p>Sign in${options.clientName ? ` to continue to ${escapeHtml(options.clientName)}` : ""}.</p>
 ${error}<form method="post" action="${escapeHtml(options.action)}" autocomplete="on">
 <label for="username">User ID or email address</label>
 <input id="username" name="username" type="text" required autofocus autocomplete="username" value="${escapeHtml(options.username ?? "")}">
@@ -111,4 +111,9 @@ export function errorPage(title: string, details: Record<string, unknown>): stri
     .map(([key, value]) => `<dt>${escapeHtml(key)}</dt><dd>${escapeHtml(value)}</dd>`)
     .join("\n");
   return page(title, `<dl>${items}</dl>`);
+}
+
+/** The page of a request refused by a rate limit (429): what happened and when to come back. */
+export function tooManyRequestsPage(message: string): string {
+  return page("Too many requests", `<p class="error" role="alert">${escapeHtml(message)}</p>`);
 }

@@ -2,13 +2,25 @@ import { generateKeyPair, randomUUID } from "node:crypto";
 import { promisify } from "node:util";
 import type { Kysely } from "kysely";
 import Provider, { type KoaContext } from "oidc-provider";
+import type { Registry } from "prom-client";
 import type { DatabaseSchema } from "../../storage/schema.ts";
 import { verifyPassword } from "../passwords/index.ts";
 import type { ClientStore, UserStore } from "../store/index.ts";
 import { activeUser, userClaims } from "./accounts.ts";
 import { DatabaseAdapter } from "./adapter.ts";
 import { ClientAdapter } from "./clients.ts";
+import { endpointLimits } from "./endpoint-limits.ts";
+import { InteractionBounds } from "./interactions.ts";
+import {
+  defaultOAuthLimits,
+  memoryLimiterState,
+  OAuthGuard,
+  type OAuthLimiterState,
+  type OAuthLimits,
+} from "./limits/index.ts";
+import { type OAuthMetrics, oauthMetrics } from "./metrics.ts";
 import { errorPage, loggedOutPage, logoutPage, pageHeaders } from "./pages.ts";
+import { oauthRequests } from "./request-context.ts";
 
 export interface OAuthProviderOptions {
   /**
@@ -31,6 +43,15 @@ export interface OAuthProviderOptions {
   ttl?: Partial<OAuthTtl>;
   /** Where to report server errors of the OAuth endpoints. */
   logger?: { error(object: object, message: string): void };
+  /** Rate limits, locks and interaction bounds; default {@link defaultOAuthLimits}. */
+  limits?: OAuthLimits;
+  /**
+   * Where limiter state is kept; default in process memory. Instances of a cluster pass one
+   * shared implementation (Redis) so that limits hold whichever instance a request reaches.
+   */
+  limiterState?: OAuthLimiterState;
+  /** Where refusals, sweeps and dropped interactions are counted. */
+  metrics?: Registry;
   /** The clock (tests). */
   now?: () => Date;
 }
@@ -54,12 +75,18 @@ export const defaultOAuthTtl: OAuthTtl = {
   grant: 30 * 24 * 60 * 60,
 };
 
-/** What the routes and the token verifier need besides the provider. */
+/** What the routes, the token verifier and the sweeper need besides the provider. */
 export interface OAuthContext {
   stores: { users: UserStore; clients: ClientStore };
   database: Kysely<DatabaseSchema>;
   /** The issuer's path, without trailing slash: where the routes are mounted. */
   mountPath: string;
+  /** Whether the issuer is HTTPS (cookies are then `Secure`). */
+  secure: boolean;
+  cookieKeys: readonly string[];
+  guard: OAuthGuard;
+  interactions: InteractionBounds;
+  metrics: OAuthMetrics;
   now: () => Date;
 }
 
@@ -91,10 +118,27 @@ export async function createOAuthProvider(options: OAuthProviderOptions): Promis
   const db = options.database;
   const clientAdapter = new ClientAdapter(clients);
   const jwks = options.jwks ?? { keys: [await signingKey(db)] };
+  const limits = options.limits ?? defaultOAuthLimits;
+  const metrics = oauthMetrics(options.metrics);
+  const guard = new OAuthGuard(
+    options.limiterState ?? memoryLimiterState(() => now().getTime()),
+    limits,
+    metrics.refused,
+  );
+  const interactions = new InteractionBounds(
+    db,
+    { perAddress: limits.interactionsPerAddress, max: limits.interactionsMax },
+    metrics.interactionsDropped,
+  );
+  const adapterOptions = {
+    now,
+    address: () => oauthRequests.getStore()?.address,
+    interactions,
+  };
 
   const provider = new Provider(issuer.href.replace(/\/+$/, ""), {
     adapter: (model: string) =>
-      model === "Client" ? clientAdapter : new DatabaseAdapter(model, db, now),
+      model === "Client" ? clientAdapter : new DatabaseAdapter(model, db, adapterOptions),
     jwks,
     async findAccount(_ctx: unknown, sub: string) {
       const user = await activeUser(users, sub);
@@ -191,12 +235,22 @@ export async function createOAuthProvider(options: OAuthProviderOptions): Promis
 
   // Stored client secrets are password hashes (argon2id; PBKDF2 from The Things Stack); oidc-provider
   // compares the presented secret with `client_secret` as plain text, so compare with the hash.
-  provider.Client.prototype.compareClientSecret = function compareClientSecret(
-    this: { clientSecret?: string },
+  // Secrets are checked under the client's rate limit and lock: a refused check fails without
+  // hashing, and the request is answered 429 (see endpointLimits).
+  provider.Client.prototype.compareClientSecret = async function compareClientSecret(
+    this: { clientId: string; clientSecret?: string },
     actual: string,
   ) {
-    return this.clientSecret ? verifyPassword(actual, this.clientSecret) : false;
+    const { clientSecret } = this;
+    const result = await guard.clientSecret(this.clientId, async () =>
+      clientSecret ? verifyPassword(actual, clientSecret) : false,
+    );
+    if ("matches" in result) return result.matches;
+    const request = oauthRequests.getStore();
+    if (request) request.refusal = result.refusal;
+    return false;
   };
+  provider.use(endpointLimits(guard));
 
   if (options.logger) {
     const logger = options.logger;
@@ -205,7 +259,17 @@ export async function createOAuthProvider(options: OAuthProviderOptions): Promis
     );
   }
 
-  contexts.set(provider, { stores: options.stores, database: db, mountPath, now });
+  contexts.set(provider, {
+    stores: options.stores,
+    database: db,
+    mountPath,
+    secure: issuer.protocol === "https:",
+    cookieKeys: [...options.cookieKeys],
+    guard,
+    interactions,
+    metrics,
+    now,
+  });
   return provider;
 }
 

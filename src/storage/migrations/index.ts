@@ -2,6 +2,7 @@ import { migration0001Metadata } from "./0001-metadata.ts";
 import { migration0002IdentityServer } from "./0002-identity-server.ts";
 import { migration0003OAuth } from "./0003-oauth.ts";
 import { migration0004ClusterTasks } from "./0004-cluster-tasks.ts";
+import { migration0005OAuthHardening } from "./0005-oauth-hardening.ts";
 import type { Migration } from "./migration.ts";
 
 /** Every migration, in the order it applies. Append only: never edit or reorder a released one. */
@@ -10,6 +11,7 @@ export const migrations: readonly Migration[] = [
   migration0002IdentityServer,
   migration0003OAuth,
   migration0004ClusterTasks,
+  migration0005OAuthHardening,
 ];
 
 export { bytesType, type Migration, timestampType } from "./migration.ts";

@@ -1,0 +1,15 @@
+import { errorNamespace } from "../../errors/index.ts";
+
+const errors = errorNamespace("identity-server/oauth");
+
+/** A rate limit of the OAuth server; the message is The Things Stack's. */
+export const errRateLimitExceeded = errors.resourceExhausted(
+  "rate_limit_exceeded",
+  "rate limit of `{rate}` accesses per minute exceeded for resource `{key}`",
+);
+
+/** A lock after repeated failures (sign-in or client secret). */
+export const errTooManyFailures = errors.resourceExhausted(
+  "too_many_failures",
+  "too many failed attempts for resource `{key}`, retry in {retry_after} seconds",
+);
