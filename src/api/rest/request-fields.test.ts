@@ -8,6 +8,7 @@ import {
   GetThingRequestSchema,
   ListThingsRequestSchema,
   UpdateThingRequestSchema,
+  WatchRequestSchema,
 } from "./testdata/gen/lorastack/test/things_pb.js";
 
 const never = () => false;
@@ -64,6 +65,29 @@ describe("request fields from text", () => {
     );
     assert.deepEqual(unknown, ["nope", "shelf_ids.nope", "utm_source"]);
     assert.deepEqual(queryToJson(ListThingsRequestSchema, query, never), { limit: "2" });
+  });
+
+  it("makes one element of a repeated message field per value of a field inside it", () => {
+    const query = new URLSearchParams(
+      "identifiers.thing_id=a&identifiers.thingId=b&identifiers.shelf_ids.shelf_id=s",
+    );
+    const json = queryToJson(WatchRequestSchema, query, never);
+    assert.deepEqual(json, {
+      identifiers: [{ thing_id: "a" }, { thing_id: "b" }, { shelf_ids: { shelf_id: "s" } }],
+    });
+    const request = messageFromJson(WatchRequestSchema, json);
+    assert.deepEqual(
+      request.identifiers.map((ids) => ids.thingId || ids.shelfIds?.shelfId),
+      ["a", "b", "s"],
+    );
+    const rejects = (text: string) =>
+      assert.throws(
+        () => queryToJson(WatchRequestSchema, new URLSearchParams(text), never),
+        (error: unknown) => error instanceof DefinedError && /goes on past/.test(error.message),
+        text,
+      );
+    rejects("identifiers.shelf_ids=x");
+    rejects("identifiers.thing_id.x=1");
   });
 
   it("rejects parameters that cannot be set from the query or go past a scalar", () => {

@@ -131,7 +131,10 @@ export function textToJson(field: DescField, text: string): JsonValue {
  * fields inside them, are ignored, as in gRPC transcoding. Parameters that name no field are
  * ignored too, as The Things Stack's gateway ignores them, and told to `onUnknown`; a path
  * that goes on past a field that is not a message is an error, as there.
- * `field_mask=a,b` and repeated `field_mask.paths=a` both fill a FieldMask.
+ * `field_mask=a,b` and repeated `field_mask.paths=a` both fill a FieldMask. A repeated message
+ * field gets one element per value of a parameter naming a text field inside it
+ * (`gateway_ids.gateway_id=a&gateway_ids.gateway_id=b`), which gRPC transcoding has no other
+ * way to express.
  */
 export function queryToJson(
   desc: DescMessage,
@@ -148,6 +151,12 @@ export function queryToJson(
       continue;
     }
     if ("notMessage" in lookup) {
+      const elements = listElementsFromText(desc, key, values);
+      if (elements) {
+        if (!skip(fieldPathName(elements.list)))
+          setJsonAtPath(tree, elements.list, elements.values, true);
+        continue;
+      }
       throw errInvalidFieldValue.create({
         field: fieldPathName(lookup.fields),
         reason: `\`${key}\` goes on past a field that is not a message`,
@@ -188,4 +197,40 @@ export function queryToJson(
 
 function pathsField(fieldMask: DescMessage): DescField {
   return fieldMask.fields[0] as DescField;
+}
+
+/**
+ * The elements of a repeated message field from the values of a parameter that names a text
+ * field inside the element (`gateway_ids.gateway_id`), one element per value; `undefined` when
+ * the parameter does not have that shape.
+ */
+function listElementsFromText(
+  desc: DescMessage,
+  key: string,
+  values: readonly string[],
+): { list: DescField[]; values: JsonObject[] } | undefined {
+  const names = key.split(".");
+  const list: DescField[] = [];
+  let current: DescMessage = desc;
+  for (const [index, name] of names.entries()) {
+    const field = fieldsByJsonKey(current).get(name);
+    if (field === undefined) return undefined;
+    list.push(field);
+    if (field.fieldKind === "list" && field.listKind === "message") {
+      const inner = resolveFieldPath(field.message, names.slice(index + 1).join("."));
+      const last = inner?.at(-1);
+      if (!inner || !last || last.fieldKind === "list" || !isTextField(last)) return undefined;
+      return {
+        list,
+        values: values.map((value) => {
+          const element: JsonObject = {};
+          setJsonAtPath(element, inner, textToJson(last, value));
+          return element;
+        }),
+      };
+    }
+    if (field.fieldKind !== "message") return undefined;
+    current = field.message;
+  }
+  return undefined;
 }
