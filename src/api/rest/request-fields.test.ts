@@ -90,6 +90,33 @@ describe("request fields from text", () => {
     rejects("identifiers.thing_id.x=1");
   });
 
+  it("reads map entries as name[key]=value", () => {
+    const query = new URLSearchParams(
+      "thing.attributes[floor]=ground&thing.attributes[room]=2&thing.versions.duty_cycles[a]=DUTY_CYCLE_2" +
+        "&thing.versions.duty_cycles[b]=3&nope[x]=1",
+    );
+    const unknown: string[] = [];
+    const json = queryToJson(UpdateThingRequestSchema, query, never, (name) => unknown.push(name));
+    assert.deepEqual(json, {
+      thing: {
+        attributes: { floor: "ground", room: "2" },
+        versions: { duty_cycles: { a: "DUTY_CYCLE_2", b: 3 } },
+      },
+    });
+    assert.deepEqual(unknown, ["nope[x]"]);
+    const request = messageFromJson(UpdateThingRequestSchema, json);
+    assert.deepEqual(request.thing?.attributes, { floor: "ground", room: "2" });
+    const rejects = (text: string, pattern: RegExp) =>
+      assert.throws(
+        () => queryToJson(UpdateThingRequestSchema, new URLSearchParams(text), never),
+        (error: unknown) => error instanceof DefinedError && pattern.test(error.message),
+        text,
+      );
+    rejects("thing.name[x]=1", /not a map of scalars or enums/);
+    rejects("thing.parts_by_number[1]=x", /not a map of scalars or enums/);
+    rejects("thing.attributes[a]=1&thing.attributes[a]=2", /given more than once/);
+  });
+
   it("rejects parameters that cannot be set from the query or go past a scalar", () => {
     const rejects = (text: string, pattern: RegExp) =>
       assert.throws(

@@ -134,7 +134,8 @@ export function textToJson(field: DescField, text: string): JsonValue {
  * `field_mask=a,b` and repeated `field_mask.paths=a` both fill a FieldMask. A repeated message
  * field gets one element per value of a parameter naming a text field inside it
  * (`gateway_ids.gateway_id=a&gateway_ids.gateway_id=b`), which gRPC transcoding has no other
- * way to express.
+ * way to express. A map of scalar or enum values takes entries as `name[key]=value`, as The
+ * Things Stack's gateway reads them (`attributes_contain[floor]=ground`).
  */
 export function queryToJson(
   desc: DescMessage,
@@ -145,6 +146,11 @@ export function queryToJson(
   const tree: JsonObject = {};
   for (const key of new Set(query.keys())) {
     const values = query.getAll(key);
+    const entry = /^([^[\]]+)\[([^[\]]*)\]$/.exec(key);
+    if (entry) {
+      mapEntryFromText(tree, desc, entry[1] as string, entry[2] as string, values, skip, onUnknown);
+      continue;
+    }
     const lookup = lookUpFieldPath(desc, key);
     if ("unknown" in lookup) {
       onUnknown(key);
@@ -233,4 +239,56 @@ function listElementsFromText(
     current = field.message;
   }
   return undefined;
+}
+
+/** Sets the entry `key` of the map field at `path` from a `path[key]=value` parameter. */
+function mapEntryFromText(
+  tree: JsonObject,
+  desc: DescMessage,
+  path: string,
+  key: string,
+  values: readonly string[],
+  skip: (fieldPath: string) => boolean,
+  onUnknown: (parameter: string) => void,
+): void {
+  const parameter = `${path}[${key}]`;
+  const lookup = lookUpFieldPath(desc, path);
+  if ("unknown" in lookup) {
+    onUnknown(parameter);
+    return;
+  }
+  const fields = "notMessage" in lookup ? undefined : lookup.fields;
+  const field = fields?.at(-1);
+  if (!fields || field?.fieldKind !== "map" || field.mapKind === "message") {
+    throw errInvalidFieldValue.create({
+      field: fields ? fieldPathName(fields) : path,
+      reason: `\`${parameter}\` names an entry of a field that is not a map of scalars or enums`,
+    });
+  }
+  const canonical = fieldPathName(fields);
+  if (skip(canonical)) return;
+  if (values.length > 1) {
+    throw errInvalidFieldValue.create({
+      field: `${canonical}[${key}]`,
+      reason: "the parameter is given more than once but a map entry has one value",
+    });
+  }
+  const text = values[0] as string;
+  const value: JsonValue =
+    field.mapKind === "enum"
+      ? /^-?[0-9]+$/.test(text)
+        ? Number(text)
+        : text
+      : textToJson(field, text);
+  setJsonAtPath(tree, fields, { ...mapAt(tree, fields), [key]: value });
+}
+
+/** The entries already set for a map field in the JSON tree. */
+function mapAt(tree: JsonObject, fields: readonly DescField[]): JsonObject {
+  let node: JsonValue | undefined = tree;
+  for (const field of fields) {
+    if (typeof node !== "object" || node === null || Array.isArray(node)) return {};
+    node = (node as JsonObject)[field.name] ?? (node as JsonObject)[field.jsonName];
+  }
+  return typeof node === "object" && node !== null && !Array.isArray(node) ? node : {};
 }
