@@ -150,7 +150,22 @@ describeOnEachEngine("end device and DevEUI queries", (_engine, open) => {
         ["meter-05", "temp-01"],
       );
       assert.equal(page.items[1]?.devEui, "70B3D57ED0000001", "devices come back whole");
-      assert.deepEqual((await stores.endDevices.find("app", {}, { limit: 2, page: 9 })).items, []);
+      const past = await stores.endDevices.find("app", {}, { limit: 2, page: 9 });
+      assert.deepEqual([past.items, past.total], [[], 5]);
+      // A search counts its matches with the page, and apart when the page is past the end.
+      const searched = await stores.endDevices.find("app", { idContains: "temp" }, { limit: 1 });
+      assert.deepEqual(
+        [searched.items.map((device) => device.deviceId), searched.total],
+        [["temp-01"], 2],
+      );
+      const beyond = await stores.endDevices.find(
+        "app",
+        { idContains: "temp" },
+        { limit: 1, page: 5 },
+      );
+      assert.deepEqual([beyond.items, beyond.total], [[], 2]);
+      const none = await stores.endDevices.find("app", { idContains: "zzz" }, { limit: 1 });
+      assert.deepEqual([none.items, none.total], [[], 0]);
     }));
 
   const block = { prefix: "70B3D57ED0001000", length: 52, initCounter: 0 };

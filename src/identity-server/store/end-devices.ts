@@ -142,17 +142,38 @@ export function createEndDeviceStore(context: StoreContext): EndDeviceStore {
         .selectFrom("end_devices")
         .where("application_id", "=", applicationId)
         .where((eb) => eb.and(conditions));
-      const counted = await query
-        .select((eb) => eb.fn.countAll().as("count"))
-        .executeTakeFirstOrThrow();
       const direction = options.order?.descending ? "desc" : "asc";
       const window = pageWindow(options);
+      const count = async () =>
+        Number(
+          (await query.select((eb) => eb.fn.countAll().as("count")).executeTakeFirstOrThrow())
+            .count,
+        );
+      // A substring search scans the application's devices whatever the page: one pass then
+      // yields the page and the number of matches (a window count). Without one, counting
+      // apart is cheaper than a window over every device.
+      const scans =
+        [
+          filter.query,
+          filter.idContains,
+          filter.nameContains,
+          filter.descriptionContains,
+          filter.devEuiContains,
+          filter.joinEuiContains,
+        ].some(Boolean) || Object.keys(filter.attributesContain ?? {}).length > 0;
       let keys = query
-        .select("device_id")
+        .select(scans ? ["device_id", sql<string>`count(*) over ()`.as("total")] : ["device_id"])
         .orderBy(orderExpression(engine, options.order?.field ?? "id"), direction)
         .orderBy("device_id", direction);
       if (window.limit !== undefined) keys = keys.limit(window.limit).offset(window.offset);
-      const ids = (await keys.execute()).map((row: { device_id: string }) => row.device_id);
+      const rows: { device_id: string; total?: number | string }[] = await keys.execute();
+      const ids = rows.map((row) => row.device_id);
+      const total =
+        scans && rows.length > 0
+          ? Number(rows[0]?.total)
+          : scans && window.offset === 0
+            ? 0
+            : await count();
       // The page's devices are read by key, through the registry that knows their shape.
       const found =
         ids.length === 0
@@ -160,7 +181,7 @@ export function createEndDeviceStore(context: StoreContext): EndDeviceStore {
           : (await registry.listWhere({ application_id: applicationId }, { ids })).items;
       const byId = new Map(found.map((device) => [device.deviceId, device]));
       const items = ids.flatMap((id) => byId.get(id) ?? []);
-      return { items, total: Number(counted.count) };
+      return { items, total };
     },
     update: registry.update.bind(registry) as EndDeviceStore["update"],
     delete: (key) => registry.purge(key),
