@@ -47,14 +47,12 @@ export function createIdentityServer(context: ComponentContext<IdentityServerCon
   context.events.listen((event) => invalidateForEvent(lookup, event));
   const services: ServiceContext = { stores, lookup, events: context.events };
   context.api.register(EntityAccess, entityAccessService(services));
-  const devEuis = devEuiBlock(context.section);
   context.api.register(ApplicationRegistry, {
     ...applicationRegistry(services),
-    issueDevEUI: issueDevEui(
-      services,
-      createDevEuiStore({ db: context.database.db }),
-      devEuis && { block: devEuis, applicationLimit: devEuis.applicationLimit },
-    ),
+    issueDevEUI: issueDevEui(services, createDevEuiStore({ db: context.database.db }), () => {
+      const block = devEuiBlock(context.section);
+      return block && { block, applicationLimit: block.applicationLimit };
+    }),
   });
   context.api.register(ApplicationAccess, applicationAccess(services));
   registerUserServices(context.api, services);

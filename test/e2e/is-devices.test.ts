@@ -440,7 +440,13 @@ describe("OAuth authorizations and their tokens", () => {
       (await call("DELETE", "/users/admin/authorizations/console/tokens/nope", adminKey)).status,
       404,
     );
-    await ok("DELETE", `/users/admin/authorizations/console/tokens/${newest}`);
+    // A token of the authorization may revoke its tokens.
+    const revoked = await call(
+      "DELETE",
+      `/users/admin/authorizations/console/tokens/${newest}`,
+      mine.accessToken,
+    );
+    assert.equal(revoked.status, 200, JSON.stringify(revoked.json));
     assert.equal(await authInfoStatus(other.accessToken), 401, "the newest token is revoked");
     assert.equal(await refreshStatus(other.refreshToken), 400, "and its refresh token");
     assert.equal(await authInfoStatus(mine.accessToken), 200, "the other sign-in goes on");

@@ -76,7 +76,7 @@ describe("IssueDevEUI", () => {
   };
 
   it("answers dev_eui_issuing_not_enabled when no block is configured, after the rights", async () => {
-    const issue = issueDevEui(identity.services, { issue: never }, undefined);
+    const issue = issueDevEui(identity.services, { issue: never }, () => undefined);
     await rejectsWith(
       issue(request, callContext(ApplicationRegistry, admin)),
       errDevEuiIssuingNotEnabled,
@@ -94,7 +94,10 @@ describe("IssueDevEUI", () => {
           return "70B3D57ED0000001";
         },
       },
-      { block: { prefix: "70B3D57ED0000000", length: 36, initCounter: 0 }, applicationLimit: 2 },
+      () => ({
+        block: { prefix: "70B3D57ED0000000", length: 36, initCounter: 0 },
+        applicationLimit: 2,
+      }),
     );
     const answer = await issue(request, callContext(ApplicationRegistry, admin));
     assert.equal(Buffer.from(answer.devEui).toString("hex").toUpperCase(), "70B3D57ED0000001");

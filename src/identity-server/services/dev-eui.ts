@@ -29,20 +29,22 @@ export interface DevEuiIssuing {
  * ApplicationRegistry.IssueDevEUI: the next DevEUI of the configured IEEE block for a caller
  * who may add devices to the application (`RIGHT_APPLICATION_DEVICES_WRITE`), counted against
  * the application's limit, as in The Things Stack. Addresses are issued in order and never
- * twice; publishes `application.issue_dev_eui`.
+ * twice; publishes `application.issue_dev_eui`. `issuing` is read at each call (the
+ * configuration), `undefined` when issuing is off.
  */
 export function issueDevEui(
   context: ServiceContext,
   store: DevEuiStore,
-  issuing: DevEuiIssuing | undefined,
+  issuing: () => DevEuiIssuing | undefined,
 ): (request: ApplicationIdentifiers, handler: HandlerContext) => Promise<IssueDevEUIResponse> {
   return async (request, handler) => {
     const applicationId = request.applicationId;
     if (!applicationId) throw errMissingField.create({ field: "application_id" });
     const application = { kind: "application" as const, id: applicationId };
     await authorize(context, handler, application, ["RIGHT_APPLICATION_DEVICES_WRITE"]);
-    if (!issuing) throw errDevEuiIssuingNotEnabled.create();
-    const devEui = await store.issue(applicationId, issuing.block, issuing.applicationLimit);
+    const configured = issuing();
+    if (!configured) throw errDevEuiIssuingNotEnabled.create();
+    const devEui = await store.issue(applicationId, configured.block, configured.applicationLimit);
     context.events.publish(applicationIssueDevEuiEvent, { identifiers: [application] });
     return create(IssueDevEUIResponseSchema, { devEui: euiToBytes(devEui) });
   };
