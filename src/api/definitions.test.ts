@@ -201,6 +201,7 @@ describe("API definitions", () => {
         "GetEndDeviceIdentifiersForEUIsRequest.dev_eui",
         "GetEndDeviceIdentifiersForEUIsRequest.join_eui",
         "GetGatewayIdentifiersForEUIRequest.eui",
+        "IssueDevEUIResponse.dev_eui",
         "JoinAcceptPayload.dev_addr",
         "JoinAcceptPayload.join_nonce",
         "JoinAcceptPayload.net_id",

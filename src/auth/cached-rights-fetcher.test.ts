@@ -212,5 +212,18 @@ describe("cached rights fetcher", () => {
     await cache.authInfo(appKey);
     await cache.authInfo(aliceKey);
     assert.equal(lookups(), 6);
+    // A revoked OAuth token: the user's credentials are looked up again.
+    await cache.authInfo(oauth);
+    await cache.authInfo(oauth);
+    assert.equal(lookups(), 7);
+    invalidateForEvent(cache, {
+      name: "oauth.token.deleted",
+      identifiers: [
+        { kind: "user", id: "bob" },
+        { kind: "client", id: "console" },
+      ],
+    });
+    await cache.authInfo(oauth);
+    assert.equal(lookups(), 8);
   });
 });

@@ -13,6 +13,8 @@ const invalidations: readonly {
   { name: /^user\.(update|delete|restore|purge)$/, apply: users },
   // Keys of a deleted entity stop working, and work again once it is restored.
   { name: /^(application|gateway|organization|client)\.(delete|restore|purge)$/, apply: entities },
+  // Revoked OAuth tokens: the answers kept for the user's credentials.
+  { name: /^oauth\.token\.deleted$/, apply: users },
   // An OAuth client's rights bound every token issued to it; tokens are not tagged by client.
   { name: /^client\.update$/, apply: (invalidation) => invalidation.invalidateAll() },
 ];

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import {
+  boolean,
   type Config,
   type ConfigSection,
   duration,
@@ -16,7 +17,16 @@ function count(defaultValue: number, description: string) {
     .describe(description);
 }
 
-/** The Identity Server's configuration keys: `oauth.*`. */
+/** An IEEE address block with its prefix length: `70B3D57ED0000000/36`. */
+const euiPrefix = z
+  .string()
+  .regex(/^[0-9A-Fa-f]{16}\/(?:[0-9]|[1-5][0-9]|6[0-4])$/, {
+    message:
+      'expected 16 hex digits, "/" and a prefix length of 0 to 64, such as "70B3D57ED0000000/36"',
+  })
+  .describe("the address block: an EUI-64 prefix and its length in bits");
+
+/** The Identity Server's configuration keys: `oauth.*`, `dev_eui_block.*`. */
 export const identityServerConfig = {
   shape: {
     oauth: z
@@ -77,6 +87,20 @@ export const identityServerConfig = {
         ),
       })
       .prefault({}),
+    dev_eui_block: z
+      .strictObject({
+        enabled: boolean(
+          false,
+          "issue DevEUIs from an IEEE address block (POST /applications/{id}/dev-eui)",
+        ),
+        prefix: euiPrefix.default("0000000000000000/0"),
+        application_limit: count(0, "DevEUIs issued to one application at most; 0: no limit"),
+        init_counter: count(
+          0,
+          "where in the block issuing starts (0: its first address), for a block not used before",
+        ),
+      })
+      .prefault({}),
   },
   secrets: { "oauth.cookie_keys": () => "***" },
 } satisfies ConfigSection;
@@ -89,4 +113,19 @@ export function oauthIssuer(section: IdentityServerConfig, http: Config["http"])
   if (section.oauth.issuer) return section.oauth.issuer;
   const port = parseListenAddress(http.listen)?.port || 1885;
   return `http://localhost:${port}/oauth`;
+}
+
+/** The configured DevEUI block, or `undefined` when issuing is off (`dev_eui_block.enabled`). */
+export function devEuiBlock(
+  section: IdentityServerConfig,
+): { prefix: string; length: number; initCounter: number; applicationLimit: number } | undefined {
+  const block = section.dev_eui_block;
+  if (!block.enabled) return undefined;
+  const [prefix = "", length = "0"] = block.prefix.split("/");
+  return {
+    prefix: prefix.toUpperCase(),
+    length: Number(length),
+    initCounter: block.init_counter,
+    applicationLimit: block.application_limit,
+  };
 }

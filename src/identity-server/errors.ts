@@ -4,14 +4,19 @@ export * from "./ids/errors.ts";
 export * from "./oauth/errors.ts";
 export * from "./passwords/errors.ts";
 export { errApplicationHasDevices } from "./services/applications.ts";
+export { errBatchSize } from "./services/batch-size.ts";
 export { errAdminOnlyField, errInvalidRedirectUri } from "./services/clients.ts";
 export { errForbiddenPath, errMissingField } from "./services/convert.ts";
+export { errDevEuiIssuingNotEnabled } from "./services/dev-eui.ts";
+export { errInvalidSearch } from "./services/end-devices-search.ts";
 export {
   errFrequencyPlanMismatch,
   errInvalidEnum,
   errInvalidEui,
   errUnknownFrequencyPlan,
 } from "./services/gateways.ts";
+export { errUpdatedSinceInFuture } from "./services/list-filters.ts";
+export { errAccessTokenMismatch } from "./services/oauth-authorizations.ts";
 export { errInvalidOrder } from "./services/order.ts";
 export {
   errCreateUserAdminOnly,
@@ -19,4 +24,5 @@ export {
   errUnknownState,
   errUpdateUserAdminField,
 } from "./services/users.ts";
+export { errApplicationDevEuiLimitReached, errNoEuiBlockAvailable } from "./store/dev-eui.ts";
 export * from "./store/errors.ts";

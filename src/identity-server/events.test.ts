@@ -81,6 +81,8 @@ const expected: [string, string[], string?][] = [
   ["end_device.create", ["RIGHT_APPLICATION_DEVICES_READ"]],
   ["end_device.update", ["RIGHT_APPLICATION_DEVICES_READ"], "google.protobuf.Value"],
   ["end_device.delete", ["RIGHT_APPLICATION_DEVICES_READ"]],
+  ["application.issue_dev_eui", ["RIGHT_APPLICATION_INFO"]],
+  ["oauth.token.deleted", ["RIGHT_USER_AUTHORIZED_CLIENTS"]],
 ];
 
 describe("Identity Server events", () => {
@@ -95,7 +97,7 @@ describe("Identity Server events", () => {
 
   it("are all listed above: nothing is published that is not checked against TTS", () => {
     const ours = definedEventNames().filter((name) =>
-      /^(user|organization|application|gateway|client|end_device)\./.test(name),
+      /^(user|organization|application|gateway|client|end_device|oauth\.token)\./.test(name),
     );
     assert.deepEqual(ours.sort(), expected.map(([name]) => name).sort());
   });

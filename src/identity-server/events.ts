@@ -167,3 +167,19 @@ export const endDeviceEvents = {
     visibility: endDeviceVisibility,
   }),
 };
+
+/** A DevEUI was issued to an application from the configured block. */
+export const applicationIssueDevEuiEvent = defineEvent("application.issue_dev_eui", {
+  description: "issue DevEUI for application",
+  visibility: ["RIGHT_APPLICATION_INFO"],
+});
+
+/**
+ * OAuth access tokens were revoked: one (DeleteToken) or all of an authorization (Delete),
+ * about the user and the client. As The Things Stack, visible to who manages the user's
+ * authorized clients.
+ */
+export const oauthTokenDeletedEvent = defineEvent("oauth.token.deleted", {
+  description: "delete access token",
+  visibility: ["RIGHT_USER_AUTHORIZED_CLIENTS"],
+});

@@ -6,18 +6,30 @@ import {
   ApplicationRegistry,
 } from "../gen/ttn/lorawan/v3/application_services_pb.js";
 import { EntityAccess } from "../gen/ttn/lorawan/v3/identityserver_pb.js";
-import { type IdentityServerConfig, oauthIssuer } from "./config.ts";
-import { limitsFromSettings, type OAuthServer, setUpOAuth } from "./oauth/index.ts";
+import { devEuiBlock, type IdentityServerConfig, oauthIssuer } from "./config.ts";
+import {
+  limitsFromSettings,
+  OAuthAuthorizations,
+  type OAuthServer,
+  setUpOAuth,
+} from "./oauth/index.ts";
 import { identityStores } from "./registry.ts";
 import { applicationAccess, applicationRegistry } from "./services/applications.ts";
 import { entityAccessService } from "./services/auth-info.ts";
 import { registerClientServices } from "./services/clients.ts";
 import { type ServiceContext, storeAccessLookup } from "./services/context.ts";
+import { issueDevEui } from "./services/dev-eui.ts";
 import { registerEndDeviceServices } from "./services/end-devices.ts";
+import { registerEndDeviceBatchServices } from "./services/end-devices-batch.ts";
+import { registerEndDeviceSearchService } from "./services/end-devices-search.ts";
 import { registerGatewayServices } from "./services/gateways.ts";
+import { registerGatewayBatchServices } from "./services/gateways-batch.ts";
+import { registerIsConfigurationService } from "./services/is-configuration.ts";
+import { registerOAuthAuthorizationServices } from "./services/oauth-authorizations.ts";
 import { registerOrganizationServices } from "./services/organizations.ts";
 import { registerSearchServices } from "./services/search.ts";
 import { registerUserServices } from "./services/users.ts";
+import { createDevEuiStore } from "./store/dev-eui.ts";
 
 /**
  * The Identity Server: registries of users, organizations, applications, gateways, end devices
@@ -35,7 +47,13 @@ export function createIdentityServer(context: ComponentContext<IdentityServerCon
   context.events.listen((event) => invalidateForEvent(lookup, event));
   const services: ServiceContext = { stores, lookup, events: context.events };
   context.api.register(EntityAccess, entityAccessService(services));
-  context.api.register(ApplicationRegistry, applicationRegistry(services));
+  context.api.register(ApplicationRegistry, {
+    ...applicationRegistry(services),
+    issueDevEUI: issueDevEui(services, createDevEuiStore({ db: context.database.db }), () => {
+      const block = devEuiBlock(context.section);
+      return block && { block, applicationLimit: block.applicationLimit };
+    }),
+  });
   context.api.register(ApplicationAccess, applicationAccess(services));
   registerUserServices(context.api, services);
   registerOrganizationServices(context.api, services);
@@ -43,6 +61,15 @@ export function createIdentityServer(context: ComponentContext<IdentityServerCon
   registerEndDeviceServices(context.api, services);
   registerClientServices(context.api, services);
   registerSearchServices(context.api, services);
+  registerEndDeviceBatchServices(context.api, services);
+  registerEndDeviceSearchService(context.api, services);
+  registerGatewayBatchServices(context.api, services);
+  registerOAuthAuthorizationServices(
+    context.api,
+    services,
+    new OAuthAuthorizations(context.database.db),
+  );
+  registerIsConfigurationService(context.api);
   let ready = false;
   let oauth: OAuthServer | undefined;
   return {

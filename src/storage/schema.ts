@@ -9,13 +9,14 @@ export interface DatabaseSchema {
   accounts: AccountsTable;
   users: UsersTable;
   organizations: EntityTable & { organization_id: string };
-  applications: EntityTable & { application_id: string };
+  applications: ApplicationsTable;
   gateways: GatewaysTable;
   end_devices: EndDevicesTable;
   clients: EntityTable & { client_id: string };
   memberships: MembershipsTable;
   api_keys: ApiKeysTable;
   oauth_artifacts: OAuthArtifactsTable;
+  dev_eui_blocks: DevEuiBlocksTable;
 }
 
 /** Facts about the database itself, such as the installation id shared by a cluster. */
@@ -44,6 +45,26 @@ export interface EntityTable {
   updated_at: string;
   /** Set when soft-deleted; the ID stays taken until the row is purged. */
   deleted_at: string | null;
+}
+
+export interface ApplicationsTable extends EntityTable {
+  application_id: string;
+  /** DevEUIs issued to the application from the configured block (0009). */
+  dev_eui_counter: ColumnType<number, number | undefined, number>;
+}
+
+/**
+ * The next counter of a DevEUI address block (0009): the issued DevEUI is `start_eui` (16
+ * upper-case hex digits) plus the counter, while the counter is at most `end_counter`. Counters
+ * are `bigint` columns, which PostgreSQL hands back as text.
+ */
+export interface DevEuiBlocksTable {
+  /** `<16 hex digits>/<prefix length>`. */
+  prefix: string;
+  start_eui: string;
+  end_counter: ColumnType<number | string, number, number>;
+  current_counter: ColumnType<number | string, number, number>;
+  created_at: string;
 }
 
 export interface UsersTable extends EntityTable {
@@ -112,4 +133,10 @@ export interface OAuthArtifactsTable {
   consumed_at: string | null;
   /** An interaction's client address, hashed, for bounds per address (0005). */
   address_hash: ColumnType<string | null, string | null | undefined, string | null>;
+  /** The user (`accountId`) and OAuth client (`clientId`) of the artifact, if any (0009). */
+  account_id: ColumnType<string | null, string | null | undefined, string | null>;
+  client_id: ColumnType<string | null, string | null | undefined, string | null>;
+  /** When the artifact was first stored and last changed (0009). */
+  created_at: ColumnType<string | null, string | null | undefined, string | null>;
+  updated_at: ColumnType<string | null, string | null | undefined, string | null>;
 }

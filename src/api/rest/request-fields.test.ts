@@ -8,6 +8,7 @@ import {
   GetThingRequestSchema,
   ListThingsRequestSchema,
   UpdateThingRequestSchema,
+  WatchRequestSchema,
 } from "./testdata/gen/lorastack/test/things_pb.js";
 
 const never = () => false;
@@ -64,6 +65,56 @@ describe("request fields from text", () => {
     );
     assert.deepEqual(unknown, ["nope", "shelf_ids.nope", "utm_source"]);
     assert.deepEqual(queryToJson(ListThingsRequestSchema, query, never), { limit: "2" });
+  });
+
+  it("makes one element of a repeated message field per value of a field inside it", () => {
+    const query = new URLSearchParams(
+      "identifiers.thing_id=a&identifiers.thingId=b&identifiers.shelf_ids.shelf_id=s",
+    );
+    const json = queryToJson(WatchRequestSchema, query, never);
+    assert.deepEqual(json, {
+      identifiers: [{ thing_id: "a" }, { thing_id: "b" }, { shelf_ids: { shelf_id: "s" } }],
+    });
+    const request = messageFromJson(WatchRequestSchema, json);
+    assert.deepEqual(
+      request.identifiers.map((ids) => ids.thingId || ids.shelfIds?.shelfId),
+      ["a", "b", "s"],
+    );
+    const rejects = (text: string) =>
+      assert.throws(
+        () => queryToJson(WatchRequestSchema, new URLSearchParams(text), never),
+        (error: unknown) => error instanceof DefinedError && /goes on past/.test(error.message),
+        text,
+      );
+    rejects("identifiers.shelf_ids=x");
+    rejects("identifiers.thing_id.x=1");
+  });
+
+  it("reads map entries as name[key]=value", () => {
+    const query = new URLSearchParams(
+      "thing.attributes[floor]=ground&thing.attributes[room]=2&thing.versions.duty_cycles[a]=DUTY_CYCLE_2" +
+        "&thing.versions.duty_cycles[b]=3&nope[x]=1",
+    );
+    const unknown: string[] = [];
+    const json = queryToJson(UpdateThingRequestSchema, query, never, (name) => unknown.push(name));
+    assert.deepEqual(json, {
+      thing: {
+        attributes: { floor: "ground", room: "2" },
+        versions: { duty_cycles: { a: "DUTY_CYCLE_2", b: 3 } },
+      },
+    });
+    assert.deepEqual(unknown, ["nope[x]"]);
+    const request = messageFromJson(UpdateThingRequestSchema, json);
+    assert.deepEqual(request.thing?.attributes, { floor: "ground", room: "2" });
+    const rejects = (text: string, pattern: RegExp) =>
+      assert.throws(
+        () => queryToJson(UpdateThingRequestSchema, new URLSearchParams(text), never),
+        (error: unknown) => error instanceof DefinedError && pattern.test(error.message),
+        text,
+      );
+    rejects("thing.name[x]=1", /not a map of scalars or enums/);
+    rejects("thing.parts_by_number[1]=x", /not a map of scalars or enums/);
+    rejects("thing.attributes[a]=1&thing.attributes[a]=2", /given more than once/);
   });
 
   it("rejects parameters that cannot be set from the query or go past a scalar", () => {

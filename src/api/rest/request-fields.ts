@@ -131,7 +131,11 @@ export function textToJson(field: DescField, text: string): JsonValue {
  * fields inside them, are ignored, as in gRPC transcoding. Parameters that name no field are
  * ignored too, as The Things Stack's gateway ignores them, and told to `onUnknown`; a path
  * that goes on past a field that is not a message is an error, as there.
- * `field_mask=a,b` and repeated `field_mask.paths=a` both fill a FieldMask.
+ * `field_mask=a,b` and repeated `field_mask.paths=a` both fill a FieldMask. A repeated message
+ * field gets one element per value of a parameter naming a text field inside it
+ * (`gateway_ids.gateway_id=a&gateway_ids.gateway_id=b`), which gRPC transcoding has no other
+ * way to express. A map of scalar or enum values takes entries as `name[key]=value`, as The
+ * Things Stack's gateway reads them (`attributes_contain[floor]=ground`).
  */
 export function queryToJson(
   desc: DescMessage,
@@ -142,12 +146,23 @@ export function queryToJson(
   const tree: JsonObject = {};
   for (const key of new Set(query.keys())) {
     const values = query.getAll(key);
+    const entry = /^([^[\]]+)\[([^[\]]*)\]$/.exec(key);
+    if (entry) {
+      mapEntryFromText(tree, desc, entry[1] as string, entry[2] as string, values, skip, onUnknown);
+      continue;
+    }
     const lookup = lookUpFieldPath(desc, key);
     if ("unknown" in lookup) {
       onUnknown(key);
       continue;
     }
     if ("notMessage" in lookup) {
+      const elements = listElementsFromText(desc, key, values);
+      if (elements) {
+        if (!skip(fieldPathName(elements.list)))
+          setJsonAtPath(tree, elements.list, elements.values, true);
+        continue;
+      }
       throw errInvalidFieldValue.create({
         field: fieldPathName(lookup.fields),
         reason: `\`${key}\` goes on past a field that is not a message`,
@@ -188,4 +203,92 @@ export function queryToJson(
 
 function pathsField(fieldMask: DescMessage): DescField {
   return fieldMask.fields[0] as DescField;
+}
+
+/**
+ * The elements of a repeated message field from the values of a parameter that names a text
+ * field inside the element (`gateway_ids.gateway_id`), one element per value; `undefined` when
+ * the parameter does not have that shape.
+ */
+function listElementsFromText(
+  desc: DescMessage,
+  key: string,
+  values: readonly string[],
+): { list: DescField[]; values: JsonObject[] } | undefined {
+  const names = key.split(".");
+  const list: DescField[] = [];
+  let current: DescMessage = desc;
+  for (const [index, name] of names.entries()) {
+    const field = fieldsByJsonKey(current).get(name);
+    if (field === undefined) return undefined;
+    list.push(field);
+    if (field.fieldKind === "list" && field.listKind === "message") {
+      const inner = resolveFieldPath(field.message, names.slice(index + 1).join("."));
+      const last = inner?.at(-1);
+      if (!inner || !last || last.fieldKind === "list" || !isTextField(last)) return undefined;
+      return {
+        list,
+        values: values.map((value) => {
+          const element: JsonObject = {};
+          setJsonAtPath(element, inner, textToJson(last, value));
+          return element;
+        }),
+      };
+    }
+    if (field.fieldKind !== "message") return undefined;
+    current = field.message;
+  }
+  return undefined;
+}
+
+/** Sets the entry `key` of the map field at `path` from a `path[key]=value` parameter. */
+function mapEntryFromText(
+  tree: JsonObject,
+  desc: DescMessage,
+  path: string,
+  key: string,
+  values: readonly string[],
+  skip: (fieldPath: string) => boolean,
+  onUnknown: (parameter: string) => void,
+): void {
+  const parameter = `${path}[${key}]`;
+  const lookup = lookUpFieldPath(desc, path);
+  if ("unknown" in lookup) {
+    onUnknown(parameter);
+    return;
+  }
+  const fields = "notMessage" in lookup ? undefined : lookup.fields;
+  const field = fields?.at(-1);
+  if (!fields || field?.fieldKind !== "map" || field.mapKind === "message") {
+    throw errInvalidFieldValue.create({
+      field: fields ? fieldPathName(fields) : path,
+      reason: `\`${parameter}\` names an entry of a field that is not a map of scalars or enums`,
+    });
+  }
+  const canonical = fieldPathName(fields);
+  if (skip(canonical)) return;
+  if (values.length > 1) {
+    throw errInvalidFieldValue.create({
+      field: `${canonical}[${key}]`,
+      reason: "the parameter is given more than once but a map entry has one value",
+    });
+  }
+  const text = values[0] as string;
+  const value: JsonValue =
+    field.mapKind === "enum"
+      ? /^-?[0-9]+$/.test(text)
+        ? Number(text)
+        : text
+      : textToJson(field, text);
+  setJsonAtPath(tree, fields, { ...mapAt(tree, fields), [key]: value });
+}
+
+/** The entries already set for a map field in the JSON tree. */
+function mapAt(tree: JsonObject, fields: readonly DescField[]): JsonObject {
+  let node: JsonValue | undefined = tree;
+  for (const field of fields) {
+    if (typeof node !== "object" || node === null || Array.isArray(node)) return {};
+    node = (node as JsonObject)[field.name] ?? (node as JsonObject)[field.jsonName];
+  }
+  return typeof node === "object" && node !== null && !Array.isArray(node) ? node : {};
 }

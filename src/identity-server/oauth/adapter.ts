@@ -33,7 +33,9 @@ const scrubbers: Record<string, (payload: AdapterPayload) => AdapterPayload> = {
  * `expires_at` has passed are never returned (and are removed by
  * {@link deleteExpiredOAuthArtifacts}); the consumption time lives in its own column and is
  * handed back as the payload's `consumed`. An interaction row also keeps a hash of the client
- * address that started it, for {@link InteractionBounds}.
+ * address that started it, for {@link InteractionBounds}. Every row keeps its user and client
+ * (`account_id`, `client_id`) and when it was first stored and last changed (migration 0009),
+ * for the lists of authorizations and tokens (`authorizations.ts`).
  *
  * A session found by its UID (`findByUid`) comes back without its ID, which only its cookie
  * holds: oidc-provider uses such a lookup to check that the session exists and whose it is,
@@ -73,10 +75,14 @@ export class DatabaseAdapter implements Adapter {
           : null,
       consumed_at: typeof consumed === "number" ? new Date(consumed * 1000).toISOString() : null,
       ...(address === undefined ? {} : { address_hash: addressHash(address) }),
+      // Whose artifact it is, for the lists of a user's authorizations and tokens.
+      account_id: stringOrNull(payload.accountId),
+      client_id: stringOrNull(payload.clientId),
+      updated_at: now.toISOString(),
     };
     await this.#db
       .insertInto("oauth_artifacts")
-      .values({ model: this.model, id: artifactKey(id), ...row })
+      .values({ model: this.model, id: artifactKey(id), created_at: now.toISOString(), ...row })
       .onConflict((conflict) => conflict.columns(["model", "id"]).doUpdateSet(row))
       .execute();
     await this.#interactions?.stored(row.address_hash);

@@ -18,6 +18,13 @@
 export { accountName, activeUser, checkCredentials, checkPassword } from "./accounts.ts";
 export { DatabaseAdapter, deleteExpiredOAuthArtifacts } from "./adapter.ts";
 export { artifactKey } from "./artifact-key.ts";
+export {
+  type OAuthAuthorization,
+  OAuthAuthorizations,
+  type OAuthPage,
+  type OAuthPageOptions,
+  type OAuthTokenRecord,
+} from "./authorizations.ts";
 export { ClientAdapter, clientMetadata } from "./clients.ts";
 export { errRateLimitExceeded, errTooManyFailures } from "./errors.ts";
 export { InteractionBounds } from "./interactions.ts";

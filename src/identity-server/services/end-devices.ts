@@ -27,8 +27,9 @@ import {
 } from "../store/index.ts";
 import { authorize, callerOf, callerRightsOn, isAdmin, type ServiceContext } from "./context.ts";
 import { errMissingField, maskFields, toTimestamp } from "./convert.ts";
+import { parseDeviceOrder } from "./device-order.ts";
 import { euiFromBytes, euiToBytes, locationFromMessage, locationToMessage } from "./gateways.ts";
-import { parseOrder } from "./order.ts";
+import { updatedSinceOf } from "./list-filters.ts";
 
 /** API field paths of an end device and the domain fields they name. */
 const fields: Record<string, keyof EndDeviceFields> = {
@@ -63,7 +64,8 @@ const euiPaths: Record<string, keyof EndDeviceFields> = {
   "ids.join_eui": "joinEui",
 };
 
-function readMask(mask: FieldMask | undefined): (keyof EndDeviceFields)[] | undefined {
+/** The stored fields a read's field mask names (all when there is no mask). */
+export function readMask(mask: FieldMask | undefined): (keyof EndDeviceFields)[] | undefined {
   if (!mask || mask.paths.length === 0) return undefined;
   const wanted = {
     paths: mask.paths.filter((path) => !notStored.includes(path.split(".")[0] as string)),
@@ -72,7 +74,8 @@ function readMask(mask: FieldMask | undefined): (keyof EndDeviceFields)[] | unde
   return [...maskFields<EndDeviceFields>(wanted, fields), "devEui", "joinEui"];
 }
 
-function toMessage(device: EndDevice, mask?: (keyof EndDeviceFields)[]): EndDeviceMessage {
+/** The API message of a stored device, with the fields of `mask` (all when there is none). */
+export function toMessage(device: EndDevice, mask?: (keyof EndDeviceFields)[]): EndDeviceMessage {
   const show = (field: keyof EndDeviceFields) => !mask || mask.includes(field);
   const locations: Record<string, ReturnType<typeof locationToMessage>> = {};
   if (show("locations"))
@@ -149,9 +152,9 @@ function deviceKey(ids: EndDeviceIdentifiers | undefined, prefix: string): EndDe
   return { applicationId, deviceId: ids.deviceId };
 }
 
-const applicationRef = (id: string): EntityRef => ({ kind: "application", id });
+export const applicationRef = (id: string): EntityRef => ({ kind: "application", id });
 /** The device as events name it: `<application_id>.<device_id>`. */
-const deviceRef = (key: EndDeviceKey): EntityRef => ({
+export const deviceRef = (key: EndDeviceKey): EntityRef => ({
   kind: "end_device",
   id: `${key.applicationId}.${key.deviceId}`,
 });
@@ -225,10 +228,11 @@ export function endDeviceRegistry(
         "RIGHT_APPLICATION_DEVICES_READ",
       ]);
       const mask = readMask(request.fieldMask);
-      const page = await stores.endDevices.list(applicationId, {
-        ...requestedPage(request),
-        order: parseOrder(request.order, "device_id"),
-      });
+      const page = await stores.endDevices.find(
+        applicationId,
+        { updatedSince: updatedSinceOf(request.filters) },
+        { ...requestedPage(request), order: parseDeviceOrder(request.order) },
+      );
       handler.responseHeader.set("x-total-count", String(page.total));
       return create(EndDevicesSchema, {
         endDevices: page.items.map((item) => toMessage(item, mask)),

@@ -7,6 +7,7 @@ import type { AccountRef, ListOptions, Page } from "../store/index.ts";
 import { accountRights, asAccount, memberEntityIds } from "./collaborators.ts";
 import { callerRightsOn, isAdmin, type ServiceContext } from "./context.ts";
 import { accountFromIds } from "./convert.ts";
+import { type ListFilter, updatedSinceOf } from "./list-filters.ts";
 import { parseOrder } from "./order.ts";
 
 /** The fields every `List<Entities>Request` has. */
@@ -16,6 +17,8 @@ export interface ListRequest {
   limit: number;
   page: number;
   deleted: boolean;
+  /** Conditions of ListGatewaysRequest (`updated_since`). */
+  filters?: readonly ListFilter[];
 }
 
 export interface ListingSpec<E> {
@@ -71,6 +74,7 @@ export async function listVisible<E extends { deletedAt?: Date }>(
     ...requestedPage(request),
     order: parseOrder(request.order, spec.idField),
     includeDeleted: request.deleted,
+    updatedSince: updatedSinceOf(request.filters),
   });
   const items = request.deleted ? page.items.filter((item) => item.deletedAt) : page.items;
   handler.responseHeader.set("x-total-count", String(request.deleted ? items.length : page.total));

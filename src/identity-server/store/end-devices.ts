@@ -1,6 +1,9 @@
-import type { StoreContext } from "./database.ts";
+import { type Expression, type SqlBool, sql } from "kysely";
+import { engineOf } from "../../storage/locking.ts";
+import { pageWindow, type StoreContext, timestamp } from "./database.ts";
 import { errEndDeviceEuisTaken, errNotFound } from "./errors.ts";
 import { Registry } from "./registry.ts";
+import { contains, jsonField, jsonMapValue } from "./text-match.ts";
 import type {
   EndDevice,
   EndDeviceFields,
@@ -9,12 +12,46 @@ import type {
   GetOptions,
   ListOptions,
   Page,
+  PageOptions,
 } from "./types.ts";
 
 /** An end device's key: its application and its device ID within it. */
 export interface EndDeviceKey {
   applicationId: string;
   deviceId: string;
+}
+
+/**
+ * Conditions on the end devices of an application, all of which hold. Texts match as
+ * case-insensitive substrings.
+ */
+export interface EndDeviceFilter {
+  /** The device ID, name, description, DevEUI or JoinEUI contains it. */
+  query?: string;
+  idContains?: string;
+  nameContains?: string;
+  descriptionContains?: string;
+  /** Attribute key → a substring of its value (the attribute must be set). */
+  attributesContain?: Readonly<Record<string, string>>;
+  /** Hexadecimal digits. */
+  devEuiContains?: string;
+  joinEuiContains?: string;
+  /** Updated at or after this time. */
+  updatedSince?: Date;
+}
+
+/** What end devices are ordered by; ties are broken by device ID. */
+export type EndDeviceOrderField =
+  | "id"
+  | "name"
+  | "description"
+  | "devEui"
+  | "joinEui"
+  | "createdAt"
+  | "updatedAt";
+
+export interface EndDeviceFindOptions extends PageOptions {
+  order?: { field: EndDeviceOrderField; descending?: boolean };
 }
 
 /**
@@ -38,6 +75,12 @@ export interface EndDeviceStore {
   list(
     applicationId: string,
     options?: Omit<ListOptions, "includeDeleted">,
+  ): Promise<Page<EndDevice>>;
+  /** The devices of one application that match `filter`, filtered, ordered and paged in SQL. */
+  find(
+    applicationId: string,
+    filter: EndDeviceFilter,
+    options?: EndDeviceFindOptions,
   ): Promise<Page<EndDevice>>;
   /** Changes the device atomically; see {@link EntityStore.update}. */
   update(key: EndDeviceKey, change: EntityChange<EndDeviceFields, EndDevice>): Promise<EndDevice>;
@@ -92,7 +135,106 @@ export function createEndDeviceStore(context: StoreContext): EndDeviceStore {
     },
     list: (applicationId, options = {}) =>
       registry.listWhere({ application_id: applicationId }, options),
+    async find(applicationId, filter, options = {}) {
+      const engine = engineOf(context.db);
+      const conditions = filterConditions(engine, filter);
+      const query = context.db
+        .selectFrom("end_devices")
+        .where("application_id", "=", applicationId)
+        .where((eb) => eb.and(conditions));
+      const direction = options.order?.descending ? "desc" : "asc";
+      const window = pageWindow(options);
+      const count = async () =>
+        Number(
+          (await query.select((eb) => eb.fn.countAll().as("count")).executeTakeFirstOrThrow())
+            .count,
+        );
+      // A substring search scans the application's devices whatever the page: one pass then
+      // yields the page and the number of matches (a window count). Without one, counting
+      // apart is cheaper than a window over every device.
+      const scans =
+        [
+          filter.query,
+          filter.idContains,
+          filter.nameContains,
+          filter.descriptionContains,
+          filter.devEuiContains,
+          filter.joinEuiContains,
+        ].some(Boolean) || Object.keys(filter.attributesContain ?? {}).length > 0;
+      let keys = query
+        .select(scans ? ["device_id", sql<string>`count(*) over ()`.as("total")] : ["device_id"])
+        .orderBy(orderExpression(engine, options.order?.field ?? "id"), direction)
+        .orderBy("device_id", direction);
+      if (window.limit !== undefined) keys = keys.limit(window.limit).offset(window.offset);
+      const rows: { device_id: string; total?: number | string }[] = await keys.execute();
+      const ids = rows.map((row) => row.device_id);
+      const total =
+        scans && rows.length > 0
+          ? Number(rows[0]?.total)
+          : scans && window.offset === 0
+            ? 0
+            : await count();
+      // The page's devices are read by key, through the registry that knows their shape.
+      const found =
+        ids.length === 0
+          ? []
+          : (await registry.listWhere({ application_id: applicationId }, { ids })).items;
+      const byId = new Map(found.map((device) => [device.deviceId, device]));
+      const items = ids.flatMap((id) => byId.get(id) ?? []);
+      return { items, total };
+    },
     update: registry.update.bind(registry) as EndDeviceStore["update"],
     delete: (key) => registry.purge(key),
   };
+}
+
+type Engine = ReturnType<typeof engineOf>;
+
+function filterConditions(engine: Engine, filter: EndDeviceFilter): Expression<SqlBool>[] {
+  const conditions: Expression<SqlBool>[] = [];
+  const column = (name: string) => sql.ref(name);
+  const description = jsonField(engine, "description");
+  if (filter.query) {
+    const text = filter.query;
+    const euiText = text.toUpperCase();
+    conditions.push(
+      sql<SqlBool>`(${sql.join(
+        [
+          contains(engine, column("device_id"), text),
+          contains(engine, column("name"), text),
+          contains(engine, description, text),
+          contains(engine, column("dev_eui"), euiText),
+          contains(engine, column("join_eui"), euiText),
+        ],
+        sql` or `,
+      )})`,
+    );
+  }
+  if (filter.idContains) conditions.push(contains(engine, column("device_id"), filter.idContains));
+  if (filter.nameContains) conditions.push(contains(engine, column("name"), filter.nameContains));
+  if (filter.descriptionContains)
+    conditions.push(contains(engine, description, filter.descriptionContains));
+  for (const [key, value] of Object.entries(filter.attributesContain ?? {}))
+    conditions.push(contains(engine, jsonMapValue(engine, "attributes", key), value));
+  if (filter.devEuiContains)
+    conditions.push(contains(engine, column("dev_eui"), filter.devEuiContains.toUpperCase()));
+  if (filter.joinEuiContains)
+    conditions.push(contains(engine, column("join_eui"), filter.joinEuiContains.toUpperCase()));
+  if (filter.updatedSince)
+    conditions.push(sql<SqlBool>`updated_at >= ${timestamp(filter.updatedSince)}`);
+  return conditions;
+}
+
+/** The SQL a field orders by; an absent value sorts as "" on both engines. */
+function orderExpression(engine: Engine, field: EndDeviceOrderField) {
+  const orders: Record<EndDeviceOrderField, Expression<unknown>> = {
+    id: sql.ref("device_id"),
+    name: sql`coalesce(name, '')`,
+    description: sql`coalesce(${jsonField(engine, "description")}, '')`,
+    devEui: sql`coalesce(dev_eui, '')`,
+    joinEui: sql`coalesce(join_eui, '')`,
+    createdAt: sql.ref("created_at"),
+    updatedAt: sql.ref("updated_at"),
+  };
+  return orders[field];
 }

@@ -76,7 +76,13 @@ export type {
 export type { ApplicationStore } from "./applications.ts";
 export type { ClientStore } from "./clients.ts";
 export type { StoreDatabase } from "./database.ts";
-export type { EndDeviceKey, EndDeviceStore } from "./end-devices.ts";
+export type {
+  EndDeviceFilter,
+  EndDeviceFindOptions,
+  EndDeviceKey,
+  EndDeviceOrderField,
+  EndDeviceStore,
+} from "./end-devices.ts";
 export {
   errAccountIdTaken,
   errEmailTaken,

@@ -106,6 +106,8 @@ export class Registry<K, F extends object, E> implements EntityStore<K, F, E> {
     for (const [column, value] of Object.entries(scope)) query = query.where(column, "=", value);
     if (spec.softDelete && !options.includeDeleted) query = query.where("deleted_at", "is", null);
     if (options.ids) query = query.where(idColumn, "in", [...options.ids]);
+    if (options.updatedSince)
+      query = query.where("updated_at", ">=", timestamp(options.updatedSince));
 
     const counted = await query
       .select((eb) => eb.fn.countAll().as("count"))

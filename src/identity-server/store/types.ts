@@ -181,6 +181,8 @@ export interface ListOptions extends PageOptions {
   includeDeleted?: boolean;
   /** Only these IDs (device IDs for end devices). */
   ids?: readonly string[];
+  /** Only entities updated at or after this time. */
+  updatedSince?: Date;
 }
 
 /** Options of a read. */

@@ -107,6 +107,24 @@ export declare type Application = Message<"ttn.lorawan.v3.Application"> & {
 export declare const ApplicationSchema: GenMessage<Application>;
 
 /**
+ * A DevEUI issued to an application.
+ *
+ * @generated from message ttn.lorawan.v3.IssueDevEUIResponse
+ */
+export declare type IssueDevEUIResponse = Message<"ttn.lorawan.v3.IssueDevEUIResponse"> & {
+  /**
+   * @generated from field: bytes dev_eui = 1;
+   */
+  devEui: Uint8Array;
+};
+
+/**
+ * Describes the message ttn.lorawan.v3.IssueDevEUIResponse.
+ * Use `create(IssueDevEUIResponseSchema)` to create a new message.
+ */
+export declare const IssueDevEUIResponseSchema: GenMessage<IssueDevEUIResponse>;
+
+/**
  * @generated from message ttn.lorawan.v3.Applications
  */
 export declare type Applications = Message<"ttn.lorawan.v3.Applications"> & {

@@ -5,7 +5,7 @@
 /* eslint-disable */
 
 import type { GenFile, GenService } from "@bufbuild/protobuf/codegenv2";
-import type { ApplicationSchema, ApplicationsSchema, CreateApplicationAPIKeyRequestSchema, CreateApplicationRequestSchema, DeleteApplicationAPIKeyRequestSchema, DeleteApplicationCollaboratorRequestSchema, GetApplicationAPIKeyRequestSchema, GetApplicationCollaboratorRequestSchema, GetApplicationRequestSchema, ListApplicationAPIKeysRequestSchema, ListApplicationCollaboratorsRequestSchema, ListApplicationsRequestSchema, SetApplicationCollaboratorRequestSchema, UpdateApplicationAPIKeyRequestSchema, UpdateApplicationRequestSchema } from "./application_pb.js";
+import type { ApplicationSchema, ApplicationsSchema, CreateApplicationAPIKeyRequestSchema, CreateApplicationRequestSchema, DeleteApplicationAPIKeyRequestSchema, DeleteApplicationCollaboratorRequestSchema, GetApplicationAPIKeyRequestSchema, GetApplicationCollaboratorRequestSchema, GetApplicationRequestSchema, IssueDevEUIResponseSchema, ListApplicationAPIKeysRequestSchema, ListApplicationCollaboratorsRequestSchema, ListApplicationsRequestSchema, SetApplicationCollaboratorRequestSchema, UpdateApplicationAPIKeyRequestSchema, UpdateApplicationRequestSchema } from "./application_pb.js";
 import type { ApplicationIdentifiersSchema } from "./identifiers_pb.js";
 import type { EmptySchema } from "@bufbuild/protobuf/wkt";
 import type { APIKeySchema, APIKeysSchema, CollaboratorsSchema, GetCollaboratorResponseSchema, RightsSchema } from "./rights_pb.js";
@@ -92,6 +92,17 @@ export declare const ApplicationRegistry: GenService<{
     methodKind: "unary";
     input: typeof ApplicationIdentifiersSchema;
     output: typeof EmptySchema;
+  },
+  /**
+   * Issues the next DevEUI of the network's configured address block to the application, up
+   * to the configured number per application.
+   *
+   * @generated from rpc ttn.lorawan.v3.ApplicationRegistry.IssueDevEUI
+   */
+  issueDevEUI: {
+    methodKind: "unary";
+    input: typeof ApplicationIdentifiersSchema;
+    output: typeof IssueDevEUIResponseSchema;
   },
 }>;
 

@@ -2262,6 +2262,13 @@ export declare type ListEndDevicesRequest = Message<"ttn.lorawan.v3.ListEndDevic
    * @generated from field: uint32 page = 5;
    */
   page: number;
+
+  /**
+   * All conditions hold.
+   *
+   * @generated from field: repeated ttn.lorawan.v3.ListEndDevicesRequest.Filter filters = 6;
+   */
+  filters: ListEndDevicesRequest_Filter[];
 };
 
 /**
@@ -2269,6 +2276,32 @@ export declare type ListEndDevicesRequest = Message<"ttn.lorawan.v3.ListEndDevic
  * Use `create(ListEndDevicesRequestSchema)` to create a new message.
  */
 export declare const ListEndDevicesRequestSchema: GenMessage<ListEndDevicesRequest>;
+
+/**
+ * A condition on the listed end devices.
+ *
+ * @generated from message ttn.lorawan.v3.ListEndDevicesRequest.Filter
+ */
+export declare type ListEndDevicesRequest_Filter = Message<"ttn.lorawan.v3.ListEndDevicesRequest.Filter"> & {
+  /**
+   * @generated from oneof ttn.lorawan.v3.ListEndDevicesRequest.Filter.field
+   */
+  field: {
+    /**
+     * Only devices updated at or after this time.
+     *
+     * @generated from field: google.protobuf.Timestamp updated_since = 1;
+     */
+    value: Timestamp;
+    case: "updatedSince";
+  } | { case: undefined; value?: undefined };
+};
+
+/**
+ * Describes the message ttn.lorawan.v3.ListEndDevicesRequest.Filter.
+ * Use `create(ListEndDevicesRequest_FilterSchema)` to create a new message.
+ */
+export declare const ListEndDevicesRequest_FilterSchema: GenMessage<ListEndDevicesRequest_Filter>;
 
 /**
  * Creates or updates the part of an end device a Network, Application or Join Server keeps.

@@ -51,7 +51,8 @@ export declare const EndDeviceRegistry: GenService<{
     output: typeof EndDeviceIdentifiersSchema;
   },
   /**
-   * Lists the devices of an application.
+   * Lists the devices of an application. The POST binding takes the request (with its
+   * filters) as the body.
    *
    * @generated from rpc ttn.lorawan.v3.EndDeviceRegistry.List
    */

@@ -4,16 +4,60 @@
 // @generated from file ttn/lorawan/v3/gateway_services.proto (package ttn.lorawan.v3, syntax proto3)
 /* eslint-disable */
 
-import type { GenFile, GenService } from "@bufbuild/protobuf/codegenv2";
+import type { GenFile, GenMessage, GenService } from "@bufbuild/protobuf/codegenv2";
+import type { Message } from "@bufbuild/protobuf";
+import type { GatewayIdentifiers, GatewayIdentifiersSchema } from "./identifiers_pb.js";
+import type { APIKeySchema, APIKeysSchema, CollaboratorsSchema, GetCollaboratorResponseSchema, Rights, RightsSchema } from "./rights_pb.js";
 import type { CreateGatewayAPIKeyRequestSchema, CreateGatewayRequestSchema, DeleteGatewayAPIKeyRequestSchema, DeleteGatewayCollaboratorRequestSchema, GatewaySchema, GatewaysSchema, GetGatewayAPIKeyRequestSchema, GetGatewayCollaboratorRequestSchema, GetGatewayIdentifiersForEUIRequestSchema, GetGatewayRequestSchema, ListGatewayAPIKeysRequestSchema, ListGatewayCollaboratorsRequestSchema, ListGatewaysRequestSchema, SetGatewayCollaboratorRequestSchema, UpdateGatewayAPIKeyRequestSchema, UpdateGatewayRequestSchema } from "./gateway_pb.js";
-import type { GatewayIdentifiersSchema } from "./identifiers_pb.js";
 import type { EmptySchema } from "@bufbuild/protobuf/wkt";
-import type { APIKeySchema, APIKeysSchema, CollaboratorsSchema, GetCollaboratorResponseSchema, RightsSchema } from "./rights_pb.js";
 
 /**
  * Describes the file ttn/lorawan/v3/gateway_services.proto.
  */
 export declare const file_ttn_lorawan_v3_gateway_services: GenFile;
+
+/**
+ * Deletes 1 to 20 gateways at once.
+ *
+ * @generated from message ttn.lorawan.v3.BatchDeleteGatewaysRequest
+ */
+export declare type BatchDeleteGatewaysRequest = Message<"ttn.lorawan.v3.BatchDeleteGatewaysRequest"> & {
+  /**
+   * @generated from field: repeated ttn.lorawan.v3.GatewayIdentifiers gateway_ids = 1;
+   */
+  gatewayIds: GatewayIdentifiers[];
+};
+
+/**
+ * Describes the message ttn.lorawan.v3.BatchDeleteGatewaysRequest.
+ * Use `create(BatchDeleteGatewaysRequestSchema)` to create a new message.
+ */
+export declare const BatchDeleteGatewaysRequestSchema: GenMessage<BatchDeleteGatewaysRequest>;
+
+/**
+ * Asks whether the caller holds rights on 1 to 100 gateways.
+ *
+ * @generated from message ttn.lorawan.v3.AssertGatewayRightsRequest
+ */
+export declare type AssertGatewayRightsRequest = Message<"ttn.lorawan.v3.AssertGatewayRightsRequest"> & {
+  /**
+   * @generated from field: repeated ttn.lorawan.v3.GatewayIdentifiers gateway_ids = 1;
+   */
+  gatewayIds: GatewayIdentifiers[];
+
+  /**
+   * Every one of these rights, on every gateway.
+   *
+   * @generated from field: ttn.lorawan.v3.Rights required = 2;
+   */
+  required?: Rights | undefined;
+};
+
+/**
+ * Describes the message ttn.lorawan.v3.AssertGatewayRightsRequest.
+ * Use `create(AssertGatewayRightsRequestSchema)` to create a new message.
+ */
+export declare const AssertGatewayRightsRequestSchema: GenMessage<AssertGatewayRightsRequest>;
 
 /**
  * Registration of gateways.
@@ -54,7 +98,7 @@ export declare const GatewayRegistry: GenService<{
   },
   /**
    * Lists the gateways of a user or organization, or, without one, those the caller has
-   * rights on.
+   * rights on. The POST binding takes the request (with its filters) as the body.
    *
    * @generated from rpc ttn.lorawan.v3.GatewayRegistry.List
    */
@@ -200,6 +244,42 @@ export declare const GatewayAccess: GenService<{
   deleteCollaborator: {
     methodKind: "unary";
     input: typeof DeleteGatewayCollaboratorRequestSchema;
+    output: typeof EmptySchema;
+  },
+}>;
+
+/**
+ * Gateways, several at a time.
+ *
+ * @generated from service ttn.lorawan.v3.GatewayBatchRegistry
+ */
+export declare const GatewayBatchRegistry: GenService<{
+  /**
+   * Soft-deletes every gateway or none; the caller needs the delete right on each.
+   *
+   * @generated from rpc ttn.lorawan.v3.GatewayBatchRegistry.Delete
+   */
+  delete: {
+    methodKind: "unary";
+    input: typeof BatchDeleteGatewaysRequestSchema;
+    output: typeof EmptySchema;
+  },
+}>;
+
+/**
+ * Rights on several gateways at once (experimental in The Things Stack).
+ *
+ * @generated from service ttn.lorawan.v3.GatewayBatchAccess
+ */
+export declare const GatewayBatchAccess: GenService<{
+  /**
+   * Succeeds when the caller holds the required rights on every gateway.
+   *
+   * @generated from rpc ttn.lorawan.v3.GatewayBatchAccess.AssertRights
+   */
+  assertRights: {
+    methodKind: "unary";
+    input: typeof AssertGatewayRightsRequestSchema;
     output: typeof EmptySchema;
   },
 }>;

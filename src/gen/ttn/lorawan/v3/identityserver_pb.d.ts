@@ -246,6 +246,18 @@ export declare type IsConfiguration_UserRegistration_ContactInfoValidation = Mes
    * @generated from field: google.protobuf.BoolValue required = 1;
    */
   required?: boolean | undefined;
+
+  /**
+   * @generated from field: google.protobuf.Duration token_ttl = 2;
+   */
+  tokenTtl?: Duration | undefined;
+
+  /**
+   * The shortest time between two validation e-mails.
+   *
+   * @generated from field: google.protobuf.Duration retry_interval = 3;
+   */
+  retryInterval?: Duration | undefined;
 };
 
 /**
