@@ -5,6 +5,7 @@ import { lockRows, type RowLock } from "../../storage/locking.ts";
 import type { UntypedDatabase } from "../../storage/migrations/migration.ts";
 import { changed, inTransaction, pageWindow, type StoreContext, timestamp } from "./database.ts";
 import { errFieldNotUpdatable, errIdTaken, errNotDeleted, errNotFound } from "./errors.ts";
+import { memberEntityIdsQuery } from "./memberships.ts";
 import type { EntityChange, EntityStore, GetOptions, ListOptions, Page } from "./types.ts";
 
 /** A domain field kept in its own column instead of the JSON `data`. */
@@ -106,6 +107,10 @@ export class Registry<K, F extends object, E> implements EntityStore<K, F, E> {
     for (const [column, value] of Object.entries(scope)) query = query.where(column, "=", value);
     if (spec.softDelete && !options.includeDeleted) query = query.where("deleted_at", "is", null);
     if (options.ids) query = query.where(idColumn, "in", [...options.ids]);
+    if (options.memberOf) {
+      const { kind, account } = options.memberOf;
+      query = query.where(idColumn, "in", memberEntityIdsQuery(this.#context.db, kind, account));
+    }
 
     const counted = await query
       .select((eb) => eb.fn.countAll().as("count"))

@@ -181,6 +181,11 @@ export interface ListOptions extends PageOptions {
   includeDeleted?: boolean;
   /** Only these IDs (device IDs for end devices). */
   ids?: readonly string[];
+  /**
+   * Only entities of this kind the account is a member of (a user also through its
+   * organizations), selected in SQL so that paging counts only them.
+   */
+  memberOf?: { kind: "application" | "gateway" | "organization" | "client"; account: AccountRef };
 }
 
 /** Options of a read. */
