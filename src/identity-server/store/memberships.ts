@@ -1,7 +1,7 @@
 import type { Expression, ExpressionBuilder, SqlBool } from "kysely";
+import { lockRows } from "../../storage/locking.ts";
 import type { UntypedDatabase } from "../../storage/migrations/migration.ts";
 import type { DatabaseSchema, MembershipsTable } from "../../storage/schema.ts";
-import { lockRows } from "../../storage/locking.ts";
 import { inTransaction, pageWindow, type StoreContext, timestamp } from "./database.ts";
 import { entityExists, entityTables } from "./entity-tables.ts";
 import { errInvalidMembership, errNotFound } from "./errors.ts";
@@ -109,7 +109,9 @@ export function memberEntityIdsQuery(
     db
       .selectFrom("memberships as grant")
       .innerJoin("memberships as member", (join) =>
-        join.onRef("member.entity_id", "=", "grant.account_id").on("member.entity_kind", "=", "organization"),
+        join
+          .onRef("member.entity_id", "=", "grant.account_id")
+          .on("member.entity_kind", "=", "organization"),
       )
       .innerJoin("organizations", "organizations.organization_id", "member.entity_id")
       .select("grant.entity_id")
