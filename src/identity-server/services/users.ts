@@ -21,6 +21,7 @@ import { authorize, callerOf, isAdmin, type ServiceContext } from "./context.ts"
 import { errMissingField, fromTimestamp, maskFields, toTimestamp } from "./convert.ts";
 import { entityLifecycle } from "./lifecycle.ts";
 import { parseOrder } from "./order.ts";
+import { present, readAccess } from "./public-read.ts";
 
 const errors = errorNamespace("identity-server/users");
 /** Only admins create users until self-registration and invitations are configurable. */
@@ -196,9 +197,10 @@ export function userRegistry(context: ServiceContext): Partial<ServiceImpl<typeo
 
     async get(request, handler) {
       const id = userId(request.userIds);
-      await authorize(context, handler, ref(id), ["RIGHT_USER_INFO"]);
       const mask = readMask(request.fieldMask);
-      return toMessage(await stores.users.get(id, { fieldMask: mask }), mask);
+      const { view } = await readAccess(context, handler, ref(id), request.fieldMask);
+      const user = await stores.users.get(id, { fieldMask: mask });
+      return present("user", UserSchema, toMessage(user, mask), view);
     },
 
     async list(request, handler) {
