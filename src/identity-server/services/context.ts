@@ -1,8 +1,9 @@
 import type { HandlerContext } from "@connectrpc/connect";
+import { accountStateRules } from "../../auth/account-state.ts";
 import { authenticate } from "../../auth/authenticate.ts";
 import { principalOf, requireRightsOn, rightsOn, rightsOnEach } from "../../auth/authorize.ts";
 import type { AccessLookup, Caller } from "../../auth/caller.ts";
-import { errNoCredentials } from "../../auth/errors.ts";
+import { errNoCredentials, errNoRights } from "../../auth/errors.ts";
 import type { RightName } from "../../auth/rights/index.ts";
 import type { EntityRef, EventBus } from "../../events/index.ts";
 import { errNotFound, type IdentityStores } from "../store/index.ts";
@@ -117,6 +118,22 @@ export function callerRightsOn(
  */
 export async function isAdmin(context: ServiceContext, caller: Caller): Promise<boolean> {
   return (await principalOf(caller, context.lookup)).admin;
+}
+
+/**
+ * Throws unless the caller acts as an admin: the account state's refusal (`user_suspended`,
+ * ...) for a user that is not in good standing, `no_rights` on `entity` otherwise.
+ */
+export async function requireAdmin(
+  context: ServiceContext,
+  caller: Caller,
+  entity: { kind: string; id: string },
+): Promise<void> {
+  const principal = await principalOf(caller, context.lookup);
+  if (principal.admin) return;
+  const refusal = principal.state && accountStateRules[principal.state].refusal;
+  if (refusal) throw refusal.create();
+  throw errNoRights.create({ entity_kind: entity.kind, entity_id: entity.id });
 }
 
 /** The caller's rights on each of many entities of one kind (list calls). */

@@ -46,7 +46,7 @@ import {
 } from "./convert.ts";
 import { entityLifecycle } from "./lifecycle.ts";
 import { listVisible } from "./listing.ts";
-import { listView, presentGateway, readAccess } from "./public-read.ts";
+import { gatewayFlags, listView, presentGateway, readAccess } from "./public-read.ts";
 
 const errors = errorNamespace("identity-server/gateways");
 export const errUnknownFrequencyPlan = errors.invalidArgument(
@@ -402,8 +402,10 @@ export function gatewayRegistry(
       const id = gatewayId(request.gatewayIds);
       const mask = readMask(request.fieldMask);
       const { view, rights } = await readAccess(context, handler, ref(id), request.fieldMask);
-      const gateway = await stores.gateways.get(id, { fieldMask: mask });
-      return presentGateway(toMessage(gateway, mask), view, rights, request.fieldMask);
+      // The flags decide what the caller sees, whatever the mask shows.
+      const fieldMask = mask && [...mask, ...gatewayFlags];
+      const gateway = await stores.gateways.get(id, { fieldMask });
+      return presentGateway(toMessage(gateway, mask), gateway, view, rights, request.fieldMask);
     },
 
     async getIdentifiersForEUI(request, handler) {
@@ -439,6 +441,7 @@ export function gatewayRegistry(
         gateways: listed.map(({ entity, rights }) =>
           presentGateway(
             toMessage(entity, mask),
+            entity,
             listView("gateway", rights),
             rights,
             request.fieldMask,

@@ -1,9 +1,8 @@
 import type { HandlerContext } from "@connectrpc/connect";
-import { errNoRights } from "../../auth/errors.ts";
 import type { RightName } from "../../auth/rights/index.ts";
 import { registryEventsOf } from "../events.ts";
 import type { IdentityStores } from "../store/index.ts";
-import { authorize, callerOf, isAdmin, type ServiceContext } from "./context.ts";
+import { authorize, callerOf, requireAdmin, type ServiceContext } from "./context.ts";
 import { checkNotLastOwner } from "./owners.ts";
 
 /** What differs between the kinds of entity in delete, restore and purge. */
@@ -70,9 +69,7 @@ export function entityLifecycle(context: ServiceContext, spec: LifecycleSpec) {
       return {};
     },
     async purge(id: string, handler: HandlerContext): Promise<Record<string, never>> {
-      const caller = await callerOf(context, handler);
-      if (!(await isAdmin(context, caller)))
-        throw errNoRights.create({ entity_kind: spec.kind, entity_id: id });
+      await requireAdmin(context, await callerOf(context, handler), ref(id));
       await context.stores.transact(async (tx) => {
         await purgeGuards[spec.kind]?.(tx, id);
         await registryOf(tx, spec.kind).purge(id);

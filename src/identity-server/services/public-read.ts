@@ -126,6 +126,15 @@ export function present<D extends DescMessage>(
   return safe;
 }
 
+/** The stored flags of a gateway that open fields to others. */
+export interface GatewayFlags {
+  statusPublic?: boolean;
+  locationPublic?: boolean;
+}
+
+/** The stored fields a gateway read needs, whatever its field mask (see {@link GatewayFlags}). */
+export const gatewayFlags = ["statusPublic", "locationPublic"] as const;
+
 /** Gateway fields that hold secrets, and their API paths. */
 const gatewaySecrets = [
   ["lbsLnsSecret", "lbs_lns_secret"],
@@ -134,21 +143,22 @@ const gatewaySecrets = [
 ] as const;
 
 /**
- * A gateway as the caller may see it: {@link present}, then what its flags and the caller's
- * rights open. Without `status_public`, the public view has no server address. Antenna
+ * A gateway as the caller may see it: {@link present}, then what its stored flags and the
+ * caller's rights open. Without `status_public`, the public view has no server address. Antenna
  * locations need `location_public` or `RIGHT_GATEWAY_LOCATION_READ` in every view (stricter
  * than The Things Stack, which shows them to every holder of `RIGHT_GATEWAY_INFO`). Secrets
  * need a field mask naming them and `RIGHT_GATEWAY_READ_SECRETS`.
  */
 export function presentGateway(
   message: GatewayMessage,
+  flags: GatewayFlags,
   view: ReadView,
   rights: ReadonlySet<RightName>,
   mask: FieldMask | undefined,
 ): GatewayMessage {
   const gateway = present("gateway", GatewaySchema, message, view);
-  if (view === "public" && !gateway.statusPublic) gateway.gatewayServerAddress = "";
-  if (!gateway.locationPublic && !rights.has("RIGHT_GATEWAY_LOCATION_READ"))
+  if (view === "public" && !flags.statusPublic) gateway.gatewayServerAddress = "";
+  if (!flags.locationPublic && !rights.has("RIGHT_GATEWAY_LOCATION_READ"))
     for (const antenna of gateway.antennas) antenna.location = undefined;
   const paths = mask?.paths ?? [];
   const readsSecrets = rights.has("RIGHT_GATEWAY_READ_SECRETS");

@@ -3,7 +3,6 @@ import type { FieldMask, Timestamp } from "@bufbuild/protobuf/wkt";
 import type { ServiceImpl } from "@connectrpc/connect";
 import { requestedPage } from "../../api/paging.ts";
 import type { ApiRegistry } from "../../api/registry.ts";
-import { errNoRights } from "../../auth/errors.ts";
 import { errorNamespace } from "../../errors/index.ts";
 import { State, StateSchema } from "../../gen/ttn/lorawan/v3/enums_pb.js";
 import {
@@ -17,7 +16,13 @@ import { checkIdNotReserved, validateEmail, validateId } from "../ids/index.ts";
 import { hashPassword, validatePassword, verifyPassword } from "../passwords/index.ts";
 import type { User, UserFields } from "../store/index.ts";
 import { entityAccess } from "./access.ts";
-import { authorize, callerOf, isAdmin, type ServiceContext } from "./context.ts";
+import {
+  authorize,
+  callerOf,
+  isAdmin,
+  requireAdmin as requireAdminCaller,
+  type ServiceContext,
+} from "./context.ts";
 import { errMissingField, fromTimestamp, maskFields, toTimestamp } from "./convert.ts";
 import { entityLifecycle } from "./lifecycle.ts";
 import { parseOrder } from "./order.ts";
@@ -159,8 +164,7 @@ export function userRegistry(context: ServiceContext): Partial<ServiceImpl<typeo
 
   async function requireAdmin(handler: Parameters<typeof callerOf>[1], id: string) {
     const caller = await callerOf(context, handler);
-    if (!(await isAdmin(context, caller)))
-      throw errNoRights.create({ entity_kind: "user", entity_id: id });
+    await requireAdminCaller(context, caller, { kind: "user", id });
     return caller;
   }
 
