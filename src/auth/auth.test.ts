@@ -2,8 +2,14 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { generateApiKey, hashApiKeySecret } from "./api-keys/index.ts";
 import { authenticate } from "./authenticate.ts";
-import { requireRightsOn, rightsOn } from "./authorize.ts";
-import type { AccessLookup, StoredApiKey } from "./caller.ts";
+import {
+  principalOf,
+  requireActiveAccount,
+  requireRightsOn,
+  rightsOn,
+  rightsOnEach,
+} from "./authorize.ts";
+import type { AccessLookup, Caller, StoredApiKey, StoredUser } from "./caller.ts";
 import type { EntityRef } from "./entity.ts";
 import {
   errMissingRights,
@@ -11,8 +17,11 @@ import {
   errTokenExpired,
   errUnknownToken,
   errUnsupportedAuthorization,
+  errUserRejected,
+  errUserRequested,
+  errUserSuspended,
 } from "./errors.ts";
-import type { RightName } from "./rights/index.ts";
+import { type RightName, rightsOfKind } from "./rights/index.ts";
 
 const appA: EntityRef = { kind: "application", id: "app-a" };
 const appB: EntityRef = { kind: "application", id: "app-b" };
@@ -22,9 +31,9 @@ const acme: EntityRef = { kind: "organization", id: "acme" };
 function fixture() {
   const keys = new Map<string, StoredApiKey>();
   const memberships = new Map<string, string[]>();
-  const users = new Map([
-    ["alice", { admin: false }],
-    ["root", { admin: true }],
+  const users = new Map<string, StoredUser>([
+    ["alice", { admin: false, state: "STATE_APPROVED" }],
+    ["root", { admin: true, state: "STATE_APPROVED" }],
   ]);
   const lookup: AccessLookup = {
     apiKey: async (id) => keys.get(id),
@@ -45,7 +54,7 @@ function fixture() {
   };
   const member = (account: EntityRef, entity: EntityRef, rights: RightName[]) =>
     memberships.set(`${account.kind}:${account.id}>${entity.kind}:${entity.id}`, rights);
-  return { lookup, addKey, member };
+  return { lookup, addKey, member, users };
 }
 
 describe("authenticate", () => {
@@ -140,5 +149,152 @@ describe("rightsOn", () => {
     const rights = await rightsOn(caller, appB, lookup);
     assert.ok(rights.has("RIGHT_APPLICATION_DEVICES_WRITE"));
     assert.ok(!rights.has("RIGHT_APPLICATION_DEVICES_READ_KEYS"));
+  });
+});
+
+describe("account states", () => {
+  const root: EntityRef = { kind: "user", id: "root" };
+
+  async function callerOf(lookup: AccessLookup, token: string): Promise<Caller> {
+    const caller = await authenticate(`Bearer ${token}`, lookup);
+    assert.ok(caller);
+    return caller;
+  }
+
+  it("leaves a suspended, rejected or pending user only TTS's few rights on itself", async () => {
+    const cases = [
+      { state: "STATE_SUSPENDED", kept: ["RIGHT_USER_INFO"], refusal: errUserSuspended },
+      {
+        state: "STATE_REJECTED",
+        kept: ["RIGHT_USER_DELETE", "RIGHT_USER_INFO"],
+        refusal: errUserRejected,
+      },
+      {
+        state: "STATE_REQUESTED",
+        kept: ["RIGHT_USER_DELETE", "RIGHT_USER_INFO", "RIGHT_USER_SETTINGS_BASIC"],
+        refusal: errUserRequested,
+      },
+      // Stored without a state: the API shows it as requested, and so it is treated.
+      {
+        state: undefined,
+        kept: ["RIGHT_USER_DELETE", "RIGHT_USER_INFO", "RIGHT_USER_SETTINGS_BASIC"],
+        refusal: errUserRequested,
+      },
+    ];
+    for (const { state, kept, refusal } of cases) {
+      const { lookup, addKey, member, users } = fixture();
+      users.set("alice", { admin: false, state });
+      member(alice, appA, ["RIGHT_APPLICATION_ALL"]);
+      const caller = await callerOf(lookup, addKey(alice, ["RIGHT_ALL"]));
+      assert.deepEqual([...(await rightsOn(caller, alice, lookup))].sort(), kept, String(state));
+      assert.equal((await rightsOn(caller, appA, lookup)).size, 0, String(state));
+      await assert.rejects(
+        requireRightsOn(caller, appA, ["RIGHT_APPLICATION_INFO"], lookup),
+        (e: unknown) => refusal.matches(e),
+      );
+      await assert.rejects(requireActiveAccount(caller, lookup), (e: unknown) =>
+        refusal.matches(e),
+      );
+      // OAuth tokens and sessions of the user are bound the same way.
+      const token: Caller = {
+        kind: "user",
+        userId: "alice",
+        rights: new Set<RightName>(["RIGHT_ALL"]),
+        via: "oauth",
+      };
+      assert.equal((await rightsOn(token, appA, lookup)).size, 0);
+    }
+  });
+
+  it("takes an admin's power away unless approved, but leaves a flagged user its rights", async () => {
+    for (const state of ["STATE_SUSPENDED", "STATE_FLAGGED", "STATE_REQUESTED"]) {
+      const { lookup, addKey, member, users } = fixture();
+      users.set("root", { admin: true, state });
+      member(root, appA, ["RIGHT_APPLICATION_INFO"]);
+      const caller = await callerOf(lookup, addKey(root, ["RIGHT_ALL"]));
+      assert.equal((await principalOf(caller, lookup)).admin, false, state);
+      assert.equal((await rightsOn(caller, appB, lookup)).size, 0, state);
+      const own = await rightsOn(caller, appA, lookup);
+      assert.equal(own.has("RIGHT_APPLICATION_INFO"), state === "STATE_FLAGGED", state);
+    }
+    const { lookup } = fixture();
+    const session: Caller = {
+      kind: "user",
+      userId: "root",
+      rights: new Set<RightName>(["RIGHT_ALL"]),
+      via: "session",
+    };
+    await requireActiveAccount(session, lookup);
+  });
+
+  it("counts the admin flag only for credentials that carry RIGHT_USER_ALL", async () => {
+    const { lookup, addKey } = fixture();
+    const restricted = await callerOf(lookup, addKey(root, ["RIGHT_USER_INFO"]));
+    assert.equal((await principalOf(restricted, lookup)).admin, false);
+    assert.equal((await rightsOn(restricted, appB, lookup)).size, 0);
+
+    // Every user right one by one is still not RIGHT_USER_ALL (which stands for future ones too).
+    const everyUserRight = await callerOf(
+      lookup,
+      addKey(root, rightsOfKind("user", { pseudo: false })),
+    );
+    assert.equal((await principalOf(everyUserRight, lookup)).admin, false);
+
+    const userAll = await callerOf(lookup, addKey(root, ["RIGHT_USER_ALL"]));
+    assert.equal((await principalOf(userAll, lookup)).admin, true);
+    // An admin acts with what its credential carries: no application rights here.
+    assert.equal((await rightsOn(userAll, appB, lookup)).size, 0);
+
+    const all = await callerOf(lookup, addKey(root, ["RIGHT_ALL"]));
+    assert.equal((await principalOf(all, lookup)).admin, true);
+    assert.ok((await rightsOn(all, appB, lookup)).has("RIGHT_APPLICATION_INFO"));
+  });
+
+  it("leaves keys of organizations and applications to their entity's rights", async () => {
+    const { lookup, addKey, member, users } = fixture();
+    users.set("alice", { admin: false, state: "STATE_SUSPENDED" });
+    member(alice, acme, ["RIGHT_ALL"]);
+    member(acme, appA, ["RIGHT_APPLICATION_ALL"]);
+    const orgKey = await callerOf(lookup, addKey(acme, ["RIGHT_APPLICATION_INFO"]));
+    assert.deepEqual([...(await rightsOn(orgKey, appA, lookup))], ["RIGHT_APPLICATION_INFO"]);
+    const principal = await principalOf(orgKey, lookup);
+    assert.equal(principal.userId, undefined);
+    assert.equal(principal.restricted, false);
+  });
+});
+
+describe("rightsOnEach", () => {
+  it("answers as rightsOn for every entity, with or without the bulk lookup", async () => {
+    const { lookup, addKey, member } = fixture();
+    member(alice, appA, ["RIGHT_APPLICATION_INFO"]);
+    member(alice, acme, ["RIGHT_ALL"]);
+    member(acme, appB, ["RIGHT_APPLICATION_ALL"]);
+    const caller = await authenticate(`Bearer ${addKey(alice, ["RIGHT_ALL"])}`, lookup);
+    assert.ok(caller);
+    const ids = ["app-a", "app-b", "app-c"];
+    const expected = new Map(
+      await Promise.all(
+        ids.map(
+          async (id) => [id, await rightsOn(caller, { kind: "application", id }, lookup)] as const,
+        ),
+      ),
+    );
+    assert.deepEqual(await rightsOnEach(caller, "application", ids, lookup), expected);
+    let bulkCalls = 0;
+    const bulk: AccessLookup = {
+      ...lookup,
+      async membershipRightsOfEach(account, kind, wanted) {
+        bulkCalls++;
+        return new Map(
+          await Promise.all(
+            wanted.map(
+              async (id) => [id, await lookup.membershipRights(account, { kind, id })] as const,
+            ),
+          ),
+        );
+      },
+    };
+    assert.deepEqual(await rightsOnEach(caller, "application", ids, bulk), expected);
+    assert.equal(bulkCalls, 1);
   });
 });

@@ -1,6 +1,6 @@
 import type { RightsInvalidation } from "./cached-rights-fetcher.ts";
-import type { AccessLookup, StoredApiKey } from "./caller.ts";
-import type { EntityRef } from "./entity.ts";
+import type { AccessLookup, StoredApiKey, StoredUser } from "./caller.ts";
+import type { EntityRef, EntityRefKind } from "./entity.ts";
 import { type KeepPolicy, TaggedCache } from "./tagged-cache.ts";
 
 export interface CachedAccessLookupOptions {
@@ -26,7 +26,7 @@ export class CachedAccessLookup implements AccessLookup, RightsInvalidation {
   readonly #inner: AccessLookup;
   readonly #ttlMs: number;
   readonly #keys: TaggedCache<StoredApiKey | undefined>;
-  readonly #users: TaggedCache<{ admin: boolean } | undefined>;
+  readonly #users: TaggedCache<StoredUser | undefined>;
   readonly #memberships: TaggedCache<ReadonlySet<string>>;
   /** The OAuth access token check, when the Identity Server has set one up (passed through). */
   accessToken?: AccessLookup["accessToken"];
@@ -55,7 +55,7 @@ export class CachedAccessLookup implements AccessLookup, RightsInvalidation {
     );
   }
 
-  user(userId: string): Promise<{ admin: boolean } | undefined> {
+  user(userId: string): Promise<StoredUser | undefined> {
     return this.#users.get(
       userId,
       () => this.#inner.user(userId),
@@ -74,6 +74,22 @@ export class CachedAccessLookup implements AccessLookup, RightsInvalidation {
       (outcome) =>
         outcome.ok ? this.#keep([accountTag, entityTag(entity), membershipsTag]) : undefined,
     );
+  }
+
+  /**
+   * Passed through uncached: a list call asks once per page, for the entities of that page,
+   * which a cache keyed by entity could not answer in one statement anyway.
+   */
+  membershipRightsOfEach(
+    account: EntityRef,
+    kind: EntityRefKind,
+    ids: readonly string[],
+  ): Promise<ReadonlyMap<string, ReadonlySet<string>>> {
+    if (this.#inner.membershipRightsOfEach)
+      return this.#inner.membershipRightsOfEach(account, kind, ids);
+    return Promise.all(
+      ids.map(async (id) => [id, await this.membershipRights(account, { kind, id })] as const),
+    ).then((entries) => new Map(entries));
   }
 
   invalidateApiKey(keyId: string): void {

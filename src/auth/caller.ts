@@ -1,4 +1,4 @@
-import type { EntityRef } from "./entity.ts";
+import type { EntityRef, EntityRefKind } from "./entity.ts";
 import type { RightName } from "./rights/index.ts";
 
 /** Who is calling the API, as established from the request's credentials. */
@@ -28,16 +28,32 @@ export interface StoredApiKey {
   expiresAt?: Date | undefined;
 }
 
+/** What authorization needs to know about a user. */
+export interface StoredUser {
+  admin: boolean;
+  /** `STATE_APPROVED`, `STATE_SUSPENDED`, ... (see account-state.ts); absent: requested. */
+  state?: string | undefined;
+}
+
 /** The lookups authentication and authorization need from the Identity Server's registries. */
 export interface AccessLookup {
   apiKey(id: string): Promise<StoredApiKey | undefined>;
-  /** Whether the user exists, is not deleted, and is an admin. */
-  user(userId: string): Promise<{ admin: boolean } | undefined>;
+  /** The user when it exists and is not deleted: its admin flag and account state. */
+  user(userId: string): Promise<StoredUser | undefined>;
   /**
    * Rights of a user or organization on an entity through memberships: direct rights, plus for a
    * user the rights it holds through organizations (bounded by its rights in each organization).
    */
   membershipRights(account: EntityRef, entity: EntityRef): Promise<ReadonlySet<string>>;
+  /**
+   * {@link membershipRights} on many entities of one kind at once (for list calls), by entity
+   * ID; an entity without rights may be absent. Without it, each entity is looked up alone.
+   */
+  membershipRightsOfEach?(
+    account: EntityRef,
+    kind: EntityRefKind,
+    ids: readonly string[],
+  ): Promise<ReadonlyMap<string, ReadonlySet<string>>>;
   /**
    * The user and rights of an OAuth access token (any bearer token that is not an API key), or
    * `undefined` when it is unknown, expired or revoked. Without it, such tokens are refused.

@@ -23,3 +23,17 @@ export const errMissingRights = errors.permissionDenied(
   "missing_rights",
   "caller lacks {missing} on {entity_kind} `{entity_id}`",
 );
+
+// The refusals of a user whose account is not in good standing, with The Things Stack's names.
+export const errUserRequested = errors.permissionDenied(
+  "user_requested",
+  "user account approval is pending",
+);
+export const errUserRejected = errors.permissionDenied(
+  "user_rejected",
+  "user account was rejected",
+);
+export const errUserSuspended = errors.permissionDenied(
+  "user_suspended",
+  "user account was suspended",
+);

@@ -1,13 +1,26 @@
+export {
+  type AccountState,
+  type AccountStateRule,
+  accountState,
+  accountStateRules,
+} from "./account-state.ts";
 export * from "./api-keys/index.ts";
 export { authenticate } from "./authenticate.ts";
-export { requireRightsOn, rightsOn } from "./authorize.ts";
+export {
+  type Principal,
+  principalOf,
+  requireActiveAccount,
+  requireRightsOn,
+  rightsOn,
+  rightsOnEach,
+} from "./authorize.ts";
 export { CachedAccessLookup, type CachedAccessLookupOptions } from "./cached-access-lookup.ts";
 export {
   CachedRightsFetcher,
   type CachedRightsFetcherOptions,
   type RightsInvalidation,
 } from "./cached-rights-fetcher.ts";
-export type { AccessLookup, Caller, StoredApiKey } from "./caller.ts";
+export type { AccessLookup, Caller, StoredApiKey, StoredUser } from "./caller.ts";
 export type { EntityRef, EntityRefKind } from "./entity.ts";
 export {
   errMissingRights,
@@ -16,6 +29,9 @@ export {
   errTokenExpired,
   errUnknownToken,
   errUnsupportedAuthorization,
+  errUserRejected,
+  errUserRequested,
+  errUserSuspended,
 } from "./errors.ts";
 export { invalidateForEvent } from "./invalidate-for-event.ts";
 export { isPbkdf2Hash, verifyPbkdf2 } from "./pbkdf2.ts";

@@ -200,7 +200,12 @@ describe("Identity Server over REST", () => {
     assert.deepEqual(created.json.rights, ["RIGHT_APPLICATION_INFO"]);
 
     assert.equal((await api("GET", "/applications/app-a", { key: appKey })).status, 200);
-    assertError(await api("GET", "/applications/app-b", { key: appKey }), 403, /no_rights/);
+    // Public fields only: anything more of another application is refused.
+    assertError(
+      await api("GET", "/applications/app-b?field_mask=name", { key: appKey }),
+      403,
+      /no_rights/,
+    );
     assertError(
       await api("PUT", "/applications/app-a", {
         key: appKey,

@@ -14,9 +14,11 @@ import {
 
 /**
  * Every Identity Server endpoint, taken from the running program's own OpenAPI document, is
- * called three ways: without credentials (401), with the key of a signed-in user who has no
- * rights on the entities (403), and with the key of another application (403). A new endpoint
- * is covered the day it is added.
+ * called without credentials (401), with the key of a signed-in user who has no rights on the
+ * entities (403, or public fields only), with the key of another application (403), with keys
+ * of a collaborator whose account is suspended or rejected (403), and with a key of an admin
+ * that lacks RIGHT_USER_ALL (acts as a non-admin). List calls show, per entity, only what the
+ * caller's rights on it allow. A new endpoint is covered the day it is added.
  */
 
 // biome-ignore lint/suspicious/noExplicitAny: JSON answers; the assertions check their shape
@@ -24,10 +26,19 @@ type Json = Record<string, any>;
 
 let dataDir: string;
 let stack: LorastackProcess;
-const keys: Record<"admin" | "stranger" | "otherApp", string> = {
+const keys: Record<
+  "admin" | "stranger" | "otherApp" | "member" | "restrictedAdmin" | "lister",
+  string
+> = {
   admin: "",
   stranger: "",
   otherApp: "",
+  /** Sam's: a collaborator with all rights on every entity, whose state the tests change. */
+  member: "",
+  /** The admin's, with RIGHT_USER_INFO only. */
+  restrictedAdmin: "",
+  /** The admin's, with the list rights only (no rights on the listed entities). */
+  lister: "",
 };
 
 async function call(method: string, path: string, key?: string, body?: unknown) {
@@ -70,8 +81,8 @@ const queryFor: Record<string, string> = {
     "?gateway_ids.gateway_id=gw-a&required.rights=RIGHT_GATEWAY_INFO",
 };
 
-function fillPath(template: string): string {
-  return fillVariables(template) + (queryFor[template] ?? "");
+function fillPath(template: string, query = queryFor[template] ?? ""): string {
+  return `${fillVariables(template)}${query}`;
 }
 
 function fillVariables(template: string): string {
@@ -184,6 +195,168 @@ const openToAll: Record<string, string> = {
   "GET /api/v3/is/configuration": "a sign-up page reads it before there is an account",
 };
 
+/**
+ * Reads that answer a signed-in caller without rights the entity's public fields (The Things
+ * Stack's PublicSafe, pkg/ttnpb/public.go), with a field that is not public for the 403 check.
+ */
+const publicReads: Record<string, { fields: readonly string[]; notPublic: string }> = {
+  "GET /api/v3/applications/{application_ids.application_id}": {
+    fields: [
+      "ids",
+      "created_at",
+      "updated_at",
+      "deleted_at",
+      "contact_info",
+      "administrative_contact",
+      "technical_contact",
+    ],
+    notPublic: "name",
+  },
+  "GET /api/v3/gateways/{gateway_ids.gateway_id}": {
+    fields: [
+      "ids",
+      "created_at",
+      "updated_at",
+      "deleted_at",
+      "contact_info",
+      "name",
+      "description",
+      "frequency_plan_id",
+      "frequency_plan_ids",
+      "status_public",
+      "gateway_server_address",
+      "location_public",
+      "antennas",
+      "lrfhss",
+      "administrative_contact",
+      "technical_contact",
+    ],
+    notPublic: "require_authenticated_connection",
+  },
+  "GET /api/v3/organizations/{organization_ids.organization_id}": {
+    fields: [
+      "ids",
+      "created_at",
+      "updated_at",
+      "deleted_at",
+      "contact_info",
+      "name",
+      "administrative_contact",
+      "technical_contact",
+    ],
+    notPublic: "description",
+  },
+  "GET /api/v3/users/{user_ids.user_id}": {
+    fields: [
+      "ids",
+      "created_at",
+      "updated_at",
+      "deleted_at",
+      "contact_info",
+      "name",
+      "description",
+      "state",
+      "admin",
+      "profile_picture",
+    ],
+    notPublic: "primary_email_address",
+  },
+  "GET /api/v3/clients/{client_ids.client_id}": {
+    fields: [
+      "ids",
+      "created_at",
+      "updated_at",
+      "deleted_at",
+      "contact_info",
+      "name",
+      "description",
+      "redirect_uris",
+      "logout_redirect_uris",
+      "state",
+      "skip_authorization",
+      "endorsed",
+      "grants",
+      "rights",
+      "administrative_contact",
+      "technical_contact",
+    ],
+    notPublic: "secret",
+  },
+};
+for (const route of Object.keys(publicReads))
+  openToSignedIn[route] = "public fields only, as The Things Stack's PublicSafe";
+
+/** Fields of a JSON answer that are not in `allowed`. */
+function beyond(json: Json, allowed: readonly string[]): string[] {
+  return Object.keys(json).filter((field) => !allowed.includes(field));
+}
+
+/** Routes a collaborator whose account is suspended or rejected may still call, and why. */
+const openToSuspended: Record<string, string> = {
+  "GET /api/v3/auth_info": "everyone may ask who they are",
+};
+/** Rights routes answer every caller its rights, possibly none. */
+const rightsRoute = /\/rights$/;
+
+/** Routes an admin's key without RIGHT_USER_ALL may call, and why (it acts as a non-admin). */
+const openToRestrictedAdmin: Record<string, string> = {
+  "GET /api/v3/auth_info": "everyone may ask who they are",
+  "GET /api/v3/search/applications": "finds only what the key holds RIGHT_*_INFO on: nothing",
+  "GET /api/v3/search/gateways": "finds only what the key holds RIGHT_*_INFO on: nothing",
+  "GET /api/v3/search/organizations": "finds only what the key holds RIGHT_*_INFO on: nothing",
+  "GET /api/v3/search/clients": "finds only what the key holds RIGHT_*_INFO on: nothing",
+  "GET /api/v3/search/accounts": "finds accounts to add as collaborators",
+  ...Object.fromEntries(Object.keys(publicReads).map((route) => [route, "public fields"])),
+};
+
+/** List routes of entities: each entry shows what the caller's rights on that entry allow. */
+const entityLists: Record<string, { field: string; publicRoute: string }> = {
+  "GET /api/v3/applications": {
+    field: "applications",
+    publicRoute: "GET /api/v3/applications/{application_ids.application_id}",
+  },
+  "GET /api/v3/users/{collaborator.user_ids.user_id}/applications": {
+    field: "applications",
+    publicRoute: "GET /api/v3/applications/{application_ids.application_id}",
+  },
+  "GET /api/v3/organizations/{collaborator.organization_ids.organization_id}/applications": {
+    field: "applications",
+    publicRoute: "GET /api/v3/applications/{application_ids.application_id}",
+  },
+  "GET /api/v3/gateways": {
+    field: "gateways",
+    publicRoute: "GET /api/v3/gateways/{gateway_ids.gateway_id}",
+  },
+  "GET /api/v3/users/{collaborator.user_ids.user_id}/gateways": {
+    field: "gateways",
+    publicRoute: "GET /api/v3/gateways/{gateway_ids.gateway_id}",
+  },
+  "GET /api/v3/organizations/{collaborator.organization_ids.organization_id}/gateways": {
+    field: "gateways",
+    publicRoute: "GET /api/v3/gateways/{gateway_ids.gateway_id}",
+  },
+  "GET /api/v3/organizations": {
+    field: "organizations",
+    publicRoute: "GET /api/v3/organizations/{organization_ids.organization_id}",
+  },
+  "GET /api/v3/users/{collaborator.user_ids.user_id}/organizations": {
+    field: "organizations",
+    publicRoute: "GET /api/v3/organizations/{organization_ids.organization_id}",
+  },
+  "GET /api/v3/clients": {
+    field: "clients",
+    publicRoute: "GET /api/v3/clients/{client_ids.client_id}",
+  },
+  "GET /api/v3/users/{collaborator.user_ids.user_id}/clients": {
+    field: "clients",
+    publicRoute: "GET /api/v3/clients/{client_ids.client_id}",
+  },
+  "GET /api/v3/organizations/{collaborator.organization_ids.organization_id}/clients": {
+    field: "clients",
+    publicRoute: "GET /api/v3/clients/{client_ids.client_id}",
+  },
+};
+
 /** Routes that are not served by this version (answered 501 to everyone), and why. */
 const notServed: Record<string, string> = {
   "POST /api/v3/users/{user_ids.user_id}/temporary_password":
@@ -275,6 +448,51 @@ before(async () => {
     const key = await ok("POST", `/api/v3/${kind}/api-keys`, { name: "own", rights: [] });
     assert.match(key.key, /^NNSXS\./);
   }
+
+  // Sam collaborates on every entity with all rights; the account-state tests change his state.
+  await ok("POST", "/api/v3/users", {
+    user: {
+      ids: { user_id: "sam" },
+      primary_email_address: "sam@example.com",
+      password: "Correct-Horse1",
+    },
+  });
+  keys.member = (
+    await runLorastack(["is-db", "create-api-key", "--user-id", "sam"], { dataDir })
+  ).stdout
+    .trim()
+    .split("\n")
+    .at(-1) as string;
+  const sam = { user_ids: { user_id: "sam" } };
+  const grants: [string, string[]][] = [
+    [
+      "organizations/org-a",
+      ["RIGHT_ORGANIZATION_ALL", "RIGHT_APPLICATION_ALL", "RIGHT_GATEWAY_ALL", "RIGHT_CLIENT_ALL"],
+    ],
+    ["applications/app-a", ["RIGHT_APPLICATION_ALL"]],
+    ["gateways/gw-a", ["RIGHT_GATEWAY_ALL"]],
+    ["clients/cli-a", ["RIGHT_CLIENT_ALL"]],
+  ];
+  for (const [entity, rights] of grants)
+    await ok("PUT", `/api/v3/${entity}/collaborators`, { collaborator: { ids: sam, rights } });
+
+  keys.restrictedAdmin = (
+    await ok("POST", "/api/v3/users/admin/api-keys", { name: "ro", rights: ["RIGHT_USER_INFO"] })
+  ).key;
+  keys.lister = (
+    await ok("POST", "/api/v3/users/admin/api-keys", {
+      name: "lists",
+      rights: [
+        "RIGHT_USER_APPLICATIONS_LIST",
+        "RIGHT_USER_GATEWAYS_LIST",
+        "RIGHT_USER_ORGANIZATIONS_LIST",
+        "RIGHT_USER_CLIENTS_LIST",
+        "RIGHT_ORGANIZATION_APPLICATIONS_LIST",
+        "RIGHT_ORGANIZATION_GATEWAYS_LIST",
+        "RIGHT_ORGANIZATION_CLIENTS_LIST",
+      ],
+    })
+  ).key;
 });
 
 after(async () => {
@@ -334,6 +552,29 @@ describe("rights matrix over every Identity Server endpoint", () => {
         wrong.push(`${route} → ${result.status} ${result.json.message ?? ""}`);
       if (expected === 403 && result.json.code !== 7)
         wrong.push(`${route}: code ${result.json.code}`);
+      const open = publicReads[route];
+      if (open && result.status === 200 && beyond(result.json, open.fields).length > 0)
+        wrong.push(`${route} shows ${beyond(result.json, open.fields).join(", ")}`);
+    }
+    assert.deepEqual(wrong, []);
+  });
+
+  it("answers 403 to a signed-in user without rights asking for a field that is not public", async () => {
+    const wrong: string[] = [];
+    const routes = (await identityRoutes()).map(({ method, template }) => `${method} ${template}`);
+    for (const [route, { notPublic }] of Object.entries(publicReads)) {
+      if (!routes.includes(route)) wrong.push(`${route} is not served`);
+      const template = route.split(" ")[1] as string;
+      const path = fillPath(template, `?field_mask=ids,${notPublic}`);
+      for (const key of [keys.stranger, keys.otherApp]) {
+        const result = await call("GET", path, key);
+        if (result.status !== 403 || result.json.code !== 7)
+          wrong.push(`${route} with ${notPublic} → ${result.status}`);
+      }
+      // The owner reads the field.
+      const owner = await call("GET", path, keys.admin);
+      if (owner.status !== 200)
+        wrong.push(`${route} with ${notPublic} → ${owner.status} to the owner`);
     }
     assert.deepEqual(wrong, []);
   });
@@ -342,6 +583,8 @@ describe("rights matrix over every Identity Server endpoint", () => {
     const wrong: string[] = [];
     for (const { method, template } of await identityRoutes()) {
       if (!/^\/api\/v3\/applications\/\{/.test(template) || template.endsWith("/rights")) continue;
+      // Public reads answer public fields; asking for more is covered above.
+      if (publicReads[`${method} ${template}`]) continue;
       const result = await call(
         method,
         fillPath(template),
@@ -352,6 +595,116 @@ describe("rights matrix over every Identity Server endpoint", () => {
         wrong.push(`${method} ${template} → ${result.status} ${result.json.message ?? ""}`);
     }
     assert.deepEqual(wrong, []);
+  });
+});
+
+/** Calls every served route with `key`; lists what does not answer 200 where open, 403 elsewhere. */
+async function refusedExcept(key: string, open: (route: string) => boolean): Promise<string[]> {
+  const wrong: string[] = [];
+  for (const { method, template } of await identityRoutes()) {
+    const route = `${method} ${template}`;
+    if (notServed[route]) continue;
+    const result = await call(method, fillPath(template), key, bodyFor(method, template));
+    const expected = open(route) || openToAll[route] ? 200 : 403;
+    if (result.status !== expected || (expected === 403 && result.json.code !== 7))
+      wrong.push(`${route} → ${result.status} ${result.json.message ?? ""}`);
+  }
+  return wrong;
+}
+
+async function setSamState(state: string): Promise<void> {
+  await ok("PUT", "/api/v3/users/sam", { user: { state }, field_mask: { paths: ["state"] } });
+}
+
+describe("rights matrix over account states", () => {
+  it("lets an approved collaborator in, so that a refusal below is the state's", async () => {
+    for (const path of [
+      "/api/v3/applications/app-a?field_mask=name",
+      "/api/v3/applications/app-a/devices",
+      "/api/v3/gateways/gw-a?field_mask=require_authenticated_connection",
+      "/api/v3/organizations/org-a?field_mask=description",
+      "/api/v3/clients/cli-a?field_mask=attributes",
+      "/api/v3/applications/app-b?field_mask=name",
+      "/api/v3/applications",
+    ]) {
+      const result = await call("GET", path, keys.member);
+      assert.equal(result.status, 200, `${path}: ${JSON.stringify(result.json)}`);
+    }
+  });
+
+  for (const [state, error] of [
+    ["STATE_SUSPENDED", "user_suspended"],
+    ["STATE_REJECTED", "user_rejected"],
+  ] as const) {
+    it(`answers 403 to a collaborator whose account is ${state}`, async () => {
+      await setSamState(state);
+      try {
+        const wrong = await refusedExcept(
+          keys.member,
+          (route) => openToSuspended[route] !== undefined || rightsRoute.test(route),
+        );
+        assert.deepEqual(wrong, []);
+        const refusal = await call("GET", "/api/v3/applications/app-a", keys.member);
+        assert.equal(refusal.json.details?.[0]?.name, error);
+      } finally {
+        await setSamState("STATE_APPROVED");
+      }
+    });
+  }
+});
+
+describe("rights matrix over restricted admin keys", () => {
+  it("treats an admin's key without RIGHT_USER_ALL as a non-admin's", async () => {
+    const wrong = await refusedExcept(
+      keys.restrictedAdmin,
+      (route) => openToRestrictedAdmin[route] !== undefined || rightsRoute.test(route),
+    );
+    assert.deepEqual(wrong, []);
+    const info = await call("GET", "/api/v3/auth_info", keys.restrictedAdmin);
+    assert.equal(info.json.is_admin ?? false, false);
+  });
+});
+
+describe("rights matrix over list calls", () => {
+  it("covers every list route of entities the program serves", async () => {
+    const served = new Set(
+      (await identityRoutes()).map(({ method, template }) => `${method} ${template}`),
+    );
+    for (const route of Object.keys(entityLists)) assert.ok(served.has(route), route);
+  });
+
+  it("shows per entity only the public fields without rights on it", async () => {
+    const wrong: string[] = [];
+    let entries = 0;
+    for (const [route, { field, publicRoute }] of Object.entries(entityLists)) {
+      const template = route.split(" ")[1] as string;
+      const result = await call("GET", fillPath(template), keys.lister);
+      if (result.status !== 200) {
+        wrong.push(`${route} → ${result.status} ${result.json.message}`);
+        continue;
+      }
+      const allowed = publicReads[publicRoute]?.fields ?? [];
+      for (const entry of (result.json[field] ?? []) as Json[]) {
+        entries++;
+        const extra = beyond(entry, allowed);
+        if (extra.length > 0) wrong.push(`${route} shows ${extra.join(", ")}`);
+      }
+      // Without the list right on the account, nothing is listed.
+      const refused = await call("GET", fillPath(template), keys.restrictedAdmin);
+      if (refused.status !== 403) wrong.push(`${route} → ${refused.status} without the list right`);
+    }
+    assert.deepEqual(wrong, []);
+    assert.ok(entries >= 5, `expected entries to check, got ${entries}`);
+    // The same lists with all rights show the rest.
+    const gateways = await ok("GET", "/api/v3/gateways");
+    const gateway = gateways.gateways.find((g: Json) => g.ids.gateway_id === "gw-a");
+    assert.equal(gateway.require_authenticated_connection, true);
+    assert.equal(gateway.antennas[0].location.latitude, 52.1);
+    const listed = await call("GET", "/api/v3/gateways", keys.lister);
+    const bare = listed.json.gateways.find((g: Json) => g.ids.gateway_id === "gw-a");
+    assert.equal(bare.require_authenticated_connection, undefined);
+    assert.equal(bare.antennas[0].location, undefined, "location_public is false");
+    assert.equal(bare.gateway_server_address, "lns.example.com", "status_public is true");
   });
 });
 

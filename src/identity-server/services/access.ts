@@ -4,7 +4,13 @@ import { requestedPage } from "../../api/paging.ts";
 import { generateApiKey, hashApiKeySecret } from "../../auth/api-keys/index.ts";
 import type { Caller } from "../../auth/caller.ts";
 import { errMissingRights } from "../../auth/errors.ts";
-import { missingRights, potentialRights, type RightName } from "../../auth/rights/index.ts";
+import {
+  expandRights,
+  missingRights,
+  parseRights,
+  potentialRights,
+  type RightName,
+} from "../../auth/rights/index.ts";
 import type { EntityRef } from "../../events/index.ts";
 import type { OrganizationOrUserIdentifiers } from "../../gen/ttn/lorawan/v3/identifiers_pb.js";
 import {
@@ -23,7 +29,13 @@ import {
   RightsSchema,
 } from "../../gen/ttn/lorawan/v3/rights_pb.js";
 import { accessEventsOf } from "../events.ts";
-import type { ApiKey, ApiKeyEntityKind, MemberEntityKind } from "../store/index.ts";
+import type {
+  AccountRef,
+  ApiKey,
+  ApiKeyEntityKind,
+  ApiKeyFields,
+  MemberEntityKind,
+} from "../store/index.ts";
 import { errNotFound } from "../store/index.ts";
 import { authorize, callerRightsOn, type ServiceContext } from "./context.ts";
 import {
@@ -35,6 +47,7 @@ import {
   rightNumbers,
   toTimestamp,
 } from "./convert.ts";
+import { errNeedsCollaborator, hasOtherOwner, isOwner } from "./owners.ts";
 
 /** The rights that guard the access methods of one kind of entity. */
 export interface AccessRights {
@@ -65,6 +78,57 @@ export function entityAccess(
     }
   }
 
+  /**
+   * A change of rights from `before` to `after` (a collaborator's or a key's) needs the caller
+   * to hold every right it adds and every right it takes away: a lesser collaborator cannot
+   * demote or remove a greater one, nor cut down a stronger key.
+   */
+  function checkChange(
+    before: Iterable<string>,
+    after: Iterable<RightName>,
+    held: Set<RightName>,
+    entity: EntityRef,
+  ): void {
+    const was = expandRights(parseRights(before));
+    const will = expandRights(after);
+    const changed = [
+      ...[...will].filter((right) => !was.has(right)),
+      ...[...was].filter((right) => !will.has(right)),
+    ];
+    const missing = missingRights(changed, held);
+    if (missing.length > 0) {
+      throw errMissingRights.create({
+        entity_kind: entity.kind,
+        entity_id: entity.id,
+        missing: missing.join(", "),
+      });
+    }
+  }
+
+  /**
+   * Sets (or, with no rights, removes) a collaborator's rights when the caller may make the
+   * change, and never takes the last owner (a collaborator with all rights) away. The entity
+   * stays locked from the check to the write, so concurrent changes take turns.
+   */
+  async function changeCollaborator(
+    id: string,
+    account: AccountRef,
+    wanted: RightName[],
+    held: Set<RightName>,
+  ): Promise<void> {
+    const entity = memberRef(kind, id);
+    await context.stores.transact(async (tx) => {
+      if (!(await tx.memberships.lockEntity(entity))) throw errNotFound.create({ kind, id });
+      const current = await tx.memberships.get(account, entity);
+      if (!current && wanted.length === 0) return;
+      checkChange(current?.rights ?? [], wanted, held, ref(id));
+      const demoted = isOwner(entity.kind, current?.rights ?? []) && !isOwner(entity.kind, wanted);
+      if (demoted && !(await hasOtherOwner(tx, entity, account)))
+        throw errNeedsCollaborator[entity.kind].create();
+      await tx.memberships.set(account, entity, wanted);
+    });
+  }
+
   function apiKeyMessage(key: ApiKey, token?: string): APIKey {
     return create(APIKeySchema, {
       id: key.keyId,
@@ -77,11 +141,15 @@ export function entityAccess(
     });
   }
 
-  async function keyOf(id: string, keyId: string): Promise<ApiKey> {
-    const key = await context.stores.apiKeys.get(keyId);
+  /** Throws not_found unless the key belongs to the entity (keys of others do not exist here). */
+  function ownKey(key: ApiKey, id: string, keyId: string): ApiKey {
     if (key.entity.kind !== kind || key.entity.id !== id)
       throw errNotFound.create({ kind: "API key", id: keyId });
     return key;
+  }
+
+  async function keyOf(id: string, keyId: string): Promise<ApiKey> {
+    return ownKey(await context.stores.apiKeys.get(keyId), id, keyId);
   }
 
   return {
@@ -143,22 +211,31 @@ export function entityAccess(
     ): Promise<APIKey> {
       const { rights: held } = await authorize(context, handler, ref(id), [rights.apiKeys]);
       const keyId = update?.id ?? "";
-      await keyOf(id, keyId);
-      const fields = maskFields<{ name?: string; rights?: string[]; expiresAt?: Date }>(
-        mask as never,
-        { name: "name", rights: "rights", expires_at: "expiresAt" },
-      );
+      const fields = maskFields<ApiKeyFields>(mask as never, {
+        name: "name",
+        rights: "rights",
+        expires_at: "expiresAt",
+      });
       const wanted = rightNames(update?.rights ?? []);
       if (fields.includes("rights")) checkGrantable(wanted, held, ref(id));
-      const key = await context.stores.apiKeys.update(
-        keyId,
-        {
-          name: update?.name || undefined,
-          rights: wanted,
-          expiresAt: fromTimestamp(update?.expiresAt),
-        },
-        fields,
-      );
+      const expiresAt = fromTimestamp(update?.expiresAt);
+      const key = await context.stores.apiKeys.update(keyId, (current) => {
+        ownKey(current, id, keyId);
+        const changes: ApiKeyFields = {};
+        if (fields.includes("name")) changes.name = update?.name || undefined;
+        if (fields.includes("rights")) {
+          checkChange(current.rights, wanted, held, ref(id));
+          changes.rights = wanted;
+        }
+        if (fields.includes("expiresAt")) {
+          // Shortening is allowed (as in The Things Stack); keeping a key alive longer takes
+          // every right it has, as making it would.
+          if (lengthens(current.expiresAt, expiresAt))
+            checkChange(current.rights, [], held, ref(id));
+          changes.expiresAt = expiresAt;
+        }
+        return changes;
+      });
       if (events.apiKeys)
         context.events.publish(events.apiKeys.update, {
           identifiers: [ref(id)],
@@ -168,9 +245,16 @@ export function entityAccess(
     },
 
     async deleteApiKey(id: string, keyId: string, handler: HandlerContext): Promise<void> {
-      await authorize(context, handler, ref(id), [rights.apiKeys]);
-      await keyOf(id, keyId);
-      await context.stores.apiKeys.delete(keyId);
+      const { rights: held } = await authorize(context, handler, ref(id), [rights.apiKeys]);
+      // Stricter than The Things Stack: deleting a key takes every right it has.
+      await context.stores.transact(async (tx) => {
+        await tx.apiKeys.update(keyId, (current) => {
+          ownKey(current, id, keyId);
+          checkChange(current.rights, [], held, ref(id));
+          return {};
+        });
+        await tx.apiKeys.delete(keyId);
+      });
       if (events.apiKeys) context.events.publish(events.apiKeys.delete, { identifiers: [ref(id)] });
     },
 
@@ -199,7 +283,7 @@ export function entityAccess(
       const account = accountFromIds(collaborator?.ids, "collaborator.ids");
       const wanted = rightNames(collaborator?.rights ?? []);
       checkGrantable(wanted, held, ref(id));
-      await context.stores.memberships.set(account, memberRef(kind, id), wanted);
+      await changeCollaborator(id, account, wanted, held);
       if (events.collaborators) {
         const identifiers = [ref(id), account];
         if (wanted.length === 0)
@@ -240,9 +324,10 @@ export function entityAccess(
       collaborator: OrganizationOrUserIdentifiers | undefined,
       handler: HandlerContext,
     ): Promise<void> {
-      await authorize(context, handler, ref(id), [rights.collaborators]);
+      const { rights: held } = await authorize(context, handler, ref(id), [rights.collaborators]);
       const account = accountFromIds(collaborator, "collaborator");
-      await context.stores.memberships.set(account, memberRef(kind, id), []);
+      // Stricter than The Things Stack: removing a collaborator takes every right it has.
+      await changeCollaborator(id, account, [], held);
       if (events.collaborators)
         context.events.publish(events.collaborators.delete, { identifiers: [ref(id), account] });
     },
@@ -252,6 +337,12 @@ export function entityAccess(
       return callerRightsOn(context, caller, ref(id));
     },
   };
+}
+
+/** Whether an expiry change keeps a key alive longer (or forever). */
+function lengthens(current: Date | undefined, next: Date | undefined): boolean {
+  if (current === undefined) return false;
+  return next === undefined || next.getTime() > current.getTime();
 }
 
 function memberRef(kind: ApiKeyEntityKind, id: string): { kind: MemberEntityKind; id: string } {

@@ -27,6 +27,7 @@ import {
 } from "./convert.ts";
 import { entityLifecycle } from "./lifecycle.ts";
 import { listVisible } from "./listing.ts";
+import { listView, present, readAccess } from "./public-read.ts";
 
 const errors = errorNamespace("identity-server/applications");
 export const errApplicationHasDevices = errors.failedPrecondition(
@@ -158,21 +159,30 @@ export function applicationRegistry(
 
     async get(request, handler) {
       const id = applicationId(request.applicationIds);
-      await authorize(context, handler, ref(id), ["RIGHT_APPLICATION_INFO"]);
       const mask = readMask(request.fieldMask);
-      return toMessage(await stores.applications.get(id, { fieldMask: mask }), mask);
+      const { view } = await readAccess(context, handler, ref(id), request.fieldMask);
+      const application = await stores.applications.get(id, { fieldMask: mask });
+      return present("application", ApplicationSchema, toMessage(application, mask), view);
     },
 
     async list(request, handler) {
       const caller = await callerOf(context, handler);
       const mask = readMask(request.fieldMask);
-      const items = await listVisible(context, handler, caller, request, {
+      const listed = await listVisible(context, handler, caller, request, {
         kind: "application",
         store: stores.applications,
         idField: "application_id",
+        idOf: (application) => application.applicationId,
       });
       return create(ApplicationsSchema, {
-        applications: items.map((item) => toMessage(item, mask)),
+        applications: listed.map(({ entity, rights }) =>
+          present(
+            "application",
+            ApplicationSchema,
+            toMessage(entity, mask),
+            listView("application", rights),
+          ),
+        ),
       });
     },
 

@@ -1,13 +1,14 @@
 import { create } from "@bufbuild/protobuf";
 import type { ServiceImpl } from "@connectrpc/connect";
-import { adminRights } from "../../auth/rights/index.ts";
+import { principalOf } from "../../auth/authorize.ts";
+import { adminRights, intersectRights } from "../../auth/rights/index.ts";
 import type { EntityRef } from "../../events/index.ts";
 import type { EntityIdentifiers } from "../../gen/ttn/lorawan/v3/identifiers_pb.js";
 import {
   AuthInfoResponseSchema,
   type EntityAccess,
 } from "../../gen/ttn/lorawan/v3/identityserver_pb.js";
-import { callerOf, isAdmin, type ServiceContext } from "./context.ts";
+import { callerOf, type ServiceContext } from "./context.ts";
 import { rightNumbers, toTimestamp } from "./convert.ts";
 
 function entityIdentifiers(entity: EntityRef): EntityIdentifiers["ids"] {
@@ -34,8 +35,12 @@ export function entityAccessService(
   return {
     async authInfo(_request, handler) {
       const caller = await callerOf(context, handler);
-      const admin = await isAdmin(context, caller);
-      const universalRights = admin ? { rights: rightNumbers(adminRights) } : undefined;
+      const principal = await principalOf(caller, context.lookup);
+      const admin = principal.admin;
+      // What an admin holds everywhere, within what the credential carries.
+      const universalRights = admin
+        ? { rights: rightNumbers(intersectRights(adminRights, principal.rights)) }
+        : undefined;
       if (caller.kind === "api-key") {
         const key = await context.stores.apiKeys.get(caller.keyId);
         return create(AuthInfoResponseSchema, {

@@ -148,10 +148,13 @@ describe("ClientRegistry and ClientAccess", () => {
       registry.create(createRequest("for-alice", "alice"), fx.handler(bobKey)),
       "permission_denied",
     );
-    await rejectsWith(get("my-cli", bobKey), "permission_denied");
-    const publicRead = await get("my-cli", bobKey, ["name", "description"]);
+    // No field mask: the public fields, as The Things Stack's PublicSafe.
+    const unmasked = await get("my-cli", bobKey);
+    assert.equal(unmasked.name, "Client my-cli");
+    assert.deepEqual(unmasked.attributes, {});
+    const publicRead = await get("my-cli", bobKey, ["name", "description", "redirect_uris"]);
     assert.equal(publicRead.name, "Client my-cli");
-    await rejectsWith(get("my-cli", bobKey, ["name", "redirect_uris"]), "permission_denied");
+    await rejectsWith(get("my-cli", bobKey, ["name", "attributes"]), "permission_denied");
     await rejectsWith(get("my-cli", "", ["name"]), "unauthenticated");
     await rejectsWith(
       registry.update(

@@ -1,10 +1,9 @@
 import { create } from "@bufbuild/protobuf";
 import type { FieldMask } from "@bufbuild/protobuf/wkt";
-import type { HandlerContext, ServiceImpl } from "@connectrpc/connect";
+import type { ServiceImpl } from "@connectrpc/connect";
 import type { ApiRegistry } from "../../api/registry.ts";
 import { generateApiKey } from "../../auth/api-keys/index.ts";
 import { requireRightsOn } from "../../auth/authorize.ts";
-import { errNoCredentials } from "../../auth/errors.ts";
 import { errorNamespace } from "../../errors/index.ts";
 import {
   type Client as ClientMessage,
@@ -31,9 +30,10 @@ import {
   rightNumbers,
   toTimestamp,
 } from "./convert.ts";
-import { enumName, enumNumber, isAccessError } from "./gateways.ts";
+import { enumName, enumNumber } from "./gateways.ts";
 import { entityLifecycle } from "./lifecycle.ts";
 import { listVisible } from "./listing.ts";
+import { listView, present, readAccess } from "./public-read.ts";
 
 const errors = errorNamespace("identity-server/clients");
 export const errAdminOnlyField = errors.permissionDenied(
@@ -71,8 +71,6 @@ const adminOnly: Record<string, keyof ClientFields> = {
 };
 /** Paths a read may name besides the fields: always returned, or not kept. */
 const readOnly = ["ids", "created_at", "updated_at", "deleted_at", "contact_info"];
-/** The fields anyone authenticated may read, as in The Things Stack. */
-const publicPaths = ["ids", "created_at", "updated_at", "deleted_at", "name", "description"];
 
 function readMask(mask: FieldMask | undefined): (keyof ClientFields)[] | undefined {
   if (!mask || mask.paths.length === 0) return undefined;
@@ -83,15 +81,8 @@ function readMask(mask: FieldMask | undefined): (keyof ClientFields)[] | undefin
 }
 
 /** The client as the API shows it: never the stored secret hash. */
-function toMessage(
-  client: Client,
-  mask?: (keyof ClientFields)[],
-  publicOnly = false,
-  secret = "",
-): ClientMessage {
-  const show = (field: keyof ClientFields) =>
-    (!mask || mask.includes(field)) &&
-    (!publicOnly || publicPaths.some((path) => fields[path] === field));
+function toMessage(client: Client, mask?: (keyof ClientFields)[], secret = ""): ClientMessage {
+  const show = (field: keyof ClientFields) => !mask || mask.includes(field);
   return create(ClientSchema, {
     ids: { clientId: client.clientId },
     createdAt: toTimestamp(client.createdAt),
@@ -209,25 +200,31 @@ export function clientRegistry(
         return created;
       });
       events.publish(clientEvents.create, { identifiers: [ref(id)] });
-      return toMessage(client, undefined, false, secret);
+      return toMessage(client, undefined, secret);
     },
 
     async get(request, handler) {
       const id = clientId(request.clientIds);
       const mask = readMask(request.fieldMask);
-      const publicOnly = await publicRead(context, handler, id, request.fieldMask);
-      return toMessage(await stores.clients.get(id, { fieldMask: mask }), mask, publicOnly);
+      const { view } = await readAccess(context, handler, ref(id), request.fieldMask);
+      const client = await stores.clients.get(id, { fieldMask: mask });
+      return present("client", ClientSchema, toMessage(client, mask), view);
     },
 
     async list(request, handler) {
       const caller = await callerOf(context, handler);
       const mask = readMask(request.fieldMask);
-      const items = await listVisible(context, handler, caller, request, {
+      const listed = await listVisible(context, handler, caller, request, {
         kind: "client",
         store: stores.clients,
         idField: "client_id",
+        idOf: (client) => client.clientId,
       });
-      return create(ClientsSchema, { clients: items.map((item) => toMessage(item, mask)) });
+      return create(ClientsSchema, {
+        clients: listed.map(({ entity, rights }) =>
+          present("client", ClientSchema, toMessage(entity, mask), listView("client", rights)),
+        ),
+      });
     },
 
     async update(request, handler) {
@@ -254,26 +251,6 @@ export function clientRegistry(
     restore: (request, handler) => lifecycle.restore(clientId(request), handler),
     purge: (request, handler) => lifecycle.purge(clientId(request), handler),
   };
-}
-
-/** Checks RIGHT_CLIENT_INFO; without it, an authenticated caller may read public fields only. */
-async function publicRead(
-  context: ServiceContext,
-  handler: HandlerContext,
-  id: string,
-  mask: FieldMask | undefined,
-): Promise<boolean> {
-  try {
-    await authorize(context, handler, ref(id), ["RIGHT_CLIENT_INFO"]);
-    return false;
-  } catch (error) {
-    if (errNoCredentials.matches(error) || !isAccessError(error)) throw error;
-    const paths = mask?.paths ?? [];
-    const onlyPublic =
-      paths.length > 0 && paths.every((path) => publicPaths.includes(path.split(".")[0] ?? ""));
-    if (!onlyPublic) throw error;
-    return true;
-  }
 }
 
 /** The ClientAccess service: rights and collaborators of a client (clients have no API keys). */

@@ -1,8 +1,9 @@
 import type { HandlerContext } from "@connectrpc/connect";
+import { accountStateRules } from "../../auth/account-state.ts";
 import { authenticate } from "../../auth/authenticate.ts";
-import { requireRightsOn, rightsOn } from "../../auth/authorize.ts";
+import { principalOf, requireRightsOn, rightsOn, rightsOnEach } from "../../auth/authorize.ts";
 import type { AccessLookup, Caller } from "../../auth/caller.ts";
-import { errNoCredentials } from "../../auth/errors.ts";
+import { errNoCredentials, errNoRights } from "../../auth/errors.ts";
 import type { RightName } from "../../auth/rights/index.ts";
 import type { EntityRef, EventBus } from "../../events/index.ts";
 import { errNotFound, type IdentityStores } from "../store/index.ts";
@@ -31,8 +32,10 @@ export function storeAccessLookup(stores: IdentityStores): AccessLookup {
       };
     },
     async user(userId) {
-      const user = await stores.users.get(userId, { fieldMask: ["admin"] }).catch(nullOnNotFound);
-      return user ? { admin: user.admin === true } : undefined;
+      const user = await stores.users
+        .get(userId, { fieldMask: ["admin", "state"] })
+        .catch(nullOnNotFound);
+      return user ? { admin: user.admin === true, state: user.state } : undefined;
     },
     async membershipRights(account, entity) {
       if (entity.kind === "user" || entity.kind === "end_device") return new Set();
@@ -45,6 +48,16 @@ export function storeAccessLookup(stores: IdentityStores): AccessLookup {
         memberEntity,
       );
       return new Set(membership?.rights ?? []);
+    },
+    async membershipRightsOfEach(account, kind, ids) {
+      if (account.kind !== "user" && account.kind !== "organization") return new Map();
+      if (kind === "user" || kind === "end_device") return new Map();
+      const found = await stores.memberships.rightsOfEach(
+        { kind: account.kind, id: account.id },
+        kind,
+        ids,
+      );
+      return new Map([...found].map(([id, rights]) => [id, new Set(rights)]));
     },
   };
 }
@@ -99,14 +112,36 @@ export function callerRightsOn(
   return rightsOn(caller, entity, context.lookup);
 }
 
-/** Whether the caller is an admin user (directly, or through a key of an admin user). */
+/**
+ * Whether the caller acts as an admin: an approved admin user, through a credential that itself
+ * carries `RIGHT_USER_ALL` (see `Principal`). A restricted key or token of an admin does not.
+ */
 export async function isAdmin(context: ServiceContext, caller: Caller): Promise<boolean> {
-  const userId =
-    caller.kind === "user"
-      ? caller.userId
-      : caller.owner.kind === "user"
-        ? caller.owner.id
-        : undefined;
-  if (!userId) return false;
-  return (await context.lookup.user(userId))?.admin === true;
+  return (await principalOf(caller, context.lookup)).admin;
+}
+
+/**
+ * Throws unless the caller acts as an admin: the account state's refusal (`user_suspended`,
+ * ...) for a user that is not in good standing, `no_rights` on `entity` otherwise.
+ */
+export async function requireAdmin(
+  context: ServiceContext,
+  caller: Caller,
+  entity: { kind: string; id: string },
+): Promise<void> {
+  const principal = await principalOf(caller, context.lookup);
+  if (principal.admin) return;
+  const refusal = principal.state && accountStateRules[principal.state].refusal;
+  if (refusal) throw refusal.create();
+  throw errNoRights.create({ entity_kind: entity.kind, entity_id: entity.id });
+}
+
+/** The caller's rights on each of many entities of one kind (list calls). */
+export function callerRightsOnEach(
+  context: ServiceContext,
+  caller: Caller,
+  kind: "application" | "gateway" | "organization" | "client" | "user",
+  ids: readonly string[],
+): Promise<Map<string, Set<RightName>>> {
+  return rightsOnEach(caller, kind, ids, context.lookup);
 }

@@ -1,10 +1,9 @@
 import { create, type DescEnum } from "@bufbuild/protobuf";
 import type { Duration, FieldMask } from "@bufbuild/protobuf/wkt";
-import type { HandlerContext, ServiceImpl } from "@connectrpc/connect";
+import type { ServiceImpl } from "@connectrpc/connect";
 import type { ApiRegistry } from "../../api/registry.ts";
 import { requireRightsOn } from "../../auth/authorize.ts";
-import { errMissingRights, errNoCredentials, errNoRights } from "../../auth/errors.ts";
-import type { RightName } from "../../auth/rights/index.ts";
+import { errNoRights } from "../../auth/errors.ts";
 import { errorNamespace } from "../../errors/index.ts";
 import { DownlinkPathConstraintSchema } from "../../gen/ttn/lorawan/v3/enums_pb.js";
 import {
@@ -47,6 +46,7 @@ import {
 } from "./convert.ts";
 import { entityLifecycle } from "./lifecycle.ts";
 import { listVisible } from "./listing.ts";
+import { gatewayFlags, listView, presentGateway, readAccess } from "./public-read.ts";
 
 const errors = errorNamespace("identity-server/gateways");
 export const errUnknownFrequencyPlan = errors.invalidArgument(
@@ -117,11 +117,6 @@ export function locationFromMessage(
   return location;
 }
 
-/** Whether an error is the caller lacking credentials or rights (not a failure of the call). */
-export function isAccessError(error: unknown): boolean {
-  return errNoRights.matches(error) || errMissingRights.matches(error);
-}
-
 /* ---------------------------------------------------------------------------------------- */
 /* Gateways.                                                                                */
 
@@ -161,22 +156,6 @@ const readOnly = [
   "target_cups_uri",
   "target_cups_key",
   "lrfhss",
-];
-/** The fields anyone authenticated may read, as in The Things Stack. */
-const publicPaths = [
-  "ids",
-  "created_at",
-  "updated_at",
-  "deleted_at",
-  "name",
-  "description",
-  "version_ids",
-  "gateway_server_address",
-  "frequency_plan_id",
-  "frequency_plan_ids",
-  "antennas",
-  "status_public",
-  "location_public",
 ];
 /** The path of the gateway EUI in an update's field mask. */
 const euiPath = "ids.eui";
@@ -235,21 +214,9 @@ function msToDuration(ms: number | undefined): Duration | undefined {
   return { seconds: BigInt(seconds), nanos: (ms - seconds * 1000) * 1e6 } as Duration;
 }
 
-function toMessage(
-  gateway: Gateway,
-  mask?: (keyof GatewayFields)[],
-  publicOnly = false,
-): GatewayMessage {
-  const show = (field: keyof GatewayFields) =>
-    (!mask || mask.includes(field)) &&
-    (!publicOnly || publicPaths.some((path) => fields[path] === field));
-  const antennas = show("antennas")
-    ? (gateway.antennas ?? []).map((antenna) =>
-        antennaToMessage(
-          publicOnly && !gateway.locationPublic ? { ...antenna, location: undefined } : antenna,
-        ),
-      )
-    : [];
+function toMessage(gateway: Gateway, mask?: (keyof GatewayFields)[]): GatewayMessage {
+  const show = (field: keyof GatewayFields) => !mask || mask.includes(field);
+  const antennas = show("antennas") ? (gateway.antennas ?? []).map(antennaToMessage) : [];
   return create(GatewaySchema, {
     ids: { gatewayId: gateway.gatewayId, eui: euiToBytes(gateway.gatewayEui) },
     createdAt: toTimestamp(gateway.createdAt),
@@ -434,10 +401,11 @@ export function gatewayRegistry(
     async get(request, handler) {
       const id = gatewayId(request.gatewayIds);
       const mask = readMask(request.fieldMask);
-      const publicOnly = await publicRead(context, handler, id, request.fieldMask, [
-        "RIGHT_GATEWAY_INFO",
-      ]);
-      return toMessage(await stores.gateways.get(id, { fieldMask: mask }), mask, publicOnly);
+      const { view, rights } = await readAccess(context, handler, ref(id), request.fieldMask);
+      // The flags decide what the caller sees, whatever the mask shows.
+      const fieldMask = mask && [...mask, ...gatewayFlags];
+      const gateway = await stores.gateways.get(id, { fieldMask });
+      return presentGateway(toMessage(gateway, mask), gateway, view, rights, request.fieldMask);
     },
 
     async getIdentifiersForEUI(request, handler) {
@@ -463,12 +431,23 @@ export function gatewayRegistry(
     async list(request, handler) {
       const caller = await callerOf(context, handler);
       const mask = readMask(request.fieldMask);
-      const items = await listVisible(context, handler, caller, request, {
+      const listed = await listVisible(context, handler, caller, request, {
         kind: "gateway",
         store: stores.gateways,
         idField: "gateway_id",
+        idOf: (gateway) => gateway.gatewayId,
       });
-      return create(GatewaysSchema, { gateways: items.map((item) => toMessage(item, mask)) });
+      return create(GatewaysSchema, {
+        gateways: listed.map(({ entity, rights }) =>
+          presentGateway(
+            toMessage(entity, mask),
+            entity,
+            listView("gateway", rights),
+            rights,
+            request.fieldMask,
+          ),
+        ),
+      });
     },
 
     async update(request, handler) {
@@ -488,31 +467,6 @@ export function gatewayRegistry(
     restore: (request, handler) => lifecycle.restore(gatewayId(request), handler),
     purge: (request, handler) => lifecycle.purge(gatewayId(request), handler),
   };
-}
-
-/**
- * The rights check of a read that may fall back to public fields, as The Things Stack does:
- * an authenticated caller without `required` may still read when the field mask names only
- * public fields. Returns whether only public fields may be shown.
- */
-async function publicRead(
-  context: ServiceContext,
-  handler: HandlerContext,
-  id: string,
-  mask: FieldMask | undefined,
-  required: RightName[],
-): Promise<boolean> {
-  try {
-    await authorize(context, handler, ref(id), required);
-    return false;
-  } catch (error) {
-    if (errNoCredentials.matches(error) || !isAccessError(error)) throw error;
-    const paths = mask?.paths ?? [];
-    const onlyPublic =
-      paths.length > 0 && paths.every((path) => publicPaths.includes(path.split(".")[0] ?? ""));
-    if (!onlyPublic) throw error;
-    return true;
-  }
 }
 
 /** The GatewayAccess service: rights, API keys and collaborators of a gateway. */

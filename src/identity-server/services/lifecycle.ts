@@ -1,16 +1,17 @@
 import type { HandlerContext } from "@connectrpc/connect";
-import { errNoRights } from "../../auth/errors.ts";
 import type { RightName } from "../../auth/rights/index.ts";
 import { registryEventsOf } from "../events.ts";
-import { authorize, callerOf, isAdmin, type ServiceContext } from "./context.ts";
+import type { IdentityStores } from "../store/index.ts";
+import { authorize, callerOf, requireAdmin, type ServiceContext } from "./context.ts";
+import { checkNotLastOwner } from "./owners.ts";
 
 /** What differs between the kinds of entity in delete, restore and purge. */
 export interface LifecycleSpec {
   kind: "user" | "organization" | "application" | "gateway" | "client";
+  /** Deletes and restores; purges go through the stores of the purge's transaction. */
   store: {
     delete(id: string): Promise<void>;
     restore(id: string): Promise<void>;
-    purge(id: string): Promise<void>;
   };
   /** The right that deletes and restores (`RIGHT_APPLICATION_DELETE`, ...). */
   deleteRight: RightName;
@@ -20,8 +21,32 @@ export interface LifecycleSpec {
   beforeDelete?: (id: string) => Promise<void>;
 }
 
+type Kind = LifecycleSpec["kind"];
+
+function registryOf(stores: IdentityStores, kind: Kind): { purge(id: string): Promise<void> } {
+  const registries = {
+    user: stores.users,
+    organization: stores.organizations,
+    application: stores.applications,
+    gateway: stores.gateways,
+    client: stores.clients,
+  } as const;
+  return registries[kind];
+}
+
 /**
- * Soft delete and restore (with the kind's delete right) and purge (admins only), each
+ * Checks in the purge's transaction. A purged account's memberships go with it, so an entity
+ * whose only owner it is would be left with nobody in charge (The Things Stack does not check
+ * this; we do).
+ */
+const purgeGuards: Partial<Record<Kind, (stores: IdentityStores, id: string) => Promise<void>>> = {
+  user: (stores, id) => checkNotLastOwner(stores, { kind: "user", id }),
+  organization: (stores, id) => checkNotLastOwner(stores, { kind: "organization", id }),
+};
+
+/**
+ * Soft delete and restore (with the kind's delete right) and purge (admins only, never of the
+ * last owner of an entity), each
  * publishing `<kind>.delete`, `<kind>.restore` or `<kind>.purge` — the same for every registry.
  */
 export function entityLifecycle(context: ServiceContext, spec: LifecycleSpec) {
@@ -44,10 +69,11 @@ export function entityLifecycle(context: ServiceContext, spec: LifecycleSpec) {
       return {};
     },
     async purge(id: string, handler: HandlerContext): Promise<Record<string, never>> {
-      const caller = await callerOf(context, handler);
-      if (!(await isAdmin(context, caller)))
-        throw errNoRights.create({ entity_kind: spec.kind, entity_id: id });
-      await spec.store.purge(id);
+      await requireAdmin(context, await callerOf(context, handler), ref(id));
+      await context.stores.transact(async (tx) => {
+        await purgeGuards[spec.kind]?.(tx, id);
+        await registryOf(tx, spec.kind).purge(id);
+      });
       publish(id, "purge");
       return {};
     },

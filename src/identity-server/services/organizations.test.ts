@@ -247,10 +247,16 @@ describe("OrganizationRegistry.Get", () => {
     assert.equal(admin.name, "ACME");
   });
 
-  it("is refused without credentials and to non-members", async () => {
+  it("is refused without credentials, and shows non-members only the public fields", async () => {
     await rejectsWith(get("acme", undefined), errNoCredentials);
-    await rejectsWith(get("acme", keys.stranger), errNoRights);
-    await rejectsWith(get("nope", keys.olivia), errNoRights);
+    // As The Things Stack's PublicSafe: the name is public, the description is not.
+    const unmasked = await get("acme", keys.stranger);
+    assert.equal(unmasked.name, "ACME");
+    assert.equal(unmasked.description, "");
+    assert.equal((await get("acme", keys.stranger, "name", "ids")).name, "ACME");
+    await rejectsWith(get("acme", keys.stranger, "description"), errNoRights);
+    await rejectsWith(get("nope", keys.olivia), errNotFound);
+    await rejectsWith(get("nope", keys.olivia, "description"), errNoRights);
     await rejectsWith(get("nope", keys.admin), errNotFound);
   });
 });
@@ -331,7 +337,7 @@ describe("OrganizationAccess: members", () => {
       accessCall(keys.olivia),
     );
     assert.equal(is.events.at(-1)?.name, "organization.collaborator.delete");
-    await rejectsWith(get("acme", keys.stranger), errNoRights);
+    await rejectsWith(get("acme", keys.stranger, "description"), errNoRights);
     await setMember("acme", "mike", [Right.ORGANIZATION_INFO], keys.olivia);
   });
 
@@ -469,7 +475,7 @@ describe("OrganizationAccess: API keys", () => {
 
     // The key reads its organization, changes nothing, and cannot see another organization.
     assert.equal((await get("acme", orgKey)).name, "ACME");
-    await rejectsWith(get("beta", orgKey), errNoRights);
+    await rejectsWith(get("beta", orgKey, "description"), errNoRights);
     await rejectsWith(organizations.delete(ids("acme"), registry(orgKey)), errMissingRights);
 
     const context = accessCall(keys.olivia);

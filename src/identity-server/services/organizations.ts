@@ -32,6 +32,7 @@ import {
 } from "./convert.ts";
 import { entityLifecycle } from "./lifecycle.ts";
 import { listVisible } from "./listing.ts";
+import { listView, present, readAccess } from "./public-read.ts";
 
 /** API field paths of an organization and the domain fields they name. */
 const fields: Record<string, keyof OrganizationFields> = {
@@ -147,22 +148,31 @@ export function organizationRegistry(
 
     async get(request, handler) {
       const id = organizationId(request.organizationIds);
-      await authorize(context, handler, ref(id), ["RIGHT_ORGANIZATION_INFO"]);
       const mask = readMask(request.fieldMask);
-      return toMessage(await stores.organizations.get(id, { fieldMask: mask }), mask);
+      const { view } = await readAccess(context, handler, ref(id), request.fieldMask);
+      const organization = await stores.organizations.get(id, { fieldMask: mask });
+      return present("organization", OrganizationSchema, toMessage(organization, mask), view);
     },
 
     async list(request, handler) {
       const caller = await callerOf(context, handler);
       const mask = readMask(request.fieldMask);
-      const items = await listVisible(context, handler, caller, request, {
+      const listed = await listVisible(context, handler, caller, request, {
         kind: "organization",
         store: stores.organizations,
         idField: "organization_id",
+        idOf: (organization) => organization.organizationId,
         collaborator: (ids) => userAccount(ids, "collaborator", "*"),
       });
       return create(OrganizationsSchema, {
-        organizations: items.map((item) => toMessage(item, mask)),
+        organizations: listed.map(({ entity, rights }) =>
+          present(
+            "organization",
+            OrganizationSchema,
+            toMessage(entity, mask),
+            listView("organization", rights),
+          ),
+        ),
       });
     },
 

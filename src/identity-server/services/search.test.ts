@@ -45,7 +45,10 @@ before(async () => {
     password: "argon2id$hash",
     state: "STATE_APPROVED",
   });
-  await stores.users.create("bob", { primaryEmailAddress: "bob@example.com" });
+  await stores.users.create("bob", {
+    primaryEmailAddress: "bob@example.com",
+    state: "STATE_APPROVED",
+  });
   await stores.organizations.create("org-one", { name: "Wonderland" });
   await stores.applications.create("alpha-app", {
     name: "Alpha",

@@ -17,6 +17,7 @@ import { type FieldMask, timestampFromDate } from "@bufbuild/protobuf/wkt";
 import type { HandlerContext, ServiceImpl } from "@connectrpc/connect";
 import { requestedPage } from "../../api/paging.ts";
 import type { ApiRegistry } from "../../api/registry.ts";
+import { requireActiveAccount } from "../../auth/authorize.ts";
 import type { Caller } from "../../auth/caller.ts";
 import { errNoRights } from "../../auth/errors.ts";
 import { isRightName, type RightName } from "../../auth/rights/index.ts";
@@ -226,6 +227,7 @@ async function search<E extends CommonFields & { deletedAt?: Date }>(
   extra: (entity: E) => boolean = () => true,
 ): Promise<{ items: E[]; show: (field: string) => boolean }> {
   const caller = await callerOf(context, handler);
+  await requireActiveAccount(caller, context.lookup);
   const admin = await isAdmin(context, caller);
   const show = readMask(spec, request.fieldMask);
   if (!admin && (spec.kind === "user" || request.deleted)) {
@@ -521,6 +523,7 @@ export function entityRegistrySearch(
 
     async searchAccounts(request, handler) {
       const caller = await callerOf(context, handler);
+      await requireActiveAccount(caller, context.lookup);
       let members: Set<string> | undefined;
       const of = request.collaboratorOf;
       if (of.case !== undefined) {

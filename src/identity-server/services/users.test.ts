@@ -222,11 +222,15 @@ describe("UserRegistry.Get", () => {
     await rejectsWith(get("carol", keys.admin, "no_such_field"), errForbiddenPath);
   });
 
-  it("is refused without credentials, to other users and to a missing user", async () => {
+  it("is refused without credentials, and shows other users only the public fields", async () => {
     await rejectsWith(get("alice"), errNoCredentials);
-    await rejectsWith(get("bob", keys.alice), errNoRights);
-    await rejectsWith(get("alice", keys.bob), errNoRights);
-    await rejectsWith(get("nobody", keys.alice), errNoRights);
+    const unmasked = await get("bob", keys.alice);
+    assert.equal(unmasked.ids?.userId, "bob");
+    assert.equal(unmasked.primaryEmailAddress, "", "the e-mail address is not public");
+    await rejectsWith(get("bob", keys.alice, "primary_email_address"), errNoRights);
+    await rejectsWith(get("alice", keys.bob, "name", "attributes"), errNoRights);
+    await rejectsWith(get("nobody", keys.alice), errNotFound);
+    await rejectsWith(get("nobody", keys.alice, "attributes"), errNoRights);
     await rejectsWith(get("nobody", keys.admin), errNotFound);
     await rejectsWith(
       users.get(create(GetUserRequestSchema), registry(keys.admin)),

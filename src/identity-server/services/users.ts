@@ -3,7 +3,6 @@ import type { FieldMask, Timestamp } from "@bufbuild/protobuf/wkt";
 import type { ServiceImpl } from "@connectrpc/connect";
 import { requestedPage } from "../../api/paging.ts";
 import type { ApiRegistry } from "../../api/registry.ts";
-import { errNoRights } from "../../auth/errors.ts";
 import { errorNamespace } from "../../errors/index.ts";
 import { State, StateSchema } from "../../gen/ttn/lorawan/v3/enums_pb.js";
 import {
@@ -17,10 +16,17 @@ import { checkIdNotReserved, validateEmail, validateId } from "../ids/index.ts";
 import { hashPassword, validatePassword, verifyPassword } from "../passwords/index.ts";
 import type { User, UserFields } from "../store/index.ts";
 import { entityAccess } from "./access.ts";
-import { authorize, callerOf, isAdmin, type ServiceContext } from "./context.ts";
+import {
+  authorize,
+  callerOf,
+  isAdmin,
+  requireAdmin as requireAdminCaller,
+  type ServiceContext,
+} from "./context.ts";
 import { errMissingField, fromTimestamp, maskFields, toTimestamp } from "./convert.ts";
 import { entityLifecycle } from "./lifecycle.ts";
 import { parseOrder } from "./order.ts";
+import { present, readAccess } from "./public-read.ts";
 
 const errors = errorNamespace("identity-server/users");
 /** Only admins create users until self-registration and invitations are configurable. */
@@ -158,8 +164,7 @@ export function userRegistry(context: ServiceContext): Partial<ServiceImpl<typeo
 
   async function requireAdmin(handler: Parameters<typeof callerOf>[1], id: string) {
     const caller = await callerOf(context, handler);
-    if (!(await isAdmin(context, caller)))
-      throw errNoRights.create({ entity_kind: "user", entity_id: id });
+    await requireAdminCaller(context, caller, { kind: "user", id });
     return caller;
   }
 
@@ -196,9 +201,10 @@ export function userRegistry(context: ServiceContext): Partial<ServiceImpl<typeo
 
     async get(request, handler) {
       const id = userId(request.userIds);
-      await authorize(context, handler, ref(id), ["RIGHT_USER_INFO"]);
       const mask = readMask(request.fieldMask);
-      return toMessage(await stores.users.get(id, { fieldMask: mask }), mask);
+      const { view } = await readAccess(context, handler, ref(id), request.fieldMask);
+      const user = await stores.users.get(id, { fieldMask: mask });
+      return present("user", UserSchema, toMessage(user, mask), view);
     },
 
     async list(request, handler) {

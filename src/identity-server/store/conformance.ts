@@ -642,6 +642,122 @@ export function describeIdentityStoreConformance(
           ]);
         }));
 
+      it("computes rights on many entities at once, as effectiveRights on each", () =>
+        withStores(async ({ users, organizations, applications, memberships }) => {
+          await users.create("alice", {});
+          await organizations.create("acme", {});
+          await organizations.create("gone", {});
+          for (const id of ["app1", "app2", "app3", "app4"]) await applications.create(id, {});
+          const alice = { kind: "user", id: "alice" } as const;
+          const acme = { kind: "organization", id: "acme" } as const;
+          const gone = { kind: "organization", id: "gone" } as const;
+          const app = (id: string) => ({ kind: "application", id }) as const;
+          await memberships.set(alice, app("app1"), ["RIGHT_APPLICATION_INFO"]);
+          await memberships.set(alice, acme, [
+            "RIGHT_APPLICATION_DEVICES_READ",
+            "RIGHT_APPLICATION_INFO",
+          ]);
+          await memberships.set(acme, app("app1"), ["RIGHT_APPLICATION_DEVICES_READ"]);
+          await memberships.set(acme, app("app2"), [
+            "RIGHT_APPLICATION_INFO",
+            "RIGHT_APPLICATION_SETTINGS_BASIC",
+          ]);
+          await memberships.set(alice, gone, ["RIGHT_APPLICATION_INFO"]);
+          await memberships.set(gone, app("app3"), ["RIGHT_APPLICATION_INFO"]);
+          await organizations.delete("gone");
+          const ids = ["app1", "app2", "app3", "app4"];
+          const each = await memberships.rightsOfEach(alice, "application", ids);
+          for (const id of ids) {
+            const expected = await memberships.effectiveRights("alice", app(id));
+            assert.deepEqual(each.get(id) ?? [], expected, id);
+          }
+          assert.deepEqual(each.get("app2"), ["RIGHT_APPLICATION_INFO"]);
+          assert.equal(each.has("app3"), false, "a deleted organization passes on nothing");
+          // An organization: its direct rights.
+          const ofAcme = await memberships.rightsOfEach(acme, "application", ids);
+          assert.deepEqual([...ofAcme.keys()].sort(), ["app1", "app2"]);
+          assert.deepEqual(await memberships.rightsOfEach(alice, "application", []), new Map());
+        }));
+
+      it("pages over the entities an account is a member of, in SQL", () =>
+        withStores(async ({ users, organizations, applications, memberships }) => {
+          await users.create("alice", {});
+          await users.create("bob", {});
+          await organizations.create("acme", {});
+          const alice = { kind: "user", id: "alice" } as const;
+          const acme = { kind: "organization", id: "acme" } as const;
+          for (let i = 0; i < 8; i++) await applications.create(`app${i}`, {});
+          const app = (i: number) => ({ kind: "application", id: `app${i}` }) as const;
+          // Direct: app0, app1, app2; through acme: app2 (again), app3, app4. Others: bob's.
+          for (const i of [0, 1, 2])
+            await memberships.set(alice, app(i), ["RIGHT_APPLICATION_INFO"]);
+          await memberships.set(alice, acme, ["RIGHT_APPLICATION_INFO"]);
+          for (const i of [2, 3, 4])
+            await memberships.set(acme, app(i), ["RIGHT_APPLICATION_INFO"]);
+          for (const i of [5, 6, 7])
+            await memberships.set({ kind: "user", id: "bob" }, app(i), ["RIGHT_APPLICATION_INFO"]);
+          await applications.delete("app1");
+          const memberOf = { kind: "application", account: alice } as const;
+          const first = await applications.list({ memberOf, limit: 3, page: 1 });
+          assert.deepEqual(
+            first.items.map((a) => a.applicationId),
+            ["app0", "app2", "app3"],
+          );
+          assert.equal(first.total, 4, "counted once each, deleted ones left out");
+          const second = await applications.list({ memberOf, limit: 3, page: 2 });
+          assert.deepEqual(
+            second.items.map((a) => a.applicationId),
+            ["app4"],
+          );
+          const ofAcme = await applications.list({
+            memberOf: { kind: "application", account: acme },
+          });
+          assert.deepEqual(
+            ofAcme.items.map((a) => a.applicationId),
+            ["app2", "app3", "app4"],
+          );
+          const organizationsOfAlice = await organizations.list({
+            memberOf: { kind: "organization", account: alice },
+          });
+          assert.deepEqual(
+            organizationsOfAlice.items.map((o) => o.organizationId),
+            ["acme"],
+          );
+        }));
+
+      it("serialises checks of an entity's members under lockEntity", () =>
+        withStores(async (stores) => {
+          const { users, applications, memberships } = stores;
+          await users.create("alice", {});
+          await users.create("bob", {});
+          assert.equal(await memberships.lockEntity({ kind: "application", id: "none" }), false);
+          for (let round = 0; round < CONCURRENT_ROUNDS / 4; round++) {
+            const app = { kind: "application", id: `app${round}` } as const;
+            await applications.create(app.id, {});
+            const owners = ["alice", "bob"].map((id) => ({ kind: "user", id }) as const);
+            for (const owner of owners)
+              await memberships.set(owner, app, ["RIGHT_APPLICATION_ALL"]);
+            // Each owner leaves only while another one stays: one of the two must stay.
+            const leave = (owner: (typeof owners)[number]) =>
+              stores.transact(async (tx) => {
+                assert.equal(await tx.memberships.lockEntity(app), true);
+                const members = await tx.memberships.listMembers(app);
+                if (members.items.some((m) => m.account.id !== owner.id))
+                  await tx.memberships.set(owner, app, []);
+              });
+            await Promise.all(owners.map(leave));
+            assert.equal((await memberships.listMembers(app)).total, 1, `round ${round}`);
+          }
+          await applications.delete("app0");
+          assert.equal(
+            await stores.transact((tx) =>
+              tx.memberships.lockEntity({ kind: "application", id: "app0" }),
+            ),
+            true,
+            "soft-deleted entities are locked too",
+          );
+        }));
+
       it("intersects expanded rights when given an expansion", async () => {
         const expandRights = (rights: readonly string[]) =>
           rights.flatMap((right) =>

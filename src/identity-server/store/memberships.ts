@@ -1,4 +1,5 @@
 import type { Expression, ExpressionBuilder, SqlBool } from "kysely";
+import { lockRows } from "../../storage/locking.ts";
 import type { UntypedDatabase } from "../../storage/migrations/migration.ts";
 import type { DatabaseSchema, MembershipsTable } from "../../storage/schema.ts";
 import { inTransaction, pageWindow, type StoreContext, timestamp } from "./database.ts";
@@ -69,6 +70,57 @@ export interface MembershipStore {
    * rights on the entity. Sorted.
    */
   effectiveRights(userId: string, entity: MemberEntityRef): Promise<string[]>;
+  /**
+   * The rights of a user (as {@link effectiveRights}) or an organization (its direct rights)
+   * on many entities of one kind, in two statements at most; entities without rights are
+   * absent. For list calls, which need the caller's rights on every entity of a page.
+   */
+  rightsOfEach(
+    account: AccountRef,
+    kind: MemberEntityKind,
+    ids: readonly string[],
+  ): Promise<Map<string, string[]>>;
+  /**
+   * Locks the entity's row (soft-deleted or not) until the end of the current transaction, as
+   * a change of its memberships does: a check of its members and the write that depends on it
+   * take turns with every other change of them. Returns whether the entity exists.
+   */
+  lockEntity(entity: MemberEntityRef): Promise<boolean>;
+}
+
+/**
+ * The IDs of the entities of `kind` an account is a member of, as a subquery: directly, and for
+ * a user also through the (not deleted) organizations it is a member of. For list calls that
+ * page over an account's entities in SQL.
+ */
+export function memberEntityIdsQuery(
+  db: UntypedDatabase,
+  kind: MemberEntityKind,
+  account: AccountRef,
+) {
+  const direct = db
+    .selectFrom("memberships")
+    .select("entity_id")
+    .where("entity_kind", "=", kind)
+    .where("account_kind", "=", account.kind)
+    .where("account_id", "=", account.id);
+  if (account.kind !== "user" || kind === "organization") return direct;
+  return direct.union(
+    db
+      .selectFrom("memberships as grant")
+      .innerJoin("memberships as member", (join) =>
+        join
+          .onRef("member.entity_id", "=", "grant.account_id")
+          .on("member.entity_kind", "=", "organization"),
+      )
+      .innerJoin("organizations", "organizations.organization_id", "member.entity_id")
+      .select("grant.entity_id")
+      .where("grant.entity_kind", "=", kind)
+      .where("grant.account_kind", "=", "organization")
+      .where("member.account_kind", "=", "user")
+      .where("member.account_id", "=", account.id)
+      .where("organizations.deleted_at", "is", null),
+  );
 }
 
 export function createMembershipStore(
@@ -219,6 +271,66 @@ export function createMembershipStore(
           if (granted.has(right)) result.add(right);
       }
       return [...result].sort();
+    },
+
+    async rightsOfEach(account, kind, ids) {
+      const result = new Map<string, Set<string>>();
+      if (ids.length === 0) return new Map();
+      const add = (id: string, rights: Iterable<string>) => {
+        const held = result.get(id) ?? new Set<string>();
+        for (const right of rights) held.add(right);
+        result.set(id, held);
+      };
+      const direct = await db
+        .selectFrom("memberships")
+        .select(["entity_id", "rights"])
+        .where("account_kind", "=", account.kind)
+        .where("account_id", "=", account.id)
+        .where("entity_kind", "=", kind)
+        .where("entity_id", "in", [...ids])
+        .execute();
+      for (const row of direct) add(row.entity_id, expandRights(JSON.parse(row.rights)));
+      if (account.kind === "user" && kind !== "organization") {
+        const viaOrganizations = await db
+          .selectFrom("memberships as member")
+          .innerJoin("organizations", "organizations.organization_id", "member.entity_id")
+          .innerJoin("memberships as grant", (join) =>
+            join
+              .onRef("grant.account_id", "=", "member.entity_id")
+              .on("grant.account_kind", "=", "organization"),
+          )
+          .select([
+            "grant.entity_id as entity_id",
+            "member.rights as user_rights",
+            "grant.rights as organization_rights",
+          ])
+          .where("member.account_id", "=", account.id)
+          .where("member.account_kind", "=", "user")
+          .where("member.entity_kind", "=", "organization")
+          .where("organizations.deleted_at", "is", null)
+          .where("grant.entity_kind", "=", kind)
+          .where("grant.entity_id", "in", [...ids])
+          .execute();
+        for (const row of viaOrganizations) {
+          const granted = new Set(expandRights(JSON.parse(row.organization_rights)));
+          add(
+            row.entity_id,
+            expandRights(JSON.parse(row.user_rights)).filter((right) => granted.has(right)),
+          );
+        }
+      }
+      return new Map([...result].map(([id, rights]) => [id, [...rights].sort()]));
+    },
+
+    async lockEntity(entity) {
+      const { table, column } = entityTables[entity.kind];
+      const untyped = context.db;
+      const row = await lockRows(
+        untyped,
+        untyped.selectFrom(table).select(column).where(column, "=", entity.id),
+        "update",
+      ).executeTakeFirst();
+      return row !== undefined;
     },
   };
 }

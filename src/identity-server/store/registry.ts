@@ -5,6 +5,7 @@ import { lockRows, type RowLock } from "../../storage/locking.ts";
 import type { UntypedDatabase } from "../../storage/migrations/migration.ts";
 import { changed, inTransaction, pageWindow, type StoreContext, timestamp } from "./database.ts";
 import { errFieldNotUpdatable, errIdTaken, errNotDeleted, errNotFound } from "./errors.ts";
+import { memberEntityIdsQuery } from "./memberships.ts";
 import type { EntityChange, EntityStore, GetOptions, ListOptions, Page } from "./types.ts";
 
 /** A domain field kept in its own column instead of the JSON `data`. */
@@ -108,6 +109,10 @@ export class Registry<K, F extends object, E> implements EntityStore<K, F, E> {
     if (options.ids) query = query.where(idColumn, "in", [...options.ids]);
     if (options.updatedSince)
       query = query.where("updated_at", ">=", timestamp(options.updatedSince));
+    if (options.memberOf) {
+      const { kind, account } = options.memberOf;
+      query = query.where(idColumn, "in", memberEntityIdsQuery(this.#context.db, kind, account));
+    }
 
     const counted = await query
       .select((eb) => eb.fn.countAll().as("count"))

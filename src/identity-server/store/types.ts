@@ -183,6 +183,11 @@ export interface ListOptions extends PageOptions {
   ids?: readonly string[];
   /** Only entities updated at or after this time. */
   updatedSince?: Date;
+  /**
+   * Only entities of this kind the account is a member of (a user also through its
+   * organizations), selected in SQL so that paging counts only them.
+   */
+  memberOf?: { kind: "application" | "gateway" | "organization" | "client"; account: AccountRef };
 }
 
 /** Options of a read. */
