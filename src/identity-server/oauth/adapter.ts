@@ -29,7 +29,8 @@ const scrubbers: Record<string, (payload: AdapterPayload) => AdapterPayload> = {
  * oidc-provider's storage on our database (table `oauth_artifacts`, migrations 0003 and 0005):
  * one row per artifact, keyed by model and {@link artifactKey} (the SHA-256 of the ID: for
  * opaque tokens and codes the ID *is* the token, so it is never stored), the payload as JSON
- * text without its ID (`jti`, put back from the ID a lookup is made with). Rows whose
+ * text without its ID (`jti`, put back from the ID a lookup is made with), its account (the
+ * user, for sessions, grants, codes and tokens) in a column of its own. Rows whose
  * `expires_at` has passed are never returned (and are removed by
  * {@link deleteExpiredOAuthArtifacts}); the consumption time lives in its own column and is
  * handed back as the payload's `consumed`. An interaction row also keeps a hash of the client
@@ -67,6 +68,7 @@ export class DatabaseAdapter implements Adapter {
       grant_id: stringOrNull(payload.grantId),
       user_code: stringOrNull(payload.userCode),
       uid: stringOrNull(payload.uid),
+      account_id: stringOrNull(payload.accountId),
       expires_at:
         typeof expiresIn === "number" && Number.isFinite(expiresIn)
           ? new Date(now.getTime() + expiresIn * 1000).toISOString()
