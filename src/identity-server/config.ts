@@ -6,6 +6,8 @@ import {
   parseListenAddress,
   type SectionValues,
 } from "../config/index.ts";
+import { emailConfigSecrets, emailConfigShape } from "./email/config.ts";
+import { userFeatureConfigShape } from "./user-settings.ts";
 
 /** A count leaf (requests per minute, a cap); text from the environment is accepted. */
 function count(defaultValue: number, description: string) {
@@ -16,7 +18,10 @@ function count(defaultValue: number, description: string) {
     .describe(description);
 }
 
-/** The Identity Server's configuration keys: `oauth.*`. */
+/**
+ * The Identity Server's configuration keys: `oauth.*`, `email.*` (email/config.ts),
+ * `login_tokens.*` and `user_registration.*` (user-settings.ts).
+ */
 export const identityServerConfig = {
   shape: {
     oauth: z
@@ -77,8 +82,10 @@ export const identityServerConfig = {
         ),
       })
       .prefault({}),
+    ...emailConfigShape,
+    ...userFeatureConfigShape,
   },
-  secrets: { "oauth.cookie_keys": () => "***" },
+  secrets: { "oauth.cookie_keys": () => "***", ...emailConfigSecrets },
 } satisfies ConfigSection;
 
 /** The Identity Server's validated section. */
