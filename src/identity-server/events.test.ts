@@ -81,6 +81,13 @@ const expected: [string, string[], string?][] = [
   ["end_device.create", ["RIGHT_APPLICATION_DEVICES_READ"]],
   ["end_device.update", ["RIGHT_APPLICATION_DEVICES_READ"], "google.protobuf.Value"],
   ["end_device.delete", ["RIGHT_APPLICATION_DEVICES_READ"]],
+  // pkg/identityserver/notification_registry.go
+  ["user.notification.create", ["RIGHT_USER_NOTIFICATIONS_READ"], "ttn.lorawan.v3.Notification"],
+  [
+    "user.notification.update_status",
+    ["RIGHT_USER_NOTIFICATIONS_READ"],
+    "ttn.lorawan.v3.UpdateNotificationStatusRequest",
+  ],
 ];
 
 describe("Identity Server events", () => {

@@ -12,6 +12,11 @@ export interface TemporaryPasswordStore {
    */
   create(userId: string, passwordHash: string, expiresAt: Date): Promise<boolean>;
   /**
+   * Whether `passwordHash` is the user's temporary password and still valid, without using it:
+   * `valid`, `expired` or `mismatch`.
+   */
+  check(userId: string, passwordHash: string): Promise<"valid" | "expired" | "mismatch">;
+  /**
    * Uses the user's temporary password if its hash is `passwordHash`: `used` (and removed),
    * `expired` (and removed), or `mismatch` (no temporary password, or another one).
    */
@@ -46,6 +51,17 @@ export function createTemporaryPasswordStore(context: StoreContext): TemporaryPa
           .execute();
         return true;
       });
+    },
+
+    async check(userId, passwordHash) {
+      const row = await db
+        .selectFrom("temporary_passwords")
+        .select("expires_at")
+        .where("user_id", "=", userId)
+        .where("password_hash", "=", passwordHash)
+        .executeTakeFirst();
+      if (!row) return "mismatch";
+      return row.expires_at > timestamp(context.now()) ? "valid" : "expired";
     },
 
     async use(userId, passwordHash) {

@@ -125,6 +125,8 @@ export function describeUserDataStoreConformance(
           false,
           "a valid one stays",
         );
+        assert.equal(await temporaryPasswords.check("alice", "p2"), "mismatch");
+        assert.equal(await temporaryPasswords.check("alice", "p1"), "valid", "checking keeps it");
         assert.equal(await temporaryPasswords.use("alice", "p2"), "mismatch");
         assert.equal(await temporaryPasswords.use("alice", "p1"), "used");
         assert.equal(await temporaryPasswords.use("alice", "p1"), "mismatch", "used once");
@@ -137,6 +139,7 @@ export function describeUserDataStoreConformance(
           "an expired one is replaced",
         );
         clock.advance(2 * hour);
+        assert.equal(await temporaryPasswords.check("alice", "p4"), "expired");
         assert.equal(await temporaryPasswords.use("alice", "p4"), "expired");
         await rejectsWith(temporaryPasswords.create("nobody", "p", clock.at(hour)), errNotFound);
       }));
