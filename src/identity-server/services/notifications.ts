@@ -117,7 +117,8 @@ function notificationEntityIds(entity: NotificationEntityRef): EntityIdentifiers
  * Creates notifications: works out the receiving users (the user a notification is about;
  * the administrative or technical contact of an entity, where a contact organization stands
  * for its own contact, or all its members when it has none; the collaborators of an entity,
- * organizations by their members), stores one copy per user and publishes
+ * organizations by their members, also for contacts of an entity that has none), stores one
+ * copy per user and publishes
  * `user.notification.create` to each. Notifications are not e-mailed: The Things Stack e-mails
  * them only by the users' preferences, which are not kept here.
  */
@@ -199,6 +200,7 @@ export class Notifier {
           ? undefined
           : { kind: entity.kind, id: entity.id };
     const wants = (receiver: NotificationReceiver) => request.receivers.includes(receiver);
+    let wantsCollaborators = wants(NotificationReceiver.COLLABORATOR);
     if (
       contactOf &&
       (wants(NotificationReceiver.ADMINISTRATIVE_CONTACT) ||
@@ -217,8 +219,11 @@ export class Notifier {
         accounts.push(await this.#contactOf(found.administrativeContact));
       if (wants(NotificationReceiver.TECHNICAL_CONTACT) && found.technicalContact)
         accounts.push(await this.#contactOf(found.technicalContact));
+      // An entity without contacts (they are optional here, while The Things Stack makes its
+      // creator both) is looked after by its collaborators.
+      if (!found.administrativeContact && !found.technicalContact) wantsCollaborators = true;
     }
-    if (contactOf && wants(NotificationReceiver.COLLABORATOR)) {
+    if (contactOf && wantsCollaborators) {
       const members = await stores.memberships.listMembers(contactOf);
       accounts.push(...members.items.map((membership) => membership.account));
     }
