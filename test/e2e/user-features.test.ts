@@ -126,6 +126,51 @@ after(async () => {
   await rm(dataDir, { recursive: true, force: true });
 });
 
+/** The Things Stack's HTTP bindings of these services (its api.md), under /api/v3. */
+const ttsRoutes = [
+  "POST /users/{user_ids.user_id}/temporary_password",
+  "POST /users/{user_ids.user_id}/login-tokens",
+  "GET /users/{user_ids.user_id}/sessions",
+  "DELETE /users/{user_ids.user_id}/sessions/{session_id}",
+  "POST /invitations",
+  "GET /invitations",
+  "DELETE /invitations",
+  "POST /contact_info/validation",
+  "PATCH /contact_info/validation",
+  "POST /email/validation",
+  "PATCH /email/validation",
+  "GET /users/{receiver_ids.user_id}/notifications",
+  "PATCH /users/{receiver_ids.user_id}/notifications",
+  "POST /users/{user_ids.user_id}/bookmarks",
+  "GET /users/{user_ids.user_id}/bookmarks",
+  "DELETE /users/{user_ids.user_id}/bookmarks/applications/{entity_ids.application_ids.application_id}",
+  "DELETE /users/{user_ids.user_id}/bookmarks/clients/{entity_ids.client_ids.client_id}",
+  "DELETE /users/{user_ids.user_id}/bookmarks/gateways/{entity_ids.gateway_ids.gateway_id}",
+  "DELETE /users/{user_ids.user_id}/bookmarks/organizations/{entity_ids.organization_ids.organization_id}",
+  "DELETE /users/{user_ids.user_id}/bookmarks/users/{entity_ids.user_ids.user_id}",
+  "DELETE /users/{user_ids.user_id}/bookmarks/applications/{entity_ids.device_ids.application_ids.application_id}/devices/{entity_ids.device_ids.device_id}",
+  "DELETE /users/{user_ids.user_id}/bookmarks/batch",
+];
+
+describe("routes", () => {
+  it("serves The Things Stack's user routes", async () => {
+    const document = (await (await fetch(`${stack.httpUrl}/api/v3/openapi.json`)).json()) as {
+      paths: Record<string, Record<string, unknown>>;
+    };
+    const served = new Set(
+      Object.entries(document.paths).flatMap(([path, methods]) =>
+        Object.keys(methods).map(
+          (method) => `${method.toUpperCase()} ${path.replace(/^\/api\/v3/, "")}`,
+        ),
+      ),
+    );
+    assert.deepEqual(
+      ttsRoutes.filter((route) => !served.has(route)),
+      [],
+    );
+  });
+});
+
 describe("temporary passwords", () => {
   it("e-mails one to the user, without credentials, and it sets a new password once", async () => {
     const mark = smtp.received.length;
