@@ -26,7 +26,7 @@ const scrubbers: Record<string, (payload: AdapterPayload) => AdapterPayload> = {
 };
 
 /**
- * oidc-provider's storage on our database (table `oauth_artifacts`, migrations 0003 and 0005):
+ * oidc-provider's storage on our database (table `oauth_artifacts`, migrations 0003, 0005, 0006):
  * one row per artifact, keyed by model and {@link artifactKey} (the SHA-256 of the ID: for
  * opaque tokens and codes the ID *is* the token, so it is never stored), the payload as JSON
  * text without its ID (`jti`, put back from the ID a lookup is made with), its account (the

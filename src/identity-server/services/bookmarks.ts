@@ -27,7 +27,7 @@ export const errUnknownEntityType = errors.invalidArgument(
   "unknown_entity_type",
   "unknown entity type `{entity_type}`; use one of {allowed}",
 );
-export const errTooManyBookmarks = errors.invalidArgument(
+export const errBookmarksBatchSize = errors.invalidArgument(
   "too_many_entities",
   "between 1 and {max} entities, not {count}",
 );
@@ -181,7 +181,8 @@ export function userBookmarkRegistry(
       const userId = userIdOf(request.userIds);
       await authorize(context, handler, ref(userId), ["RIGHT_USER_SETTINGS_BASIC"]);
       const count = request.entityIds.length;
-      if (count < 1 || count > maxBatch) throw errTooManyBookmarks.create({ max: maxBatch, count });
+      if (count < 1 || count > maxBatch)
+        throw errBookmarksBatchSize.create({ max: maxBatch, count });
       await context.stores.bookmarks.deleteMany(userId, request.entityIds.map(bookmarkEntity));
       return {};
     },
