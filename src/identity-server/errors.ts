@@ -1,5 +1,6 @@
 // Every error the Identity Server defines, gathered in one place: each part defines its own
 // beside its code (a namespace per part, `identity-server/<part>`); this file lists them.
+export { errUnreadableTlsCa } from "./email/mailer.ts";
 export {
   errSmtpConnection,
   errSmtpNoAuth,

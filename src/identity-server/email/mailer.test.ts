@@ -3,7 +3,7 @@ import { describe, it } from "node:test";
 import { Registry } from "prom-client";
 import { TestSmtpServer } from "../../../test/harness/smtp-server.ts";
 import type { IdentityServerConfig } from "../config.ts";
-import { createMailer, maxQueuedEmails } from "./mailer.ts";
+import { createMailer, errUnreadableTlsCa, maxQueuedEmails } from "./mailer.ts";
 
 type Settings = IdentityServerConfig["email"];
 
@@ -108,6 +108,18 @@ describe("mailer", () => {
     } finally {
       await server.stop();
     }
+  });
+
+  it("names the key when email.smtp.tls_ca cannot be read", () => {
+    assert.throws(
+      () =>
+        createMailer(
+          settings({ address: "localhost:25", tls_ca: "/no/such/file.pem" }),
+          recordingLogger(),
+        ),
+      (error: Error) =>
+        errUnreadableTlsCa.matches(error) && /email\.smtp\.tls_ca/.test(error.message),
+    );
   });
 
   it("drops and counts e-mails beyond the queue bound instead of growing", async () => {

@@ -1,9 +1,17 @@
 import { readFileSync } from "node:fs";
 import { hostname } from "node:os";
 import { Counter, type Registry } from "prom-client";
+import { errorNamespace } from "../../errors/index.ts";
 import type { IdentityServerConfig } from "../config.ts";
 import { formatEmail } from "./message.ts";
 import { type SmtpOptions, sendSmtp } from "./smtp-client.ts";
+
+const errors = errorNamespace("identity-server/email/mailer");
+/** `email.smtp.tls_ca` names a file that cannot be read. */
+export const errUnreadableTlsCa = errors.failedPrecondition(
+  "unreadable_tls_ca",
+  "email.smtp.tls_ca: cannot read {file}: {reason}",
+);
 
 /** An e-mail the Identity Server sends: to one user, plain text. */
 export interface OutgoingEmail {
@@ -75,12 +83,20 @@ function smtpSender(settings: EmailSettings): Sender {
     tls: smtp.tls,
     username: smtp.username || undefined,
     password: smtp.password || undefined,
-    ca: smtp.tls_ca ? readFileSync(smtp.tls_ca) : undefined,
+    ca: smtp.tls_ca ? readCertificateAuthorities(smtp.tls_ca) : undefined,
     timeoutMs: smtp.timeout,
     clientName: hostname() || "localhost",
   };
   return (email, data) =>
     sendSmtp(options, { from: settings.sender_address, to: [email.to], data });
+}
+
+function readCertificateAuthorities(file: string): Buffer {
+  try {
+    return readFileSync(file);
+  } catch (error) {
+    throw errUnreadableTlsCa.create({ file, reason: (error as Error).message });
+  }
 }
 
 class QueuedMailer implements Mailer {
