@@ -224,6 +224,9 @@ export function userRegistry(
             stateDescription: undefined,
             admin: undefined,
           };
+      // An anonymous registration costs a password hash only with a token that works.
+      if (!admin && invitationToken)
+        await stores.invitations.check(secretTokenHash(invitationToken));
       const hashed = await hashPassword(password);
       const { user, invited } = await stores.transact(async (transaction) => {
         const invitation =

@@ -41,6 +41,11 @@ export interface InvitationStore {
   /** not_found when there is no invitation for the address. */
   delete(email: string): Promise<void>;
   /**
+   * Checks a token without using it: the same refusals as `accept` (unknown, accepted,
+   * expired), so a registration is refused before any work is done for it.
+   */
+  check(tokenHash: string): Promise<void>;
+  /**
    * Accepts the invitation of a token for a user who registers with it, in the transaction
    * that creates the user: unknown, expired and accepted tokens are refused.
    */
@@ -110,6 +115,15 @@ export function createInvitationStore(context: StoreContext): InvitationStore {
       if (changed(result) === 0) throw errNotFound.create({ kind: "invitation", id: email });
     },
 
+    async check(tokenHash) {
+      const row = await db
+        .selectFrom("invitations")
+        .selectAll()
+        .where("token_hash", "=", tokenHash)
+        .executeTakeFirst();
+      refuseUnusable(row, timestamp(context.now()));
+    },
+
     accept(tokenHash, userId) {
       return inTransaction(db, async (trx) => {
         const row = await lockRows(
@@ -117,16 +131,24 @@ export function createInvitationStore(context: StoreContext): InvitationStore {
           trx.selectFrom("invitations").selectAll().where("token_hash", "=", tokenHash),
           "update",
         ).executeTakeFirst();
-        if (!row) throw errInvitationTokenUnknown.create();
-        if (row.accepted_at !== null) throw errInvitationAccepted.create();
         const now = timestamp(context.now());
-        if (row.expires_at <= now) throw errInvitationTokenExpired.create();
+        refuseUnusable(row, now);
         const accepted = { accepted_at: now, accepted_by: userId, updated_at: now };
         await trx.updateTable("invitations").set(accepted).where("email", "=", row.email).execute();
         return toInvitation({ ...row, ...accepted });
       });
     },
   };
+}
+
+/** Throws unless the invitation exists, is not accepted and has not expired at `now`. */
+function refuseUnusable(
+  row: InvitationsTable | undefined,
+  now: string,
+): asserts row is InvitationsTable {
+  if (!row) throw errInvitationTokenUnknown.create();
+  if (row.accepted_at !== null) throw errInvitationAccepted.create();
+  if (row.expires_at <= now) throw errInvitationTokenExpired.create();
 }
 
 function toInvitation(row: InvitationsTable): Invitation {

@@ -175,7 +175,10 @@ export function describeUserDataStoreConformance(
           "newest first",
         );
 
+        await invitations.check("t1");
+        await rejectsWith(invitations.check("nope"), errInvitationTokenUnknown);
         const accepted = await invitations.accept("t1", "carol");
+        await rejectsWith(invitations.check("t1"), errInvitationAccepted);
         assert.equal(accepted.acceptedBy, "carol");
         assert.ok(accepted.acceptedAt);
         await rejectsWith(invitations.accept("t1", "dave"), errInvitationAccepted);
