@@ -4,12 +4,14 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { after, before, describe, it } from "node:test";
+import { z } from "zod";
 import { ApiRegistry } from "../api/registry.ts";
 import { PeerDirectory } from "../cluster/peers/peers.ts";
 import { PeerResolver } from "../cluster/peers/resolver.ts";
 import type { ComponentContext } from "../components/index.ts";
 import { EventBus } from "../events/index.ts";
 import { ApplicationRegistry } from "../gen/ttn/lorawan/v3/application_services_pb.js";
+import { identityServerConfig } from "../identity-server/config.ts";
 import { clientEvents } from "../identity-server/events.ts";
 import { createIdentityServer } from "../identity-server/identity-server.ts";
 import { identityStores } from "../identity-server/registry.ts";
@@ -59,7 +61,13 @@ describe("rights through the Identity Server peer (in this process)", () => {
     stores = identityStores({ database: counted });
     const api = new ApiRegistry();
     // Constructing the Identity Server registers its services (start only sets up OAuth).
-    createIdentityServer({ database: counted, api, events } as never as ComponentContext<never>);
+    createIdentityServer({
+      database: counted,
+      api,
+      events,
+      section: z.strictObject(identityServerConfig.shape).parse({}),
+      config: { http: { listen: ":1885" } },
+    } as never as ComponentContext<never>);
     peers = new PeerDirectory({
       registry: api,
       localRoles: new Set(["is"]),

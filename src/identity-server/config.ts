@@ -7,6 +7,8 @@ import {
   parseListenAddress,
   type SectionValues,
 } from "../config/index.ts";
+import { emailConfigSecrets, emailConfigShape } from "./email/config.ts";
+import { userFeatureConfigShape } from "./user-settings.ts";
 
 /** A count leaf (requests per minute, a cap); text from the environment is accepted. */
 function count(defaultValue: number, description: string) {
@@ -26,7 +28,10 @@ const euiPrefix = z
   })
   .describe("the address block: an EUI-64 prefix and its length in bits");
 
-/** The Identity Server's configuration keys: `oauth.*`, `dev_eui_block.*`. */
+/**
+ * The Identity Server's configuration keys: `oauth.*`, `dev_eui_block.*`, `email.*`
+ * (email/config.ts), `login_tokens.*` and `user_registration.*` (user-settings.ts).
+ */
 export const identityServerConfig = {
   shape: {
     oauth: z
@@ -101,8 +106,10 @@ export const identityServerConfig = {
         ),
       })
       .prefault({}),
+    ...emailConfigShape,
+    ...userFeatureConfigShape,
   },
-  secrets: { "oauth.cookie_keys": () => "***" },
+  secrets: { "oauth.cookie_keys": () => "***", ...emailConfigSecrets },
 } satisfies ConfigSection;
 
 /** The Identity Server's validated section. */

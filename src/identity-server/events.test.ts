@@ -83,6 +83,13 @@ const expected: [string, string[], string?][] = [
   ["end_device.delete", ["RIGHT_APPLICATION_DEVICES_READ"]],
   ["application.issue_dev_eui", ["RIGHT_APPLICATION_INFO"]],
   ["oauth.token.deleted", ["RIGHT_USER_AUTHORIZED_CLIENTS"]],
+  // pkg/identityserver/notification_registry.go
+  ["user.notification.create", ["RIGHT_USER_NOTIFICATIONS_READ"], "ttn.lorawan.v3.Notification"],
+  [
+    "user.notification.update_status",
+    ["RIGHT_USER_NOTIFICATIONS_READ"],
+    "ttn.lorawan.v3.UpdateNotificationStatusRequest",
+  ],
 ];
 
 describe("Identity Server events", () => {

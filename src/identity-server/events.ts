@@ -9,6 +9,10 @@
 import type { RightName } from "../auth/rights/index.ts";
 import { defineEvent, type EventDefinition, updatedFieldsData } from "../events/index.ts";
 import {
+  NotificationSchema,
+  UpdateNotificationStatusRequestSchema,
+} from "../gen/ttn/lorawan/v3/notification_service_pb.js";
+import {
   type APIKey,
   APIKeySchema,
   type Collaborator,
@@ -183,3 +187,17 @@ export const oauthTokenDeletedEvent = defineEvent("oauth.token.deleted", {
   description: "delete access token",
   visibility: ["RIGHT_USER_AUTHORIZED_CLIENTS"],
 });
+
+/** Notification events, about the receiving user (The Things Stack's names and visibility). */
+export const notificationEvents = {
+  create: defineEvent("user.notification.create", {
+    description: "create notification",
+    visibility: ["RIGHT_USER_NOTIFICATIONS_READ"],
+    dataType: NotificationSchema,
+  }),
+  updateStatus: defineEvent("user.notification.update_status", {
+    description: "update notification status",
+    visibility: ["RIGHT_USER_NOTIFICATIONS_READ"],
+    dataType: UpdateNotificationStatusRequestSchema,
+  }),
+};

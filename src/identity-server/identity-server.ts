@@ -7,6 +7,7 @@ import {
 } from "../gen/ttn/lorawan/v3/application_services_pb.js";
 import { EntityAccess } from "../gen/ttn/lorawan/v3/identityserver_pb.js";
 import { devEuiBlock, type IdentityServerConfig, oauthIssuer } from "./config.ts";
+import { createMailer } from "./email/mailer.ts";
 import {
   limitsFromSettings,
   OAuthAuthorizations,
@@ -24,10 +25,16 @@ import { registerEndDeviceBatchServices } from "./services/end-devices-batch.ts"
 import { registerEndDeviceSearchService } from "./services/end-devices-search.ts";
 import { registerGatewayServices } from "./services/gateways.ts";
 import { registerGatewayBatchServices } from "./services/gateways-batch.ts";
-import { registerIsConfigurationService } from "./services/is-configuration.ts";
+import { isFactsFrom, registerIsConfigurationService } from "./services/is-configuration.ts";
+import { Notifier, notifyingEvents } from "./services/notifications.ts";
 import { registerOAuthAuthorizationServices } from "./services/oauth-authorizations.ts";
 import { registerOrganizationServices } from "./services/organizations.ts";
 import { registerSearchServices } from "./services/search.ts";
+import {
+  registerUserFeatureServices,
+  userFeatureSettings,
+} from "./services/user-feature-services.ts";
+import type { UserFeatureContext } from "./services/user-features.ts";
 import { registerUserServices } from "./services/users.ts";
 import { createDevEuiStore } from "./store/dev-eui.ts";
 
@@ -45,7 +52,19 @@ export function createIdentityServer(context: ComponentContext<IdentityServerCon
   // the events of every change to keys, memberships, users and entities invalidate.
   const lookup = new CachedAccessLookup(storeAccessLookup(stores));
   context.events.listen((event) => invalidateForEvent(lookup, event));
-  const services: ServiceContext = { stores, lookup, events: context.events };
+  // Changes that The Things Stack notifies users about create notifications as they publish
+  // their events; notifications themselves are published on the bus as it is.
+  const direct: ServiceContext = { stores, lookup, events: context.events };
+  const notifier = new Notifier(direct, context.logger);
+  const services: ServiceContext = {
+    ...direct,
+    events: notifyingEvents(context.events, direct, notifier),
+  };
+  const features: UserFeatureContext = {
+    ...services,
+    mailer: createMailer(context.section.email, context.logger, context.metrics),
+    settings: userFeatureSettings(context.section, context.config.http),
+  };
   context.api.register(EntityAccess, entityAccessService(services));
   context.api.register(ApplicationRegistry, {
     ...applicationRegistry(services),
@@ -55,7 +74,8 @@ export function createIdentityServer(context: ComponentContext<IdentityServerCon
     }),
   });
   context.api.register(ApplicationAccess, applicationAccess(services));
-  registerUserServices(context.api, services);
+  registerUserServices(context.api, services, features);
+  registerUserFeatureServices(context.api, features, notifier);
   registerOrganizationServices(context.api, services);
   registerGatewayServices(context.api, services);
   registerEndDeviceServices(context.api, services);
@@ -69,7 +89,7 @@ export function createIdentityServer(context: ComponentContext<IdentityServerCon
     services,
     new OAuthAuthorizations(context.database.db),
   );
-  registerIsConfigurationService(context.api);
+  registerIsConfigurationService(context.api, isFactsFrom(context.section));
   let ready = false;
   let oauth: OAuthServer | undefined;
   return {
@@ -79,6 +99,7 @@ export function createIdentityServer(context: ComponentContext<IdentityServerCon
         http: context.http,
         db: context.database.db,
         stores,
+        loginTokens: context.section.login_tokens.enabled,
         issuer: oauthIssuer(context.section, context.config.http),
         cookieKeys: section.cookie_keys,
         limits: limitsFromSettings(section.limits),
@@ -93,6 +114,12 @@ export function createIdentityServer(context: ComponentContext<IdentityServerCon
     async stop() {
       ready = false;
       await oauth?.stop();
+      // Notifications and e-mails under way get a moment to finish; a hung SMTP server does
+      // not hold up the shutdown (its e-mails are lost, as they would be in a crash).
+      await Promise.race([
+        Promise.all([notifier.idle(), features.mailer.idle()]),
+        new Promise((resolve) => setTimeout(resolve, 5000).unref()),
+      ]);
     },
   };
 }

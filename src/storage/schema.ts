@@ -17,6 +17,13 @@ export interface DatabaseSchema {
   api_keys: ApiKeysTable;
   oauth_artifacts: OAuthArtifactsTable;
   dev_eui_blocks: DevEuiBlocksTable;
+  login_tokens: LoginTokensTable;
+  temporary_passwords: TemporaryPasswordsTable;
+  invitations: InvitationsTable;
+  email_validations: EmailValidationsTable;
+  notifications: NotificationsTable;
+  notification_receivers: NotificationReceiversTable;
+  user_bookmarks: UserBookmarksTable;
 }
 
 /** Facts about the database itself, such as the installation id shared by a cluster. */
@@ -139,4 +146,86 @@ export interface OAuthArtifactsTable {
   /** When the artifact was first stored and last changed (0009). */
   created_at: ColumnType<string | null, string | null | undefined, string | null>;
   updated_at: ColumnType<string | null, string | null | undefined, string | null>;
+}
+
+/** A one-time login token of a user, by the SHA-256 of the token (0006). */
+export interface LoginTokensTable {
+  token_hash: string;
+  user_id: string;
+  created_at: string;
+  expires_at: string;
+  used_at: string | null;
+}
+
+/** The temporary password of a user (at most one), by its SHA-256 (0006). */
+export interface TemporaryPasswordsTable {
+  user_id: string;
+  password_hash: string;
+  created_at: string;
+  expires_at: string;
+}
+
+/** An invitation to register, one per (lower-case) e-mail address (0006). */
+export interface InvitationsTable {
+  email: string;
+  token_hash: string;
+  /** The user who sent it. */
+  sent_by: string | null;
+  created_at: string;
+  updated_at: string;
+  expires_at: string;
+  accepted_at: string | null;
+  accepted_by: string | null;
+}
+
+/** A validation of an e-mail address, requested for an entity (0006). */
+export interface EmailValidationsTable {
+  id: string;
+  token_hash: string;
+  /** `user`, `organization`, `application`, `gateway` or `client`. */
+  entity_kind: string;
+  entity_id: string;
+  /** Lower case. */
+  address: string;
+  created_at: string;
+  updated_at: string;
+  expires_at: string;
+  used_at: string | null;
+}
+
+/** A notification about an entity (0006); its receivers are in `notification_receivers`. */
+export interface NotificationsTable {
+  id: string;
+  created_at: string;
+  entity_kind: string;
+  /** `<application_id>.<device_id>` for an end device. */
+  entity_id: string;
+  notification_type: string;
+  /** A `google.protobuf.Any` in binary, or null. */
+  data: Uint8Array | null;
+  sender_id: string | null;
+  /** JSON array of `NotificationReceiver` names. */
+  receivers: string;
+}
+
+/** One receiving user of a notification, with that user's status of it. */
+export interface NotificationReceiversTable {
+  user_id: string;
+  notification_id: string;
+  /** The notification's creation time. */
+  created_at: string;
+  /** `NOTIFICATION_STATUS_UNSEEN`, `..._SEEN` or `..._ARCHIVED`. */
+  status: string;
+  status_updated_at: string | null;
+}
+
+/** An entity a user bookmarked; end devices by application and device ID (0006). */
+export interface UserBookmarksTable {
+  user_id: string;
+  /** `application`, `client`, `end_device`, `gateway`, `organization` or `user`. */
+  entity_kind: string;
+  entity_id: string;
+  /** The device of an end device; "" for other entities. */
+  device_id: string;
+  created_at: string;
 }

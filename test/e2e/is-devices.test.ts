@@ -476,5 +476,12 @@ describe("the Identity Server's configuration", () => {
     });
     assert.equal(configuration.user_rights.create_applications, true);
     assert.equal(configuration.profile_picture.disable_upload, true);
+    // Registration by invitation only, with the configured token lifetimes.
+    assert.equal(configuration.user_registration.enabled, true);
+    assert.deepEqual(configuration.user_registration.invitation, {
+      required: true,
+      token_ttl: "604800s",
+    });
+    assert.equal(configuration.user_registration.contact_info_validation.retry_interval, "3600s");
   });
 });

@@ -254,5 +254,13 @@ export const enumAliases: ReadonlyMap<string, ReadonlyMap<string, number>> = new
     GrantType: inOrder(["AUTHORIZATION_CODE", "PASSWORD", "REFRESH_TOKEN"]),
     ConsoleTheme: inOrder(["SYSTEM", "LIGHT", "DARK"]),
     DashboardLayout: inOrder(["TABLE", "LIST", "GRID"]),
+    // notification_service.proto: receiver value 2 is unused.
+    NotificationReceiver: {
+      UNKNOWN: 0,
+      COLLABORATOR: 1,
+      ADMINISTRATIVE_CONTACT: 3,
+      TECHNICAL_CONTACT: 4,
+    },
+    NotificationStatus: inOrder(["UNSEEN", "SEEN", "ARCHIVED"]),
   }).map(([name, aliases]) => [`ttn.lorawan.v3.${name}`, new Map(Object.entries(aliases))]),
 );

@@ -26,10 +26,11 @@ const scrubbers: Record<string, (payload: AdapterPayload) => AdapterPayload> = {
 };
 
 /**
- * oidc-provider's storage on our database (table `oauth_artifacts`, migrations 0003 and 0005):
+ * oidc-provider's storage on our database (table `oauth_artifacts`, migrations 0003, 0005, 0006):
  * one row per artifact, keyed by model and {@link artifactKey} (the SHA-256 of the ID: for
  * opaque tokens and codes the ID *is* the token, so it is never stored), the payload as JSON
- * text without its ID (`jti`, put back from the ID a lookup is made with). Rows whose
+ * text without its ID (`jti`, put back from the ID a lookup is made with), its account (the
+ * user, for sessions, grants, codes and tokens) in a column of its own. Rows whose
  * `expires_at` has passed are never returned (and are removed by
  * {@link deleteExpiredOAuthArtifacts}); the consumption time lives in its own column and is
  * handed back as the payload's `consumed`. An interaction row also keeps a hash of the client

@@ -2,7 +2,8 @@ import type { IncomingMessage } from "node:http";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type Provider from "oidc-provider";
 import type { InteractionDetails } from "oidc-provider";
-import { accountName, checkPassword } from "./accounts.ts";
+import { secretTokenHash } from "../services/secret-tokens.ts";
+import { accountName, activeUser, checkPassword } from "./accounts.ts";
 import { approvedClient } from "./clients.ts";
 import { type KnownDeviceOptions, knownDevice, knownDeviceCookie } from "./known-device.ts";
 import { addressKey, type Refusal } from "./limits/index.ts";
@@ -16,7 +17,7 @@ const formBodyLimit = 16 * 1024;
 /**
  * Serves `provider` under `prefix` (the issuer's path) on `app`:
  * - `GET|POST <prefix>/login/:uid`: the sign-in page of an interaction (user ID or email and
- *   password);
+ *   password, or a one-time login token when the stores have them);
  * - `GET|POST <prefix>/consent/:uid`: the consent page (clients without `skip_authorization`);
  * - everything else under `<prefix>/` goes to oidc-provider: `/authorize`, `/token`,
  *   `/token/revocation`, `/userinfo`, `/jwks`, `/logout` (RP-initiated logout with its
@@ -95,6 +96,7 @@ export function mountOAuth(app: FastifyInstance, provider: Provider, prefix = "/
     };
 
     const loginPath = (uid: string) => `${mount}/login/${encodeURIComponent(uid)}`;
+    const loginTokens = context.stores.loginTokens !== undefined;
     const consentPath = (uid: string) => `${mount}/consent/${encodeURIComponent(uid)}`;
 
     scope.get<{ Params: { uid: string } }>(`${mount}/login/:uid`, async (request, reply) => {
@@ -108,6 +110,7 @@ export function mountOAuth(app: FastifyInstance, provider: Provider, prefix = "/
         loginPage({
           action: loginPath(interaction.uid),
           clientName: await clientName(interaction),
+          loginTokens,
         }),
       );
     });
@@ -133,6 +136,7 @@ export function mountOAuth(app: FastifyInstance, provider: Provider, prefix = "/
               clientName,
               username,
               error: loginRefusalMessage(refusal),
+              loginTokens,
             }),
           );
         const addressRefusal = await context.guard.address("login", addressKey(request.ip));
@@ -141,6 +145,29 @@ export function mountOAuth(app: FastifyInstance, provider: Provider, prefix = "/
         if (!interaction) return;
         if (interaction.prompt.name !== "login")
           return reply.redirect(consentPath(interaction.uid), 303);
+        const token = String(request.body?.login_token ?? "");
+        if (token !== "" && context.stores.loginTokens) {
+          // A login token works once; it is random, so the limit per address is enough.
+          const tokenUser =
+            token.length <= 64
+              ? await context.stores.loginTokens.consume(secretTokenHash(token))
+              : undefined;
+          const user =
+            tokenUser === undefined ? undefined : await activeUser(context.stores.users, tokenUser);
+          if (!user) {
+            return sendPage(
+              reply,
+              401,
+              loginPage({
+                action: loginPath(interaction.uid),
+                clientName: await clientName(interaction),
+                error: "This login token is not valid: it is unknown, used or expired.",
+                loginTokens,
+              }),
+            );
+          }
+          return finish(request, reply, { login: { accountId: user.userId, remember: true } });
+        }
         const username = String(request.body?.username ?? "");
         const password = String(request.body?.password ?? "");
         const account = await accountName(context.database, username);
@@ -164,6 +191,7 @@ export function mountOAuth(app: FastifyInstance, provider: Provider, prefix = "/
               clientName: await clientName(interaction),
               username,
               error: "Wrong user ID, email address or password.",
+              loginTokens,
             }),
           );
         }

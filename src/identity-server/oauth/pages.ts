@@ -47,6 +47,8 @@ export interface LoginPageOptions {
   clientName: string;
   username?: string;
   error?: string;
+  /** Also offer signing in with a one-time login token (`login_token` field). */
+  loginTokens?: boolean;
 }
 
 export function loginPage(options: LoginPageOptions): string {
@@ -62,7 +64,16 @@ ${error}<form method="post" action="${escapeHtml(options.action)}" autocomplete=
 <label for="password">Password</label>
 <input id="password" name="password" type="password" required autocomplete="current-password">
 <button type="submit">Sign in</button>
-</form>`,
+</form>${
+      options.loginTokens
+        ? `
+<form method="post" action="${escapeHtml(options.action)}" autocomplete="off">
+<label for="login_token">Sign in with a login token</label>
+<input id="login_token" name="login_token" type="password" required>
+<button type="submit">Sign in with the token</button>
+</form>`
+        : ""
+    }`,
   );
 }
 

@@ -5,7 +5,7 @@ import Provider, { type KoaContext } from "oidc-provider";
 import type { Registry } from "prom-client";
 import type { DatabaseSchema } from "../../storage/schema.ts";
 import { verifyPassword } from "../passwords/index.ts";
-import type { ClientStore, UserStore } from "../store/index.ts";
+import type { ClientStore, LoginTokenStore, UserStore } from "../store/index.ts";
 import { activeUser, userClaims } from "./accounts.ts";
 import { DatabaseAdapter } from "./adapter.ts";
 import { ClientAdapter } from "./clients.ts";
@@ -29,7 +29,8 @@ export interface OAuthProviderOptions {
    * discovery is then at `<issuer>/.well-known/openid-configuration`.
    */
   issuer: string;
-  stores: { users: UserStore; clients: ClientStore };
+  /** With `loginTokens`, the sign-in page also takes one-time login tokens. */
+  stores: OAuthStores;
   /** The migrated database (table `oauth_artifacts`). */
   database: Kysely<DatabaseSchema>;
   /** Keys that sign the session and interaction cookies; the first signs, all verify. */
@@ -56,6 +57,13 @@ export interface OAuthProviderOptions {
   now?: () => Date;
 }
 
+/** The registries the OAuth server reads. */
+export interface OAuthStores {
+  users: UserStore;
+  clients: ClientStore;
+  loginTokens?: LoginTokenStore;
+}
+
 export interface OAuthTtl {
   accessToken: number;
   authorizationCode: number;
@@ -77,7 +85,7 @@ export const defaultOAuthTtl: OAuthTtl = {
 
 /** What the routes, the token verifier and the sweeper need besides the provider. */
 export interface OAuthContext {
-  stores: { users: UserStore; clients: ClientStore };
+  stores: OAuthStores;
   database: Kysely<DatabaseSchema>;
   /** The issuer's path, without trailing slash: where the routes are mounted. */
   mountPath: string;

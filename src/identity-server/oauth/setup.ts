@@ -40,6 +40,8 @@ export interface OAuthSetup {
   http: FastifyInstance;
   db: Kysely<DatabaseSchema>;
   stores: IdentityStores;
+  /** Whether the sign-in page takes one-time login tokens (`login_tokens.enabled`). */
+  loginTokens?: boolean;
   /** The issuer URL (`oauth.issuer` or its default). */
   issuer: string;
   /** `oauth.cookie_keys`; when empty, one key kept in the database. */
@@ -77,7 +79,11 @@ export async function setUpOAuth(setup: OAuthSetup): Promise<OAuthServer> {
     setup.cookieKeys.length > 0 ? setup.cookieKeys : [await storedCookieKey(setup.db)];
   const provider = await createOAuthProvider({
     issuer: setup.issuer,
-    stores: setup.stores,
+    stores: {
+      users: setup.stores.users,
+      clients: setup.stores.clients,
+      loginTokens: setup.loginTokens ? setup.stores.loginTokens : undefined,
+    },
     database: setup.db,
     cookieKeys,
     limits: setup.limits,

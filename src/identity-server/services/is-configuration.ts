@@ -1,4 +1,5 @@
 import { create } from "@bufbuild/protobuf";
+import { DurationSchema } from "@bufbuild/protobuf/wkt";
 import type { ServiceImpl } from "@connectrpc/connect";
 import type { ApiRegistry } from "../../api/registry.ts";
 import {
@@ -13,20 +14,51 @@ import { defaultPasswordPolicy, type PasswordPolicy } from "../passwords/index.t
 export interface IsFacts {
   /** The requirements of new passwords. */
   passwordPolicy: PasswordPolicy;
-  /** Whether people may register themselves (today only admins create users). */
-  userRegistration: boolean;
+  /**
+   * How people register themselves: only with an invitation (`POST /users` with its token),
+   * valid this long; without it only admins create users.
+   */
+  invitationTokenTtlMs: number;
+  /** How long an e-mail validation token is valid, and the least time between two e-mails. */
+  contactInfoValidation: { tokenTtlMs: number; retryIntervalMs: number };
 }
 
-/** This Identity Server as it is built and configured today. */
+/** The facts from the Identity Server's configuration section. */
+export function isFactsFrom(settings: {
+  user_registration: {
+    invitation: { token_ttl: number };
+    contact_info_validation: { token_ttl: number; retry_interval: number };
+  };
+}): IsFacts {
+  const registration = settings.user_registration;
+  return {
+    passwordPolicy: defaultPasswordPolicy,
+    invitationTokenTtlMs: registration.invitation.token_ttl,
+    contactInfoValidation: {
+      tokenTtlMs: registration.contact_info_validation.token_ttl,
+      retryIntervalMs: registration.contact_info_validation.retry_interval,
+    },
+  };
+}
+
+/** Defaults, for tests: a week's invitations, two days' validations, an hour between e-mails. */
 export const currentIsFacts: IsFacts = {
   passwordPolicy: defaultPasswordPolicy,
-  userRegistration: false,
+  invitationTokenTtlMs: 7 * 24 * 3600_000,
+  contactInfoValidation: { tokenTtlMs: 48 * 3600_000, retryIntervalMs: 3600_000 },
 };
 
+function duration(ms: number) {
+  return create(DurationSchema, {
+    seconds: BigInt(Math.floor(ms / 1000)),
+    nanos: (ms % 1000) * 1_000_000,
+  });
+}
+
 /**
- * The Identity Server's configuration as The Things Stack's `IsConfiguration`. Settings this
- * Identity Server has no notion of (invitations, contact validation, admin approval of new
- * users) stay unset, which means "not configured". There are no picture uploads; non-admin
+ * The Identity Server's configuration as The Things Stack's `IsConfiguration`: registration
+ * is enabled by invitation only (invited users are approved at once, so no admin approval);
+ * e-mail validation is offered but not required. There are no picture uploads; non-admin
  * users may create applications, OAuth clients, gateways and organizations; admins hold all
  * rights; collaborators may name other accounts as contacts.
  */
@@ -34,7 +66,14 @@ export function isConfiguration(facts: IsFacts): IsConfiguration {
   const policy = facts.passwordPolicy;
   return create(IsConfigurationSchema, {
     userRegistration: {
-      enabled: facts.userRegistration,
+      enabled: true,
+      invitation: { required: true, tokenTtl: duration(facts.invitationTokenTtlMs) },
+      contactInfoValidation: {
+        required: false,
+        tokenTtl: duration(facts.contactInfoValidation.tokenTtlMs),
+        retryInterval: duration(facts.contactInfoValidation.retryIntervalMs),
+      },
+      adminApproval: { required: false },
       passwordRequirements: {
         minLength: policy.minLength,
         maxLength: policy.maxLength,

@@ -3,6 +3,9 @@ import type { FieldMask, Timestamp } from "@bufbuild/protobuf/wkt";
 import type { ServiceImpl } from "@connectrpc/connect";
 import { requestedPage } from "../../api/paging.ts";
 import type { ApiRegistry } from "../../api/registry.ts";
+import { authenticate } from "../../auth/authenticate.ts";
+import { requireRightsOn } from "../../auth/authorize.ts";
+import { errNoCredentials } from "../../auth/errors.ts";
 import { errorNamespace } from "../../errors/index.ts";
 import { State, StateSchema } from "../../gen/ttn/lorawan/v3/enums_pb.js";
 import {
@@ -11,6 +14,7 @@ import {
   UsersSchema,
 } from "../../gen/ttn/lorawan/v3/user_pb.js";
 import { UserAccess, UserRegistry } from "../../gen/ttn/lorawan/v3/user_services_pb.js";
+import { passwordChangedEmail } from "../email/templates.ts";
 import { userEvents } from "../events.ts";
 import { checkIdNotReserved, validateEmail, validateId } from "../ids/index.ts";
 import { hashPassword, validatePassword, verifyPassword } from "../passwords/index.ts";
@@ -24,9 +28,18 @@ import {
   type ServiceContext,
 } from "./context.ts";
 import { errMissingField, fromTimestamp, maskFields, toTimestamp } from "./convert.ts";
+import { requestAddressValidation } from "./email-validation-flow.ts";
 import { entityLifecycle } from "./lifecycle.ts";
 import { parseOrder } from "./order.ts";
 import { present, readAccess } from "./public-read.ts";
+import { secretTokenHash } from "./secret-tokens.ts";
+import type { UserFeatureContext } from "./user-features.ts";
+import { createLoginToken } from "./users-login-tokens.ts";
+import {
+  createTemporaryPassword,
+  errTemporaryPasswordExpired,
+  temporaryPasswordPaths,
+} from "./users-temporary-password.ts";
 
 const errors = errorNamespace("identity-server/users");
 /** Only admins create users until self-registration and invitations are configurable. */
@@ -157,8 +170,15 @@ function userId(ids: { userId: string } | undefined): string {
   return ids.userId;
 }
 
-/** The UserRegistry service: create, read, list, update, password, delete, restore and purge. */
-export function userRegistry(context: ServiceContext): Partial<ServiceImpl<typeof UserRegistry>> {
+/**
+ * The UserRegistry service: create (admins, or anyone with an invitation token), read, list,
+ * update, password (old or temporary password), delete, restore and purge. With `features`,
+ * also the temporary password, and the e-mails of registration and password changes.
+ */
+export function userRegistry(
+  context: ServiceContext,
+  features?: UserFeatureContext,
+): Partial<ServiceImpl<typeof UserRegistry>> {
   const { stores, events } = context;
   const ref = (id: string) => ({ kind: "user" as const, id });
 
@@ -176,8 +196,15 @@ export function userRegistry(context: ServiceContext): Partial<ServiceImpl<typeo
   });
   return {
     async create(request, handler) {
-      const caller = await callerOf(context, handler);
-      if (!(await isAdmin(context, caller))) throw errCreateUserAdminOnly.create();
+      // Admins create users; anyone else only with an invitation token (The Things Stack's
+      // registration by invitation), which the new user's account then uses up.
+      const caller = await authenticate(handler.requestHeader.get("authorization"), context.lookup);
+      const admin = caller !== undefined && (await isAdmin(context, caller));
+      const invitationToken = request.invitationToken;
+      if (!admin && !invitationToken) {
+        if (!caller) throw errNoCredentials.create();
+        throw errCreateUserAdminOnly.create();
+      }
       const id = request.user?.ids?.userId ?? "";
       validateId("user", id);
       checkIdNotReserved("user", id);
@@ -188,14 +215,49 @@ export function userRegistry(context: ServiceContext): Partial<ServiceImpl<typeo
       const password = request.user?.password ?? "";
       if (!password) throw errMissingField.create({ field: "user.password" });
       validatePassword(password, { userId: id });
-      const user = await stores.users.create(id, {
-        ...given,
-        // proto3 cannot tell an unset state from STATE_REQUESTED: unset means approved.
-        state: request.user?.state ? given.state : "STATE_APPROVED",
-        password: await hashPassword(password),
-        passwordUpdatedAt: new Date(),
+      const fields: UserFields = admin
+        ? {
+            ...given,
+            // proto3 cannot tell an unset state from STATE_REQUESTED: unset means approved.
+            state: request.user?.state ? given.state : "STATE_APPROVED",
+          }
+        : {
+            // A user who registers chooses none of what admins decide.
+            ...given,
+            primaryEmailAddressValidatedAt: undefined,
+            requirePasswordUpdate: undefined,
+            state: "STATE_APPROVED",
+            stateDescription: undefined,
+            admin: undefined,
+          };
+      // An anonymous registration costs a password hash only with a token that works.
+      if (!admin && invitationToken)
+        await stores.invitations.check(secretTokenHash(invitationToken));
+      const hashed = await hashPassword(password);
+      const { user, invited } = await stores.transact(async (transaction) => {
+        const invitation =
+          !admin && invitationToken
+            ? await transaction.invitations.accept(secretTokenHash(invitationToken), id)
+            : undefined;
+        // The invitation reached this address: it is validated by that.
+        const invited = invitation?.email === given.primaryEmailAddress;
+        const user = await transaction.users.create(id, {
+          ...fields,
+          ...(invited ? { primaryEmailAddressValidatedAt: new Date() } : {}),
+          password: hashed,
+          passwordUpdatedAt: new Date(),
+        });
+        return { user, invited: invitation !== undefined && invited };
       });
       events.publish(userEvents.create, { identifiers: [ref(id)] });
+      if (features && !admin && !invited && user.primaryEmailAddress) {
+        await requestAddressValidation(features, {
+          entity: ref(id),
+          entityWords: `your user ${id}`,
+          address: user.primaryEmailAddress,
+          name: user.name,
+        });
+      }
       return toMessage(user);
     },
 
@@ -260,28 +322,62 @@ export function userRegistry(context: ServiceContext): Partial<ServiceImpl<typeo
 
     async updatePassword(request, handler) {
       const id = userId(request.userIds);
-      // As The Things Stack: changing the password takes all rights on the user and the old
-      // password, also for admins (who can reset passwords with temporary passwords instead).
-      await authorize(context, handler, ref(id), ["RIGHT_USER_ALL"]);
+      // As The Things Stack: the old password (or a temporary one) authorizes the change. A
+      // caller with credentials also needs all rights on the user; without credentials only a
+      // temporary password is accepted, so that anonymous calls never cost a password hash.
+      const caller = await authenticate(handler.requestHeader.get("authorization"), context.lookup);
+      if (caller) await requireRightsOn(caller, ref(id), ["RIGHT_USER_ALL"], context.lookup);
       if (!request.new) throw errMissingField.create({ field: "new" });
       validatePassword(request.new, { userId: id });
-      const current = await stores.users.get(id, { fieldMask: ["password"] });
-      if (!request.old || !(await verifyPassword(request.old, current.password ?? "")))
-        throw errIncorrectPassword.create();
+      const oldHash = secretTokenHash(request.old);
+      const temporary = await stores.temporaryPasswords.check(id, oldHash);
+      if (temporary === "expired") throw errTemporaryPasswordExpired.create();
+      if (temporary === "mismatch") {
+        if (!caller) throw errIncorrectPassword.create();
+        const current = await stores.users.get(id, { fieldMask: ["password"] });
+        if (!request.old || !(await verifyPassword(request.old, current.password ?? "")))
+          throw errIncorrectPassword.create();
+      }
+      const hashed = await hashPassword(request.new);
       const paths: (keyof UserFields)[] = [
         "password",
         "passwordUpdatedAt",
         "requirePasswordUpdate",
       ];
-      await stores.users.update(
-        id,
-        { password: await hashPassword(request.new), passwordUpdatedAt: new Date() },
-        paths,
-      );
+      await stores.transact(async (transaction) => {
+        // A temporary password works once: a concurrent change with it finds it gone.
+        if (
+          temporary === "valid" &&
+          (await transaction.temporaryPasswords.use(id, oldHash)) !== "used"
+        )
+          throw errIncorrectPassword.create();
+        await transaction.users.update(
+          id,
+          { password: hashed, passwordUpdatedAt: new Date() },
+          paths,
+        );
+        if (request.revokeAllAccess) await transaction.sessions.deleteAll(id, { tokens: true });
+      });
       events.publish(userEvents.update, {
         identifiers: [ref(id)],
-        data: ["password", "password_updated_at", "require_password_update"],
+        data: [
+          "password",
+          "password_updated_at",
+          "require_password_update",
+          ...(temporary === "valid" ? temporaryPasswordPaths : []),
+        ],
       });
+      if (features) {
+        const user = await stores.users.get(id, { fieldMask: ["name", "primaryEmailAddress"] });
+        if (user.primaryEmailAddress) {
+          features.mailer.send({
+            template: "password_changed",
+            to: user.primaryEmailAddress,
+            toName: user.name,
+            ...passwordChangedEmail(features.settings.network, { userId: id, name: user.name }),
+          });
+        }
+      }
       return {};
     },
 
@@ -315,8 +411,21 @@ export function userAccess(context: ServiceContext): Partial<ServiceImpl<typeof 
   };
 }
 
-/** Registers UserRegistry and UserAccess on the API. */
-export function registerUserServices(api: ApiRegistry, services: ServiceContext): void {
-  api.register(UserRegistry, userRegistry(services));
-  api.register(UserAccess, userAccess(services));
+/**
+ * Registers UserRegistry and UserAccess on the API; with `features`, their methods that send
+ * e-mail too (temporary passwords, login tokens).
+ */
+export function registerUserServices(
+  api: ApiRegistry,
+  services: ServiceContext,
+  features?: UserFeatureContext,
+): void {
+  const registry = userRegistry(services, features);
+  const access = userAccess(services);
+  if (features) {
+    registry.createTemporaryPassword = createTemporaryPassword(features);
+    access.createLoginToken = createLoginToken(features);
+  }
+  api.register(UserRegistry, registry);
+  api.register(UserAccess, access);
 }

@@ -1,5 +1,6 @@
 import { lockRows, type RowLock } from "../../storage/locking.ts";
 import type { UntypedDatabase } from "../../storage/migrations/migration.ts";
+import { removeUserData } from "./user-data-dependents.ts";
 
 /** Entities that memberships and API keys refer to, with their table and ID column. */
 export const entityTables = {
@@ -38,7 +39,8 @@ export async function entityExists(
 /**
  * Removes what hangs off an entity that is being purged: memberships on it (and, for users
  * and organizations, their memberships elsewhere and their account ID), its API keys and, for
- * an application, its end devices. Run inside the purge's transaction.
+ * an application, its end devices; and what users keep about it (`removeUserData`). Run
+ * inside the purge's transaction.
  */
 export async function removeDependents(
   trx: UntypedDatabase,
@@ -68,4 +70,5 @@ export async function removeDependents(
   if (kind === "application") {
     await trx.deleteFrom("end_devices").where("application_id", "=", id).execute();
   }
+  await removeUserData(trx, kind, id);
 }

@@ -11,6 +11,7 @@ import {
 import { openDatabase } from "../../storage/database.ts";
 import { migrateToLatest } from "../../storage/migrate.ts";
 import { describeIdentityStoreConformance } from "./conformance.ts";
+import { describeUserDataStoreConformance } from "./user-data-conformance.ts";
 
 let folder: string | undefined;
 let counter = 0;
@@ -18,7 +19,7 @@ after(async () => {
   if (folder) await rm(folder, { recursive: true, force: true });
 });
 
-describeIdentityStoreConformance("sqlite", {
+const sqlite = {
   async open() {
     folder ??= await mkdtemp(join(tmpdir(), "lorastack-is-store-"));
     const database = await openDatabase({
@@ -28,7 +29,9 @@ describeIdentityStoreConformance("sqlite", {
     await migrateToLatest(database.db, database.engine);
     return database;
   },
-});
+};
+describeIdentityStoreConformance("sqlite", sqlite);
+describeUserDataStoreConformance("sqlite", sqlite);
 
 const skipPostgres = postgresSkipReason();
 if (skipPostgres) {
@@ -54,7 +57,7 @@ if (skipPostgres) {
     after(async () => {
       await server?.stop();
     });
-    describeIdentityStoreConformance("postgres", {
+    const postgres = {
       async open() {
         const name = `is_store_${process.pid}_${++counter}`;
         const client = new pg.Client({ connectionString: server.uri });
@@ -69,6 +72,8 @@ if (skipPostgres) {
           uri: server.uri.replace(/\/postgres$/, `/${name}`),
         });
       },
-    });
+    };
+    describeIdentityStoreConformance("postgres", postgres);
+    describeUserDataStoreConformance("postgres", postgres);
   });
 }

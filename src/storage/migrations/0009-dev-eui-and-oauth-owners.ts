@@ -32,7 +32,8 @@ export const migration0009DevEuiAndOAuthOwners: Migration = {
       .addPrimaryKeyConstraint("dev_eui_blocks_prefix_pkey", ["prefix"])
       .execute();
 
-    for (const column of ["account_id", "client_id", "created_at", "updated_at"]) {
+    // account_id came with 0006; this fills it again with the others, harmlessly.
+    for (const column of ["client_id", "created_at", "updated_at"]) {
       await db.schema.alterTable("oauth_artifacts").addColumn(column, "text").execute();
     }
     await db.schema

@@ -3,6 +3,7 @@ import { migration0002IdentityServer } from "./0002-identity-server.ts";
 import { migration0003OAuth } from "./0003-oauth.ts";
 import { migration0004ClusterTasks } from "./0004-cluster-tasks.ts";
 import { migration0005OAuthHardening } from "./0005-oauth-hardening.ts";
+import { migration0006UserFeatures } from "./0006-user-features.ts";
 import { migration0009DevEuiAndOAuthOwners } from "./0009-dev-eui-and-oauth-owners.ts";
 import type { Migration } from "./migration.ts";
 
@@ -13,6 +14,7 @@ export const migrations: readonly Migration[] = [
   migration0003OAuth,
   migration0004ClusterTasks,
   migration0005OAuthHardening,
+  migration0006UserFeatures,
   migration0009DevEuiAndOAuthOwners,
 ];
 

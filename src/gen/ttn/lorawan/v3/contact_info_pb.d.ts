@@ -4,10 +4,10 @@
 // @generated from file ttn/lorawan/v3/contact_info.proto (package ttn.lorawan.v3, syntax proto3)
 /* eslint-disable */
 
-import type { GenEnum, GenFile, GenMessage } from "@bufbuild/protobuf/codegenv2";
+import type { GenEnum, GenFile, GenMessage, GenService } from "@bufbuild/protobuf/codegenv2";
 import type { Message } from "@bufbuild/protobuf";
-import type { Timestamp } from "@bufbuild/protobuf/wkt";
-import type { EntityIdentifiers } from "./identifiers_pb.js";
+import type { EmptySchema, Timestamp } from "@bufbuild/protobuf/wkt";
+import type { EntityIdentifiers, EntityIdentifiersSchema } from "./identifiers_pb.js";
 
 /**
  * Describes the file ttn/lorawan/v3/contact_info.proto.
@@ -88,6 +88,11 @@ export declare type ContactInfoValidation = Message<"ttn.lorawan.v3.ContactInfoV
    * @generated from field: google.protobuf.Timestamp expires_at = 6;
    */
   expiresAt?: Timestamp | undefined;
+
+  /**
+   * @generated from field: google.protobuf.Timestamp updated_at = 7;
+   */
+  updatedAt?: Timestamp | undefined;
 };
 
 /**
@@ -150,4 +155,32 @@ export enum ContactMethod {
  * Describes the enum ttn.lorawan.v3.ContactMethod.
  */
 export declare const ContactMethodSchema: GenEnum<ContactMethod>;
+
+/**
+ * Validation of the e-mail addresses of an entity's contacts, by a token sent to each.
+ *
+ * @generated from service ttn.lorawan.v3.ContactInfoRegistry
+ */
+export declare const ContactInfoRegistry: GenService<{
+  /**
+   * Sends a validation token to each e-mail address of the entity that is not validated yet.
+   *
+   * @generated from rpc ttn.lorawan.v3.ContactInfoRegistry.RequestValidation
+   */
+  requestValidation: {
+    methodKind: "unary";
+    input: typeof EntityIdentifiersSchema;
+    output: typeof ContactInfoValidationSchema;
+  },
+  /**
+   * Validates with the id and token of an e-mail; needs no credentials.
+   *
+   * @generated from rpc ttn.lorawan.v3.ContactInfoRegistry.Validate
+   */
+  validate: {
+    methodKind: "unary";
+    input: typeof ContactInfoValidationSchema;
+    output: typeof EmptySchema;
+  },
+}>;
 

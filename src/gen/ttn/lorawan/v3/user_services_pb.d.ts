@@ -4,16 +4,257 @@
 // @generated from file ttn/lorawan/v3/user_services.proto (package ttn.lorawan.v3, syntax proto3)
 /* eslint-disable */
 
-import type { GenFile, GenService } from "@bufbuild/protobuf/codegenv2";
+import type { GenFile, GenMessage, GenService } from "@bufbuild/protobuf/codegenv2";
+import type { Message } from "@bufbuild/protobuf";
+import type { EntityIdentifiers, UserIdentifiers, UserIdentifiersSchema } from "./identifiers_pb.js";
+import type { EmptySchema, Timestamp } from "@bufbuild/protobuf/wkt";
 import type { CreateTemporaryPasswordRequestSchema, CreateUserAPIKeyRequestSchema, CreateUserRequestSchema, DeleteInvitationRequestSchema, DeleteUserAPIKeyRequestSchema, GetUserAPIKeyRequestSchema, GetUserRequestSchema, InvitationSchema, InvitationsSchema, ListInvitationsRequestSchema, ListUserAPIKeysRequestSchema, ListUserSessionsRequestSchema, ListUsersRequestSchema, SendInvitationRequestSchema, UpdateUserAPIKeyRequestSchema, UpdateUserPasswordRequestSchema, UpdateUserRequestSchema, UserSchema, UserSessionIdentifiersSchema, UserSessionsSchema, UsersSchema } from "./user_pb.js";
-import type { EmptySchema } from "@bufbuild/protobuf/wkt";
-import type { UserIdentifiersSchema } from "./identifiers_pb.js";
 import type { APIKeySchema, APIKeysSchema, RightsSchema } from "./rights_pb.js";
 
 /**
  * Describes the file ttn/lorawan/v3/user_services.proto.
  */
 export declare const file_ttn_lorawan_v3_user_services: GenFile;
+
+/**
+ * A one-time login token (never returned by the API but on creation, see CreateLoginToken).
+ *
+ * @generated from message ttn.lorawan.v3.LoginToken
+ */
+export declare type LoginToken = Message<"ttn.lorawan.v3.LoginToken"> & {
+  /**
+   * @generated from field: ttn.lorawan.v3.UserIdentifiers user_ids = 1;
+   */
+  userIds?: UserIdentifiers | undefined;
+
+  /**
+   * @generated from field: google.protobuf.Timestamp created_at = 2;
+   */
+  createdAt?: Timestamp | undefined;
+
+  /**
+   * @generated from field: google.protobuf.Timestamp updated_at = 3;
+   */
+  updatedAt?: Timestamp | undefined;
+
+  /**
+   * @generated from field: google.protobuf.Timestamp expires_at = 4;
+   */
+  expiresAt?: Timestamp | undefined;
+
+  /**
+   * @generated from field: string token = 5;
+   */
+  token: string;
+
+  /**
+   * @generated from field: bool used = 6;
+   */
+  used: boolean;
+};
+
+/**
+ * Describes the message ttn.lorawan.v3.LoginToken.
+ * Use `create(LoginTokenSchema)` to create a new message.
+ */
+export declare const LoginTokenSchema: GenMessage<LoginToken>;
+
+/**
+ * @generated from message ttn.lorawan.v3.CreateLoginTokenRequest
+ */
+export declare type CreateLoginTokenRequest = Message<"ttn.lorawan.v3.CreateLoginTokenRequest"> & {
+  /**
+   * @generated from field: ttn.lorawan.v3.UserIdentifiers user_ids = 1;
+   */
+  userIds?: UserIdentifiers | undefined;
+
+  /**
+   * Do not e-mail the token (only admins may ask this).
+   *
+   * @generated from field: bool skip_email = 2;
+   */
+  skipEmail: boolean;
+};
+
+/**
+ * Describes the message ttn.lorawan.v3.CreateLoginTokenRequest.
+ * Use `create(CreateLoginTokenRequestSchema)` to create a new message.
+ */
+export declare const CreateLoginTokenRequestSchema: GenMessage<CreateLoginTokenRequest>;
+
+/**
+ * @generated from message ttn.lorawan.v3.CreateLoginTokenResponse
+ */
+export declare type CreateLoginTokenResponse = Message<"ttn.lorawan.v3.CreateLoginTokenResponse"> & {
+  /**
+   * Only set when an admin made the token for a user who is not an admin.
+   *
+   * @generated from field: string token = 1;
+   */
+  token: string;
+};
+
+/**
+ * Describes the message ttn.lorawan.v3.CreateLoginTokenResponse.
+ * Use `create(CreateLoginTokenResponseSchema)` to create a new message.
+ */
+export declare const CreateLoginTokenResponseSchema: GenMessage<CreateLoginTokenResponse>;
+
+/**
+ * @generated from message ttn.lorawan.v3.UserBookmark
+ */
+export declare type UserBookmark = Message<"ttn.lorawan.v3.UserBookmark"> & {
+  /**
+   * @generated from field: ttn.lorawan.v3.UserIdentifiers user_ids = 1;
+   */
+  userIds?: UserIdentifiers | undefined;
+
+  /**
+   * @generated from field: ttn.lorawan.v3.EntityIdentifiers entity_ids = 2;
+   */
+  entityIds?: EntityIdentifiers | undefined;
+
+  /**
+   * @generated from field: google.protobuf.Timestamp created_at = 3;
+   */
+  createdAt?: Timestamp | undefined;
+};
+
+/**
+ * Describes the message ttn.lorawan.v3.UserBookmark.
+ * Use `create(UserBookmarkSchema)` to create a new message.
+ */
+export declare const UserBookmarkSchema: GenMessage<UserBookmark>;
+
+/**
+ * @generated from message ttn.lorawan.v3.UserBookmarks
+ */
+export declare type UserBookmarks = Message<"ttn.lorawan.v3.UserBookmarks"> & {
+  /**
+   * @generated from field: repeated ttn.lorawan.v3.UserBookmark bookmarks = 1;
+   */
+  bookmarks: UserBookmark[];
+};
+
+/**
+ * Describes the message ttn.lorawan.v3.UserBookmarks.
+ * Use `create(UserBookmarksSchema)` to create a new message.
+ */
+export declare const UserBookmarksSchema: GenMessage<UserBookmarks>;
+
+/**
+ * @generated from message ttn.lorawan.v3.CreateUserBookmarkRequest
+ */
+export declare type CreateUserBookmarkRequest = Message<"ttn.lorawan.v3.CreateUserBookmarkRequest"> & {
+  /**
+   * @generated from field: ttn.lorawan.v3.UserIdentifiers user_ids = 1;
+   */
+  userIds?: UserIdentifiers | undefined;
+
+  /**
+   * @generated from field: ttn.lorawan.v3.EntityIdentifiers entity_ids = 2;
+   */
+  entityIds?: EntityIdentifiers | undefined;
+};
+
+/**
+ * Describes the message ttn.lorawan.v3.CreateUserBookmarkRequest.
+ * Use `create(CreateUserBookmarkRequestSchema)` to create a new message.
+ */
+export declare const CreateUserBookmarkRequestSchema: GenMessage<CreateUserBookmarkRequest>;
+
+/**
+ * @generated from message ttn.lorawan.v3.ListUserBookmarksRequest
+ */
+export declare type ListUserBookmarksRequest = Message<"ttn.lorawan.v3.ListUserBookmarksRequest"> & {
+  /**
+   * @generated from field: ttn.lorawan.v3.UserIdentifiers user_ids = 1;
+   */
+  userIds?: UserIdentifiers | undefined;
+
+  /**
+   * @generated from field: uint32 limit = 2;
+   */
+  limit: number;
+
+  /**
+   * 1-based; 0 means 1.
+   *
+   * @generated from field: uint32 page = 3;
+   */
+  page: number;
+
+  /**
+   * Sort key: user_id, entity_type, entity_id or created_at, "-" prefixed for descending.
+   *
+   * @generated from field: string order = 4;
+   */
+  order: string;
+
+  /**
+   * List the bookmarks of soft-deleted entities instead.
+   *
+   * @generated from field: bool deleted = 5;
+   */
+  deleted: boolean;
+
+  /**
+   * Only these kinds of entity: application, client, end device, gateway, organization, user.
+   *
+   * @generated from field: repeated string entity_types = 6;
+   */
+  entityTypes: string[];
+};
+
+/**
+ * Describes the message ttn.lorawan.v3.ListUserBookmarksRequest.
+ * Use `create(ListUserBookmarksRequestSchema)` to create a new message.
+ */
+export declare const ListUserBookmarksRequestSchema: GenMessage<ListUserBookmarksRequest>;
+
+/**
+ * @generated from message ttn.lorawan.v3.DeleteUserBookmarkRequest
+ */
+export declare type DeleteUserBookmarkRequest = Message<"ttn.lorawan.v3.DeleteUserBookmarkRequest"> & {
+  /**
+   * @generated from field: ttn.lorawan.v3.UserIdentifiers user_ids = 1;
+   */
+  userIds?: UserIdentifiers | undefined;
+
+  /**
+   * @generated from field: ttn.lorawan.v3.EntityIdentifiers entity_ids = 2;
+   */
+  entityIds?: EntityIdentifiers | undefined;
+};
+
+/**
+ * Describes the message ttn.lorawan.v3.DeleteUserBookmarkRequest.
+ * Use `create(DeleteUserBookmarkRequestSchema)` to create a new message.
+ */
+export declare const DeleteUserBookmarkRequestSchema: GenMessage<DeleteUserBookmarkRequest>;
+
+/**
+ * @generated from message ttn.lorawan.v3.BatchDeleteUserBookmarksRequest
+ */
+export declare type BatchDeleteUserBookmarksRequest = Message<"ttn.lorawan.v3.BatchDeleteUserBookmarksRequest"> & {
+  /**
+   * @generated from field: ttn.lorawan.v3.UserIdentifiers user_ids = 1;
+   */
+  userIds?: UserIdentifiers | undefined;
+
+  /**
+   * 1 to 20 entities.
+   *
+   * @generated from field: repeated ttn.lorawan.v3.EntityIdentifiers entity_ids = 2;
+   */
+  entityIds: EntityIdentifiers[];
+};
+
+/**
+ * Describes the message ttn.lorawan.v3.BatchDeleteUserBookmarksRequest.
+ * Use `create(BatchDeleteUserBookmarksRequestSchema)` to create a new message.
+ */
+export declare const BatchDeleteUserBookmarksRequestSchema: GenMessage<BatchDeleteUserBookmarksRequest>;
 
 /**
  * Registration of users.
@@ -171,6 +412,17 @@ export declare const UserAccess: GenService<{
     input: typeof DeleteUserAPIKeyRequestSchema;
     output: typeof EmptySchema;
   },
+  /**
+   * Makes a one-time login token, sent to the user by e-mail. Needs no credentials; an admin
+   * may skip the e-mail and gets the token back when the user is not an admin.
+   *
+   * @generated from rpc ttn.lorawan.v3.UserAccess.CreateLoginToken
+   */
+  createLoginToken: {
+    methodKind: "unary";
+    input: typeof CreateLoginTokenRequestSchema;
+    output: typeof CreateLoginTokenResponseSchema;
+  },
 }>;
 
 /**
@@ -229,6 +481,48 @@ export declare const UserSessionRegistry: GenService<{
   delete: {
     methodKind: "unary";
     input: typeof UserSessionIdentifiersSchema;
+    output: typeof EmptySchema;
+  },
+}>;
+
+/**
+ * Entities a user marked for quick access (the Console's bookmarks).
+ *
+ * @generated from service ttn.lorawan.v3.UserBookmarkRegistry
+ */
+export declare const UserBookmarkRegistry: GenService<{
+  /**
+   * @generated from rpc ttn.lorawan.v3.UserBookmarkRegistry.Create
+   */
+  create: {
+    methodKind: "unary";
+    input: typeof CreateUserBookmarkRequestSchema;
+    output: typeof UserBookmarkSchema;
+  },
+  /**
+   * @generated from rpc ttn.lorawan.v3.UserBookmarkRegistry.List
+   */
+  list: {
+    methodKind: "unary";
+    input: typeof ListUserBookmarksRequestSchema;
+    output: typeof UserBookmarksSchema;
+  },
+  /**
+   * @generated from rpc ttn.lorawan.v3.UserBookmarkRegistry.Delete
+   */
+  delete: {
+    methodKind: "unary";
+    input: typeof DeleteUserBookmarkRequestSchema;
+    output: typeof EmptySchema;
+  },
+  /**
+   * Deletes several bookmarks at once, all or none; bookmarks that do not exist are skipped.
+   *
+   * @generated from rpc ttn.lorawan.v3.UserBookmarkRegistry.BatchDelete
+   */
+  batchDelete: {
+    methodKind: "unary";
+    input: typeof BatchDeleteUserBookmarksRequestSchema;
     output: typeof EmptySchema;
   },
 }>;
