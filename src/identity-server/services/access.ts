@@ -25,6 +25,7 @@ import {
 import { accessEventsOf } from "../events.ts";
 import type { ApiKey, ApiKeyEntityKind, MemberEntityKind } from "../store/index.ts";
 import { errNotFound } from "../store/index.ts";
+import { validate } from "../validation/index.ts";
 import { authorize, callerRightsOn, type ServiceContext } from "./context.ts";
 import {
   accountFromIds,
@@ -99,6 +100,7 @@ export function entityAccess(
       },
       handler: HandlerContext,
     ): Promise<APIKey> {
+      validate("api_key", request, { prefix: "" });
       const { rights: held } = await authorize(context, handler, ref(id), [rights.apiKeys]);
       const wanted = rightNames(request.rights);
       checkGrantable(wanted, held, ref(id));
@@ -141,6 +143,7 @@ export function entityAccess(
       mask: { paths: string[] } | undefined,
       handler: HandlerContext,
     ): Promise<APIKey> {
+      validate("api_key", update, { paths: mask?.paths ?? [] });
       const { rights: held } = await authorize(context, handler, ref(id), [rights.apiKeys]);
       const keyId = update?.id ?? "";
       await keyOf(id, keyId);

@@ -16,6 +16,7 @@ import { userEvents } from "../events.ts";
 import { checkIdNotReserved, validateEmail, validateId } from "../ids/index.ts";
 import { hashPassword, validatePassword, verifyPassword } from "../passwords/index.ts";
 import type { User, UserFields } from "../store/index.ts";
+import { validate } from "../validation/index.ts";
 import { entityAccess } from "./access.ts";
 import { authorize, callerOf, isAdmin, type ServiceContext } from "./context.ts";
 import { errMissingField, fromTimestamp, maskFields, toTimestamp } from "./convert.ts";
@@ -175,6 +176,7 @@ export function userRegistry(context: ServiceContext): Partial<ServiceImpl<typeo
       if (!(await isAdmin(context, caller))) throw errCreateUserAdminOnly.create();
       const id = request.user?.ids?.userId ?? "";
       validateId("user", id);
+      validate("user", request.user);
       checkIdNotReserved("user", id);
       const given = toFields(request.user);
       if (!given.primaryEmailAddress)
@@ -219,6 +221,7 @@ export function userRegistry(context: ServiceContext): Partial<ServiceImpl<typeo
 
     async update(request, handler) {
       const id = userId(request.user?.ids);
+      validate("user", request.user, { paths: request.fieldMask?.paths ?? [] });
       const { caller } = await authorize(context, handler, ref(id), ["RIGHT_USER_SETTINGS_BASIC"]);
       const mask = maskFields<UserFields>(request.fieldMask, fields);
       const admin = await isAdmin(context, caller);
