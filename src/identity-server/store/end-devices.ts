@@ -60,6 +60,7 @@ export function createEndDeviceStore(context: StoreContext): EndDeviceStore {
     describe: (key) => `${key.deviceId} of application ${key.applicationId}`,
     columns: [
       { field: "name", column: "name" },
+      { field: "description", column: "description" },
       { field: "joinEui", column: "join_eui", eui: true },
       { field: "devEui", column: "dev_eui", eui: true },
     ],

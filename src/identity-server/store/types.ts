@@ -179,8 +179,38 @@ export interface ListOptions extends PageOptions {
   order?: { field: OrderField; descending?: boolean };
   /** Include soft-deleted entities (admins). */
   includeDeleted?: boolean;
+  /** Only soft-deleted entities (admins' `deleted: true`); paged and counted in SQL. */
+  onlyDeleted?: boolean;
   /** Only these IDs (device IDs for end devices). */
   ids?: readonly string[];
+  /** Only the entities an account is a member of with some rights (see {@link MemberOf}). */
+  memberOf?: MemberOf;
+  /** Only the entities a search matches (see {@link SearchFilter}). */
+  search?: SearchFilter;
+}
+
+/**
+ * The entities an account is a member of with at least one of `anyOf` (right names, as
+ * stored): directly, and for a user also through an organization (not deleted) in which the
+ * user holds one of `anyOf` and which holds one of `anyOf` on the entity. With `anyOf` the
+ * rights that grant one right (`RIGHT_APPLICATION_INFO`, `..._ALL`, `RIGHT_ALL`, ...) this is
+ * exactly the entities on which the account holds that right.
+ */
+export interface MemberOf {
+  account: AccountRef;
+  anyOf: readonly string[];
+}
+
+/** What a search matches, in SQL; text comparisons ignore case (ASCII). */
+export interface SearchFilter {
+  /** Domain fields (`applicationId`, `name`, `description`, `gatewayEui`) that contain a text. */
+  contains?: Readonly<Record<string, string>>;
+  /** Text that the ID, name, description or another searchable field contains. */
+  query?: string;
+  /** Attributes whose values contain a text (the attribute must exist). */
+  attributesContain?: Readonly<Record<string, string>>;
+  /** Text fields whose value is one of `values`; `absent` stands for a missing value. */
+  oneOf?: readonly { field: string; values: readonly string[]; absent?: string }[];
 }
 
 /** Options of a read. */
