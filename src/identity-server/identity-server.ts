@@ -33,7 +33,12 @@ export function createIdentityServer(context: ComponentContext<IdentityServerCon
   // the events of every change to keys, memberships, users and entities invalidate.
   const lookup = new CachedAccessLookup(storeAccessLookup(stores));
   context.events.listen((event) => invalidateForEvent(lookup, event));
-  const services: ServiceContext = { stores, lookup, events: context.events };
+  const services: ServiceContext = {
+    stores,
+    lookup,
+    events: context.events,
+    keyVault: context.keyVault,
+  };
   context.api.register(EntityAccess, entityAccessService(services));
   context.api.register(ApplicationRegistry, applicationRegistry(services));
   context.api.register(ApplicationAccess, applicationAccess(services));

@@ -246,3 +246,6 @@ export function applicationAccess(
     },
   };
 }
+
+/** How applications read as API messages (field mask, conversion), for search. */
+export const applicationMessages = { readMask, toMessage };

@@ -309,3 +309,6 @@ export function registerClientServices(api: ApiRegistry, services: ServiceContex
   api.register(ClientRegistry, clientRegistry(services));
   api.register(ClientAccess, clientAccess(services));
 }
+
+/** How OAuth clients read as API messages (field mask, conversion), for search. */
+export const clientMessages = { readMask, toMessage };

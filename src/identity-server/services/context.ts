@@ -5,6 +5,7 @@ import type { AccessLookup, Caller } from "../../auth/caller.ts";
 import { errNoCredentials } from "../../auth/errors.ts";
 import type { RightName } from "../../auth/rights/index.ts";
 import type { EntityRef, EventBus } from "../../events/index.ts";
+import type { KeyVault } from "../../key-vault/index.ts";
 import { errNotFound, type IdentityStores } from "../store/index.ts";
 
 /** What every Identity Server service implementation works with. */
@@ -12,6 +13,8 @@ export interface ServiceContext {
   stores: IdentityStores;
   lookup: AccessLookup;
   events: EventBus;
+  /** Encrypts secrets at rest (gateway secrets); without it, secrets cannot be stored. */
+  keyVault?: KeyVault;
 }
 
 /** The access lookups of authentication and authorization, answered by the registries. */

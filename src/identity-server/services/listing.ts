@@ -66,13 +66,13 @@ export async function listVisible<E extends { deletedAt?: Date }>(
   if (request.deleted && !admin) {
     throw errNoRights.create({ entity_kind: `deleted ${spec.kind}s`, entity_id: "*" });
   }
+  // Deleted entities are filtered, paged and counted in SQL, not filtered out of a page.
   const page = await spec.store.list({
     ids,
     ...requestedPage(request),
     order: parseOrder(request.order, spec.idField),
-    includeDeleted: request.deleted,
+    onlyDeleted: request.deleted,
   });
-  const items = request.deleted ? page.items.filter((item) => item.deletedAt) : page.items;
-  handler.responseHeader.set("x-total-count", String(request.deleted ? items.length : page.total));
-  return items;
+  handler.responseHeader.set("x-total-count", String(page.total));
+  return page.items;
 }

@@ -250,3 +250,6 @@ export function registerOrganizationServices(api: ApiRegistry, services: Service
   api.register(OrganizationRegistry, organizationRegistry(services));
   api.register(OrganizationAccess, organizationAccess(services));
 }
+
+/** How organizations read as API messages (field mask, conversion), for search. */
+export const organizationMessages = { readMask, toMessage };

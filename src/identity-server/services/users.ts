@@ -209,14 +209,10 @@ export function userRegistry(context: ServiceContext): Partial<ServiceImpl<typeo
       const page = await stores.users.list({
         ...requestedPage(request),
         order: parseOrder(request.order, "user_id"),
-        includeDeleted: request.deleted,
+        onlyDeleted: request.deleted,
       });
-      const items = request.deleted ? page.items.filter((item) => item.deletedAt) : page.items;
-      handler.responseHeader.set(
-        "x-total-count",
-        String(request.deleted ? items.length : page.total),
-      );
-      return create(UsersSchema, { users: items.map((item) => toMessage(item, mask)) });
+      handler.responseHeader.set("x-total-count", String(page.total));
+      return create(UsersSchema, { users: page.items.map((item) => toMessage(item, mask)) });
     },
 
     async update(request, handler) {
@@ -317,3 +313,6 @@ export function registerUserServices(api: ApiRegistry, services: ServiceContext)
   api.register(UserRegistry, userRegistry(services));
   api.register(UserAccess, userAccess(services));
 }
+
+/** How users read as API messages (field mask, conversion), for search. */
+export const userMessages = { readMask, toMessage };

@@ -119,6 +119,8 @@ export class Registry<K, F extends object, E> implements EntityStore<K, F, E> {
     else if (spec.softDelete && !options.includeDeleted)
       query = query.where("deleted_at", "is", null);
     if (options.ids) query = query.where(idColumn, "in", [...options.ids]);
+    if (options.excludeIds?.length)
+      query = query.where(idColumn, "not in", [...options.excludeIds]);
     if (options.memberOf) query = query.where(idColumn, "in", this.#memberIds(options.memberOf));
     if (options.search) query = this.#searched(query, options.search);
 
@@ -203,8 +205,12 @@ export class Registry<K, F extends object, E> implements EntityStore<K, F, E> {
     for (const [field, part] of Object.entries(search.contains ?? {}))
       if (part) result = result.where(containsText(this.#fieldText(field), part));
     if (search.query) {
-      const fields = [this.#spec.keyFields.at(-1) as string, "name", "description"];
-      fields.push(...(this.#spec.queryFields ?? []));
+      const fields = search.queryFields ?? [
+        this.#spec.keyFields.at(-1) as string,
+        "name",
+        "description",
+        ...(this.#spec.queryFields ?? []),
+      ];
       const part = search.query;
       result = result.where(
         sql<boolean>`(${sql.join(

@@ -90,6 +90,34 @@ export interface GatewayAntenna {
   placement?: string;
 }
 
+/**
+ * A secret at rest: `value` (base64) encrypted by the key vault under the key labelled `keyId`;
+ * an empty `keyId` marks a value kept in plain (as The Things Stack does without a key).
+ */
+export interface StoredSecret {
+  keyId: string;
+  value: string;
+}
+
+/** One way to reach someone about an entity (deprecated in The Things Stack, still stored). */
+export interface ContactInfo {
+  /** `CONTACT_TYPE_OTHER`, `..._ABUSE`, `..._BILLING` or `..._TECHNICAL`. */
+  contactType?: string;
+  /** `CONTACT_METHOD_OTHER`, `..._EMAIL` or `..._PHONE`. */
+  contactMethod?: string;
+  value?: string;
+  public?: boolean;
+  /** RFC 3339. */
+  validatedAt?: string;
+}
+
+/** The code that proves ownership of a gateway when claiming it; times in RFC 3339. */
+export interface StoredClaimAuthenticationCode {
+  secret: StoredSecret;
+  validFrom?: string;
+  validTo?: string;
+}
+
 export interface GatewayFields extends CommonFields, ContactFields {
   /** Unique among gateways that are not purged (soft-deleted ones keep theirs). */
   gatewayEui?: string;
@@ -110,6 +138,16 @@ export interface GatewayFields extends CommonFields, ContactFields {
   updateLocationFromStatus?: boolean;
   requireAuthenticatedConnection?: boolean;
   disablePacketBrokerForwarding?: boolean;
+  contactInfo?: ContactInfo[];
+  /** LoRa Basics Station LNS credential, encrypted. */
+  lbsLnsSecret?: StoredSecret;
+  /** Encrypted. */
+  claimAuthenticationCode?: StoredClaimAuthenticationCode;
+  targetCupsUri?: string;
+  /** LoRa Basics Station CUPS key of the redirection target, encrypted. */
+  targetCupsKey?: StoredSecret;
+  /** `lrfhss.supported`. */
+  supportsLrfhss?: boolean;
 }
 export interface Gateway extends GatewayFields, Timestamps {
   gatewayId: string;
@@ -183,6 +221,8 @@ export interface ListOptions extends PageOptions {
   onlyDeleted?: boolean;
   /** Only these IDs (device IDs for end devices). */
   ids?: readonly string[];
+  /** Not these IDs. */
+  excludeIds?: readonly string[];
   /** Only the entities an account is a member of with some rights (see {@link MemberOf}). */
   memberOf?: MemberOf;
   /** Only the entities a search matches (see {@link SearchFilter}). */
@@ -207,6 +247,8 @@ export interface SearchFilter {
   contains?: Readonly<Record<string, string>>;
   /** Text that the ID, name, description or another searchable field contains. */
   query?: string;
+  /** The fields `query` looks in instead (domain names, such as `userId` and `name`). */
+  queryFields?: readonly string[];
   /** Attributes whose values contain a text (the attribute must exist). */
   attributesContain?: Readonly<Record<string, string>>;
   /** Text fields whose value is one of `values`; `absent` stands for a missing value. */
