@@ -31,7 +31,7 @@ export function createIdentityServer(context: ComponentContext<IdentityServerCon
   const stores = identityStores(context);
   // Authentication and authorization read the stores through a cache of a few seconds, which
   // the events of every change to keys, memberships, users and entities invalidate.
-  const lookup = new CachedAccessLookup(storeAccessLookup(stores));
+  const lookup = new CachedAccessLookup(storeAccessLookup(stores, { logger: context.logger }));
   context.events.listen((event) => invalidateForEvent(lookup, event));
   const services: ServiceContext = {
     stores,

@@ -221,7 +221,9 @@ export async function startRuntime(options: {
 }
 
 async function openAndMigrate(config: Config, logger: Logger): Promise<Database> {
-  const database = await openDatabase(databaseLocation(config.database.uri, config.data_dir));
+  const database = await openDatabase(databaseLocation(config.database.uri, config.data_dir), {
+    logger: logger.child({ component: "database" }),
+  });
   try {
     const report = await migrateToLatest(database.db, database.engine);
     const installation = await ensureInstallationId(database.db);

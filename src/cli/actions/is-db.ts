@@ -6,7 +6,7 @@ import { identityServerConfig, oauthIssuer } from "../../identity-server/config.
 import { validateEmail, validateId } from "../../identity-server/ids/index.ts";
 import { hashPassword, validatePassword } from "../../identity-server/passwords/index.ts";
 import { identityStores } from "../../identity-server/registry.ts";
-import type { IdentityStores } from "../../identity-server/store/index.ts";
+import { errNotFound, type IdentityStores } from "../../identity-server/store/index.ts";
 import { databaseLocation, migrateToLatest, openDatabase } from "../../storage/index.ts";
 import { loadCommandConfig } from "../config-options.ts";
 import type { CommandIO } from "../io.ts";
@@ -27,6 +27,15 @@ export interface OAuthClientOptions {
   redirectUri: string[];
   logoutRedirectUri: string[];
   owner?: string;
+}
+
+/**
+ * `undefined` for a record that does not exist; any other failure (the database, a row that
+ * cannot be read) stops the command instead of being taken for "not found".
+ */
+function undefinedWhenNotFound(error: unknown): undefined {
+  if (errNotFound.matches(error)) return undefined;
+  throw error;
 }
 
 /** The OAuth client of the Console, registered by `is-db init`. */
@@ -54,7 +63,7 @@ export async function init(command: Command, io: CommandIO): Promise<void> {
   await withStores(command, io, async (stores) => {
     const issuer = oauthIssuer(readSection(identityServerConfig, config), config.http);
     const origin = new URL(issuer).origin;
-    const existing = await stores.clients.get(consoleClientId).catch(() => undefined);
+    const existing = await stores.clients.get(consoleClientId).catch(undefinedWhenNotFound);
     if (existing) {
       io.stdout(`identity server database ready; OAuth client ${consoleClientId} exists\n`);
       return;
@@ -97,7 +106,7 @@ export async function createAdminUser(
       state: "STATE_APPROVED",
       admin: true,
     };
-    const existing = await stores.users.get(options.id).catch(() => undefined);
+    const existing = await stores.users.get(options.id).catch(undefinedWhenNotFound);
     if (existing) {
       await stores.users.update(options.id, fields, Object.keys(fields) as (keyof typeof fields)[]);
       io.stdout(`updated admin user ${options.id}\n`);
