@@ -210,7 +210,7 @@ describe("the whole gateway with secrets at rest", () => {
     assert.match(data.lbsLnsSecret.keyId, /^embedded-/);
   });
 
-  it("reads the secrets after a restart, and with configured keys added", async () => {
+  it("reads the secrets after a restart, with configured keys added, and rotates them", async () => {
     await stack.stop();
     stack = await startLorastack({
       dataDir,
@@ -230,6 +230,29 @@ describe("the whole gateway with secrets at rest", () => {
     const data = JSON.parse(storedGateway("gw-station").data);
     assert.equal(data.targetCupsKey.keyId, "configured-2027", "new secrets use the configured key");
     assert.match(data.lbsLnsSecret.keyId, /^embedded-/);
+
+    // Rotation: everything moves to the configured key; the embedded one is then unused.
+    const rotate = await runLorastack(["is-db", "rotate-secrets"], {
+      dataDir,
+      env: { LORASTACK_KEY_VAULT_KEYS: `configured-2027:${configuredKey}` },
+    });
+    assert.equal(rotate.code, 0, rotate.stderr);
+    assert.match(rotate.stdout, /re-encrypted the secrets of 1 gateways under configured-2027/);
+    const after = JSON.parse(storedGateway("gw-station").data);
+    assert.deepEqual(
+      [
+        after.lbsLnsSecret.keyId,
+        after.claimAuthenticationCode.secret.keyId,
+        after.targetCupsKey.keyId,
+      ],
+      ["configured-2027", "configured-2027", "configured-2027"],
+    );
+    const again = await api(
+      "GET",
+      "/gateways/gw-station?field_mask=lbs_lns_secret,claim_authentication_code",
+    );
+    assert.equal(again.json.lbs_lns_secret?.value, base64("NNSXS.LNS-TOKEN"));
+    assert.equal(again.json.claim_authentication_code?.secret?.value, base64("CLAIM1234"));
 
     const printed = await runLorastack(["config"], {
       dataDir,

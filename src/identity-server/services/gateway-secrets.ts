@@ -127,3 +127,29 @@ export async function openSecrets(
   }
   return plain;
 }
+
+/**
+ * The gateway's stored secrets re-encrypted under the vault's default key (rotation), or
+ * `undefined` when every one already is. Values kept in plain are encrypted too.
+ */
+export async function reencryptSecrets(
+  vault: KeyVault,
+  gateway: Pick<GatewayFields, SecretField>,
+): Promise<Pick<GatewayFields, SecretField> | undefined> {
+  const current = (secret: StoredSecret | undefined) =>
+    secret === undefined || secret.keyId === vault.defaultLabel;
+  const code = gateway.claimAuthenticationCode;
+  if (current(gateway.lbsLnsSecret) && current(gateway.targetCupsKey) && current(code?.secret))
+    return undefined;
+  const rotate = async (secret: StoredSecret): Promise<StoredSecret> => {
+    if (secret.keyId === vault.defaultLabel) return secret;
+    const plain = await open(vault, secret);
+    const sealed = await vault.encrypt(plain.value);
+    return { keyId: sealed.keyId, value: Buffer.from(sealed.value).toString("base64") };
+  };
+  const changes: Pick<GatewayFields, SecretField> = {};
+  if (gateway.lbsLnsSecret) changes.lbsLnsSecret = await rotate(gateway.lbsLnsSecret);
+  if (gateway.targetCupsKey) changes.targetCupsKey = await rotate(gateway.targetCupsKey);
+  if (code) changes.claimAuthenticationCode = { ...code, secret: await rotate(code.secret) };
+  return changes;
+}
