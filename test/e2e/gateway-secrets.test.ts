@@ -161,6 +161,8 @@ describe("the whole gateway with secrets at rest", () => {
     assert.equal(read.json.contact_info[0].value, "noc@example.com");
     assert.equal(read.json.antennas[0].placement, "OUTDOOR");
     assert.equal(read.json.lbs_lns_secret, undefined, "not without a field mask naming it");
+    assert.deepEqual(read.json.administrative_contact, { user_ids: { user_id: "owner" } });
+    assert.deepEqual(read.json.technical_contact, { user_ids: { user_id: "owner" } });
 
     const secrets = await api(
       "GET",

@@ -117,6 +117,28 @@ describe("the whole gateway: every field of The Things Stack, secrets encrypted 
     assert.equal(masked.lrfhss, undefined);
   });
 
+  it("makes the creating collaborator the contacts, as The Things Stack does", async () => {
+    const read = await get("gw-secret", ownerKey, ["administrative_contact", "technical_contact"]);
+    for (const contact of [read.administrativeContact, read.technicalContact]) {
+      assert.equal(contact?.ids.case, "userIds");
+      assert.equal(contact?.ids.value.userId, "owner");
+    }
+    await rejectsWith(
+      registry.create(
+        create(CreateGatewayRequestSchema, {
+          collaborator: { ids: { case: "userIds", value: { userId: "owner" } } },
+          gateway: {
+            ids: { gatewayId: "gw-contact" },
+            administrativeContact: { ids: { case: "userIds", value: { userId: "info" } } },
+          },
+        }),
+        fx.handler(ownerKey),
+      ),
+      "invalid_argument",
+      "contact_no_collaborator",
+    );
+  });
+
   it("never returns secrets without a mask naming them", async () => {
     const read = await get("gw-secret", ownerKey);
     assert.equal(read.lbsLnsSecret, undefined);

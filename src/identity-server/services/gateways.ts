@@ -39,6 +39,7 @@ import { formatHex } from "../../lorawan/types/index.ts";
 import { gatewayEvents } from "../events.ts";
 import { checkIdNotReserved, validateId } from "../ids/index.ts";
 import {
+  type AccountRef,
   type ContactInfo,
   errNotFound,
   type Gateway,
@@ -83,6 +84,10 @@ export const errInvalidEui = errors.invalidArgument(
 export const errInvalidEnum = errors.invalidArgument(
   "invalid_enum_value",
   "`{field}` has no value {value}",
+);
+export const errContactNoCollaborator = errors.invalidArgument(
+  "contact_no_collaborator",
+  "contact `{contact}` is not a collaborator",
 );
 export const errWholeClaimCode = errors.invalidArgument(
   "claim_authentication_code_whole",
@@ -164,6 +169,22 @@ export function contactInfoFromMessage(info: ContactInfoMessage, field: string):
   if (info.public) result.public = true;
   if (info.validatedAt) result.validatedAt = timestampDate(info.validatedAt).toISOString();
   return result;
+}
+
+/**
+ * The contacts of a new entity, as The Things Stack sets them: the collaborator that creates it
+ * unless given, and when given they must be that collaborator.
+ */
+export function contactsOnCreate(
+  fields: { administrativeContact?: AccountRef; technicalContact?: AccountRef },
+  collaborator: AccountRef,
+): void {
+  for (const key of ["administrativeContact", "technicalContact"] as const) {
+    const contact = fields[key];
+    if (!contact) fields[key] = { ...collaborator };
+    else if (contact.kind !== collaborator.kind || contact.id !== collaborator.id)
+      throw errContactNoCollaborator.create({ contact: contact.id });
+  }
 }
 
 /** Whether an error is the caller lacking credentials or rights (not a failure of the call). */
@@ -485,6 +506,7 @@ export function gatewayRegistry(
       validate("gateway", request.gateway);
       const values = toFields(request.gateway);
       normalizeFrequencyPlans(values, ["frequencyPlanId", "frequencyPlanIds"]);
+      contactsOnCreate(values, account);
       const caller = await callerOf(context, handler);
       await requireRightsOn(
         caller,
