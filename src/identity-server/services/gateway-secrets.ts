@@ -29,7 +29,8 @@ export const secretFields = {
 
 export type SecretField = (typeof secretFields)[keyof typeof secretFields];
 
-const allSecretFields = Object.values(secretFields) as SecretField[];
+/** Every secret field. */
+export const allSecretFields = Object.values(secretFields) as readonly SecretField[];
 
 /** The secret fields among `fields` (all of them when `fields` is undefined). */
 export function secretFieldsIn(

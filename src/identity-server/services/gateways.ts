@@ -59,6 +59,7 @@ import {
   toTimestamp,
 } from "./convert.ts";
 import {
+  allSecretFields,
   openSecrets,
   type PlainSecrets,
   sealSecrets,
@@ -515,11 +516,7 @@ export function gatewayRegistry(
         context.lookup,
       );
       checkIdNotReserved("gateway", id);
-      const secrets = await sealSecrets(
-        context.keyVault,
-        request.gateway,
-        secretFieldsIn(Object.values(secretFields)),
-      );
+      const secrets = await sealSecrets(context.keyVault, request.gateway, allSecretFields);
       const gateway = await stores.transact(async (tx) => {
         const created = await tx.gateways.create(id, { ...values, ...secrets.stored });
         await tx.memberships.set(account, ref(id), ["RIGHT_GATEWAY_ALL"]);
