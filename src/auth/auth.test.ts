@@ -298,3 +298,32 @@ describe("rightsOnEach", () => {
     assert.equal(bulkCalls, 1);
   });
 });
+
+describe("authenticate: keys migrated from The Things Stack", () => {
+  it("upgrades a PBKDF2 hash to SHA-256 on the first successful use, never a wrong secret", async () => {
+    const { pbkdf2Sync } = await import("node:crypto");
+    const { lookup } = fixture();
+    const key = generateApiKey();
+    const salt = "q8MZ2y0lAfZPdFc1";
+    const pbkdf2 = `PBKDF2$sha256$20000$${salt}$${pbkdf2Sync(key.secret, salt, 20000, 32, "sha256").toString("base64url")}`;
+    const stored: StoredApiKey = { id: key.id, secretHash: pbkdf2, owner: appA, rights: [] };
+    const upgrades: [string, string, string][] = [];
+    const upgrading: AccessLookup = {
+      ...lookup,
+      apiKey: async (id) => (id === key.id ? stored : undefined),
+      async upgradeApiKeyHash(id, from, to) {
+        upgrades.push([id, from, to]);
+        stored.secretHash = to;
+      },
+    };
+    const wrong = `${key.token.slice(0, -1)}${key.token.endsWith("A") ? "B" : "A"}`;
+    await assert.rejects(authenticate(`Bearer ${wrong}`, upgrading), (e) =>
+      errUnknownToken.matches(e),
+    );
+    assert.deepEqual(upgrades, []);
+    assert.equal((await authenticate(`Bearer ${key.token}`, upgrading))?.kind, "api-key");
+    assert.deepEqual(upgrades, [[key.id, pbkdf2, hashApiKeySecret(key.secret)]]);
+    assert.equal((await authenticate(`Bearer ${key.token}`, upgrading))?.kind, "api-key");
+    assert.equal(upgrades.length, 1, "a current hash is not upgraded again");
+  });
+});

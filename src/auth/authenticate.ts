@@ -1,4 +1,9 @@
-import { parseApiKey, verifyApiKeySecret } from "./api-keys/index.ts";
+import {
+  apiKeyHashNeedsUpgrade,
+  hashApiKeySecret,
+  parseApiKey,
+  verifyApiKeySecret,
+} from "./api-keys/index.ts";
 import type { AccessLookup, Caller } from "./caller.ts";
 import { errTokenExpired, errUnknownToken, errUnsupportedAuthorization } from "./errors.ts";
 import { parseRights } from "./rights/index.ts";
@@ -51,6 +56,9 @@ async function authenticateApiKey(token: string, lookup: AccessLookup, now: Date
   if (stored.expiresAt && stored.expiresAt.getTime() <= now.getTime()) {
     throw errTokenExpired.create({ expired_at: stored.expiresAt.toISOString() });
   }
+  // A key migrated from The Things Stack verified with PBKDF2: from now on a SHA-256.
+  if (apiKeyHashNeedsUpgrade(stored.secretHash) && lookup.upgradeApiKeyHash)
+    await lookup.upgradeApiKeyHash(stored.id, stored.secretHash, hashApiKeySecret(secret));
   return {
     kind: "api-key",
     keyId: stored.id,

@@ -92,6 +92,12 @@ export class CachedAccessLookup implements AccessLookup, RightsInvalidation {
     ).then((entries) => new Map(entries));
   }
 
+  async upgradeApiKeyHash(keyId: string, from: string, to: string): Promise<void> {
+    await this.#inner.upgradeApiKeyHash?.(keyId, from, to);
+    // The cached key still holds the old hash.
+    this.invalidateApiKey(keyId);
+  }
+
   invalidateApiKey(keyId: string): void {
     this.#invalidate(`key:${keyId}`);
   }

@@ -61,4 +61,10 @@ export interface AccessLookup {
   accessToken?(
     token: string,
   ): Promise<{ userId: string; rights: readonly string[]; expiresAt: Date } | undefined>;
+  /**
+   * Replaces an API key's stored hash `from` (a legacy form, such as The Things Stack's PBKDF2)
+   * with `to`, after its secret verified, so that later requests skip the slow check. Best
+   * effort: a failure must not fail the request.
+   */
+  upgradeApiKeyHash?(keyId: string, from: string, to: string): Promise<void>;
 }

@@ -121,7 +121,7 @@ export async function redisCoordination(options: {
   if (storeKind === "database" && !options.database) throw errTasksNeedDatabase.create();
   const { redis } = options;
   const connect: RedisConnector =
-    typeof redis === "string" ? (name) => createRedisClient(redis, name) : redis;
+    typeof redis === "string" ? (name) => createRedisClient(redis, name, logger) : redis;
   const client = connect(`lorastack-${instanceId}`);
   const subscriber = connect(`lorastack-${instanceId}-subscriber`);
   try {

@@ -6,6 +6,7 @@ import type { Cluster } from "../cluster/cluster.ts";
 import type { Config, ConfigSection, SectionValues } from "../config/index.ts";
 import type { EventBus } from "../events/index.ts";
 import type { FrequencyPlans } from "../frequency-plans/index.ts";
+import type { KeyVault } from "../key-vault/key-vault.ts";
 import type { Listen } from "../listeners/index.ts";
 import type { Logger } from "../log/logger.ts";
 import type { Registry } from "../metrics/registry.ts";
@@ -40,6 +41,8 @@ export interface ComponentContext<Section = unknown> {
   cluster: Cluster;
   /** Who a caller is and what it may do, from the Identity Server (cached for seconds). */
   rights: RightsFetcher;
+  /** Encrypts secrets and wraps keys at rest (`key_vault.*`). */
+  keyVault: KeyVault;
 }
 
 /** A running part of the stack, such as the Gateway Server. */

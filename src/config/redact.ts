@@ -15,6 +15,12 @@ export function redactConfig(
     if (typeof value === "string" && value !== "") node[leaf] = redact(value);
     else if (Array.isArray(value) && value.length > 0)
       node[leaf] = value.map((item) => redact(String(item)));
+    else if (typeof value === "object" && value !== null) {
+      // A map of secrets (key_vault.keys): names stay, values are redacted.
+      node[leaf] = Object.fromEntries(
+        Object.entries(value).map(([name, item]) => [name, redact(String(item))]),
+      );
+    }
   }
   return copy;
 }

@@ -50,11 +50,16 @@ export function createIdentityServer(context: ComponentContext<IdentityServerCon
   const stores = identityStores(context);
   // Authentication and authorization read the stores through a cache of a few seconds, which
   // the events of every change to keys, memberships, users and entities invalidate.
-  const lookup = new CachedAccessLookup(storeAccessLookup(stores));
+  const lookup = new CachedAccessLookup(storeAccessLookup(stores, { logger: context.logger }));
   context.events.listen((event) => invalidateForEvent(lookup, event));
   // Changes that The Things Stack notifies users about create notifications as they publish
   // their events; notifications themselves are published on the bus as it is.
-  const direct: ServiceContext = { stores, lookup, events: context.events };
+  const direct: ServiceContext = {
+    stores,
+    lookup,
+    events: context.events,
+    keyVault: context.keyVault,
+  };
   const notifier = new Notifier(direct, context.logger);
   const services: ServiceContext = {
     ...direct,

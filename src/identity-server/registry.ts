@@ -11,6 +11,7 @@ export type { IdentityStores } from "./store/index.ts";
  */
 export function identityStores(context: { database: Database }): IdentityStores {
   return createIdentityStores(context.database.db, {
+    engine: context.database.engine,
     expandRights: (rights) => [...expandRights(parseRights(rights))],
   });
 }

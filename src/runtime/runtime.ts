@@ -16,6 +16,7 @@ import { registerEventsStream } from "../events/stream-service.ts";
 import { FrequencyPlans, frequencyPlansConfig } from "../frequency-plans/index.ts";
 import { registerHealthRoutes } from "../http/health.ts";
 import { HttpServer } from "../http/http-server.ts";
+import { keyVaultConfig, openKeyVault } from "../key-vault/index.ts";
 import { type BoundListener, ListenerRegistry } from "../listeners/index.ts";
 import type { Logger } from "../log/logger.ts";
 import { createMetricsRegistry } from "../metrics/registry.ts";
@@ -41,7 +42,8 @@ type State = "starting" | "running" | "stopping" | "stopped";
 
 /**
  * Starts lorastack: loads TLS material and frequency plans, opens and migrates the database,
- * connects Redis when configured, serves health and metrics, then starts the given components.
+ * opens the key vault, connects Redis when configured, serves health and metrics, then starts
+ * the given components.
  * Steps run in this order; a failure undoes the steps already taken and is thrown.
  */
 export async function startRuntime(options: {
@@ -65,6 +67,12 @@ export async function startRuntime(options: {
     });
     const database = await openAndMigrate(config, logger);
     undo.push(() => database.close());
+    const keyVault = await openKeyVault({
+      section: readSection(keyVaultConfig, config),
+      dataDir: config.data_dir,
+      logger: logger.child({ component: "key-vault" }),
+      sharedDatabase: database.engine === "postgres",
+    });
 
     const metrics = createMetricsRegistry();
     const http = new HttpServer(logger.child({ component: "http" }));
@@ -145,6 +153,7 @@ export async function startRuntime(options: {
       frequencyPlans,
       cluster,
       rights,
+      keyVault,
     });
     undo.push(() => host.stop());
 
@@ -212,7 +221,9 @@ export async function startRuntime(options: {
 }
 
 async function openAndMigrate(config: Config, logger: Logger): Promise<Database> {
-  const database = await openDatabase(databaseLocation(config.database.uri, config.data_dir));
+  const database = await openDatabase(databaseLocation(config.database.uri, config.data_dir), {
+    logger: logger.child({ component: "database" }),
+  });
   try {
     const report = await migrateToLatest(database.db, database.engine);
     const installation = await ensureInstallationId(database.db);

@@ -15,6 +15,8 @@ import {
   sql,
 } from "kysely";
 import pg from "pg";
+import type { Logger } from "../log/logger.ts";
+import { connectionErrorLog } from "./connection-log.ts";
 import type { DatabaseEngine, DatabaseLocation } from "./engine.ts";
 import { errDatabaseUnavailable } from "./errors.ts";
 import type { DatabaseSchema } from "./schema.ts";
@@ -43,10 +45,18 @@ export function databaseLocation(uri: string, dataDir: string): DatabaseLocation
   return { engine: "sqlite", file: resolve(dataDir, "lorastack.db") };
 }
 
-/** Opens the database and checks that it answers. Does not migrate: see `migrateToLatest`. */
-export async function openDatabase(location: DatabaseLocation): Promise<Database> {
+/**
+ * Opens the database and checks that it answers. Does not migrate: see `migrateToLatest`.
+ * With a logger, errors of idle PostgreSQL connections are logged (see `connectionErrorLog`).
+ */
+export async function openDatabase(
+  location: DatabaseLocation,
+  options: { logger?: Logger } = {},
+): Promise<Database> {
   const database =
-    location.engine === "sqlite" ? openSqlite(location.file) : openPostgres(location.uri);
+    location.engine === "sqlite"
+      ? openSqlite(location.file)
+      : openPostgres(location.uri, options.logger);
   try {
     await database.ping();
   } catch (error) {
@@ -124,15 +134,19 @@ class TransactionalSqliteDialect extends SqliteDialect {
   }
 }
 
-function openPostgres(uri: string): Database {
+function openPostgres(uri: string, logger: Logger | undefined): Database {
   const pool = new pg.Pool({ connectionString: uri, max: 10, connectionTimeoutMillis: 10_000 });
-  // An idle client that loses its server emits 'error' on the pool; the next query reconnects.
-  pool.on("error", () => {});
+  const description = `postgres ${uri.replace(/^([a-z]+:\/\/[^:/@]*:)[^@/]*@/i, "$1***@")}`;
+  // An idle client that loses its server emits 'error' on the pool; the next query reconnects
+  // (and a query that fails reports its own error).
+  const log = connectionErrorLog(logger, { database: description });
+  pool.on("error", (error) => log.failed(error));
+  pool.on("connect", () => log.restored());
   const db = new Kysely<DatabaseSchema>({ dialect: new PostgresDialect({ pool }) });
   return {
     engine: "postgres",
     db,
-    description: `postgres ${uri.replace(/^([a-z]+:\/\/[^:/@]*:)[^@/]*@/i, "$1***@")}`,
+    description,
     async ping() {
       await sql`select 1`.execute(db);
     },

@@ -47,6 +47,8 @@ export interface AccountsTable {
  */
 export interface EntityTable {
   name: string | null;
+  /** Since 0007 (before, in `data`). */
+  description: ColumnType<string | null, string | null | undefined, string | null>;
   data: string;
   created_at: string;
   updated_at: string;

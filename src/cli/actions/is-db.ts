@@ -1,4 +1,5 @@
 import type { Command } from "commander";
+import { pino } from "pino";
 import { generateApiKey, hashApiKeySecret } from "../../auth/api-keys/index.ts";
 import { parseRights } from "../../auth/rights/index.ts";
 import { readSection } from "../../config/index.ts";
@@ -6,7 +7,9 @@ import { identityServerConfig, oauthIssuer } from "../../identity-server/config.
 import { validateEmail, validateId } from "../../identity-server/ids/index.ts";
 import { hashPassword, validatePassword } from "../../identity-server/passwords/index.ts";
 import { identityStores } from "../../identity-server/registry.ts";
-import type { IdentityStores } from "../../identity-server/store/index.ts";
+import { reencryptSecrets } from "../../identity-server/services/gateway-secrets.ts";
+import { errNotFound, type IdentityStores } from "../../identity-server/store/index.ts";
+import { keyVaultConfig, openKeyVault } from "../../key-vault/index.ts";
 import { databaseLocation, migrateToLatest, openDatabase } from "../../storage/index.ts";
 import { loadCommandConfig } from "../config-options.ts";
 import type { CommandIO } from "../io.ts";
@@ -27,6 +30,15 @@ export interface OAuthClientOptions {
   redirectUri: string[];
   logoutRedirectUri: string[];
   owner?: string;
+}
+
+/**
+ * `undefined` for a record that does not exist; any other failure (the database, a row that
+ * cannot be read) stops the command instead of being taken for "not found".
+ */
+function undefinedWhenNotFound(error: unknown): undefined {
+  if (errNotFound.matches(error)) return undefined;
+  throw error;
 }
 
 /** The OAuth client of the Console, registered by `is-db init`. */
@@ -54,7 +66,7 @@ export async function init(command: Command, io: CommandIO): Promise<void> {
   await withStores(command, io, async (stores) => {
     const issuer = oauthIssuer(readSection(identityServerConfig, config), config.http);
     const origin = new URL(issuer).origin;
-    const existing = await stores.clients.get(consoleClientId).catch(() => undefined);
+    const existing = await stores.clients.get(consoleClientId).catch(undefinedWhenNotFound);
     if (existing) {
       io.stdout(`identity server database ready; OAuth client ${consoleClientId} exists\n`);
       return;
@@ -97,7 +109,7 @@ export async function createAdminUser(
       state: "STATE_APPROVED",
       admin: true,
     };
-    const existing = await stores.users.get(options.id).catch(() => undefined);
+    const existing = await stores.users.get(options.id).catch(undefinedWhenNotFound);
     if (existing) {
       await stores.users.update(options.id, fields, Object.keys(fields) as (keyof typeof fields)[]);
       io.stdout(`updated admin user ${options.id}\n`);
@@ -164,5 +176,47 @@ export async function createOAuthClient(
       }
     });
     io.stdout(`created OAuth client ${options.id}\n`);
+  });
+}
+
+/**
+ * `is-db rotate-secrets`: re-encrypts the gateways' secrets under the key vault's default key,
+ * so that older keys can be removed from `key_vault.keys`. Soft-deleted gateways are skipped
+ * (and counted): restore them first, or keep their keys.
+ */
+export async function rotateSecrets(command: Command, io: CommandIO): Promise<void> {
+  const { config } = loadCommandConfig(command, io.env);
+  const vault = await openKeyVault({
+    section: readSection(keyVaultConfig, config),
+    dataDir: config.data_dir,
+    logger: pino({ level: "warn" }, pino.destination(2)),
+  });
+  await withStores(command, io, async (stores) => {
+    let rotated = 0;
+    let skipped = 0;
+    for (let page = 1; ; page++) {
+      const { items } = await stores.gateways.list({ limit: 100, page, includeDeleted: true });
+      for (const gateway of items) {
+        if (!(await reencryptSecrets(vault, gateway))) continue;
+        if (gateway.deletedAt) {
+          skipped++;
+          continue;
+        }
+        // Computed again from the row as it is inside the update's transaction.
+        await stores.gateways.update(
+          gateway.gatewayId,
+          async (current) => (await reencryptSecrets(vault, current)) ?? {},
+        );
+        rotated++;
+      }
+      if (items.length < 100) break;
+    }
+    io.stdout(
+      `re-encrypted the secrets of ${rotated} gateways under ${vault.defaultLabel}` +
+        (skipped > 0
+          ? `; ${skipped} deleted gateways skipped (restore them or keep their keys)`
+          : "") +
+        "\n",
+    );
   });
 }

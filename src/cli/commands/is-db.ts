@@ -5,7 +5,7 @@ import { configOptionsWhenInvoked } from "../lazy.ts";
 
 /**
  * `lorastack is-db ...`: bootstrap the Identity Server's database (operators and tests):
- * `init`, `create-admin-user`, `create-api-key`, `create-oauth-client`.
+ * `init`, `create-admin-user`, `create-api-key`, `create-oauth-client`, `rotate-secrets`.
  */
 export function registerIsDbCommand(program: Command, io: CommandIO): void {
   const isDb = program.command("is-db").description("Identity Server database administration");
@@ -42,6 +42,16 @@ export function registerIsDbCommand(program: Command, io: CommandIO): void {
       .option("--expires-at <time>", "expiry time (RFC 3339)"),
   ).action(async (options: ApiKeyOptions, command: Command) => {
     await (await actions()).createApiKey(options, command, io);
+  });
+
+  configOptionsWhenInvoked(
+    isDb
+      .command("rotate-secrets")
+      .description(
+        "re-encrypt stored secrets under the key vault's default key (after adding a new key)",
+      ),
+  ).action(async (_options: unknown, command: Command) => {
+    await (await actions()).rotateSecrets(command, io);
   });
 
   configOptionsWhenInvoked(

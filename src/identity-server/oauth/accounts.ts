@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { Kysely } from "kysely";
 import type { DatabaseSchema } from "../../storage/schema.ts";
-import { hashPassword, verifyPassword } from "../passwords/index.ts";
+import { hashPassword, upgradedPasswordHash, verifyPassword } from "../passwords/index.ts";
 import { errNotFound, type User, type UserStore } from "../store/index.ts";
 
 /** User states that may not sign in or use tokens. */
@@ -71,7 +71,26 @@ export async function checkPassword(
     await verifyPassword(password.slice(0, maxPassword), await dummyHash);
     return undefined;
   }
-  return (await verifyPassword(password, user.password)) ? user : undefined;
+  if (!(await verifyPassword(password, user.password))) return undefined;
+  await upgradePassword(users, user.userId, user.password, password);
+  return user;
+}
+
+/**
+ * Replaces a password hash of an older form (a user migrated from The Things Stack has PBKDF2)
+ * with argon2id once the password has matched it, unless it changed meanwhile.
+ */
+async function upgradePassword(
+  users: UserStore,
+  userId: string,
+  stored: string,
+  password: string,
+): Promise<void> {
+  const upgraded = await upgradedPasswordHash(password, stored);
+  if (upgraded === undefined) return;
+  await users.update(userId, (current) =>
+    current.password === stored ? { password: upgraded } : {},
+  );
 }
 
 /** {@link accountName} then {@link checkPassword}. */

@@ -13,3 +13,9 @@ export const errTooManyFailures = errors.resourceExhausted(
   "too_many_failures",
   "too many failed attempts for resource `{key}`, retry in {retry_after} seconds",
 );
+
+/** The stores could not answer whether an access token is valid (a database failure). */
+export const errTokenCheckFailed = errors.unavailable(
+  "token_check_failed",
+  "the access token cannot be checked now; try again later",
+);

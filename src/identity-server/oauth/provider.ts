@@ -4,7 +4,7 @@ import type { Kysely } from "kysely";
 import Provider, { type KoaContext } from "oidc-provider";
 import type { Registry } from "prom-client";
 import type { DatabaseSchema } from "../../storage/schema.ts";
-import { verifyPassword } from "../passwords/index.ts";
+import { upgradedPasswordHash, verifyPassword } from "../passwords/index.ts";
 import type { ClientStore, LoginTokenStore, UserStore } from "../store/index.ts";
 import { activeUser, userClaims } from "./accounts.ts";
 import { DatabaseAdapter } from "./adapter.ts";
@@ -249,11 +249,22 @@ export async function createOAuthProvider(options: OAuthProviderOptions): Promis
     this: { clientId: string; clientSecret?: string },
     actual: string,
   ) {
-    const { clientSecret } = this;
-    const result = await guard.clientSecret(this.clientId, async () =>
+    const { clientSecret, clientId } = this;
+    const result = await guard.clientSecret(clientId, async () =>
       clientSecret ? verifyPassword(actual, clientSecret) : false,
     );
-    if ("matches" in result) return result.matches;
+    if ("matches" in result) {
+      // A secret migrated from The Things Stack (PBKDF2) is stored as argon2id from now on.
+      const upgraded =
+        result.matches && clientSecret
+          ? await upgradedPasswordHash(actual, clientSecret)
+          : undefined;
+      if (upgraded)
+        await clients.update(clientId, (current) =>
+          current.secret === clientSecret ? { secret: upgraded } : {},
+        );
+      return result.matches;
+    }
     const request = oauthRequests.getStore();
     if (request) request.refusal = result.refusal;
     return false;

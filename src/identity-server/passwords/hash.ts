@@ -46,3 +46,14 @@ export function passwordNeedsRehash(stored: string): boolean {
     return true;
   }
 }
+
+/**
+ * A fresh {@link hashPassword} of `password`, which just matched `stored`, when `stored` is in
+ * an older form (PBKDF2 from The Things Stack, weaker argon2id); `undefined` when it is current.
+ */
+export async function upgradedPasswordHash(
+  password: string,
+  stored: string,
+): Promise<string | undefined> {
+  return passwordNeedsRehash(stored) ? hashPassword(password) : undefined;
+}

@@ -8,5 +8,10 @@ export {
   errPasswordSpecial,
   errPasswordUppercase,
 } from "./errors.ts";
-export { hashPassword, passwordNeedsRehash, verifyPassword } from "./hash.ts";
+export {
+  hashPassword,
+  passwordNeedsRehash,
+  upgradedPasswordHash,
+  verifyPassword,
+} from "./hash.ts";
 export { defaultPasswordPolicy, type PasswordPolicy, validatePassword } from "./policy.ts";

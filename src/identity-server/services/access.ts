@@ -37,6 +37,7 @@ import type {
   MemberEntityKind,
 } from "../store/index.ts";
 import { errNotFound } from "../store/index.ts";
+import { validate } from "../validation/index.ts";
 import { authorize, callerRightsOn, type ServiceContext } from "./context.ts";
 import {
   accountFromIds,
@@ -167,6 +168,7 @@ export function entityAccess(
       },
       handler: HandlerContext,
     ): Promise<APIKey> {
+      validate("api_key", request, { prefix: "" });
       const { rights: held } = await authorize(context, handler, ref(id), [rights.apiKeys]);
       const wanted = rightNames(request.rights);
       checkGrantable(wanted, held, ref(id));
@@ -209,6 +211,7 @@ export function entityAccess(
       mask: { paths: string[] } | undefined,
       handler: HandlerContext,
     ): Promise<APIKey> {
+      validate("api_key", update, { paths: mask?.paths ?? [] });
       const { rights: held } = await authorize(context, handler, ref(id), [rights.apiKeys]);
       const keyId = update?.id ?? "";
       const fields = maskFields<ApiKeyFields>(mask as never, {

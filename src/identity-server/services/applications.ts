@@ -15,6 +15,7 @@ import type {
 import { applicationEvents } from "../events.ts";
 import { checkIdNotReserved, validateId } from "../ids/index.ts";
 import type { Application, ApplicationFields } from "../store/index.ts";
+import { validate } from "../validation/index.ts";
 import { entityAccess } from "./access.ts";
 import { accountRights } from "./collaborators.ts";
 import { authorize, callerOf, type ServiceContext } from "./context.ts";
@@ -140,6 +141,7 @@ export function applicationRegistry(
       const account = accountFromIds(request.collaborator, "collaborator");
       const id = request.application?.ids?.applicationId ?? "";
       validateId("application", id);
+      validate("application", request.application);
       const caller = await callerOf(context, handler);
       await requireRightsOn(
         caller,
@@ -188,6 +190,7 @@ export function applicationRegistry(
 
     async update(request, handler) {
       const id = applicationId(request.application?.ids);
+      validate("application", request.application, { paths: request.fieldMask?.paths ?? [] });
       await authorize(context, handler, ref(id), ["RIGHT_APPLICATION_SETTINGS_BASIC"]);
       const mask = maskFields<ApplicationFields>(request.fieldMask, fields);
       const application = await stores.applications.update(id, toFields(request.application), mask);
@@ -253,3 +256,6 @@ export function applicationAccess(
     },
   };
 }
+
+/** How applications read as API messages (field mask, conversion), for search. */
+export const applicationMessages = { readMask, toMessage };

@@ -18,6 +18,7 @@ import { clientEvents } from "../events.ts";
 import { checkIdNotReserved, validateId } from "../ids/index.ts";
 import { hashPassword } from "../passwords/index.ts";
 import type { Client, ClientFields } from "../store/index.ts";
+import { validate } from "../validation/index.ts";
 import { entityAccess } from "./access.ts";
 import { accountRights } from "./collaborators.ts";
 import { authorize, callerOf, isAdmin, type ServiceContext } from "./context.ts";
@@ -174,6 +175,7 @@ export function clientRegistry(
       const account = accountFromIds(request.collaborator, "collaborator");
       const id = request.client?.ids?.clientId ?? "";
       validateId("client", id);
+      validate("client", request.client);
       const values = toFields(request.client);
       const caller = await callerOf(context, handler);
       await requireRightsOn(
@@ -229,6 +231,7 @@ export function clientRegistry(
 
     async update(request, handler) {
       const id = clientId(request.client?.ids);
+      validate("client", request.client, { paths: request.fieldMask?.paths ?? [] });
       const { caller } = await authorize(context, handler, ref(id), [
         "RIGHT_CLIENT_SETTINGS_BASIC",
       ]);
@@ -283,3 +286,6 @@ export function registerClientServices(api: ApiRegistry, services: ServiceContex
   api.register(ClientRegistry, clientRegistry(services));
   api.register(ClientAccess, clientAccess(services));
 }
+
+/** How OAuth clients read as API messages (field mask, conversion), for search. */
+export const clientMessages = { readMask, toMessage };

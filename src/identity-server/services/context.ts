@@ -6,6 +6,8 @@ import type { AccessLookup, Caller } from "../../auth/caller.ts";
 import { errNoCredentials, errNoRights } from "../../auth/errors.ts";
 import type { RightName } from "../../auth/rights/index.ts";
 import type { EntityRef, EventBus } from "../../events/index.ts";
+import type { KeyVault } from "../../key-vault/index.ts";
+import type { Logger } from "../../log/logger.ts";
 import { errNotFound, type IdentityStores } from "../store/index.ts";
 
 /** What every Identity Server service implementation works with. */
@@ -13,10 +15,19 @@ export interface ServiceContext {
   stores: IdentityStores;
   lookup: AccessLookup;
   events: EventBus;
+  /** Encrypts secrets at rest (gateway secrets); without it, secrets cannot be stored. */
+  keyVault?: KeyVault;
 }
 
-/** The access lookups of authentication and authorization, answered by the registries. */
-export function storeAccessLookup(stores: IdentityStores): AccessLookup {
+/**
+ * The access lookups of authentication and authorization, answered by the registries. With a
+ * logger, a failed upgrade of a migrated API key's hash is logged and the request goes on;
+ * without one it fails the request.
+ */
+export function storeAccessLookup(
+  stores: IdentityStores,
+  options: { logger?: Logger } = {},
+): AccessLookup {
   return {
     async apiKey(id) {
       const key = await stores.apiKeys.get(id).catch(nullOnNotFound);
@@ -30,6 +41,14 @@ export function storeAccessLookup(stores: IdentityStores): AccessLookup {
         rights: key.rights,
         expiresAt: key.expiresAt,
       };
+    },
+    async upgradeApiKeyHash(keyId, from, to) {
+      try {
+        await stores.apiKeys.replaceSecretHash(keyId, from, to);
+      } catch (error) {
+        if (!options.logger) throw error;
+        options.logger.warn({ err: error, key_id: keyId }, "could not upgrade an API key's hash");
+      }
     },
     async user(userId) {
       const user = await stores.users

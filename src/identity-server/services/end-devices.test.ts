@@ -85,7 +85,7 @@ describe("EndDeviceRegistry (Identity Server)", () => {
         ids: { devEui: eui("70b3d57ed0000001"), joinEui: eui("0000000000000001") },
         name: "Sensor",
         attributes: { room: "42" },
-        versionIds: { brandId: "acme", modelId: "m1", bandId: "EU_863_870" },
+        versionIds: { brandId: "acme", modelId: "model-1", bandId: "EU_863_870" },
         networkServerAddress: "ns.example.com",
         applicationServerAddress: "as.example.com",
         joinServerAddress: "js.example.com",

@@ -25,6 +25,7 @@ import {
   errNotFound,
   type Location,
 } from "../store/index.ts";
+import { validate } from "../validation/index.ts";
 import { authorize, callerOf, callerRightsOn, isAdmin, type ServiceContext } from "./context.ts";
 import { errMissingField, maskFields, toTimestamp } from "./convert.ts";
 import { parseDeviceOrder } from "./device-order.ts";
@@ -173,6 +174,7 @@ export function endDeviceRegistry(
     async create(request, handler) {
       const key = deviceKey(request.endDevice?.ids, "end_device.ids");
       validateId("device", key.deviceId);
+      validate("end_device", request.endDevice);
       const values = toFields(request.endDevice);
       await authorize(context, handler, applicationRef(key.applicationId), [
         "RIGHT_APPLICATION_DEVICES_WRITE",
@@ -241,6 +243,7 @@ export function endDeviceRegistry(
 
     async update(request, handler) {
       const key = deviceKey(request.endDevice?.ids, "end_device.ids");
+      validate("end_device", request.endDevice, { paths: request.fieldMask?.paths ?? [] });
       await authorize(context, handler, applicationRef(key.applicationId), [
         "RIGHT_APPLICATION_DEVICES_WRITE",
       ]);

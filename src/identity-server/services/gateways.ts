@@ -1,10 +1,20 @@
 import { create, type DescEnum } from "@bufbuild/protobuf";
-import type { Duration, FieldMask } from "@bufbuild/protobuf/wkt";
-import type { ServiceImpl } from "@connectrpc/connect";
+import {
+  type Duration,
+  type FieldMask,
+  timestampDate,
+  timestampFromDate,
+} from "@bufbuild/protobuf/wkt";
+import type { HandlerContext, ServiceImpl } from "@connectrpc/connect";
 import type { ApiRegistry } from "../../api/registry.ts";
 import { requireRightsOn } from "../../auth/authorize.ts";
-import { errNoRights } from "../../auth/errors.ts";
+import { errMissingRights, errNoRights } from "../../auth/errors.ts";
 import { errorNamespace } from "../../errors/index.ts";
+import {
+  type ContactInfo as ContactInfoMessage,
+  ContactMethodSchema,
+  ContactTypeSchema,
+} from "../../gen/ttn/lorawan/v3/contact_info_pb.js";
 import { DownlinkPathConstraintSchema } from "../../gen/ttn/lorawan/v3/enums_pb.js";
 import {
   type GatewayAntenna as GatewayAntennaMessage,
@@ -28,12 +38,15 @@ import { formatHex } from "../../lorawan/types/index.ts";
 import { gatewayEvents } from "../events.ts";
 import { checkIdNotReserved, validateId } from "../ids/index.ts";
 import {
+  type AccountRef,
+  type ContactInfo,
   errNotFound,
   type Gateway,
   type GatewayAntenna,
   type GatewayFields,
   type Location,
 } from "../store/index.ts";
+import { validate } from "../validation/index.ts";
 import { entityAccess } from "./access.ts";
 import { accountRights } from "./collaborators.ts";
 import { authorize, callerOf, callerRightsOn, isAdmin, type ServiceContext } from "./context.ts";
@@ -44,6 +57,14 @@ import {
   maskFields,
   toTimestamp,
 } from "./convert.ts";
+import {
+  allSecretFields,
+  openSecrets,
+  type PlainSecrets,
+  sealSecrets,
+  secretFields,
+  secretFieldsIn,
+} from "./gateway-secrets.ts";
 import { entityLifecycle } from "./lifecycle.ts";
 import { listVisible } from "./listing.ts";
 import { gatewayFlags, listView, presentGateway, readAccess } from "./public-read.ts";
@@ -64,6 +85,14 @@ export const errInvalidEui = errors.invalidArgument(
 export const errInvalidEnum = errors.invalidArgument(
   "invalid_enum_value",
   "`{field}` has no value {value}",
+);
+export const errContactNoCollaborator = errors.invalidArgument(
+  "contact_no_collaborator",
+  "contact `{contact}` is not a collaborator",
+);
+export const errWholeClaimCode = errors.invalidArgument(
+  "claim_authentication_code_whole",
+  "`{path}`: the claim authentication code is updated as a whole (`claim_authentication_code`)",
 );
 
 /* ---------------------------------------------------------------------------------------- */
@@ -117,6 +146,53 @@ export function locationFromMessage(
   return location;
 }
 
+export function contactInfoToMessage(info: ContactInfo) {
+  return {
+    contactType: enumNumber(ContactTypeSchema, info.contactType),
+    contactMethod: enumNumber(ContactMethodSchema, info.contactMethod),
+    value: info.value ?? "",
+    public: info.public ?? false,
+    validatedAt: info.validatedAt ? timestampFromDate(new Date(info.validatedAt)) : undefined,
+  };
+}
+
+export function contactInfoFromMessage(info: ContactInfoMessage, field: string): ContactInfo {
+  const result: ContactInfo = {};
+  if (info.contactType)
+    result.contactType = enumName(ContactTypeSchema, info.contactType, `${field}.contact_type`);
+  if (info.contactMethod)
+    result.contactMethod = enumName(
+      ContactMethodSchema,
+      info.contactMethod,
+      `${field}.contact_method`,
+    );
+  if (info.value) result.value = info.value;
+  if (info.public) result.public = true;
+  if (info.validatedAt) result.validatedAt = timestampDate(info.validatedAt).toISOString();
+  return result;
+}
+
+/**
+ * The contacts of a new entity, as The Things Stack sets them: the collaborator that creates it
+ * unless given, and when given they must be that collaborator.
+ */
+export function contactsOnCreate(
+  fields: { administrativeContact?: AccountRef; technicalContact?: AccountRef },
+  collaborator: AccountRef,
+): void {
+  for (const key of ["administrativeContact", "technicalContact"] as const) {
+    const contact = fields[key];
+    if (!contact) fields[key] = { ...collaborator };
+    else if (contact.kind !== collaborator.kind || contact.id !== collaborator.id)
+      throw errContactNoCollaborator.create({ contact: contact.id });
+  }
+}
+
+/** Whether an error is the caller lacking credentials or rights (not a failure of the call). */
+export function isAccessError(error: unknown): boolean {
+  return errNoRights.matches(error) || errMissingRights.matches(error);
+}
+
 /* ---------------------------------------------------------------------------------------- */
 /* Gateways.                                                                                */
 
@@ -143,20 +219,15 @@ const fields: Record<string, keyof GatewayFields> = {
   update_location_from_status: "updateLocationFromStatus",
   require_authenticated_connection: "requireAuthenticatedConnection",
   disable_packet_broker_forwarding: "disablePacketBrokerForwarding",
+  contact_info: "contactInfo",
+  target_cups_uri: "targetCupsUri",
+  lrfhss: "supportsLrfhss",
+  ...secretFields,
 };
-/** Paths a read may name besides the fields: always returned, or not kept by this registry. */
-const readOnly = [
-  "ids",
-  "created_at",
-  "updated_at",
-  "deleted_at",
-  "contact_info",
-  "lbs_lns_secret",
-  "claim_authentication_code",
-  "target_cups_uri",
-  "target_cups_key",
-  "lrfhss",
-];
+/** Paths a read may name besides the fields: always returned. */
+const readOnly = ["ids", "created_at", "updated_at", "deleted_at"];
+/** What `RIGHT_GATEWAY_LINK` may update without `RIGHT_GATEWAY_SETTINGS_BASIC` (a Gateway Server). */
+const linkPaths = ["antennas", "attributes"];
 /** The path of the gateway EUI in an update's field mask. */
 const euiPath = "ids.eui";
 
@@ -171,6 +242,8 @@ function readMask(mask: FieldMask | undefined): (keyof GatewayFields)[] | undefi
 
 function updateMask(mask: FieldMask | undefined): (keyof GatewayFields)[] {
   const paths = mask?.paths ?? [];
+  const part = paths.find((path) => path.startsWith("claim_authentication_code."));
+  if (part) throw errWholeClaimCode.create({ path: part });
   const rest = { paths: paths.filter((path) => path !== euiPath) } as FieldMask;
   const named = maskFields<GatewayFields>(rest, { ...fields, [euiPath]: "gatewayEui" });
   if (paths.includes(euiPath)) named.push("gatewayEui");
@@ -214,7 +287,16 @@ function msToDuration(ms: number | undefined): Duration | undefined {
   return { seconds: BigInt(seconds), nanos: (ms - seconds * 1000) * 1e6 } as Duration;
 }
 
-function toMessage(gateway: Gateway, mask?: (keyof GatewayFields)[]): GatewayMessage {
+/**
+ * The API message of a gateway: the fields of `mask` (all but the secrets without one).
+ * Secrets appear only as given in `secrets` (decrypted for a caller that may read them, or just
+ * written); what a caller may see of the rest is decided by `presentGateway`.
+ */
+function toMessage(
+  gateway: Gateway,
+  mask?: (keyof GatewayFields)[],
+  secrets: PlainSecrets = {},
+): GatewayMessage {
   const show = (field: keyof GatewayFields) => !mask || mask.includes(field);
   const antennas = show("antennas") ? (gateway.antennas ?? []).map(antennaToMessage) : [];
   return create(GatewaySchema, {
@@ -257,6 +339,10 @@ function toMessage(gateway: Gateway, mask?: (keyof GatewayFields)[]): GatewayMes
     disablePacketBrokerForwarding: show("disablePacketBrokerForwarding")
       ? (gateway.disablePacketBrokerForwarding ?? false)
       : false,
+    contactInfo: show("contactInfo") ? (gateway.contactInfo ?? []).map(contactInfoToMessage) : [],
+    targetCupsUri: show("targetCupsUri") ? (gateway.targetCupsUri ?? "") : "",
+    lrfhss: show("supportsLrfhss") && gateway.supportsLrfhss ? { supported: true } : undefined,
+    ...secrets,
   });
 }
 
@@ -316,6 +402,14 @@ function toFields(message: GatewayMessage | undefined): GatewayFields {
     updateLocationFromStatus: message?.updateLocationFromStatus || undefined,
     requireAuthenticatedConnection: message?.requireAuthenticatedConnection || undefined,
     disablePacketBrokerForwarding: message?.disablePacketBrokerForwarding || undefined,
+    contactInfo:
+      message && message.contactInfo.length > 0
+        ? message.contactInfo.map((info, index) =>
+            contactInfoFromMessage(info, `gateway.contact_info[${index}]`),
+          )
+        : undefined,
+    targetCupsUri: message?.targetCupsUri || undefined,
+    supportsLrfhss: message?.lrfhss?.supported || undefined,
   };
 }
 
@@ -379,8 +473,10 @@ export function gatewayRegistry(
       const account = accountFromIds(request.collaborator, "collaborator");
       const id = request.gateway?.ids?.gatewayId ?? "";
       validateId("gateway", id);
+      validate("gateway", request.gateway);
       const values = toFields(request.gateway);
       normalizeFrequencyPlans(values, ["frequencyPlanId", "frequencyPlanIds"]);
+      contactsOnCreate(values, account);
       const caller = await callerOf(context, handler);
       await requireRightsOn(
         caller,
@@ -389,23 +485,35 @@ export function gatewayRegistry(
         context.lookup,
       );
       checkIdNotReserved("gateway", id);
+      const secrets = await sealSecrets(context.keyVault, request.gateway, allSecretFields);
       const gateway = await stores.transact(async (tx) => {
-        const created = await tx.gateways.create(id, values);
+        const created = await tx.gateways.create(id, { ...values, ...secrets.stored });
         await tx.memberships.set(account, ref(id), ["RIGHT_GATEWAY_ALL"]);
         return created;
       });
       events.publish(gatewayEvents.create, { identifiers: [ref(id)] });
-      return toMessage(gateway);
+      return toMessage(gateway, undefined, secrets.plain);
     },
 
     async get(request, handler) {
       const id = gatewayId(request.gatewayIds);
       const mask = readMask(request.fieldMask);
       const { view, rights } = await readAccess(context, handler, ref(id), request.fieldMask);
+      // Secrets only when the mask names them, and only to who may read them.
+      const secrets = secretFieldsIn(mask);
+      if (secrets.length > 0 && !rights.has("RIGHT_GATEWAY_READ_SECRETS"))
+        await authorize(context, handler, ref(id), ["RIGHT_GATEWAY_READ_SECRETS"]);
       // The flags decide what the caller sees, whatever the mask shows.
       const fieldMask = mask && [...mask, ...gatewayFlags];
       const gateway = await stores.gateways.get(id, { fieldMask });
-      return presentGateway(toMessage(gateway, mask), gateway, view, rights, request.fieldMask);
+      const plain = await openSecrets(context.keyVault, gateway, secrets);
+      return presentGateway(
+        toMessage(gateway, mask, plain),
+        gateway,
+        view,
+        rights,
+        request.fieldMask,
+      );
     },
 
     async getIdentifiersForEUI(request, handler) {
@@ -437,36 +545,67 @@ export function gatewayRegistry(
         idField: "gateway_id",
         idOf: (gateway) => gateway.gatewayId,
       });
-      return create(GatewaysSchema, {
-        gateways: listed.map(({ entity, rights }) =>
-          presentGateway(
-            toMessage(entity, mask),
+      // Secrets named by the mask, of the gateways whose secrets the caller may read.
+      const secrets = secretFieldsIn(mask);
+      const gateways = await Promise.all(
+        listed.map(async ({ entity, rights }) => {
+          const plain =
+            secrets.length > 0 && rights.has("RIGHT_GATEWAY_READ_SECRETS")
+              ? await openSecrets(context.keyVault, entity, secrets)
+              : {};
+          return presentGateway(
+            toMessage(entity, mask, plain),
             entity,
             listView("gateway", rights),
             rights,
             request.fieldMask,
-          ),
-        ),
-      });
+          );
+        }),
+      );
+      return create(GatewaysSchema, { gateways });
     },
 
     async update(request, handler) {
       const id = gatewayId(request.gateway?.ids);
-      await authorize(context, handler, ref(id), ["RIGHT_GATEWAY_SETTINGS_BASIC"]);
+      const paths = request.fieldMask?.paths ?? [];
+      validate("gateway", request.gateway, { paths });
+      await authorizeUpdate(context, handler, id, paths);
       const values = toFields(request.gateway);
       const mask = normalizeFrequencyPlans(values, updateMask(request.fieldMask));
-      const gateway = await stores.gateways.update(id, values, mask);
-      events.publish(gatewayEvents.update, {
-        identifiers: [ref(id)],
-        data: request.fieldMask?.paths ?? [],
-      });
-      return toMessage(gateway);
+      const secretsChanged = secretFieldsIn(mask);
+      if (secretsChanged.length > 0)
+        await authorize(context, handler, ref(id), ["RIGHT_GATEWAY_WRITE_SECRETS"]);
+      const secrets = await sealSecrets(context.keyVault, request.gateway, secretsChanged);
+      const gateway = await stores.gateways.update(id, { ...values, ...secrets.stored }, mask);
+      events.publish(gatewayEvents.update, { identifiers: [ref(id)], data: paths });
+      return toMessage(gateway, undefined, secrets.plain);
     },
 
     delete: (request, handler) => lifecycle.delete(gatewayId(request), handler),
     restore: (request, handler) => lifecycle.restore(gatewayId(request), handler),
     purge: (request, handler) => lifecycle.purge(gatewayId(request), handler),
   };
+}
+
+/**
+ * The rights an update needs: `RIGHT_GATEWAY_SETTINGS_BASIC`, or as in The Things Stack
+ * `RIGHT_GATEWAY_LINK` when only antennas and attributes change (a Gateway Server updating the
+ * location from status messages).
+ */
+async function authorizeUpdate(
+  context: ServiceContext,
+  handler: HandlerContext,
+  id: string,
+  paths: readonly string[],
+): Promise<void> {
+  try {
+    await authorize(context, handler, ref(id), ["RIGHT_GATEWAY_SETTINGS_BASIC"]);
+  } catch (error) {
+    const linkOnly =
+      paths.length > 0 && paths.every((path) => linkPaths.includes(path.split(".")[0] ?? ""));
+    if (!linkOnly || !isAccessError(error)) throw error;
+    await authorize(context, handler, ref(id), ["RIGHT_GATEWAY_LINK"]);
+  }
 }
 
 /** The GatewayAccess service: rights, API keys and collaborators of a gateway. */
@@ -510,3 +649,9 @@ export function registerGatewayServices(api: ApiRegistry, services: ServiceConte
   api.register(GatewayRegistry, gatewayRegistry(services));
   api.register(GatewayAccess, gatewayAccess(services));
 }
+
+/** How gateways read as API messages (field mask, conversion, never secrets), for search. */
+export const gatewayMessages = {
+  readMask,
+  toMessage: (gateway: Gateway, mask?: (keyof GatewayFields)[]) => toMessage(gateway, mask),
+};

@@ -66,7 +66,7 @@ export async function listVisible<E extends { deletedAt?: Date }>(
       request.collaborator,
     );
     await mayList(account);
-    options.memberOf = { kind: spec.kind, account };
+    options.collaboratorOf = { kind: spec.kind, account };
   } else if (!admin) {
     const owner =
       caller.kind === "user" ? { kind: "user" as const, id: caller.userId } : caller.owner;
@@ -75,21 +75,24 @@ export async function listVisible<E extends { deletedAt?: Date }>(
     else if (!account) options.ids = [];
     else {
       await mayList(account);
-      options.memberOf = { kind: spec.kind, account };
+      options.collaboratorOf = { kind: spec.kind, account };
     }
   }
   if (request.deleted && !admin) {
     throw errNoRights.create({ entity_kind: `deleted ${spec.kind}s`, entity_id: "*" });
   }
+  // Deleted entities are filtered, paged and counted in SQL, not filtered out of a page.
   const page = await spec.store.list({
     ...options,
     ...requestedPage(request),
     order: parseOrder(request.order, spec.idField),
-    includeDeleted: request.deleted,
+    onlyDeleted: request.deleted,
     updatedSince: updatedSinceOf(request.filters),
   });
-  const items = request.deleted ? page.items.filter((item) => item.deletedAt) : page.items;
-  handler.responseHeader.set("x-total-count", String(request.deleted ? items.length : page.total));
-  const rights = await callerRightsOnEach(context, caller, spec.kind, items.map(spec.idOf));
-  return items.map((entity) => ({ entity, rights: rights.get(spec.idOf(entity)) ?? new Set() }));
+  handler.responseHeader.set("x-total-count", String(page.total));
+  const rights = await callerRightsOnEach(context, caller, spec.kind, page.items.map(spec.idOf));
+  return page.items.map((entity) => ({
+    entity,
+    rights: rights.get(spec.idOf(entity)) ?? new Set(),
+  }));
 }

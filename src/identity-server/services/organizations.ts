@@ -21,6 +21,7 @@ import {
   type Organization,
   type OrganizationFields,
 } from "../store/index.ts";
+import { validate } from "../validation/index.ts";
 import { entityAccess } from "./access.ts";
 import { authorize, callerOf, type ServiceContext } from "./context.ts";
 import {
@@ -132,6 +133,7 @@ export function organizationRegistry(
       const id = request.organization?.ids?.organizationId ?? "";
       const account = userAccount(request.collaborator, "collaborator", id || "*");
       validateId("organization", id);
+      validate("organization", request.organization);
       const caller = await callerOf(context, handler);
       await requireRightsOn(caller, account, ["RIGHT_USER_ORGANIZATIONS_CREATE"], context.lookup);
       checkIdNotReserved("organization", id);
@@ -178,6 +180,7 @@ export function organizationRegistry(
 
     async update(request, handler) {
       const id = organizationId(request.organization?.ids);
+      validate("organization", request.organization, { paths: request.fieldMask?.paths ?? [] });
       await authorize(context, handler, ref(id), ["RIGHT_ORGANIZATION_SETTINGS_BASIC"]);
       const mask = maskFields<OrganizationFields>(request.fieldMask, fields);
       const organization = await stores.organizations.update(
@@ -257,3 +260,6 @@ export function registerOrganizationServices(api: ApiRegistry, services: Service
   api.register(OrganizationRegistry, organizationRegistry(services));
   api.register(OrganizationAccess, organizationAccess(services));
 }
+
+/** How organizations read as API messages (field mask, conversion), for search. */
+export const organizationMessages = { readMask, toMessage };

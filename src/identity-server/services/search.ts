@@ -4,65 +4,51 @@
  * values (`query` matches any of ID, name and description, and for gateways the EUI), then
  * `field_mask`, `order`, `limit`, `page` (total in `x-total-count`) and `deleted`.
  *
- * Admins search everything; other callers only the entities they are members of (directly or,
- * for a user, through its organizations; an entity's own API key finds that entity) and on
- * which the caller holds the entity's `..._INFO` right. `deleted` and user search are for
- * admins only. `SearchAccounts` finds users and organizations, e.g. to add as collaborators.
+ * Admins search everything; other callers only the entities on which they hold the entity's
+ * `..._INFO` right (as members, directly or, for a user, through its organizations; an
+ * entity's own API key finds that entity). `deleted` and user search are for admins only.
+ * `SearchAccounts` finds users and organizations, e.g. to add as collaborators.
  *
- * The filtering runs here over the store's list, not in SQL: fine for the registries of a
- * small or medium deployment, to move into the store (SQL `LIKE`) for large ones.
+ * Filtering, rights (a join on memberships), ordering and paging run in SQL: a search reads
+ * one page of rows, whatever the size of the registry. Results are converted by the
+ * registries' own converters.
  */
-import { create, type DescEnum, type MessageInitShape } from "@bufbuild/protobuf";
-import { type FieldMask, timestampFromDate } from "@bufbuild/protobuf/wkt";
+import { create, type DescMessage, type MessageShape } from "@bufbuild/protobuf";
+import type { FieldMask } from "@bufbuild/protobuf/wkt";
 import type { HandlerContext, ServiceImpl } from "@connectrpc/connect";
 import { requestedPage } from "../../api/paging.ts";
 import type { ApiRegistry } from "../../api/registry.ts";
 import { requireActiveAccount } from "../../auth/authorize.ts";
 import type { Caller } from "../../auth/caller.ts";
 import { errNoRights } from "../../auth/errors.ts";
-import { isRightName, type RightName } from "../../auth/rights/index.ts";
-import {
-  type ApplicationSchema,
-  ApplicationsSchema,
-} from "../../gen/ttn/lorawan/v3/application_pb.js";
-import {
-  type ClientSchema,
-  ClientsSchema,
-  GrantTypeSchema,
-} from "../../gen/ttn/lorawan/v3/client_pb.js";
-import { DownlinkPathConstraintSchema, StateSchema } from "../../gen/ttn/lorawan/v3/enums_pb.js";
-import {
-  GatewayAntennaPlacementSchema,
-  type GatewaySchema,
-  GatewaysSchema,
-} from "../../gen/ttn/lorawan/v3/gateway_pb.js";
-import { LocationSourceSchema } from "../../gen/ttn/lorawan/v3/metadata_pb.js";
-import {
-  type OrganizationSchema,
-  OrganizationsSchema,
-} from "../../gen/ttn/lorawan/v3/organization_pb.js";
+import { allRights, expandRights, type RightName } from "../../auth/rights/index.ts";
+import { ApplicationsSchema } from "../../gen/ttn/lorawan/v3/application_pb.js";
+import { ClientsSchema } from "../../gen/ttn/lorawan/v3/client_pb.js";
+import { StateSchema } from "../../gen/ttn/lorawan/v3/enums_pb.js";
+import { GatewaysSchema } from "../../gen/ttn/lorawan/v3/gateway_pb.js";
+import { OrganizationsSchema } from "../../gen/ttn/lorawan/v3/organization_pb.js";
 import {
   EntityRegistrySearch,
   SearchAccountsResponseSchema,
 } from "../../gen/ttn/lorawan/v3/search_services_pb.js";
-import { type UserSchema, UsersSchema } from "../../gen/ttn/lorawan/v3/user_pb.js";
+import { UsersSchema } from "../../gen/ttn/lorawan/v3/user_pb.js";
 import type {
   AccountRef,
-  Application,
-  Client,
-  CommonFields,
-  Gateway,
   ListOptions,
-  Location,
   MemberEntityKind,
-  Organization,
   Page,
-  User,
+  SearchFilter,
 } from "../store/index.ts";
-import { asAccount, memberEntityIds } from "./collaborators.ts";
+import { validate } from "../validation/index.ts";
+import { applicationMessages } from "./applications.ts";
+import { clientMessages } from "./clients.ts";
+import { asAccount } from "./collaborators.ts";
 import { callerOf, callerRightsOn, isAdmin, type ServiceContext } from "./context.ts";
-import { accountToIds, maskFields, rightNumbers, toTimestamp } from "./convert.ts";
+import { accountToIds } from "./convert.ts";
+import { enumName, gatewayMessages } from "./gateways.ts";
 import { parseOrder } from "./order.ts";
+import { organizationMessages } from "./organizations.ts";
+import { userMessages } from "./users.ts";
 
 /** The filters every entity search request has. */
 interface SearchRequest {
@@ -78,399 +64,164 @@ interface SearchRequest {
   deleted: boolean;
 }
 
+/** How a registry reads its entities as API messages (the registry's own converters). */
+interface Messages<E, F, M> {
+  readMask(mask: FieldMask | undefined): F[] | undefined;
+  toMessage(entity: E, mask?: F[]): M;
+}
+
 /** What differs between the searchable kinds of entity. */
-interface SearchKind<E extends CommonFields & { deletedAt?: Date }> {
+interface SearchKind<E, F, M> {
   kind: MemberEntityKind | "user";
   /** The right a non-admin needs on an entity to find it. */
   infoRight: RightName;
-  /** The ID field's name in `order` (`application_id`). */
+  /** The ID field's name in `order` (`application_id`) and as a domain field (`applicationId`). */
   idField: string;
+  idDomainField: string;
   list(context: ServiceContext, options: ListOptions): Promise<Page<E>>;
-  id(entity: E): string;
-  /** More text that `query` matches (a gateway's EUI). */
-  queryText?(entity: E): (string | undefined)[];
-  /** API field paths a mask may name and the domain fields they select. */
-  fields: Record<string, string>;
-  /** Paths a mask may name that select nothing here (always returned, or never). */
-  ignored: readonly string[];
+  messages: Messages<E, F, M>;
 }
 
-const common = { name: "name", description: "description", attributes: "attributes" };
-const contacts = {
-  administrative_contact: "administrativeContact",
-  technical_contact: "technicalContact",
-};
-const alwaysShown = ["ids", "created_at", "updated_at", "deleted_at", "contact_info"];
-
-const applications: SearchKind<Application> = {
+const applications = {
   kind: "application",
   infoRight: "RIGHT_APPLICATION_INFO",
   idField: "application_id",
+  idDomainField: "applicationId",
   list: (context, options) => context.stores.applications.list(options),
-  id: (application) => application.applicationId,
-  fields: {
-    ...common,
-    ...contacts,
-    network_server_address: "networkServerAddress",
-    application_server_address: "applicationServerAddress",
-    join_server_address: "joinServerAddress",
-  },
-  ignored: [...alwaysShown, "dev_eui_counter"],
-};
+  messages: applicationMessages,
+} satisfies SearchKind<unknown, unknown, unknown>;
 
-const gateways: SearchKind<Gateway> = {
+const gateways = {
   kind: "gateway",
   infoRight: "RIGHT_GATEWAY_INFO",
   idField: "gateway_id",
+  idDomainField: "gatewayId",
   list: (context, options) => context.stores.gateways.list(options),
-  id: (gateway) => gateway.gatewayId,
-  queryText: (gateway) => [gateway.gatewayEui],
-  fields: {
-    ...common,
-    ...contacts,
-    version_ids: "versionIds",
-    gateway_server_address: "gatewayServerAddress",
-    auto_update: "autoUpdate",
-    update_channel: "updateChannel",
-    frequency_plan_id: "frequencyPlanId",
-    frequency_plan_ids: "frequencyPlanIds",
-    antennas: "antennas",
-    status_public: "statusPublic",
-    location_public: "locationPublic",
-    schedule_downlink_late: "scheduleDownlinkLate",
-    enforce_duty_cycle: "enforceDutyCycle",
-    downlink_path_constraint: "downlinkPathConstraint",
-    schedule_anytime_delay: "scheduleAnytimeDelayMs",
-    update_location_from_status: "updateLocationFromStatus",
-    require_authenticated_connection: "requireAuthenticatedConnection",
-    disable_packet_broker_forwarding: "disablePacketBrokerForwarding",
-  },
-  ignored: [
-    ...alwaysShown,
-    "lbs_lns_secret",
-    "claim_authentication_code",
-    "target_cups_uri",
-    "target_cups_key",
-    "lrfhss",
-  ],
-};
+  // Secrets are never found by a search: they are not decrypted here.
+  messages: gatewayMessages,
+} satisfies SearchKind<unknown, unknown, unknown>;
 
-const organizations: SearchKind<Organization> = {
+const organizations = {
   kind: "organization",
   infoRight: "RIGHT_ORGANIZATION_INFO",
   idField: "organization_id",
+  idDomainField: "organizationId",
   list: (context, options) => context.stores.organizations.list(options),
-  id: (organization) => organization.organizationId,
-  fields: { ...common, ...contacts },
-  ignored: alwaysShown,
-};
+  messages: organizationMessages,
+} satisfies SearchKind<unknown, unknown, unknown>;
 
-const users: SearchKind<User> = {
+const users = {
   kind: "user",
   infoRight: "RIGHT_USER_INFO",
   idField: "user_id",
+  idDomainField: "userId",
   list: (context, options) => context.stores.users.list(options),
-  id: (user) => user.userId,
-  fields: {
-    ...common,
-    primary_email_address: "primaryEmailAddress",
-    primary_email_address_validated_at: "primaryEmailAddressValidatedAt",
-    password_updated_at: "passwordUpdatedAt",
-    require_password_update: "requirePasswordUpdate",
-    state: "state",
-    state_description: "stateDescription",
-    admin: "admin",
-  },
-  // Password hashes and temporary passwords are never returned.
-  ignored: [
-    ...alwaysShown,
-    "password",
-    "temporary_password",
-    "temporary_password_created_at",
-    "temporary_password_expires_at",
-    "profile_picture",
-    "console_preferences",
-  ],
-};
+  messages: userMessages,
+} satisfies SearchKind<unknown, unknown, unknown>;
 
-const clients: SearchKind<Client> = {
+const clients = {
   kind: "client",
   infoRight: "RIGHT_CLIENT_INFO",
   idField: "client_id",
+  idDomainField: "clientId",
   list: (context, options) => context.stores.clients.list(options),
-  id: (client) => client.clientId,
-  fields: {
-    ...common,
-    ...contacts,
-    redirect_uris: "redirectUris",
-    logout_redirect_uris: "logoutRedirectUris",
-    state: "state",
-    state_description: "stateDescription",
-    skip_authorization: "skipAuthorization",
-    endorsed: "endorsed",
-    grants: "grants",
-    rights: "rights",
-  },
-  // The secret (a hash) is never returned.
-  ignored: [...alwaysShown, "secret"],
-};
+  messages: clientMessages,
+} satisfies SearchKind<unknown, unknown, unknown>;
 
 /**
- * Runs a search: who may find what, the filters, the order and the page. Sets
- * `x-total-count` to the number of matches; returns the page and the fields to show.
+ * Runs a search: who may find what, the filters, the order and the page, all in one query.
+ * Sets `x-total-count` to the number of matches; returns the page as API messages.
  */
-async function search<E extends CommonFields & { deletedAt?: Date }>(
+async function search<E, F, M>(
   context: ServiceContext,
-  spec: SearchKind<E>,
+  spec: SearchKind<E, F, M>,
   request: SearchRequest,
   handler: HandlerContext,
-  extra: (entity: E) => boolean = () => true,
-): Promise<{ items: E[]; show: (field: string) => boolean }> {
+  more: SearchFilter = {},
+): Promise<M[]> {
+  validate("search", request);
   const caller = await callerOf(context, handler);
   await requireActiveAccount(caller, context.lookup);
   const admin = await isAdmin(context, caller);
-  const show = readMask(spec, request.fieldMask);
+  const mask = spec.messages.readMask(request.fieldMask);
   if (!admin && (spec.kind === "user" || request.deleted)) {
     throw errNoRights.create({
       entity_kind: request.deleted ? `deleted ${spec.kind}s` : `${spec.kind}s`,
       entity_id: "*",
     });
   }
-  const ids = admin ? undefined : await findableIds(context, caller, spec);
-  const all = await spec.list(context, {
-    ids,
+  const scope = admin ? {} : await findable(context, caller, spec);
+  if (!scope) {
+    handler.responseHeader.set("x-total-count", "0");
+    return [];
+  }
+  const page = await spec.list(context, {
+    ...scope,
+    ...requestedPage(request),
     order: parseOrder(request.order, spec.idField),
-    includeDeleted: request.deleted,
+    onlyDeleted: request.deleted,
+    search: {
+      ...more,
+      contains: {
+        [spec.idDomainField]: request.idContains,
+        name: request.nameContains,
+        description: request.descriptionContains,
+        ...more.contains,
+      },
+      query: request.query,
+      attributesContain: request.attributesContain,
+    },
   });
-  const matches = filter(spec, request);
-  const found = all.items.filter(
-    (entity) => (!request.deleted || entity.deletedAt) && matches(entity) && extra(entity),
-  );
-  handler.responseHeader.set("x-total-count", String(found.length));
-  const { limit, page } = requestedPage(request);
-  return { items: found.slice((page - 1) * limit, page * limit), show };
+  handler.responseHeader.set("x-total-count", String(page.total));
+  return page.items.map((item) => spec.messages.toMessage(item, mask));
 }
 
-/** The IDs a non-admin may find: entities it is a member of and holds the info right on. */
-async function findableIds<E extends CommonFields & { deletedAt?: Date }>(
+/** The rights that grant `right` (itself, the pseudo-rights above it, ...), by right. */
+const grantingRights = new Map<RightName, RightName[]>();
+function rightsGranting(right: RightName): RightName[] {
+  let granting = grantingRights.get(right);
+  if (!granting) {
+    granting = allRights.filter((candidate) => expandRights([candidate]).has(right));
+    grantingRights.set(right, granting);
+  }
+  return granting;
+}
+
+/**
+ * What a non-admin may find, as list options: the entities its account holds the info right
+ * on (membership rights in SQL), bounded by what its credential carries; its own entity for an
+ * entity's key. `undefined`: nothing.
+ */
+async function findable<E, F, M>(
   context: ServiceContext,
   caller: Caller,
-  spec: SearchKind<E>,
-): Promise<string[]> {
-  if (spec.kind === "user") return [];
+  spec: SearchKind<E, F, M>,
+): Promise<Pick<ListOptions, "ids" | "memberOf"> | undefined> {
+  if (spec.kind === "user" || !expandRights(caller.rights).has(spec.infoRight)) return undefined;
   const owner =
     caller.kind === "user" ? { kind: "user" as const, id: caller.userId } : caller.owner;
+  if (owner.kind === spec.kind) return { ids: [owner.id] };
   const account = asAccount(owner);
-  const candidates = new Set(account ? await memberEntityIds(context, account, spec.kind) : []);
-  if (owner.kind === spec.kind) candidates.add(owner.id);
-  const ids: string[] = [];
-  for (const id of candidates) {
-    const held = await callerRightsOn(context, caller, { kind: spec.kind, id });
-    if (held.has(spec.infoRight)) ids.push(id);
-  }
-  return ids;
+  if (!account) return undefined;
+  // A user that is gone holds nothing (as `rightsOn` treats it).
+  if (account.kind === "user" && !(await context.lookup.user(account.id))) return undefined;
+  return { memberOf: { account, anyOf: rightsGranting(spec.infoRight) } };
 }
 
-function filter<E extends CommonFields>(
-  spec: SearchKind<E>,
-  request: SearchRequest,
-): (entity: E) => boolean {
-  const lower = (text: string) => text.toLowerCase();
-  const contains = (text: string | undefined, part: string) =>
-    lower(text ?? "").includes(lower(part));
-  const attributes = Object.entries(request.attributesContain);
-  return (entity) => {
-    const id = spec.id(entity);
-    if (request.idContains && !contains(id, request.idContains)) return false;
-    if (request.nameContains && !contains(entity.name, request.nameContains)) return false;
-    if (request.descriptionContains && !contains(entity.description, request.descriptionContains))
-      return false;
-    for (const [key, part] of attributes) {
-      const value = entity.attributes?.[key];
-      if (value === undefined || !contains(value, part)) return false;
-    }
-    if (request.query) {
-      const texts = [id, entity.name, entity.description, ...(spec.queryText?.(entity) ?? [])];
-      if (!texts.some((text) => contains(text, request.query))) return false;
-    }
-    return true;
-  };
-}
-
-/** Which fields a read mask selects; no mask selects every field. */
-function readMask<E extends CommonFields & { deletedAt?: Date }>(
-  spec: SearchKind<E>,
-  mask: FieldMask | undefined,
-): (field: string) => boolean {
-  if (!mask || mask.paths.length === 0) return () => true;
-  const paths = mask.paths.filter((path) => !spec.ignored.includes(path.split(".")[0] as string));
-  const selected = new Set<string>(
-    maskFields<Record<string, unknown>>({ paths } as FieldMask, spec.fields),
-  );
-  return (field) => selected.has(field);
-}
-
-/** The number of an enum value by its name (the stores keep names); unknown: 0. */
-function enumNumber(desc: DescEnum, name: string | undefined): number {
-  return desc.values.find((value) => value.name === name)?.number ?? 0;
-}
-
-function hexBytes(hex: string | undefined): Uint8Array {
-  return hex ? new Uint8Array(Buffer.from(hex, "hex")) : new Uint8Array();
-}
-
-function locationMessage(location: Location | undefined) {
-  if (!location) return undefined;
-  return {
-    latitude: location.latitude,
-    longitude: location.longitude,
-    altitude: location.altitude ?? 0,
-    accuracy: location.accuracy ?? 0,
-    source: enumNumber(LocationSourceSchema, location.source),
-  };
-}
-
-type Show = (field: string) => boolean;
-
-function commonMessage(
-  entity: CommonFields & { deletedAt?: Date; createdAt: Date; updatedAt: Date },
-  show: Show,
-) {
-  return {
-    createdAt: toTimestamp(entity.createdAt),
-    updatedAt: toTimestamp(entity.updatedAt),
-    deletedAt: toTimestamp(entity.deletedAt),
-    name: show("name") ? (entity.name ?? "") : "",
-    description: show("description") ? (entity.description ?? "") : "",
-    attributes: show("attributes") ? (entity.attributes ?? {}) : {},
-  };
-}
-
-function contactMessage(
-  entity: { administrativeContact?: AccountRef; technicalContact?: AccountRef },
-  show: Show,
-) {
-  return {
-    administrativeContact: show("administrativeContact")
-      ? accountToIds(entity.administrativeContact)
-      : undefined,
-    technicalContact: show("technicalContact") ? accountToIds(entity.technicalContact) : undefined,
-  };
-}
-
-function applicationMessage(
-  application: Application,
-  show: Show,
-): MessageInitShape<typeof ApplicationSchema> {
-  return {
-    ids: { applicationId: application.applicationId },
-    ...commonMessage(application, show),
-    ...contactMessage(application, show),
-    networkServerAddress: show("networkServerAddress")
-      ? (application.networkServerAddress ?? "")
-      : "",
-    applicationServerAddress: show("applicationServerAddress")
-      ? (application.applicationServerAddress ?? "")
-      : "",
-    joinServerAddress: show("joinServerAddress") ? (application.joinServerAddress ?? "") : "",
-  };
-}
-
-function gatewayMessage(gateway: Gateway, show: Show): MessageInitShape<typeof GatewaySchema> {
-  const flag = (field: keyof Gateway) => show(field) && gateway[field] === true;
-  const text = (field: keyof Gateway) => (show(field) ? String(gateway[field] ?? "") : "");
-  const delay = gateway.scheduleAnytimeDelayMs;
-  return {
-    ids: { gatewayId: gateway.gatewayId, eui: hexBytes(gateway.gatewayEui) },
-    ...commonMessage(gateway, show),
-    ...contactMessage(gateway, show),
-    versionIds: show("versionIds") && gateway.versionIds ? { ...gateway.versionIds } : undefined,
-    gatewayServerAddress: text("gatewayServerAddress"),
-    autoUpdate: flag("autoUpdate"),
-    updateChannel: text("updateChannel"),
-    frequencyPlanId: text("frequencyPlanId"),
-    frequencyPlanIds: show("frequencyPlanIds") ? [...(gateway.frequencyPlanIds ?? [])] : [],
-    antennas: show("antennas")
-      ? (gateway.antennas ?? []).map((antenna) => ({
-          gain: antenna.gain ?? 0,
-          location: locationMessage(antenna.location),
-          attributes: antenna.attributes ?? {},
-          placement: enumNumber(GatewayAntennaPlacementSchema, antenna.placement),
-        }))
-      : [],
-    statusPublic: flag("statusPublic"),
-    locationPublic: flag("locationPublic"),
-    scheduleDownlinkLate: flag("scheduleDownlinkLate"),
-    enforceDutyCycle: flag("enforceDutyCycle"),
-    downlinkPathConstraint: show("downlinkPathConstraint")
-      ? enumNumber(DownlinkPathConstraintSchema, gateway.downlinkPathConstraint)
-      : 0,
-    scheduleAnytimeDelay:
-      show("scheduleAnytimeDelayMs") && delay !== undefined
-        ? {
-            seconds: BigInt(Math.floor(delay / 1000)),
-            nanos: Math.round((delay % 1000) * 1e6),
-          }
-        : undefined,
-    updateLocationFromStatus: flag("updateLocationFromStatus"),
-    requireAuthenticatedConnection: flag("requireAuthenticatedConnection"),
-    disablePacketBrokerForwarding: flag("disablePacketBrokerForwarding"),
-  };
-}
-
-function organizationMessage(
-  organization: Organization,
-  show: Show,
-): MessageInitShape<typeof OrganizationSchema> {
-  return {
-    ids: { organizationId: organization.organizationId },
-    ...commonMessage(organization, show),
-    ...contactMessage(organization, show),
-  };
-}
-
-function userMessage(user: User, show: Show): MessageInitShape<typeof UserSchema> {
-  const date = (field: "primaryEmailAddressValidatedAt" | "passwordUpdatedAt") =>
-    show(field) && user[field] ? timestampFromDate(user[field]) : undefined;
-  return {
-    ids: { userId: user.userId },
-    ...commonMessage(user, show),
-    primaryEmailAddress: show("primaryEmailAddress") ? (user.primaryEmailAddress ?? "") : "",
-    primaryEmailAddressValidatedAt: date("primaryEmailAddressValidatedAt"),
-    passwordUpdatedAt: date("passwordUpdatedAt"),
-    requirePasswordUpdate: show("requirePasswordUpdate") && user.requirePasswordUpdate === true,
-    state: show("state") ? enumNumber(StateSchema, user.state) : 0,
-    stateDescription: show("stateDescription") ? (user.stateDescription ?? "") : "",
-    admin: show("admin") && user.admin === true,
-  };
-}
-
-function clientMessage(client: Client, show: Show): MessageInitShape<typeof ClientSchema> {
-  return {
-    ids: { clientId: client.clientId },
-    ...commonMessage(client, show),
-    ...contactMessage(client, show),
-    redirectUris: show("redirectUris") ? [...(client.redirectUris ?? [])] : [],
-    logoutRedirectUris: show("logoutRedirectUris") ? [...(client.logoutRedirectUris ?? [])] : [],
-    state: show("state") ? enumNumber(StateSchema, client.state) : 0,
-    stateDescription: show("stateDescription") ? (client.stateDescription ?? "") : "",
-    skipAuthorization: show("skipAuthorization") && client.skipAuthorization === true,
-    endorsed: show("endorsed") && client.endorsed === true,
-    grants: show("grants")
-      ? (client.grants ?? []).map((grant) => enumNumber(GrantTypeSchema, grant))
-      : [],
-    rights: show("rights") ? rightNumbers((client.rights ?? []).filter(isRightName)) : [],
-  };
-}
-
-/** A filter on `state` (users and clients): any of the states; none: every state. */
-function stateFilter(states: readonly number[]) {
-  return (entity: { state?: string }) =>
-    states.length === 0 || states.includes(enumNumber(StateSchema, entity.state));
+/** A `state` filter (users and clients): any of the states; none: every state. */
+function stateFilter(states: readonly number[]): SearchFilter {
+  if (states.length === 0) return {};
+  const values = states.map((state) => enumName(StateSchema, state, "state"));
+  // proto3 cannot tell an unset state from STATE_REQUESTED.
+  return { oneOf: [{ field: "state", values, absent: "STATE_REQUESTED" }] };
 }
 
 /** At most this many accounts answer a `SearchAccounts`. */
 const maxAccounts = 100;
+
+function list<S extends DescMessage>(schema: S, field: string, items: unknown[]): MessageShape<S> {
+  return create(schema, { [field]: items } as never);
+}
 
 /** The `EntityRegistrySearch` service implementation. */
 export function entityRegistrySearch(
@@ -478,53 +229,37 @@ export function entityRegistrySearch(
 ): Partial<ServiceImpl<typeof EntityRegistrySearch>> {
   return {
     async searchApplications(request, handler) {
-      const { items, show } = await search(context, applications, request, handler);
-      return create(ApplicationsSchema, {
-        applications: items.map((item) => applicationMessage(item, show)),
-      });
+      const items = await search(context, applications, request, handler);
+      return list(ApplicationsSchema, "applications", items);
     },
 
     async searchGateways(request, handler) {
-      const eui = request.euiContains.toUpperCase();
-      const { items, show } = await search(context, gateways, request, handler, (gateway) =>
-        (gateway.gatewayEui ?? "").toUpperCase().includes(eui),
-      );
-      return create(GatewaysSchema, { gateways: items.map((item) => gatewayMessage(item, show)) });
+      const items = await search(context, gateways, request, handler, {
+        contains: { gatewayEui: request.euiContains },
+      });
+      return list(GatewaysSchema, "gateways", items);
     },
 
     async searchOrganizations(request, handler) {
-      const { items, show } = await search(context, organizations, request, handler);
-      return create(OrganizationsSchema, {
-        organizations: items.map((item) => organizationMessage(item, show)),
-      });
+      const items = await search(context, organizations, request, handler);
+      return list(OrganizationsSchema, "organizations", items);
     },
 
     async searchUsers(request, handler) {
-      const { items, show } = await search(
-        context,
-        users,
-        request,
-        handler,
-        stateFilter(request.state),
-      );
-      return create(UsersSchema, { users: items.map((item) => userMessage(item, show)) });
+      const items = await search(context, users, request, handler, stateFilter(request.state));
+      return list(UsersSchema, "users", items);
     },
 
     async searchClients(request, handler) {
-      const { items, show } = await search(
-        context,
-        clients,
-        request,
-        handler,
-        stateFilter(request.state),
-      );
-      return create(ClientsSchema, { clients: items.map((item) => clientMessage(item, show)) });
+      const items = await search(context, clients, request, handler, stateFilter(request.state));
+      return list(ClientsSchema, "clients", items);
     },
 
     async searchAccounts(request, handler) {
+      validate("search", request);
       const caller = await callerOf(context, handler);
       await requireActiveAccount(caller, context.lookup);
-      let members: Set<string> | undefined;
+      let members: AccountRef[] | undefined;
       const of = request.collaboratorOf;
       if (of.case !== undefined) {
         const kind = collaboratorKinds[of.case];
@@ -533,26 +268,29 @@ export function entityRegistrySearch(
         if (!held.has(collaboratorRights[kind]))
           throw errNoRights.create({ entity_kind: kind, entity_id: id });
         const memberships = await context.stores.memberships.listMembers({ kind, id });
-        members = new Set(memberships.items.map((m) => `${m.account.kind}:${m.account.id}`));
+        members = memberships.items.map((membership) => membership.account);
       }
-      const query = request.query.toLowerCase();
-      const found: AccountRef[] = [];
-      const consider = (account: AccountRef, name: string | undefined) => {
-        const text = `${account.id}\n${name ?? ""}`.toLowerCase();
-        if (query && !text.includes(query)) return;
-        if (members) {
-          const member = members.has(`${account.kind}:${account.id}`);
-          if (member === request.complementCollaborators) return;
-        }
-        found.push(account);
+      /** The accounts of one kind that match, in SQL: the first page by ID. */
+      const find = async (kind: AccountRef["kind"]) => {
+        const ids = members?.filter((member) => member.kind === kind).map((member) => member.id);
+        const options: ListOptions = {
+          limit: maxAccounts,
+          order: { field: "id" },
+          search: { query: request.query, queryFields: [`${kind}Id`, "name"] },
+        };
+        if (ids && request.complementCollaborators) options.excludeIds = ids;
+        else if (ids) options.ids = ids;
+        const store = kind === "user" ? context.stores.users : context.stores.organizations;
+        const page = await store.list(options);
+        return page.items.map((item) => ({
+          kind,
+          id: "userId" in item ? item.userId : item.organizationId,
+        }));
       };
-      for (const user of (await context.stores.users.list({ order: { field: "id" } })).items)
-        consider({ kind: "user", id: user.userId }, user.name);
-      if (!request.onlyUsers) {
-        const list = await context.stores.organizations.list({ order: { field: "id" } });
-        for (const organization of list.items)
-          consider({ kind: "organization", id: organization.organizationId }, organization.name);
-      }
+      const found = [
+        ...(await find("user")),
+        ...(request.onlyUsers ? [] : await find("organization")),
+      ];
       found.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
       return create(SearchAccountsResponseSchema, {
         accountIds: found.slice(0, maxAccounts).flatMap((account) => accountToIds(account) ?? []),

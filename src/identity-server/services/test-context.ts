@@ -10,6 +10,7 @@ import type { DescMethod, DescService } from "@bufbuild/protobuf";
 import { createHandlerContext, type HandlerContext } from "@connectrpc/connect";
 import { generateApiKey, hashApiKeySecret } from "../../auth/api-keys/index.ts";
 import { EventBus } from "../../events/index.ts";
+import { ephemeralKeyVault } from "../../key-vault/index.ts";
 import { openDatabase } from "../../storage/database.ts";
 import { migrateToLatest } from "../../storage/migrate.ts";
 import { identityStores } from "../registry.ts";
@@ -34,7 +35,7 @@ export async function openTestServices(): Promise<TestServices> {
   return {
     stores,
     events,
-    services: { stores, lookup: storeAccessLookup(stores), events },
+    services: { stores, lookup: storeAccessLookup(stores), events, keyVault: ephemeralKeyVault() },
     async close() {
       await database.close();
       await rm(folder, { recursive: true, force: true });

@@ -17,6 +17,7 @@ import { generateApiKey, hashApiKeySecret } from "../../auth/api-keys/index.ts";
 import type { RightName } from "../../auth/rights/index.ts";
 import { DefinedError } from "../../errors/index.ts";
 import { type EntityRef, EventBus, type StackEvent } from "../../events/index.ts";
+import { ephemeralKeyVault } from "../../key-vault/index.ts";
 import { openDatabase } from "../../storage/database.ts";
 import { migrateToLatest } from "../../storage/migrate.ts";
 import { identityStores } from "../registry.ts";
@@ -65,7 +66,12 @@ export async function openServiceFixture(): Promise<ServiceFixture> {
   const events = new EventBus({ origin: "test" });
   const published: StackEvent[] = [];
   events.listen((event) => published.push(event));
-  const services: ServiceContext = { stores, lookup: storeAccessLookup(stores), events };
+  const services: ServiceContext = {
+    stores,
+    lookup: storeAccessLookup(stores),
+    events,
+    keyVault: ephemeralKeyVault(),
+  };
   return {
     stores,
     events,

@@ -12,6 +12,7 @@ import { createHandlerContext, type HandlerContext } from "@connectrpc/connect";
 import { generateApiKey, hashApiKeySecret } from "../../auth/api-keys/index.ts";
 import type { ErrorCode, ErrorDefinition } from "../../errors/index.ts";
 import { EventBus, type StackEvent } from "../../events/index.ts";
+import { ephemeralKeyVault } from "../../key-vault/index.ts";
 import { type Database, migrateToLatest, openDatabase } from "../../storage/index.ts";
 import { identityStores } from "../registry.ts";
 import type { ApiKeyEntityRef, IdentityStores } from "../store/index.ts";
@@ -41,7 +42,12 @@ export async function openTestIdentity(): Promise<TestIdentity> {
   const bus = new EventBus({ origin: "test" });
   const events: StackEvent[] = [];
   bus.listen((event) => events.push(event));
-  const services: ServiceContext = { stores, lookup: storeAccessLookup(stores), events: bus };
+  const services: ServiceContext = {
+    stores,
+    lookup: storeAccessLookup(stores),
+    events: bus,
+    keyVault: ephemeralKeyVault(),
+  };
   const opened = database;
   return {
     services,

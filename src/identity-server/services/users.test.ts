@@ -292,13 +292,13 @@ describe("UserRegistry.Update", () => {
     const before = is.events.length;
     const user = await update(
       keys.alice,
-      { ids: { userId: "alice" }, name: "Alice", description: "x", attributes: { a: "b" } },
+      { ids: { userId: "alice" }, name: "Alice", description: "x", attributes: { abc: "b" } },
       "name",
       "attributes",
     );
     assert.equal(user.name, "Alice");
     assert.equal(user.description, "");
-    assert.deepEqual(user.attributes, { a: "b" });
+    assert.deepEqual(user.attributes, { abc: "b" });
     assert.deepEqual(
       is.events.slice(before).map((e) => [e.name, e.data]),
       [["user.update", ["name", "attributes"]]],

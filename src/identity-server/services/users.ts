@@ -19,6 +19,7 @@ import { userEvents } from "../events.ts";
 import { checkIdNotReserved, validateEmail, validateId } from "../ids/index.ts";
 import { hashPassword, validatePassword, verifyPassword } from "../passwords/index.ts";
 import type { User, UserFields } from "../store/index.ts";
+import { validate } from "../validation/index.ts";
 import { entityAccess } from "./access.ts";
 import {
   authorize,
@@ -207,6 +208,7 @@ export function userRegistry(
       }
       const id = request.user?.ids?.userId ?? "";
       validateId("user", id);
+      validate("user", request.user);
       checkIdNotReserved("user", id);
       const given = toFields(request.user);
       if (!given.primaryEmailAddress)
@@ -275,18 +277,15 @@ export function userRegistry(
       const page = await stores.users.list({
         ...requestedPage(request),
         order: parseOrder(request.order, "user_id"),
-        includeDeleted: request.deleted,
+        onlyDeleted: request.deleted,
       });
-      const items = request.deleted ? page.items.filter((item) => item.deletedAt) : page.items;
-      handler.responseHeader.set(
-        "x-total-count",
-        String(request.deleted ? items.length : page.total),
-      );
-      return create(UsersSchema, { users: items.map((item) => toMessage(item, mask)) });
+      handler.responseHeader.set("x-total-count", String(page.total));
+      return create(UsersSchema, { users: page.items.map((item) => toMessage(item, mask)) });
     },
 
     async update(request, handler) {
       const id = userId(request.user?.ids);
+      validate("user", request.user, { paths: request.fieldMask?.paths ?? [] });
       const { caller } = await authorize(context, handler, ref(id), ["RIGHT_USER_SETTINGS_BASIC"]);
       const mask = maskFields<UserFields>(request.fieldMask, fields);
       const admin = await isAdmin(context, caller);
@@ -429,3 +428,6 @@ export function registerUserServices(
   api.register(UserRegistry, registry);
   api.register(UserAccess, access);
 }
+
+/** How users read as API messages (field mask, conversion), for search. */
+export const userMessages = { readMask, toMessage };

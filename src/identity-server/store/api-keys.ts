@@ -66,6 +66,12 @@ export interface ApiKeyStore {
     fieldMask: readonly (keyof ApiKeyFields)[],
   ): Promise<ApiKey>;
   delete(keyId: string): Promise<void>;
+  /**
+   * Replaces the key's secret hash `from` with `to` (a migrated hash upgraded after the secret
+   * verified); false when the key is gone or its hash is no longer `from`. Not an update of the
+   * key: `updated_at` stays.
+   */
+  replaceSecretHash(keyId: string, from: string, to: string): Promise<boolean>;
 }
 
 /** How each field that can change is stored. */
@@ -183,6 +189,16 @@ export function createApiKeyStore(context: StoreContext): ApiKeyStore {
     async delete(keyId) {
       const result = await db.deleteFrom("api_keys").where("key_id", "=", keyId).executeTakeFirst();
       if (changed(result) === 0) throw notFound(keyId);
+    },
+
+    async replaceSecretHash(keyId, from, to) {
+      const result = await db
+        .updateTable("api_keys")
+        .set({ secret_hash: to })
+        .where("key_id", "=", keyId)
+        .where("secret_hash", "=", from)
+        .executeTakeFirst();
+      return changed(result) > 0;
     },
   };
 }

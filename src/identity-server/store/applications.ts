@@ -14,7 +14,10 @@ export function createApplicationStore(context: StoreContext): ApplicationStore 
     keyFields: ["applicationId"],
     keyValues: (id) => [id],
     describe: (id) => id,
-    columns: [{ field: "name", column: "name" }],
+    columns: [
+      { field: "name", column: "name" },
+      { field: "description", column: "description" },
+    ],
     dateFields: [],
     softDelete: true,
     removeDependents: (trx, id) => removeDependents(trx, "application", id),

@@ -14,7 +14,10 @@ export function createClientStore(context: StoreContext): ClientStore {
     keyFields: ["clientId"],
     keyValues: (id) => [id],
     describe: (id) => id,
-    columns: [{ field: "name", column: "name" }],
+    columns: [
+      { field: "name", column: "name" },
+      { field: "description", column: "description" },
+    ],
     dateFields: [],
     softDelete: true,
     removeDependents: (trx, id) => removeDependents(trx, "client", id),

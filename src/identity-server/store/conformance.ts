@@ -63,7 +63,14 @@ export function describeIdentityStoreConformance(
   ): Promise<void> {
     const database = await target.open();
     try {
-      await body(createIdentityStores(database.db, { now: steppingClock(), ...options }), database);
+      await body(
+        createIdentityStores(database.db, {
+          engine: database.engine,
+          now: steppingClock(),
+          ...options,
+        }),
+        database,
+      );
     } finally {
       await database.close();
     }
@@ -280,6 +287,144 @@ export function describeIdentityStoreConformance(
             page: 2,
           });
           assert.deepEqual([ids(filteredPage), filteredPage.total], [["app-b"], 3]);
+        }));
+
+      it("lists only deleted entities, paged and counted in SQL", () =>
+        withStores(async ({ applications }) => {
+          for (let i = 1; i <= 12; i++)
+            await applications.create(`app-${String(i).padStart(2, "0")}`, {});
+          for (const id of ["app-03", "app-07", "app-11"]) await applications.delete(id);
+          const ids = (page: { items: { applicationId: string }[] }) =>
+            page.items.map((item) => item.applicationId);
+          const first = await applications.list({ onlyDeleted: true, limit: 2 });
+          assert.deepEqual([ids(first), first.total], [["app-03", "app-07"], 3]);
+          const second = await applications.list({ onlyDeleted: true, limit: 2, page: 2 });
+          assert.deepEqual([ids(second), second.total], [["app-11"], 3]);
+          assert.ok(first.items.every((item) => item.deletedAt instanceof Date));
+          const live = await applications.list({ limit: 5 });
+          assert.equal(live.total, 9);
+        }));
+
+      it("searches in SQL: substrings of IDs, names, descriptions, attributes, other fields", () =>
+        withStores(async ({ applications, gateways, users }) => {
+          await applications.create("weather-north", {
+            name: "Weather North",
+            description: "Rain gauges, 100% solar",
+            attributes: { env: "Production", site: "roof" },
+          });
+          await applications.create("weather-south", {
+            name: "Weather South",
+            attributes: { env: "staging" },
+          });
+          await applications.create("parking", { description: "Car_park sensors" });
+          await applications.create("deleted-weather", { name: "Weather" });
+          await applications.delete("deleted-weather");
+          const found = async (search: Parameters<typeof applications.list>[0]) =>
+            (await applications.list(search)).items.map((item) => item.applicationId);
+
+          assert.deepEqual(await found({ search: { query: "WEATHER" } }), [
+            "weather-north",
+            "weather-south",
+          ]);
+          assert.deepEqual(await found({ search: { query: "gauges" } }), ["weather-north"]);
+          assert.deepEqual(await found({ search: { contains: { name: "south" } } }), [
+            "weather-south",
+          ]);
+          assert.deepEqual(
+            await found({ search: { contains: { applicationId: "weather", name: "north" } } }),
+            ["weather-north"],
+          );
+          assert.deepEqual(await found({ search: { contains: { description: "100%" } } }), [
+            "weather-north",
+          ]);
+          // LIKE's wildcards in the text match only themselves.
+          assert.deepEqual(await found({ search: { contains: { description: "_" } } }), [
+            "parking",
+          ]);
+          assert.deepEqual(await found({ search: { contains: { description: "%" } } }), [
+            "weather-north",
+          ]);
+          assert.deepEqual(await found({ search: { attributesContain: { env: "PROD" } } }), [
+            "weather-north",
+          ]);
+          assert.deepEqual(await found({ search: { attributesContain: { env: "" } } }), [
+            "weather-north",
+            "weather-south",
+          ]);
+          assert.deepEqual(await found({ search: { attributesContain: { owner: "" } } }), []);
+          assert.deepEqual(await found({ search: { query: "weather" }, onlyDeleted: true }), [
+            "deleted-weather",
+          ]);
+          const page = await applications.list({ search: { query: "weather" }, limit: 1, page: 2 });
+          assert.deepEqual(
+            [page.items.map((item) => item.applicationId), page.total],
+            [["weather-south"], 2],
+          );
+
+          await gateways.create("gw-roof", { gatewayEui: "0011223344AABBCC" });
+          await gateways.create("gw-cellar", { gatewayEui: "00112233445566FF" });
+          const gatewayIds = async (search: Parameters<typeof gateways.list>[0]) =>
+            (await gateways.list(search)).items.map((item) => item.gatewayId);
+          assert.deepEqual(await gatewayIds({ search: { query: "aabb" } }), ["gw-roof"]);
+          assert.deepEqual(await gatewayIds({ search: { contains: { gatewayEui: "66f" } } }), [
+            "gw-cellar",
+          ]);
+
+          await users.create("ann", { state: "STATE_APPROVED" });
+          await users.create("ben", {});
+          await users.create("cat", { state: "STATE_SUSPENDED" });
+          const userIds = async (values: string[]) =>
+            (
+              await users.list({
+                search: { oneOf: [{ field: "state", values, absent: "STATE_REQUESTED" }] },
+              })
+            ).items.map((item) => item.userId);
+          assert.deepEqual(await userIds(["STATE_REQUESTED", "STATE_SUSPENDED"]), ["ben", "cat"]);
+          assert.deepEqual(await userIds(["STATE_APPROVED"]), ["ann"]);
+        }));
+
+      it("lists what an account holds a right on, directly and through organizations", () =>
+        withStores(async ({ applications, organizations, users, memberships }) => {
+          await users.create("alice", {});
+          await organizations.create("acme", {});
+          await organizations.create("gone", {});
+          for (const id of ["own", "via-org", "via-gone", "weak", "org-weak", "other"])
+            await applications.create(id, {});
+          const alice = { kind: "user" as const, id: "alice" };
+          const app = (id: string) => ({ kind: "application" as const, id });
+          const acme = { kind: "organization" as const, id: "acme" };
+          const gone = { kind: "organization" as const, id: "gone" };
+          await memberships.set(alice, app("own"), ["RIGHT_APPLICATION_ALL"]);
+          await memberships.set(alice, app("weak"), ["RIGHT_APPLICATION_TRAFFIC_READ"]);
+          await memberships.set(alice, acme, ["RIGHT_ALL"]);
+          await memberships.set(alice, gone, ["RIGHT_ALL"]);
+          await memberships.set(acme, app("via-org"), ["RIGHT_APPLICATION_INFO"]);
+          await memberships.set(acme, app("org-weak"), ["RIGHT_APPLICATION_TRAFFIC_READ"]);
+          await memberships.set(gone, app("via-gone"), ["RIGHT_APPLICATION_ALL"]);
+          await organizations.delete("gone");
+          const anyOf = ["RIGHT_APPLICATION_INFO", "RIGHT_APPLICATION_ALL", "RIGHT_ALL"];
+          const ids = async (account: { kind: "user" | "organization"; id: string }) =>
+            (await applications.list({ memberOf: { account, anyOf } })).items.map(
+              (item) => item.applicationId,
+            );
+          assert.deepEqual(await ids(alice), ["own", "via-org"]);
+          assert.deepEqual(await ids(acme), ["via-org"]);
+          // The user's rights in the organization bound what it holds through it.
+          await memberships.set(alice, acme, ["RIGHT_ORGANIZATION_ALL"]);
+          assert.deepEqual(await ids(alice), ["own"]);
+          const counted = await applications.list({
+            memberOf: { account: alice, anyOf },
+            limit: 1,
+          });
+          assert.equal(counted.total, 1);
+          assert.deepEqual(
+            (
+              await organizations.list({
+                memberOf: { account: alice, anyOf: ["RIGHT_ORGANIZATION_ALL"] },
+              })
+            ).items.map((item) => item.organizationId),
+            ["acme"],
+          );
         }));
 
       it("soft-deletes, restores and purges, keeping the ID taken until purged", () =>
@@ -697,27 +842,27 @@ export function describeIdentityStoreConformance(
           for (const i of [5, 6, 7])
             await memberships.set({ kind: "user", id: "bob" }, app(i), ["RIGHT_APPLICATION_INFO"]);
           await applications.delete("app1");
-          const memberOf = { kind: "application", account: alice } as const;
-          const first = await applications.list({ memberOf, limit: 3, page: 1 });
+          const collaboratorOf = { kind: "application", account: alice } as const;
+          const first = await applications.list({ collaboratorOf, limit: 3, page: 1 });
           assert.deepEqual(
             first.items.map((a) => a.applicationId),
             ["app0", "app2", "app3"],
           );
           assert.equal(first.total, 4, "counted once each, deleted ones left out");
-          const second = await applications.list({ memberOf, limit: 3, page: 2 });
+          const second = await applications.list({ collaboratorOf, limit: 3, page: 2 });
           assert.deepEqual(
             second.items.map((a) => a.applicationId),
             ["app4"],
           );
           const ofAcme = await applications.list({
-            memberOf: { kind: "application", account: acme },
+            collaboratorOf: { kind: "application", account: acme },
           });
           assert.deepEqual(
             ofAcme.items.map((a) => a.applicationId),
             ["app2", "app3", "app4"],
           );
           const organizationsOfAlice = await organizations.list({
-            memberOf: { kind: "organization", account: alice },
+            collaboratorOf: { kind: "organization", account: alice },
           });
           assert.deepEqual(
             organizationsOfAlice.items.map((o) => o.organizationId),

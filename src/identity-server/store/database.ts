@@ -1,4 +1,5 @@
 import type { Kysely } from "kysely";
+import type { DatabaseEngine } from "../../storage/engine.ts";
 import type { UntypedDatabase } from "../../storage/migrations/migration.ts";
 import type { DatabaseSchema } from "../../storage/schema.ts";
 
@@ -16,6 +17,8 @@ export interface StoreContext {
   db: UntypedDatabase;
   /** The same handle, typed by the schema. */
   typed: StoreDatabase;
+  /** The engine: SQL that differs between the two (JSON functions) is chosen by it. */
+  engine: DatabaseEngine;
   /** The clock for timestamps (tests pass a fixed one). */
   now(): Date;
 }

@@ -3,7 +3,7 @@ import { engineOf } from "../../storage/locking.ts";
 import { pageWindow, type StoreContext, timestamp } from "./database.ts";
 import { errEndDeviceEuisTaken, errNotFound } from "./errors.ts";
 import { Registry } from "./registry.ts";
-import { contains, jsonField, jsonMapValue } from "./text-match.ts";
+import { contains, jsonMapValue } from "./text-match.ts";
 import type {
   EndDevice,
   EndDeviceFields,
@@ -103,6 +103,7 @@ export function createEndDeviceStore(context: StoreContext): EndDeviceStore {
     describe: (key) => `${key.deviceId} of application ${key.applicationId}`,
     columns: [
       { field: "name", column: "name" },
+      { field: "description", column: "description" },
       { field: "joinEui", column: "join_eui", eui: true },
       { field: "devEui", column: "dev_eui", eui: true },
     ],
@@ -163,7 +164,7 @@ export function createEndDeviceStore(context: StoreContext): EndDeviceStore {
         ].some(Boolean) || Object.keys(filter.attributesContain ?? {}).length > 0;
       let keys = query
         .select(scans ? ["device_id", sql<string>`count(*) over ()`.as("total")] : ["device_id"])
-        .orderBy(orderExpression(engine, options.order?.field ?? "id"), direction)
+        .orderBy(orderExpression(options.order?.field ?? "id"), direction)
         .orderBy("device_id", direction);
       if (window.limit !== undefined) keys = keys.limit(window.limit).offset(window.offset);
       const rows: { device_id: string; total?: number | string }[] = await keys.execute();
@@ -193,7 +194,7 @@ type Engine = ReturnType<typeof engineOf>;
 function filterConditions(engine: Engine, filter: EndDeviceFilter): Expression<SqlBool>[] {
   const conditions: Expression<SqlBool>[] = [];
   const column = (name: string) => sql.ref(name);
-  const description = jsonField(engine, "description");
+  const description = column("description");
   if (filter.query) {
     const text = filter.query;
     const euiText = text.toUpperCase();
@@ -226,11 +227,11 @@ function filterConditions(engine: Engine, filter: EndDeviceFilter): Expression<S
 }
 
 /** The SQL a field orders by; an absent value sorts as "" on both engines. */
-function orderExpression(engine: Engine, field: EndDeviceOrderField) {
+function orderExpression(field: EndDeviceOrderField) {
   const orders: Record<EndDeviceOrderField, Expression<unknown>> = {
     id: sql.ref("device_id"),
     name: sql`coalesce(name, '')`,
-    description: sql`coalesce(${jsonField(engine, "description")}, '')`,
+    description: sql`coalesce(description, '')`,
     devEui: sql`coalesce(dev_eui, '')`,
     joinEui: sql`coalesce(join_eui, '')`,
     createdAt: sql.ref("created_at"),

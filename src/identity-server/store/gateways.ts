@@ -20,11 +20,13 @@ export function createGatewayStore(context: StoreContext): GatewayStore {
     describe: (id) => id,
     columns: [
       { field: "name", column: "name" },
+      { field: "description", column: "description" },
       { field: "gatewayEui", column: "gateway_eui", eui: true },
     ],
     dateFields: [],
     softDelete: true,
     removeDependents: (trx, id) => removeDependents(trx, "gateway", id),
+    queryFields: ["gatewayEui"],
     clash: (constraint, _id, fields) =>
       constraint.includes("gateway_eui")
         ? errGatewayEuiTaken.create({ gateway_eui: String(fields.gatewayEui).toUpperCase() })

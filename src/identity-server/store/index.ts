@@ -1,3 +1,4 @@
+import type { DatabaseEngine } from "../../storage/engine.ts";
 import type { UntypedDatabase } from "../../storage/migrations/migration.ts";
 import { type ApiKeyStore, createApiKeyStore } from "./api-keys.ts";
 import { type ApplicationStore, createApplicationStore } from "./applications.ts";
@@ -47,6 +48,8 @@ export interface IdentityStores {
 }
 
 export interface IdentityStoreOptions {
+  /** The database engine (default SQLite). */
+  engine?: DatabaseEngine;
   /** The clock for timestamps; default the system clock. */
   now?: () => Date;
   /** See {@link ExpandRights}; default: rights taken literally. */
@@ -65,6 +68,7 @@ function bind(db: UntypedDatabase, options: IdentityStoreOptions): IdentityStore
   const context: StoreContext = {
     db,
     typed: db as StoreDatabase,
+    engine: options.engine ?? "sqlite",
     now: options.now ?? (() => new Date()),
   };
   const stores: IdentityStores = {

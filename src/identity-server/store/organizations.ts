@@ -15,7 +15,10 @@ export function createOrganizationStore(context: StoreContext): OrganizationStor
     keyFields: ["organizationId"],
     keyValues: (id) => [id],
     describe: (id) => id,
-    columns: [{ field: "name", column: "name" }],
+    columns: [
+      { field: "name", column: "name" },
+      { field: "description", column: "description" },
+    ],
     dateFields: [],
     softDelete: true,
     beforeCreate: (trx, id, createdAt) => claimAccountId(trx, "organization", id, createdAt),

@@ -1,12 +1,21 @@
-import { sql } from "kysely";
+import { type RawBuilder, sql } from "kysely";
 import type { DefinedError } from "../../errors/index.ts";
+import type { DatabaseEngine } from "../../storage/engine.ts";
 import { errAlreadyExists, translateDatabaseError } from "../../storage/errors.ts";
 import { lockRows, type RowLock } from "../../storage/locking.ts";
 import type { UntypedDatabase } from "../../storage/migrations/migration.ts";
 import { changed, inTransaction, pageWindow, type StoreContext, timestamp } from "./database.ts";
 import { errFieldNotUpdatable, errIdTaken, errNotDeleted, errNotFound } from "./errors.ts";
 import { memberEntityIdsQuery } from "./memberships.ts";
-import type { EntityChange, EntityStore, GetOptions, ListOptions, Page } from "./types.ts";
+import type {
+  EntityChange,
+  EntityStore,
+  GetOptions,
+  ListOptions,
+  MemberOf,
+  Page,
+  SearchFilter,
+} from "./types.ts";
 
 /** A domain field kept in its own column instead of the JSON `data`. */
 export interface FieldColumn {
@@ -33,6 +42,8 @@ export interface RegistrySpec<K> {
   dateFields: readonly string[];
   /** Soft delete (deleted_at) or, when false, delete removes the row. */
   softDelete: boolean;
+  /** Fields besides ID, name and description that a search's `query` matches (a gateway's EUI). */
+  queryFields?: readonly string[];
   /** Runs in the create's transaction before the insert (the shared account namespace). */
   beforeCreate?(trx: UntypedDatabase, key: K, createdAt: string): Promise<void>;
   /** Runs in the purge's (or hard delete's) transaction after the row is removed. */
@@ -102,17 +113,23 @@ export class Registry<K, F extends object, E> implements EntityStore<K, F, E> {
   async listWhere(scope: Record<string, string>, options: ListOptions): Promise<Page<E>> {
     const spec = this.#spec;
     if (options.ids && options.ids.length === 0) return { items: [], total: 0 };
-    const idColumn = spec.keyColumns[spec.keyColumns.length - 1] as string;
+    const idColumn = this.#idColumn();
     let query = this.#context.db.selectFrom(spec.table);
     for (const [column, value] of Object.entries(scope)) query = query.where(column, "=", value);
-    if (spec.softDelete && !options.includeDeleted) query = query.where("deleted_at", "is", null);
+    if (spec.softDelete && options.onlyDeleted) query = query.where("deleted_at", "is not", null);
+    else if (spec.softDelete && !options.includeDeleted)
+      query = query.where("deleted_at", "is", null);
     if (options.ids) query = query.where(idColumn, "in", [...options.ids]);
     if (options.updatedSince)
       query = query.where("updated_at", ">=", timestamp(options.updatedSince));
-    if (options.memberOf) {
-      const { kind, account } = options.memberOf;
+    if (options.collaboratorOf) {
+      const { kind, account } = options.collaboratorOf;
       query = query.where(idColumn, "in", memberEntityIdsQuery(this.#context.db, kind, account));
     }
+    if (options.excludeIds?.length)
+      query = query.where(idColumn, "not in", [...options.excludeIds]);
+    if (options.memberOf) query = query.where(idColumn, "in", this.#memberIds(options.memberOf));
+    if (options.search) query = this.#searched(query, options.search);
 
     const counted = await query
       .select((eb) => eb.fn.countAll().as("count"))
@@ -138,6 +155,97 @@ export class Registry<K, F extends object, E> implements EntityStore<K, F, E> {
     if (window.limit !== undefined) rows = rows.limit(window.limit).offset(window.offset);
     const items = (await rows.execute()).map((row: Row) => this.#toEntity(row));
     return { items, total };
+  }
+
+  #idColumn(): string {
+    return this.#spec.keyColumns[this.#spec.keyColumns.length - 1] as string;
+  }
+
+  /**
+   * The IDs of the entities the account is a member of with one of the rights: directly, and
+   * for a user through organizations (see `MemberOf`). Rights are stored as a JSON array of
+   * names, so a right is `"NAME"` in its text.
+   */
+  #memberIds(memberOf: MemberOf) {
+    const db = this.#context.db;
+    // The kind in words is also how memberships name it (`application`, `gateway`, ...).
+    const kind = this.#spec.kind;
+    const { account, anyOf } = memberOf;
+    const holds = (column: string) =>
+      sql<boolean>`(${sql.join(
+        anyOf.map((right) => sql`${sql.ref(column)} like ${`%${JSON.stringify(right)}%`}`),
+        sql` or `,
+      )})`;
+    if (anyOf.length === 0)
+      return db.selectFrom("memberships").select("entity_id").where(sql<boolean>`1 = 0`);
+    const direct = db
+      .selectFrom("memberships")
+      .select("entity_id")
+      .where("entity_kind", "=", kind)
+      .where("account_kind", "=", account.kind)
+      .where("account_id", "=", account.id)
+      .where(holds("rights"));
+    if (account.kind !== "user" || kind === "organization") return direct;
+    const throughOrganizations = db
+      .selectFrom("memberships as member")
+      .innerJoin("organizations", "organizations.organization_id", "member.entity_id")
+      .innerJoin("memberships as grant", (join) =>
+        join
+          .onRef("grant.account_id", "=", "member.entity_id")
+          .on("grant.account_kind", "=", "organization"),
+      )
+      .select("grant.entity_id")
+      .where("member.account_kind", "=", "user")
+      .where("member.account_id", "=", account.id)
+      .where("member.entity_kind", "=", "organization")
+      .where("organizations.deleted_at", "is", null)
+      .where("grant.entity_kind", "=", kind)
+      .where(holds("member.rights"))
+      .where(holds("grant.rights"));
+    return direct.union(throughOrganizations);
+  }
+
+  /** The conditions of a search (see `SearchFilter`). */
+  // biome-ignore lint/suspicious/noExplicitAny: a select builder over any registry table
+  #searched<Q extends { where: (...args: any[]) => Q }>(query: Q, search: SearchFilter): Q {
+    let result = query;
+    for (const [field, part] of Object.entries(search.contains ?? {}))
+      if (part) result = result.where(containsText(this.#fieldText(field), part));
+    if (search.query) {
+      const fields = search.queryFields ?? [
+        this.#spec.keyFields.at(-1) as string,
+        "name",
+        "description",
+        ...(this.#spec.queryFields ?? []),
+      ];
+      const part = search.query;
+      result = result.where(
+        sql<boolean>`(${sql.join(
+          fields.map((field) => containsText(this.#fieldText(field), part)),
+          sql` or `,
+        )})`,
+      );
+    }
+    for (const [key, part] of Object.entries(search.attributesContain ?? {})) {
+      const value = jsonText(this.#context.engine, ["attributes", key]);
+      result = result.where(sql<boolean>`${value} is not null`).where(containsText(value, part));
+    }
+    for (const { field, values, absent } of search.oneOf ?? []) {
+      if (values.length === 0) continue;
+      const text = this.#fieldText(field);
+      const value = absent === undefined ? text : sql`coalesce(${text}, ${absent})`;
+      result = result.where(sql<boolean>`${value} in (${sql.join(values.map((v) => sql`${v}`))})`);
+    }
+    return result;
+  }
+
+  /** A domain field as SQL text: its key or own column, or its value in the JSON `data`. */
+  #fieldText(field: string): RawBuilder<string | null> {
+    const keyIndex = this.#spec.keyFields.indexOf(field);
+    if (keyIndex >= 0) return sql`${sql.ref(this.#spec.keyColumns[keyIndex] as string)}`;
+    const column = this.#columnByField.get(field);
+    if (column) return sql`${sql.ref(column.column)}`;
+    return jsonText(this.#context.engine, [field]);
   }
 
   update(key: K, change: EntityChange<F, E>): Promise<E>;
@@ -301,4 +409,16 @@ export class Registry<K, F extends object, E> implements EntityStore<K, F, E> {
       errIdTaken.create({ kind: this.#spec.kind, id: this.#spec.describe(key) }, error)
     );
   }
+}
+
+/** `value` contains `part`, ignoring ASCII case; `%`, `_` and `\` in `part` match themselves. */
+function containsText(value: RawBuilder<string | null>, part: string): RawBuilder<boolean> {
+  const escaped = part.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`);
+  return sql<boolean>`lower(${value}) like ${`%${escaped}%`} escape '\\'`;
+}
+
+/** The text at `path` in the JSON column `data`; NULL when absent. */
+function jsonText(engine: DatabaseEngine, path: readonly string[]): RawBuilder<string | null> {
+  if (engine === "postgres") return sql`(data::jsonb #>> ${sql.val([...path])})`;
+  return sql`json_extract(data, ${`$${path.map((part) => `.${JSON.stringify(part)}`).join("")}`})`;
 }

@@ -90,6 +90,34 @@ export interface GatewayAntenna {
   placement?: string;
 }
 
+/**
+ * A secret at rest: `value` (base64) encrypted by the key vault under the key labelled `keyId`;
+ * an empty `keyId` marks a value kept in plain (as The Things Stack does without a key).
+ */
+export interface StoredSecret {
+  keyId: string;
+  value: string;
+}
+
+/** One way to reach someone about an entity (deprecated in The Things Stack, still stored). */
+export interface ContactInfo {
+  /** `CONTACT_TYPE_OTHER`, `..._ABUSE`, `..._BILLING` or `..._TECHNICAL`. */
+  contactType?: string;
+  /** `CONTACT_METHOD_OTHER`, `..._EMAIL` or `..._PHONE`. */
+  contactMethod?: string;
+  value?: string;
+  public?: boolean;
+  /** RFC 3339. */
+  validatedAt?: string;
+}
+
+/** The code that proves ownership of a gateway when claiming it; times in RFC 3339. */
+export interface StoredClaimAuthenticationCode {
+  secret: StoredSecret;
+  validFrom?: string;
+  validTo?: string;
+}
+
 export interface GatewayFields extends CommonFields, ContactFields {
   /** Unique among gateways that are not purged (soft-deleted ones keep theirs). */
   gatewayEui?: string;
@@ -110,6 +138,16 @@ export interface GatewayFields extends CommonFields, ContactFields {
   updateLocationFromStatus?: boolean;
   requireAuthenticatedConnection?: boolean;
   disablePacketBrokerForwarding?: boolean;
+  contactInfo?: ContactInfo[];
+  /** LoRa Basics Station LNS credential, encrypted. */
+  lbsLnsSecret?: StoredSecret;
+  /** Encrypted. */
+  claimAuthenticationCode?: StoredClaimAuthenticationCode;
+  targetCupsUri?: string;
+  /** LoRa Basics Station CUPS key of the redirection target, encrypted. */
+  targetCupsKey?: StoredSecret;
+  /** `lrfhss.supported`. */
+  supportsLrfhss?: boolean;
 }
 export interface Gateway extends GatewayFields, Timestamps {
   gatewayId: string;
@@ -179,15 +217,52 @@ export interface ListOptions extends PageOptions {
   order?: { field: OrderField; descending?: boolean };
   /** Include soft-deleted entities (admins). */
   includeDeleted?: boolean;
+  /** Only soft-deleted entities (admins' `deleted: true`); paged and counted in SQL. */
+  onlyDeleted?: boolean;
   /** Only these IDs (device IDs for end devices). */
   ids?: readonly string[];
   /** Only entities updated at or after this time. */
   updatedSince?: Date;
   /**
-   * Only entities of this kind the account is a member of (a user also through its
-   * organizations), selected in SQL so that paging counts only them.
+   * Only entities of this kind the account is a collaborator of with any rights (a user also
+   * through its organizations), selected in SQL so that paging counts only them.
    */
-  memberOf?: { kind: "application" | "gateway" | "organization" | "client"; account: AccountRef };
+  collaboratorOf?: {
+    kind: "application" | "gateway" | "organization" | "client";
+    account: AccountRef;
+  };
+  /** Not these IDs. */
+  excludeIds?: readonly string[];
+  /** Only the entities an account is a member of with some rights (see {@link MemberOf}). */
+  memberOf?: MemberOf;
+  /** Only the entities a search matches (see {@link SearchFilter}). */
+  search?: SearchFilter;
+}
+
+/**
+ * The entities an account is a member of with at least one of `anyOf` (right names, as
+ * stored): directly, and for a user also through an organization (not deleted) in which the
+ * user holds one of `anyOf` and which holds one of `anyOf` on the entity. With `anyOf` the
+ * rights that grant one right (`RIGHT_APPLICATION_INFO`, `..._ALL`, `RIGHT_ALL`, ...) this is
+ * exactly the entities on which the account holds that right.
+ */
+export interface MemberOf {
+  account: AccountRef;
+  anyOf: readonly string[];
+}
+
+/** What a search matches, in SQL; text comparisons ignore case (ASCII). */
+export interface SearchFilter {
+  /** Domain fields (`applicationId`, `name`, `description`, `gatewayEui`) that contain a text. */
+  contains?: Readonly<Record<string, string>>;
+  /** Text that the ID, name, description or another searchable field contains. */
+  query?: string;
+  /** The fields `query` looks in instead (domain names, such as `userId` and `name`). */
+  queryFields?: readonly string[];
+  /** Attributes whose values contain a text (the attribute must exist). */
+  attributesContain?: Readonly<Record<string, string>>;
+  /** Text fields whose value is one of `values`; `absent` stands for a missing value. */
+  oneOf?: readonly { field: string; values: readonly string[]; absent?: string }[];
 }
 
 /** Options of a read. */

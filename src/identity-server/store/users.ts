@@ -18,6 +18,7 @@ export function createUserStore(context: StoreContext): UserStore {
     describe: (id) => id,
     columns: [
       { field: "name", column: "name" },
+      { field: "description", column: "description" },
       { field: "primaryEmailAddress", column: "primary_email_address" },
     ],
     dateFields: ["primaryEmailAddressValidatedAt", "passwordUpdatedAt"],

@@ -4,6 +4,7 @@ import { migration0003OAuth } from "./0003-oauth.ts";
 import { migration0004ClusterTasks } from "./0004-cluster-tasks.ts";
 import { migration0005OAuthHardening } from "./0005-oauth-hardening.ts";
 import { migration0006UserFeatures } from "./0006-user-features.ts";
+import { migration0007IdentityServerSearch } from "./0007-identity-server-search.ts";
 import { migration0009DevEuiAndOAuthOwners } from "./0009-dev-eui-and-oauth-owners.ts";
 import type { Migration } from "./migration.ts";
 
@@ -15,6 +16,7 @@ export const migrations: readonly Migration[] = [
   migration0004ClusterTasks,
   migration0005OAuthHardening,
   migration0006UserFeatures,
+  migration0007IdentityServerSearch,
   migration0009DevEuiAndOAuthOwners,
 ];
 
