@@ -4,6 +4,7 @@ import { routingErrorBody } from "../http/routing-errors.ts";
 import type { Logger } from "../log/logger.ts";
 import { clusterAuthInterceptor, restClusterContext } from "./cluster-auth.ts";
 import type { ClusterKeys } from "./cluster-keys.ts";
+import { connectHandlerOptions } from "./connect-options.ts";
 import { apiErrorInterceptor, connectRoutes } from "./connect-routes.ts";
 import { errorToHttp } from "./errors.ts";
 import type { ApiRegistry } from "./registry.ts";
@@ -46,6 +47,9 @@ export async function mountApiOnHttp(
     routes: connectRoutes(registry, { internal: false }),
     interceptors: [apiErrorInterceptor(logger), clusterAuthInterceptor(clusterKeys, registry)],
     jsonOptions: { registry: types },
+    // The same message limits as on the gRPC port; Fastify's body limit does not apply to
+    // these routes (Connect reads their bodies itself).
+    ...connectHandlerOptions(),
   });
   registerRestRoutes(app, {
     prefix: restPrefix,

@@ -6,6 +6,7 @@ import {
   type ServerResponse,
 } from "node:http";
 import { createServer as createHttpsServer } from "node:https";
+import type { Server as NetServer } from "node:net";
 import type { SecureContextOptions } from "node:tls";
 import Fastify, {
   type FastifyBaseLogger,
@@ -14,8 +15,18 @@ import Fastify, {
   LogController,
 } from "fastify";
 import type { ListenAddress } from "../config/index.ts";
+import { admittingServer } from "../listeners/connection-limiter.ts";
 import { type BoundListener, listenTcp } from "../listeners/index.ts";
 import type { Logger } from "../log/logger.ts";
+import { requestBodyLimit } from "./body-limit.ts";
+import {
+  applyHttp1Policy,
+  type ConnectionPolicy,
+  defaultConnectionPolicy,
+  refuseHttp1,
+  startConnectionChecks,
+  tlsServerOptions,
+} from "./connection-policy.ts";
 import { answerClientError, routingErrorBody } from "./routing-errors.ts";
 
 type Handler = (request: IncomingMessage, response: ServerResponse) => void;
@@ -45,8 +56,15 @@ export class HttpServer {
   readonly app: FastifyInstance;
   #handler: Handler | undefined;
   readonly #servers: Server[] = [];
+  /** The bound servers that admit connections and hand them to `#servers`. */
+  readonly #gates: NetServer[] = [];
+  readonly #policy: ConnectionPolicy;
 
-  constructor(logger: Logger, options: { bodyLimit?: number } = {}) {
+  constructor(
+    logger: Logger,
+    options: { bodyLimit?: number; connections?: ConnectionPolicy } = {},
+  ) {
+    this.#policy = options.connections ?? defaultConnectionPolicy;
     this.app = Fastify({
       loggerInstance: logger as FastifyBaseLogger,
       // Requests are not logged one by one: health probes alone would flood the log.
@@ -54,7 +72,7 @@ export class HttpServer {
         disableRequestLogging: true,
         requestIdLogLabel: "correlation_id",
       }),
-      bodyLimit: options.bodyLimit ?? 1024 * 1024,
+      bodyLimit: options.bodyLimit ?? requestBodyLimit,
       genReqId: newRequestId,
       frameworkErrors: (error, _request, reply) => {
         const status = error.statusCode ?? 400;
@@ -78,12 +96,20 @@ export class HttpServer {
     const bound: BoundListener[] = [];
     for (const listener of listeners) {
       const server = listener.tls
-        ? createHttpsServer(listener.tls, handler)
+        ? createHttpsServer({ ...listener.tls, ...tlsServerOptions(this.#policy) }, handler)
         : createHttpServer(handler);
-      server.keepAliveTimeout = 65_000;
+      applyHttp1Policy(server, this.#policy);
       server.on("clientError", answerClientError);
+      startConnectionChecks(server);
+      // A refused TLS client gets no answer: answering would cost a handshake.
+      const gate = admittingServer(
+        this.#policy.limiter,
+        (socket) => server.emit("connection", socket),
+        listener.tls ? (socket) => socket.destroy() : refuseHttp1,
+      );
       this.#servers.push(server);
-      bound.push(await listenTcp(server, listener.address, listener.name));
+      this.#gates.push(gate);
+      bound.push(await listenTcp(gate, listener.address, listener.name));
     }
     return bound;
   }
@@ -93,14 +119,15 @@ export class HttpServer {
    * the connections still open are cut.
    */
   async close(timeoutMs: number): Promise<void> {
-    const closing = this.#servers.map(
-      (server) =>
+    const closing = this.#gates.map(
+      (gate) =>
         new Promise<void>((resolve) => {
-          if (!server.listening) return resolve();
-          server.close(() => resolve());
-          server.closeIdleConnections();
+          if (!gate.listening) return resolve();
+          // Resolves once every connection it admitted has closed.
+          gate.close(() => resolve());
         }),
     );
+    for (const server of this.#servers) server.closeIdleConnections();
     // A keep-alive connection whose last response ends after close() began stays open until
     // its client leaves; close such connections as soon as they fall idle.
     const sweep = setInterval(() => {
@@ -114,7 +141,10 @@ export class HttpServer {
     await Promise.all(closing);
     clearInterval(sweep);
     clearTimeout(timer);
+    // Stops the servers' timeout checks (they never listened themselves).
+    for (const server of this.#servers) server.close(() => {});
     this.#servers.length = 0;
+    this.#gates.length = 0;
     await this.app.close();
   }
 }

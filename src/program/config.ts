@@ -1,16 +1,19 @@
 import { clusterConfig } from "../cluster/config.ts";
 import { type ConfigModel, composeConfig, sharedConfig } from "../config/index.ts";
 import { frequencyPlansConfig } from "../frequency-plans/index.ts";
+import { runtimeConfig } from "../runtime/config.ts";
 import { componentCatalog } from "./catalog.ts";
 
 /**
- * lorastack's configuration: the shared sections, the cluster, the frequency plan folder, then each
+ * lorastack's configuration: the shared sections, the cluster, the frequency plan folder, the
+ * process's connection limits and metrics listener, then each
  * component's section in catalog order. `lorastack config --keys` lists `programConfig.keys`.
  */
 export const programConfig: ConfigModel = composeConfig([
   { owner: "shared", section: sharedConfig },
   { owner: "cluster", section: clusterConfig },
   { owner: "frequency plans", section: frequencyPlansConfig },
+  { owner: "runtime", section: runtimeConfig },
   ...componentCatalog.flatMap((definition) =>
     definition.config ? [{ owner: definition.name, section: definition.config }] : [],
   ),

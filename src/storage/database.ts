@@ -15,6 +15,7 @@ import {
   sql,
 } from "kysely";
 import pg from "pg";
+import { redactUri } from "../config/index.ts";
 import type { DatabaseEngine, DatabaseLocation } from "./engine.ts";
 import { errDatabaseUnavailable } from "./errors.ts";
 import type { DatabaseSchema } from "./schema.ts";
@@ -132,7 +133,7 @@ function openPostgres(uri: string): Database {
   return {
     engine: "postgres",
     db,
-    description: `postgres ${uri.replace(/^([a-z]+:\/\/[^:/@]*:)[^@/]*@/i, "$1***@")}`,
+    description: `postgres ${redactUri(uri)}`,
     async ping() {
       await sql`select 1`.execute(db);
     },
