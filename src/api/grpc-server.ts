@@ -29,6 +29,7 @@ import { clusterAuthInterceptor } from "./cluster-auth.ts";
 import type { ClusterKeys } from "./cluster-keys.ts";
 import { connectHandlerOptions } from "./connect-options.ts";
 import { apiErrorInterceptor, connectRoutes } from "./connect-routes.ts";
+import { fieldMaskInterceptor } from "./field-paths.ts";
 import type { ApiRegistry } from "./registry.ts";
 
 /**
@@ -93,6 +94,7 @@ export class GrpcServer {
       interceptors: [
         apiErrorInterceptor(this.#logger),
         clusterAuthInterceptor(this.#clusterKeys, this.#registry),
+        fieldMaskInterceptor(),
       ],
       jsonOptions: { registry: this.#registry.typeRegistry() },
       ...connectHandlerOptions(),

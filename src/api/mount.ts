@@ -7,6 +7,7 @@ import type { ClusterKeys } from "./cluster-keys.ts";
 import { connectHandlerOptions } from "./connect-options.ts";
 import { apiErrorInterceptor, connectRoutes } from "./connect-routes.ts";
 import { errorToHttp } from "./errors.ts";
+import { fieldMaskInterceptor } from "./field-paths.ts";
 import type { ApiRegistry } from "./registry.ts";
 import { buildOpenApiDocument } from "./rest/openapi.ts";
 import { registerRestRoutes, restService } from "./rest/transcoder.ts";
@@ -45,7 +46,11 @@ export async function mountApiOnHttp(
   const types = registry.typeRegistry();
   await app.register(fastifyConnectPlugin, {
     routes: connectRoutes(registry, { internal: false }),
-    interceptors: [apiErrorInterceptor(logger), clusterAuthInterceptor(clusterKeys, registry)],
+    interceptors: [
+      apiErrorInterceptor(logger),
+      clusterAuthInterceptor(clusterKeys, registry),
+      fieldMaskInterceptor(),
+    ],
     jsonOptions: { registry: types },
     // The same message limits as on the gRPC port; Fastify's body limit does not apply to
     // these routes (Connect reads their bodies itself).

@@ -105,6 +105,9 @@ function closeSoon(socket: Socket): void {
   socket.once("close", () => clearTimeout(timer));
 }
 
+/** How long a stream whose response is complete may go on receiving its request. */
+const answeredGraceMs = 1_000;
+
 /**
  * Applies the policy to an HTTP/2 session (cleartext or TLS): a session without open streams
  * is closed (GOAWAY) after the header timeout while it has had none yet, after the idle
@@ -131,8 +134,21 @@ export function watchHttp2Session(session: Http2Session, policy: ConnectionPolic
     }, policy.requestTimeoutMs);
     requestTimer.unref();
     stream.once("end", () => clearTimeout(requestTimer));
+    // A response sent before the whole request (a refusal before the body is read, a message
+    // over the limit) leaves the client sending into a stream nobody reads: once the answer
+    // is out, the stream is reset with NO_ERROR, which tells the client to stop (RFC 9113
+    // §8.1), instead of waiting for the request timeout.
+    let doneTimer: NodeJS.Timeout | undefined;
+    stream.once("finish", () => {
+      clearTimeout(requestTimer);
+      doneTimer = setTimeout(() => {
+        if (!stream.closed && !stream.destroyed) stream.close(http2.NGHTTP2_NO_ERROR);
+      }, answeredGraceMs);
+      doneTimer.unref();
+    });
     stream.once("close", () => {
       clearTimeout(requestTimer);
+      clearTimeout(doneTimer);
       open--;
       if (open === 0 && !session.closed && !session.destroyed) arm(policy.idleTimeoutMs);
     });
