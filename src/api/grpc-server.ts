@@ -15,11 +15,13 @@ import {
   type ConnectionPolicy,
   defaultConnectionPolicy,
   type Http1Timeouts,
+  handOverTls,
   refuseHttp1,
   refuseHttp2,
   startConnectionChecks,
   tlsServerOptions,
   watchHttp2Session,
+  whenBytesArrive,
 } from "../http/connection-policy.ts";
 import { answerClientError } from "../http/routing-errors.ts";
 import { admittingServer, type Refusal } from "../listeners/connection-limiter.ts";
@@ -119,7 +121,7 @@ export class GrpcServer {
         // A refused TLS client gets no answer: answering would cost a handshake.
         gate = admittingServer(
           this.#policy.limiter,
-          (socket) => secure.emit("connection", socket),
+          (socket) => handOverTls(socket, secure, this.#policy),
           (socket) => socket.destroy(),
         );
       } else {
@@ -152,8 +154,10 @@ export class GrpcServer {
   #cleartextBoth(http2: Http2Server, handler: Parameters<typeof createHttp1Server>[1]): NetServer {
     const http1 = createHttp1Server(handler);
     this.#serveHttp1(http1);
+    // "PRI " starts the HTTP/2 preface and no HTTP/1.1 request: four bytes decide.
     const route = (socket: Socket, timeoutMs: number, refusal?: Refusal) =>
-      sniffHttp2(socket, timeoutMs, (isHttp2) => {
+      whenBytesArrive(socket, 4, timeoutMs, (head) => {
+        const isHttp2 = head.subarray(0, 4).equals(http2Preface.subarray(0, 4));
         if (refusal) (isHttp2 ? refuseHttp2 : refuseHttp1)(socket, refusal);
         else (isHttp2 ? http2 : http1).emit("connection", socket);
       });
@@ -188,29 +192,4 @@ export class GrpcServer {
     this.#gates.length = 0;
     this.#http1.length = 0;
   }
-}
-
-/**
- * Reads the first bytes of a connection and tells whether they start the HTTP/2 preface;
- * they are put back for the server that takes the connection. "PRI " starts the HTTP/2
- * preface and no HTTP/1.1 request: four bytes decide. A connection that has not sent them
- * within `timeoutMs` is closed.
- */
-function sniffHttp2(socket: Socket, timeoutMs: number, decided: (isHttp2: boolean) => void): void {
-  const received: Buffer[] = [];
-  const timer = setTimeout(() => socket.destroy(), timeoutMs);
-  timer.unref();
-  const onReadable = () => {
-    for (let chunk = socket.read(); chunk !== null; chunk = socket.read()) received.push(chunk);
-    const head = Buffer.concat(received);
-    if (head.length < 4) return;
-    clearTimeout(timer);
-    socket.off("readable", onReadable);
-    socket.off("close", onClose);
-    socket.unshift(head);
-    decided(head.subarray(0, 4).equals(http2Preface.subarray(0, 4)));
-  };
-  const onClose = () => clearTimeout(timer);
-  socket.on("readable", onReadable);
-  socket.once("close", onClose);
 }

@@ -157,6 +157,47 @@ export function watchHttp2Session(session: Http2Session, policy: ConnectionPolic
 }
 
 /**
+ * Waits for the first `count` bytes of a new connection and hands them to `then`; they are
+ * put back, so the server that takes the connection reads them first (HTTP/2, HTTP/1.1 and TLS
+ * servers all read what a socket has buffered). A connection that has not sent them within
+ * `timeoutMs` is closed.
+ */
+export function whenBytesArrive(
+  socket: Socket,
+  count: number,
+  timeoutMs: number,
+  then: (head: Buffer) => void,
+): void {
+  const received: Buffer[] = [];
+  const timer = setTimeout(() => socket.destroy(), timeoutMs);
+  timer.unref();
+  const onReadable = () => {
+    for (let chunk = socket.read(); chunk !== null; chunk = socket.read()) received.push(chunk);
+    const head = Buffer.concat(received);
+    if (head.length < count) return;
+    clearTimeout(timer);
+    socket.off("readable", onReadable);
+    socket.unshift(head);
+    then(head);
+  };
+  socket.on("readable", onReadable);
+  socket.once("close", () => clearTimeout(timer));
+}
+
+/**
+ * Hands a new connection to a TLS server (HTTPS, or HTTP/2 over TLS) once its client has sent
+ * something: Node's handshake timeout counts only from the start of a handshake, so a client
+ * that never sends its ClientHello would otherwise hold the connection forever.
+ */
+export function handOverTls(
+  socket: Socket,
+  server: { emit(event: "connection", socket: Socket): boolean },
+  policy: ConnectionPolicy,
+): void {
+  whenBytesArrive(socket, 1, policy.headerTimeoutMs, () => server.emit("connection", socket));
+}
+
+/**
  * Makes an HTTP/1.1-capable server that is fed connections (`emit("connection")`) by another,
  * bound server check its connections' timeouts: Node starts those checks only when the server
  * itself starts listening, which a fed server never does.

@@ -6,7 +6,7 @@ import {
   type ServerResponse,
 } from "node:http";
 import { createServer as createHttpsServer } from "node:https";
-import type { Server as NetServer } from "node:net";
+import type { Server as NetServer, Socket } from "node:net";
 import type { SecureContextOptions } from "node:tls";
 import Fastify, {
   type FastifyBaseLogger,
@@ -23,6 +23,7 @@ import {
   applyHttp1Policy,
   type ConnectionPolicy,
   defaultConnectionPolicy,
+  handOverTls,
   refuseHttp1,
   startConnectionChecks,
   tlsServerOptions,
@@ -58,6 +59,8 @@ export class HttpServer {
   readonly #servers: Server[] = [];
   /** The bound servers that admit connections and hand them to `#servers`. */
   readonly #gates: NetServer[] = [];
+  /** Every admitted connection, cut when a shutdown runs out of time. */
+  readonly #sockets = new Set<Socket>();
   readonly #policy: ConnectionPolicy;
 
   constructor(
@@ -104,9 +107,15 @@ export class HttpServer {
       // A refused TLS client gets no answer: answering would cost a handshake.
       const gate = admittingServer(
         this.#policy.limiter,
-        (socket) => server.emit("connection", socket),
+        listener.tls
+          ? (socket) => handOverTls(socket, server, this.#policy)
+          : (socket) => server.emit("connection", socket),
         listener.tls ? (socket) => socket.destroy() : refuseHttp1,
       );
+      gate.on("connection", (socket: Socket) => {
+        this.#sockets.add(socket);
+        socket.once("close", () => this.#sockets.delete(socket));
+      });
       this.#servers.push(server);
       this.#gates.push(gate);
       bound.push(await listenTcp(gate, listener.address, listener.name));
@@ -135,6 +144,8 @@ export class HttpServer {
     }, 50);
     const timer = setTimeout(() => {
       for (const server of this.#servers) server.closeAllConnections();
+      // Also those no server has taken yet (a TLS handshake, the first bytes).
+      for (const socket of this.#sockets) socket.destroy();
     }, timeoutMs);
     sweep.unref();
     timer.unref();
