@@ -52,6 +52,11 @@ export function newRequestId(): string {
  * `correlation_id`, and API errors carry the same id. Requests that fail before any route
  * (a malformed URL, a path parameter too long: 414, headers too large: 431, a malformed
  * request) are answered with The Things Stack's routing error body (routing-errors.ts).
+ *
+ * Every listener applies the connection policy (`connections.*`, connection-policy.ts): each
+ * connection is first admitted by the per-address and total caps (a refused plain client gets
+ * 429 or 503, a refused TLS client a closed connection), then held to the header, request and
+ * idle timeouts; a TLS client must begin its handshake within the header timeout.
  */
 export class HttpServer {
   readonly app: FastifyInstance;
