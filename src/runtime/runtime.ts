@@ -96,7 +96,12 @@ export async function startRuntime(options: {
           instanceId,
           address: () => advertised(),
         });
-    if (config.redis.uri) logger.info({ redis: redactUri(config.redis.uri) }, "redis connected");
+    // Where Redis is, without its secrets (`URL` would throw on an odd password).
+    if (config.redis.uri)
+      logger.info(
+        { redis: redactUri(config.redis.uri).replace(/^[a-z]+:\/\//, "") },
+        "redis connected",
+      );
     const {
       cluster,
       advertisePort,
