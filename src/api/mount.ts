@@ -4,8 +4,10 @@ import { routingErrorBody } from "../http/routing-errors.ts";
 import type { Logger } from "../log/logger.ts";
 import { clusterAuthInterceptor, restClusterContext } from "./cluster-auth.ts";
 import type { ClusterKeys } from "./cluster-keys.ts";
+import { connectHandlerOptions } from "./connect-options.ts";
 import { apiErrorInterceptor, connectRoutes } from "./connect-routes.ts";
 import { errorToHttp } from "./errors.ts";
+import { fieldMaskInterceptor } from "./field-paths.ts";
 import type { ApiRegistry } from "./registry.ts";
 import { buildOpenApiDocument } from "./rest/openapi.ts";
 import { registerRestRoutes, restService } from "./rest/transcoder.ts";
@@ -44,8 +46,15 @@ export async function mountApiOnHttp(
   const types = registry.typeRegistry();
   await app.register(fastifyConnectPlugin, {
     routes: connectRoutes(registry, { internal: false }),
-    interceptors: [apiErrorInterceptor(logger), clusterAuthInterceptor(clusterKeys, registry)],
+    interceptors: [
+      apiErrorInterceptor(logger),
+      clusterAuthInterceptor(clusterKeys, registry),
+      fieldMaskInterceptor(),
+    ],
     jsonOptions: { registry: types },
+    // The same message limits as on the gRPC port; Fastify's body limit does not apply to
+    // these routes (Connect reads their bodies itself).
+    ...connectHandlerOptions(),
   });
   registerRestRoutes(app, {
     prefix: restPrefix,

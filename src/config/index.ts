@@ -10,7 +10,7 @@ export {
   loadConfig,
 } from "./load.ts";
 export type { ConfigModel } from "./model.ts";
-export { redactConfig } from "./redact.ts";
+export { redactConfig, redactUri } from "./redact.ts";
 export {
   boolean,
   type Config,

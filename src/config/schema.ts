@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { parseDuration } from "./duration.ts";
 import { parseListenAddress } from "./listen-address.ts";
+import { redactUri } from "./redact.ts";
 import type { ConfigSection } from "./section.ts";
 
 const listenExpectation = 'a listen address "host:port", ":port", "[ipv6]:port", or "" to disable';
@@ -161,16 +162,13 @@ export type Config = z.output<typeof sharedConfigSchema>;
 
 /**
  * Shared keys whose values are secret, with how to print them: URIs keep everything but their
- * password. A component lists its own secret keys beside its section (its `config.ts`).
+ * password and secret query parameters (`redactUri`). A component lists its own secret keys
+ * beside its section (its `config.ts`).
  */
 export const secretKeys: Record<string, (value: string) => unknown> = {
-  "database.uri": redactUriPassword,
-  "redis.uri": redactUriPassword,
+  "database.uri": redactUri,
+  "redis.uri": redactUri,
 };
-
-function redactUriPassword(value: string): string {
-  return value.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/@]*:)[^@/]*@/i, "$1***@");
-}
 
 /** The shared sections as one part of the root schema. */
 export const sharedConfig: ConfigSection<typeof sharedConfigSchema.shape> = {

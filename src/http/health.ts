@@ -1,5 +1,4 @@
 import type { FastifyInstance } from "fastify";
-import type { Registry } from "../metrics/registry.ts";
 
 /** What `/readyz` reports. */
 export interface Readiness {
@@ -11,20 +10,16 @@ export interface Readiness {
 /**
  * `GET /healthz` answers while the process is alive; `GET /readyz` answers 200 only when the
  * process has finished starting and every started component is ready (503 otherwise, and
- * during shutdown); `GET /metrics` serves Prometheus metrics.
+ * during shutdown). Metrics have a listener of their own (src/runtime/metrics-listener.ts).
  */
 export function registerHealthRoutes(
   app: FastifyInstance,
-  options: { readiness: () => Readiness; metrics: Registry },
+  options: { readiness: () => Readiness },
 ): void {
   app.get("/healthz", async () => ({ status: "ok" }));
   app.get("/readyz", async (_request, reply) => {
     const readiness = options.readiness();
     reply.code(readiness.ready ? 200 : 503);
     return readiness;
-  });
-  app.get("/metrics", async (_request, reply) => {
-    reply.header("content-type", options.metrics.contentType);
-    return options.metrics.metrics();
   });
 }

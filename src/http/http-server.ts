@@ -6,6 +6,7 @@ import {
   type ServerResponse,
 } from "node:http";
 import { createServer as createHttpsServer } from "node:https";
+import type { Server as NetServer, Socket } from "node:net";
 import type { SecureContextOptions } from "node:tls";
 import Fastify, {
   type FastifyBaseLogger,
@@ -14,8 +15,19 @@ import Fastify, {
   LogController,
 } from "fastify";
 import type { ListenAddress } from "../config/index.ts";
+import { admittingServer } from "../listeners/connection-limiter.ts";
 import { type BoundListener, listenTcp } from "../listeners/index.ts";
 import type { Logger } from "../log/logger.ts";
+import { requestBodyLimit } from "./body-limit.ts";
+import {
+  applyHttp1Policy,
+  type ConnectionPolicy,
+  defaultConnectionPolicy,
+  handOverTls,
+  refuseHttp1,
+  startConnectionChecks,
+  tlsServerOptions,
+} from "./connection-policy.ts";
 import { answerClientError, routingErrorBody } from "./routing-errors.ts";
 
 type Handler = (request: IncomingMessage, response: ServerResponse) => void;
@@ -40,13 +52,27 @@ export function newRequestId(): string {
  * `correlation_id`, and API errors carry the same id. Requests that fail before any route
  * (a malformed URL, a path parameter too long: 414, headers too large: 431, a malformed
  * request) are answered with The Things Stack's routing error body (routing-errors.ts).
+ *
+ * Every listener applies the connection policy (`connections.*`, connection-policy.ts): each
+ * connection is first admitted by the per-address and total caps (a refused plain client gets
+ * 429 or 503, a refused TLS client a closed connection), then held to the header, request and
+ * idle timeouts; a TLS client must begin its handshake within the header timeout.
  */
 export class HttpServer {
   readonly app: FastifyInstance;
   #handler: Handler | undefined;
   readonly #servers: Server[] = [];
+  /** The bound servers that admit connections and hand them to `#servers`. */
+  readonly #gates: NetServer[] = [];
+  /** Every admitted connection, cut when a shutdown runs out of time. */
+  readonly #sockets = new Set<Socket>();
+  readonly #policy: ConnectionPolicy;
 
-  constructor(logger: Logger, options: { bodyLimit?: number } = {}) {
+  constructor(
+    logger: Logger,
+    options: { bodyLimit?: number; connections?: ConnectionPolicy } = {},
+  ) {
+    this.#policy = options.connections ?? defaultConnectionPolicy;
     this.app = Fastify({
       loggerInstance: logger as FastifyBaseLogger,
       // Requests are not logged one by one: health probes alone would flood the log.
@@ -54,7 +80,7 @@ export class HttpServer {
         disableRequestLogging: true,
         requestIdLogLabel: "correlation_id",
       }),
-      bodyLimit: options.bodyLimit ?? 1024 * 1024,
+      bodyLimit: options.bodyLimit ?? requestBodyLimit,
       genReqId: newRequestId,
       frameworkErrors: (error, _request, reply) => {
         const status = error.statusCode ?? 400;
@@ -78,12 +104,26 @@ export class HttpServer {
     const bound: BoundListener[] = [];
     for (const listener of listeners) {
       const server = listener.tls
-        ? createHttpsServer(listener.tls, handler)
+        ? createHttpsServer({ ...listener.tls, ...tlsServerOptions(this.#policy) }, handler)
         : createHttpServer(handler);
-      server.keepAliveTimeout = 65_000;
+      applyHttp1Policy(server, this.#policy);
       server.on("clientError", answerClientError);
+      startConnectionChecks(server);
+      // A refused TLS client gets no answer: answering would cost a handshake.
+      const gate = admittingServer(
+        this.#policy.limiter,
+        listener.tls
+          ? (socket) => handOverTls(socket, server, this.#policy)
+          : (socket) => server.emit("connection", socket),
+        listener.tls ? (socket) => socket.destroy() : refuseHttp1,
+      );
+      gate.on("connection", (socket: Socket) => {
+        this.#sockets.add(socket);
+        socket.once("close", () => this.#sockets.delete(socket));
+      });
       this.#servers.push(server);
-      bound.push(await listenTcp(server, listener.address, listener.name));
+      this.#gates.push(gate);
+      bound.push(await listenTcp(gate, listener.address, listener.name));
     }
     return bound;
   }
@@ -93,14 +133,15 @@ export class HttpServer {
    * the connections still open are cut.
    */
   async close(timeoutMs: number): Promise<void> {
-    const closing = this.#servers.map(
-      (server) =>
+    const closing = this.#gates.map(
+      (gate) =>
         new Promise<void>((resolve) => {
-          if (!server.listening) return resolve();
-          server.close(() => resolve());
-          server.closeIdleConnections();
+          if (!gate.listening) return resolve();
+          // Resolves once every connection it admitted has closed.
+          gate.close(() => resolve());
         }),
     );
+    for (const server of this.#servers) server.closeIdleConnections();
     // A keep-alive connection whose last response ends after close() began stays open until
     // its client leaves; close such connections as soon as they fall idle.
     const sweep = setInterval(() => {
@@ -108,13 +149,18 @@ export class HttpServer {
     }, 50);
     const timer = setTimeout(() => {
       for (const server of this.#servers) server.closeAllConnections();
+      // Also those no server has taken yet (a TLS handshake, the first bytes).
+      for (const socket of this.#sockets) socket.destroy();
     }, timeoutMs);
     sweep.unref();
     timer.unref();
     await Promise.all(closing);
     clearInterval(sweep);
     clearTimeout(timer);
+    // Stops the servers' timeout checks (they never listened themselves).
+    for (const server of this.#servers) server.close(() => {});
     this.#servers.length = 0;
+    this.#gates.length = 0;
     await this.app.close();
   }
 }

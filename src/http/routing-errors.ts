@@ -15,12 +15,16 @@ export interface RoutingErrorBody {
 /** The gRPC code of each HTTP status a routing error may have; others are UNKNOWN (2). */
 const grpcCodes: Readonly<Record<number, number>> = {
   400: 3, // INVALID_ARGUMENT, as the gateway answers "Bad Request"
+  401: 16, // UNAUTHENTICATED
   404: 5, // NOT_FOUND
+  405: 12, // UNIMPLEMENTED, as the gateway answers a method a path does not have
   408: 4, // DEADLINE_EXCEEDED
   413: 8, // RESOURCE_EXHAUSTED, like our own request_too_large
   414: 8,
+  429: 8, // too many connections from one address
   431: 8,
   500: 13, // INTERNAL
+  503: 14, // UNAVAILABLE: too many connections in all
 };
 
 /** The routing error body for an HTTP status. */

@@ -2,10 +2,12 @@ import { clusterConfig } from "../cluster/config.ts";
 import { type ConfigModel, composeConfig, sharedConfig } from "../config/index.ts";
 import { frequencyPlansConfig } from "../frequency-plans/index.ts";
 import { keyVaultConfig } from "../key-vault/config.ts";
+import { runtimeConfig } from "../runtime/config.ts";
 import { componentCatalog } from "./catalog.ts";
 
 /**
- * lorastack's configuration: the shared sections, the cluster, the frequency plan folder, the key vault, then each
+ * lorastack's configuration: the shared sections, the cluster, the frequency plan folder, the
+ * key vault, the process's connection limits and metrics listener, then each
  * component's section in catalog order. `lorastack config --keys` lists `programConfig.keys`.
  */
 export const programConfig: ConfigModel = composeConfig([
@@ -13,6 +15,7 @@ export const programConfig: ConfigModel = composeConfig([
   { owner: "cluster", section: clusterConfig },
   { owner: "frequency plans", section: frequencyPlansConfig },
   { owner: "key vault", section: keyVaultConfig },
+  { owner: "runtime", section: runtimeConfig },
   ...componentCatalog.flatMap((definition) =>
     definition.config ? [{ owner: definition.name, section: definition.config }] : [],
   ),

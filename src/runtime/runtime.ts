@@ -10,7 +10,7 @@ import { clusterConfig } from "../cluster/config.ts";
 import { inProcessCoordination, redisCoordination } from "../cluster/coordination.ts";
 import { createCluster } from "../cluster/create-cluster.ts";
 import { type ComponentDefinition, ComponentHost } from "../components/index.ts";
-import { type Config, readSection } from "../config/index.ts";
+import { type Config, parseListenAddress, readSection, redactUri } from "../config/index.ts";
 import { EventBus, NamePatternResolver } from "../events/index.ts";
 import { registerEventsStream } from "../events/stream-service.ts";
 import { FrequencyPlans, frequencyPlansConfig } from "../frequency-plans/index.ts";
@@ -27,7 +27,10 @@ import {
   migrateToLatest,
   openDatabase,
 } from "../storage/index.ts";
+import { runtimeConfig } from "./config.ts";
+import { connectionPolicy } from "./connection-limits.ts";
 import { grpcListeners, httpListeners } from "./http-listeners.ts";
+import { listenMetrics, type MetricsListener } from "./metrics-listener.ts";
 import { loadTls } from "./tls.ts";
 
 /** A started lorastack process. */
@@ -75,7 +78,9 @@ export async function startRuntime(options: {
     });
 
     const metrics = createMetricsRegistry();
-    const http = new HttpServer(logger.child({ component: "http" }));
+    const limits = readSection(runtimeConfig, config);
+    const connections = connectionPolicy({ section: limits.connections, metrics, logger });
+    const http = new HttpServer(logger.child({ component: "http" }), { connections });
     const listeners = new ListenerRegistry({ logger, closeTimeoutMs: config.shutdown_timeout });
     const host = new ComponentHost(logger, listeners);
     const api = new ApiRegistry();
@@ -99,7 +104,12 @@ export async function startRuntime(options: {
           instanceId,
           address: () => advertised(),
         });
-    if (config.redis.uri) logger.info({ redis: new URL(config.redis.uri).host }, "redis connected");
+    // Where Redis is, without its secrets (`URL` would throw on an odd password).
+    if (config.redis.uri)
+      logger.info(
+        { redis: redactUri(config.redis.uri).replace(/^[a-z]+:\/\//, "") },
+        "redis connected",
+      );
     const {
       cluster,
       advertisePort,
@@ -132,7 +142,6 @@ export async function startRuntime(options: {
     // this process (delivery is synchronous), as fast as the PubSub for other instances.
     events.listen((event) => invalidateForEvent(rights, event));
     registerHealthRoutes(http.app, {
-      metrics,
       readiness: () => {
         const components = host.readiness();
         return {
@@ -164,10 +173,23 @@ export async function startRuntime(options: {
     // The API is served once the components have registered their services: gRPC, gRPC-Web
     // and Connect on the gRPC port and, for browsers and HTTP/1.1 clients, on the HTTP port.
     const apiLogger = logger.child({ component: "api" });
-    const grpc = new GrpcServer(api, { clusterKeys, logger: apiLogger });
+    const grpc = new GrpcServer(api, { clusterKeys, logger: apiLogger, connections });
     await mountApiOnHttp(http.app, api, { logger: apiLogger, clusterKeys });
     undo.push(() => http.close(0));
     for (const bound of await http.listen(httpListeners(config, tls))) listeners.register(bound);
+    const metricsAddress = parseListenAddress(limits.metrics.listen);
+    let metricsListener: MetricsListener | undefined;
+    if (metricsAddress) {
+      metricsListener = await listenMetrics({
+        address: metricsAddress,
+        metrics,
+        token: limits.metrics.token,
+        policy: connections,
+      });
+      const opened = metricsListener;
+      undo.push(() => opened.close(0));
+      listeners.register(opened.bound);
+    }
     if (api.services().length > 0) {
       undo.push(() => grpc.close(0));
       const bound = await grpc.listen(grpcListeners(config, tls));
@@ -202,6 +224,7 @@ export async function startRuntime(options: {
         const closing = Promise.all([
           http.close(config.shutdown_timeout),
           grpc.close(config.shutdown_timeout),
+          metricsListener?.close(config.shutdown_timeout),
         ]);
         // Listeners no longer accept; event streams would stay open until cut, so end them.
         events.close();

@@ -15,6 +15,7 @@ import {
   sql,
 } from "kysely";
 import pg from "pg";
+import { redactUri } from "../config/index.ts";
 import type { Logger } from "../log/logger.ts";
 import { connectionErrorLog } from "./connection-log.ts";
 import type { DatabaseEngine, DatabaseLocation } from "./engine.ts";
@@ -136,7 +137,7 @@ class TransactionalSqliteDialect extends SqliteDialect {
 
 function openPostgres(uri: string, logger: Logger | undefined): Database {
   const pool = new pg.Pool({ connectionString: uri, max: 10, connectionTimeoutMillis: 10_000 });
-  const description = `postgres ${uri.replace(/^([a-z]+:\/\/[^:/@]*:)[^@/]*@/i, "$1***@")}`;
+  const description = `postgres ${redactUri(uri)}`;
   // An idle client that loses its server emits 'error' on the pool; the next query reconnects
   // (and a query that fails reports its own error).
   const log = connectionErrorLog(logger, { database: description });

@@ -29,7 +29,7 @@ describe("lorastack start", () => {
       assert.equal(ready.status, 200);
       assert.deepEqual(await ready.json(), { ready: true, components: { is: true } });
 
-      const metrics = await fetch(`${stack.httpUrl}/metrics`);
+      const metrics = await fetch(`http://${stack.listeners.get("metrics")}/metrics`);
       assert.equal(metrics.status, 200);
       assert.match(metrics.headers.get("content-type") ?? "", /^text\/plain/);
       assert.match(await metrics.text(), /^lorastack_process_cpu_user_seconds_total/m);
@@ -37,6 +37,7 @@ describe("lorastack start", () => {
       const started = stack.logs.find((line) => line.msg === "lorastack started");
       assert.deepEqual(started?.listeners, [
         `http ${stack.listeners.get("http")}`,
+        `metrics ${stack.listeners.get("metrics")}`,
         `grpc ${stack.listeners.get("grpc")}`,
       ]);
       assert.deepEqual(started?.components, ["is"]);

@@ -3,6 +3,7 @@ import { describe, it } from "node:test";
 import { create, type DescField } from "@bufbuild/protobuf";
 import { timestampFromDate } from "@bufbuild/protobuf/wkt";
 import { DefinedError } from "../../errors/index.ts";
+import { EndDeviceSchema, MACSettingsSchema } from "../../gen/ttn/lorawan/v3/end_device_pb.js";
 import { EndDeviceIdentifiersSchema } from "../../gen/ttn/lorawan/v3/identifiers_pb.js";
 import { isHexField, messageFromJson, messageToJson, parseJson } from "./json.ts";
 import { Color, ThingSchema } from "./testdata/gen/lorastack/test/things_pb.js";
@@ -291,6 +292,118 @@ describe("TTS JSON", () => {
       application_ids: { application_id: "app1" },
       dev_eui: "46CF72F61862CBB0",
       join_eui: "66209794D18AE087",
+    });
+  });
+
+  it("rejects strings that are not Unicode (lone surrogates), in values and map keys", () => {
+    rejects(parseJson('{"name": "\\ud800"}'), "invalid_field_value", /`name`.*lone surrogate/);
+    rejects(
+      parseJson('{"attributes": {"a": "x\\udfff"}}'),
+      "invalid_field_value",
+      /attributes\["a"\]/,
+    );
+    rejects(parseJson('{"attributes": {"\\ud800": "x"}}'), "invalid_field_value", /lone surrogate/);
+    rejects(parseJson('{"ids": {"thing_id": "\\ud83d"}}'), "invalid_field_value", /`ids.thing_id`/);
+    // A well-formed pair is one character.
+    assert.equal(messageFromJson(ThingSchema, parseJson('{"name": "\\ud83d\\ude00"}')).name, "😀");
+  });
+});
+
+describe("TTS JSON: optional-value wrappers and number enums", () => {
+  // MAC settings as TTS scripts and its Console send them: wrappers as bare values, data rate
+  // indices, offsets and RX delays as numbers or names, frequencies as strings.
+  const body = {
+    rx1_delay: 5,
+    rx1_data_rate_offset: "DATA_RATE_OFFSET_1",
+    rx2_data_rate_index: 3,
+    rx2_frequency: "869525000",
+    desired_rx1_delay: "RX_DELAY_1",
+    desired_rx2_data_rate_index: "DATA_RATE_0",
+    desired_rx2_frequency: "869525000",
+    desired_max_eirp: "DEVICE_EIRP_14",
+    desired_adr_ack_limit_exponent: "ADR_ACK_LIMIT_32",
+    max_duty_cycle: "DUTY_CYCLE_1",
+    ping_slot_periodicity: "PING_EVERY_8S",
+    supports_32_bit_f_cnt: true,
+    resets_f_cnt: false,
+    status_count_periodicity: 200,
+    factory_preset_frequencies: ["868100000", "868300000"],
+  };
+
+  it("reads bare values into the wrappers and writes them back bare, TTS's enums as numbers", () => {
+    const settings = messageFromJson(MACSettingsSchema, body);
+    assert.equal(settings.rx1Delay?.value, 5);
+    assert.equal(settings.rx2Frequency?.value, 869525000n);
+    assert.equal(settings.desiredRx2DataRateIndex?.value, 0);
+    assert.equal(settings.supports32BitFCnt?.value, true);
+    assert.ok(settings.resetsFCnt, "a false wrapper is set, holding false");
+    assert.deepEqual(messageToJson(MACSettingsSchema, settings), {
+      rx1_delay: 5,
+      rx1_data_rate_offset: 1,
+      rx2_data_rate_index: 3,
+      rx2_frequency: "869525000",
+      factory_preset_frequencies: ["868100000", "868300000"],
+      max_duty_cycle: "DUTY_CYCLE_1",
+      supports_32_bit_f_cnt: true,
+      resets_f_cnt: false,
+      status_count_periodicity: 200,
+      desired_rx1_delay: 1,
+      desired_rx2_data_rate_index: 0,
+      desired_rx2_frequency: "869525000",
+      desired_max_eirp: "DEVICE_EIRP_14",
+      desired_adr_ack_limit_exponent: "ADR_ACK_LIMIT_32",
+      ping_slot_periodicity: "PING_EVERY_8S",
+    });
+  });
+
+  it('accepts the message form {"value": x} too, and TTS\'s aliases inside wrappers', () => {
+    const settings = messageFromJson(MACSettingsSchema, {
+      rx1_delay: { value: 2 },
+      desired_rx2_frequency: { value: "869525000" },
+      supports_32_bit_f_cnt: { value: true },
+      rx2_data_rate_index: "3",
+      desired_max_eirp: "14",
+    });
+    assert.deepEqual(messageToJson(MACSettingsSchema, settings), {
+      rx1_delay: 2,
+      rx2_data_rate_index: 3,
+      supports_32_bit_f_cnt: true,
+      desired_rx2_frequency: "869525000",
+      desired_max_eirp: "DEVICE_EIRP_14",
+    });
+  });
+
+  it("names the wrapper's field when its bare value is wrong", () => {
+    for (const [json, field] of [
+      [{ rx1_delay: 16 }, "rx1_delay"],
+      [{ rx2_frequency: "8695x" }, "rx2_frequency"],
+      [{ supports_32_bit_f_cnt: "yes" }, "supports_32_bit_f_cnt"],
+      [{ rx1_delay: { value: "RX_DELAY_99" } }, "rx1_delay.value"],
+    ] as const) {
+      assert.throws(
+        () => messageFromJson(MACSettingsSchema, json),
+        (error: unknown) =>
+          error instanceof DefinedError &&
+          error.httpStatus === 400 &&
+          error.message.includes(`\`${field}\``),
+        JSON.stringify(json),
+      );
+    }
+  });
+
+  it("reads an end device with MAC settings as TTS's documentation registers one", () => {
+    const device = messageFromJson(EndDeviceSchema, {
+      ids: { device_id: "dev1", application_ids: { application_id: "app1" } },
+      lorawan_version: "1.0.3",
+      lorawan_phy_version: "1.0.3-a",
+      frequency_plan_id: "EU_863_870_TTN",
+      mac_settings: { rx1_delay: 1, rx2_data_rate_index: 0, desired_rx2_frequency: "869525000" },
+    });
+    const json = messageToJson(EndDeviceSchema, device) as Record<string, unknown>;
+    assert.deepEqual(json.mac_settings, {
+      rx1_delay: 1,
+      rx2_data_rate_index: 0,
+      desired_rx2_frequency: "869525000",
     });
   });
 });

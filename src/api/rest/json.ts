@@ -10,7 +10,13 @@
  *   mask form, which its scripts send in PUT bodies); on input the canonical comma-separated
  *   string is accepted as well;
  * - bytes as base64, except fields marked `(lorastack.options.hex)`: upper-case hex out, hex in
- *   (either case).
+ *   (either case);
+ * - The Things Stack's own optional-value messages, marked `(lorastack.options.wrapper)`
+ *   (`RxDelayValue`, `FrequencyValue`, `BoolValue`, ...), as their bare value
+ *   (`"rx1_delay": 5`, `"desired_rx2_frequency": "869525000"`), as protobuf JSON writes
+ *   google.protobuf's wrappers; on input `{"value": 5}` is accepted too;
+ * - enums marked `(lorastack.options.json_number)` (DataRateIndex, DataRateOffset, RxDelay) as
+ *   their number, as TTS writes them; names are accepted on input as for every enum.
  *
  * JSON is read as The Things Stack reads it, because scripts written for TTS depend on it:
  * - fields the message does not have are skipped (TTS's generated readers end in "ignore
@@ -20,7 +26,9 @@
  *   `"APPLICATION_INFO"`; see enum-aliases.ts), on every field of the enum's type.
  *
  * Every problem with a value of a known field becomes a typed `api/rest` error naming the field
- * path (`end_device.ids.dev_eui`, `attributes["key"]`, `parts[2].code`), never a raw exception.
+ * path (`end_device.ids.dev_eui`, `attributes["key"]`, `parts[2].code`), never a raw exception:
+ * also a string that is not valid Unicode (a lone surrogate such as `"\ud800"`, which JSON's
+ * escapes can express and UTF-8 cannot).
  * The message structure is walked here rather than handed to protobuf-es `fromJson` whole
  * because that one names fields by type, not by path, and knows neither hex nor TTS masks.
  */
@@ -44,7 +52,7 @@ import { type ReflectMessage, reflect } from "@bufbuild/protobuf/reflect";
 import { base64Decode, base64Encode } from "@bufbuild/protobuf/wire";
 import { anyPack, anyUnpack, type FieldMask } from "@bufbuild/protobuf/wkt";
 import type { DefinedError } from "../../errors/index.ts";
-import { hex } from "../../gen/lorastack/options_pb.js";
+import { hex, json_number, wrapper } from "../../gen/lorastack/options_pb.js";
 import { enumNumberFromText, enumValueNamed, isEnumValue } from "./enum-json.ts";
 import { errInvalidFieldValue, errInvalidHex, errMalformedJson } from "./errors.ts";
 
@@ -63,6 +71,21 @@ export interface ReadOptions extends JsonOptions {
 /** Whether a field is marked `(lorastack.options.hex)`: its bytes are written as hex. */
 export function isHexField(field: DescField): boolean {
   return field.fieldKind !== "map" && getOption(field, hex) === true;
+}
+
+/**
+ * The `value` field of a message marked `(lorastack.options.wrapper)`, whose JSON form is that
+ * field's; `undefined` for other messages.
+ */
+export function wrappedField(desc: DescMessage): DescField | undefined {
+  if (getOption(desc, wrapper) !== true) return undefined;
+  const field = desc.fields.find((candidate) => candidate.name === "value");
+  return field?.fieldKind === "scalar" || field?.fieldKind === "enum" ? field : undefined;
+}
+
+/** Whether an enum is marked `(lorastack.options.json_number)`: written as its number. */
+export function isNumberEnum(descEnum: DescEnum): boolean {
+  return getOption(descEnum, json_number) === true;
 }
 
 /** Serializes a message to a JSON value as The Things Stack writes it. */
@@ -116,6 +139,8 @@ function encodeMessage(message: ReflectMessage, options: JsonOptions): JsonValue
     return { paths: [...(message.message as FieldMask).paths] };
   }
   if (typeName === "google.protobuf.Any") return encodeAny(message, options);
+  const wrapped = wrappedField(message.desc);
+  if (wrapped) return encodeField(wrapped, message.get(wrapped), options);
   if (typeName.startsWith("google.protobuf.")) {
     // Timestamp, Duration, wrappers, Struct/Value/ListValue, Empty: protobuf's JSON forms.
     return toJson(message.desc, message.message, {
@@ -170,6 +195,7 @@ function encodeSingular(
 
 function encodeEnum(descEnum: DescEnum, value: number): JsonValue {
   if (descEnum.typeName === "google.protobuf.NullValue") return null;
+  if (isNumberEnum(descEnum)) return value;
   return descEnum.values.find((v) => v.number === value)?.name ?? value;
 }
 
@@ -261,6 +287,14 @@ function decodeMessage(
       return reflect(desc, create(desc, { paths: decodeFieldMask(json, path) }) as never);
     case "google.protobuf.Any":
       return decodeAny(desc, json, path, options);
+  }
+  const wrapped = wrappedField(desc);
+  if (wrapped && !isObject(json)) {
+    // The bare value; `{"value": ...}` is read below as the message it is.
+    const message = reflect(desc);
+    const kind = wrapped.fieldKind as "scalar" | "enum";
+    message.set(wrapped, decodeSingular(wrapped, kind, json, path, options));
+    return message;
   }
   if (desc.typeName.startsWith("google.protobuf.")) {
     try {
@@ -386,7 +420,7 @@ function decodeScalar(type: ScalarType, json: unknown, path: string, asHex: bool
   switch (type) {
     case ScalarType.STRING:
       if (typeof json !== "string") throw invalid(path, `expected a string, got ${describe(json)}`);
-      return json;
+      return wellFormed(json, path);
     case ScalarType.BOOL:
       if (typeof json !== "boolean")
         throw invalid(path, `expected true or false, got ${describe(json)}`);
@@ -459,10 +493,23 @@ function decodeFloat(type: ScalarType, json: unknown, path: string): number {
   return value;
 }
 
+/**
+ * A string that can be written as UTF-8 (protobuf strings must be): JSON's `\ud800` escapes
+ * can give a lone surrogate, which is the caller's error, not ours.
+ */
+function wellFormed(text: string, path: string): string {
+  if (!text.isWellFormed())
+    throw invalid(
+      path,
+      "the string holds a lone surrogate (such as \\ud800), which is not Unicode",
+    );
+  return text;
+}
+
 function decodeMapKey(type: ScalarType, key: string, path: string): unknown {
   switch (type) {
     case ScalarType.STRING:
-      return key;
+      return wellFormed(key, path);
     case ScalarType.BOOL:
       if (key === "true") return true;
       if (key === "false") return false;

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import { EndDeviceRegistry } from "../../gen/ttn/lorawan/v3/end_device_services_pb.js";
 import { buildOpenApiDocument, HEX_PATTERN } from "./openapi.ts";
 import { ThingRegistry } from "./testdata/gen/lorastack/test/things_pb.js";
 
@@ -91,5 +92,19 @@ describe("OpenAPI document", () => {
       schemas["lorastack.test.ThingIdentifiers"].properties.eui.pattern,
       HEX_PATTERN,
     );
+  });
+
+  it("describes TTS's optional-value wrappers as their bare value, number enums as integers", () => {
+    const devices = buildOpenApiDocument([EndDeviceRegistry], { prefix: "/api/v3" }) as Json;
+    const all = devices.components.schemas as Json;
+    const settings = all["ttn.lorawan.v3.MACSettings"].properties;
+    assert.equal(settings.rx1_delay.$ref, "#/components/schemas/ttn.lorawan.v3.RxDelay");
+    assert.equal(settings.rx2_frequency.type, "string");
+    assert.equal(settings.rx2_frequency.format, "uint64");
+    assert.equal(settings.supports_32_bit_f_cnt.type, "boolean");
+    assert.equal(all["ttn.lorawan.v3.RxDelayValue"], undefined, "no component for a wrapper");
+    assert.equal(all["ttn.lorawan.v3.RxDelay"].type, "integer");
+    assert.deepEqual(all["ttn.lorawan.v3.DataRateIndex"].enum.slice(0, 3), [0, 1, 2]);
+    assert.equal(all["ttn.lorawan.v3.MACVersion"].type, "string");
   });
 });

@@ -2,7 +2,8 @@
  * An OpenAPI 3.1 document of the REST API, built from the same service descriptors and
  * `google.api.http` bindings that the transcoder serves, with the JSON conventions of
  * json.ts: snake_case names, hex fields as strings with a pattern, other bytes as base64,
- * enums by name, 64-bit integers as strings, field masks as `{"paths": [...]}`.
+ * enums by name (those marked `json_number` by number), 64-bit integers as strings, field
+ * masks as `{"paths": [...]}`, The Things Stack's optional-value wrappers as their bare value.
  */
 import {
   type DescEnum,
@@ -12,7 +13,7 @@ import {
   ScalarType,
 } from "@bufbuild/protobuf";
 import type { RestBinding } from "./http-rules.ts";
-import { isHexField } from "./json.ts";
+import { isHexField, isNumberEnum, wrappedField } from "./json.ts";
 import { isTextField } from "./request-fields.ts";
 import { listRestRoutes } from "./transcoder.ts";
 
@@ -181,6 +182,13 @@ class SchemaCollector {
   message(desc: DescMessage): Schema {
     const known = wellKnownSchema(desc);
     if (known !== undefined) return known;
+    const wrapped = wrappedField(desc);
+    if (wrapped !== undefined) {
+      return {
+        ...this.field(wrapped),
+        description: `${desc.typeName}: its value alone; \`{"value": ...}\` is accepted too.`,
+      };
+    }
     const ref = { $ref: `#/components/schemas/${desc.typeName}` };
     if (desc.typeName in this.components) return ref;
     const properties: Record<string, Schema> = {};
@@ -192,7 +200,13 @@ class SchemaCollector {
 
   private enum(desc: DescEnum): Schema {
     if (desc.typeName === "google.protobuf.NullValue") return { type: "null" };
-    this.components[desc.typeName] ??= { type: "string", enum: desc.values.map((v) => v.name) };
+    this.components[desc.typeName] ??= isNumberEnum(desc)
+      ? {
+          type: "integer",
+          enum: desc.values.map((v) => v.number),
+          description: `Written as its number; names such as ${desc.values[0]?.name} are accepted too.`,
+        }
+      : { type: "string", enum: desc.values.map((v) => v.name) };
     return { $ref: `#/components/schemas/${desc.typeName}` };
   }
 }

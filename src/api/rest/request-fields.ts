@@ -12,7 +12,7 @@ import {
   ScalarType,
 } from "@bufbuild/protobuf";
 import { errInvalidFieldValue } from "./errors.ts";
-import { fieldsByJsonKey } from "./json.ts";
+import { fieldsByJsonKey, wrappedField } from "./json.ts";
 
 /** What a dotted field path names: its fields, an unknown name, or a step into a non-message. */
 type FieldPathLookup =
@@ -105,7 +105,8 @@ const TEXT_MESSAGES = new Set([
 export function isTextField(field: DescField): boolean {
   const kind = field.fieldKind === "list" ? field.listKind : field.fieldKind;
   if (kind === "scalar" || kind === "enum") return true;
-  if (field.fieldKind === "message") return TEXT_MESSAGES.has(field.message.typeName);
+  if (field.fieldKind === "message")
+    return TEXT_MESSAGES.has(field.message.typeName) || wrappedField(field.message) !== undefined;
   return false;
 }
 
@@ -114,6 +115,8 @@ export function isTextField(field: DescField): boolean {
  * checking (numbers are left as strings, which proto3 JSON accepts).
  */
 export function textToJson(field: DescField, text: string): JsonValue {
+  const wrapped = field.fieldKind === "message" ? wrappedField(field.message) : undefined;
+  if (wrapped) return textToJson(wrapped, text);
   const kind = field.fieldKind === "list" ? field.listKind : field.fieldKind;
   if (kind === "enum") return /^-?[0-9]+$/.test(text) ? Number(text) : text;
   const scalar =

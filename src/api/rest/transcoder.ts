@@ -40,6 +40,7 @@ import {
   type ServiceImpl,
 } from "@connectrpc/connect";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import { checkFieldMasks } from "../field-paths.ts";
 import { errConsumerStalled, errInvalidFieldValue, errNotImplemented } from "./errors.ts";
 import { type HttpMethod, type RestBinding, serviceBindings } from "./http-rules.ts";
 import {
@@ -301,7 +302,8 @@ function findHandler(call: Call): Handler {
 
 /**
  * Body, then query string, then path variables (which win), decoded in one pass. Unknown body
- * fields and query parameters are skipped and logged at debug level.
+ * fields and query parameters are skipped and logged at debug level. Field mask paths must be
+ * fields of the message they select from (field-paths.ts).
  */
 function buildRequest(call: Call, variables: Map<string, string>): Message {
   const { binding } = call.route;
@@ -335,10 +337,12 @@ function buildRequest(call: Call, variables: Map<string, string>): Message {
       if (last !== undefined)
         setJsonAtPath(tree, fields, textToJson(last, variables.get(path) ?? ""));
     }
-    return messageFromJson(schema, tree, {
+    const request = messageFromJson(schema, tree, {
       ...call.options.json,
       onUnknownField: (path) => unknownFields.push(path),
     });
+    checkFieldMasks(binding.method, request);
+    return request;
   } finally {
     // Logged also when the request turns out invalid: the unknown field may be the cause.
     if (unknownFields.length > 0 || unknownParameters.length > 0) {

@@ -71,7 +71,8 @@ export function rightNumbers(rights: Iterable<string>): Right[] {
 /**
  * The domain fields named by a field mask: API paths (`network_server_address`) become domain
  * keys (`networkServerAddress`); the first path segment counts (`antennas.gain` → `antennas`).
- * A path outside `allowed` is an error naming it. An empty mask names no field.
+ * A path outside `allowed` is an error naming it; only `allowed`'s own keys count, never what
+ * every object inherits (`__proto__`, `constructor`, `toString`). An empty mask names no field.
  */
 export function maskFields<F>(
   mask: FieldMask | undefined,
@@ -80,7 +81,7 @@ export function maskFields<F>(
   const fields = new Set<keyof F>();
   for (const path of mask?.paths ?? []) {
     const head = path.split(".")[0] as string;
-    const field = allowed[head];
+    const field = Object.hasOwn(allowed, head) ? allowed[head] : undefined;
     if (field === undefined)
       throw errForbiddenPath.create({ path, allowed: Object.keys(allowed).join(", ") });
     fields.add(field);

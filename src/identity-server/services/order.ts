@@ -24,7 +24,8 @@ export function parseOrder(
     created_at: "createdAt",
     updated_at: "updatedAt",
   };
-  const field = fields[name];
+  // Own keys only: `constructor` or `__proto__` must not name what every object inherits.
+  const field = Object.hasOwn(fields, name) ? fields[name] : undefined;
   if (!field) throw errInvalidOrder.create({ order, allowed: Object.keys(fields).join(", ") });
   return { field, descending };
 }

@@ -3,7 +3,7 @@
  * client address, account and client; the state behind two small interfaces (`RateLimiter`,
  * `Lockouts`) kept in process memory, so that a shared implementation can take their place.
  */
-export { addressKey } from "./address.ts";
+export { addressKey } from "../../../listeners/address-key.ts";
 export {
   type AddressLimited,
   memoryLimiterState,

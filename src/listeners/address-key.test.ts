@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { addressKey } from "./address.ts";
+import { addressKey } from "./address-key.ts";
 
 describe("addressKey", () => {
   it("keeps IPv4 addresses, also IPv4-mapped ones, and groups IPv6 by /64", () => {
