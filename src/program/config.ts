@@ -1,16 +1,19 @@
 import { clusterConfig } from "../cluster/config.ts";
 import { type ConfigModel, composeConfig, sharedConfig } from "../config/index.ts";
+import { eventsConfig } from "../events/config.ts";
 import { frequencyPlansConfig } from "../frequency-plans/index.ts";
 import { componentCatalog } from "./catalog.ts";
 
 /**
- * lorastack's configuration: the shared sections, the cluster, the frequency plan folder, then each
- * component's section in catalog order. `lorastack config --keys` lists `programConfig.keys`.
+ * lorastack's configuration: the shared sections, the cluster, the frequency plan folder, the
+ * events, then each component's section in catalog order. `lorastack config --keys` lists
+ * `programConfig.keys`.
  */
 export const programConfig: ConfigModel = composeConfig([
   { owner: "shared", section: sharedConfig },
   { owner: "cluster", section: clusterConfig },
   { owner: "frequency plans", section: frequencyPlansConfig },
+  { owner: "events", section: eventsConfig },
   ...componentCatalog.flatMap((definition) =>
     definition.config ? [{ owner: definition.name, section: definition.config }] : [],
   ),

@@ -3,6 +3,7 @@ import { migration0002IdentityServer } from "./0002-identity-server.ts";
 import { migration0003OAuth } from "./0003-oauth.ts";
 import { migration0004ClusterTasks } from "./0004-cluster-tasks.ts";
 import { migration0005OAuthHardening } from "./0005-oauth-hardening.ts";
+import { migration0008Events } from "./0008-events.ts";
 import type { Migration } from "./migration.ts";
 
 /** Every migration, in the order it applies. Append only: never edit or reorder a released one. */
@@ -12,6 +13,7 @@ export const migrations: readonly Migration[] = [
   migration0003OAuth,
   migration0004ClusterTasks,
   migration0005OAuthHardening,
+  migration0008Events,
 ];
 
 export { bytesType, type Migration, timestampType } from "./migration.ts";
