@@ -91,6 +91,9 @@ export class GroupCommit<T> {
         this.#options.onFailure?.(error, batch.length);
       }
       this.#settle(batch.length);
+      // A synchronous database (SQLite) resolves at once: without a turn of the event loop here,
+      // back-to-back batches would hold it for all of them.
+      await new Promise((resolve) => setImmediate(resolve));
       // Items that came while writing wait for their interval unless a batch is full or a
       // flush waits for them: under load, batches grow instead of commits multiplying.
       if (this.#pending.length < this.#options.maxBatch && this.#waiters.length === 0) break;

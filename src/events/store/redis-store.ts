@@ -1,4 +1,5 @@
 import type { Redis } from "ioredis";
+import { RedisScript } from "../../cluster/redis/script.ts";
 import type { StackEvent } from "../event.ts";
 import { ulidCeiling, ulidFloor } from "../ulid.ts";
 import { eventBytes, eventFromBytes } from "../wire.ts";
@@ -17,7 +18,7 @@ export interface RedisEventStoreOptions {
   keyPrefix?: string;
   /** How long an event waits for others before its batch is sent. Default 10 ms. */
   flushIntervalMs?: number;
-  /** Events per pipeline at most. Default 500. */
+  /** Events per batch (one script call) at most. Default 200. */
   maxBatch?: number;
   /** Events waiting at most; more are dropped and counted. Default 20,000. */
   maxPending?: number;
@@ -28,11 +29,35 @@ export interface RedisEventStoreOptions {
 const keysPerRead = 500;
 
 /**
+ * Writes one batch: KEYS are the events' payload keys, then the index lists; ARGV is the time
+ * to live, the number of events, their payloads, then for each list its count to keep, the
+ * number of ids and the ids (oldest first, so that the newest ends at the head). One command
+ * per batch: the client builds one request instead of thousands.
+ */
+const writeBatch = new RedisScript(`
+local ttl = tonumber(ARGV[1])
+local events = tonumber(ARGV[2])
+for i = 1, events do
+  redis.call('SET', KEYS[i], ARGV[2 + i], 'PX', ttl)
+end
+local at = 3 + events
+for k = events + 1, #KEYS do
+  local keep = tonumber(ARGV[at])
+  local count = tonumber(ARGV[at + 1])
+  redis.call('LPUSH', KEYS[k], unpack(ARGV, at + 2, at + 1 + count))
+  redis.call('LTRIM', KEYS[k], 0, keep - 1)
+  redis.call('PEXPIRE', KEYS[k], ttl)
+  at = at + 2 + count
+end
+return events
+`);
+
+/**
  * The {@link EventStore} in Redis, as The Things Stack keeps its event store: each event's
  * protobuf bytes under its ULID with the time to live, and per entity and correlation id a
  * list of the newest ULIDs, trimmed to the count and expiring with the time to live. Nothing
- * needs pruning: Redis expires and trims as it writes. Batches of published events go out as
- * one pipeline (group commit), so an uplink's events cost a few commands in one round trip.
+ * needs pruning: Redis expires and trims as it writes. A batch of published events is one
+ * script call (group commit): one round trip, and one request for the client to build.
  */
 export class RedisEventStore implements EventStore {
   readonly #redis: Redis;
@@ -54,7 +79,7 @@ export class RedisEventStore implements EventStore {
     this.#commit = new GroupCommit({
       write: (batch) => this.#write(batch),
       intervalMs: options.flushIntervalMs ?? 10,
-      maxBatch: options.maxBatch ?? 500,
+      maxBatch: options.maxBatch ?? 200,
       maxPending: options.maxPending ?? 20_000,
       onFailure: (error, count) => this.#monitor.dropped("failed", count, error),
       onDrop: (count) => this.#monitor.dropped("overflow", count),
@@ -106,7 +131,8 @@ export class RedisEventStore implements EventStore {
 
   async #write(batch: StackEvent[]): Promise<void> {
     const { ttlMs, entityCount, correlationIdCount } = this.#retention;
-    const pipeline = this.#redis.pipeline();
+    const keys: string[] = [];
+    const args: (string | Buffer | number)[] = [ttlMs, batch.length];
     const lists = new Map<string, { ids: string[]; keep: number }>();
     const push = (key: string, id: string, keep: number) => {
       const list = lists.get(key);
@@ -115,25 +141,17 @@ export class RedisEventStore implements EventStore {
     };
     for (const event of batch) {
       const bytes = eventBytes(event);
-      pipeline.set(
-        this.#eventKey(event.uniqueId),
-        Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength),
-        "PX",
-        ttlMs,
-      );
+      keys.push(this.#eventKey(event.uniqueId));
+      args.push(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
       const { entities, correlations } = indexKeysOf(event);
       for (const key of entities) push(this.#indexKey(key), event.uniqueId, entityCount);
       for (const key of correlations) push(this.#indexKey(key), event.uniqueId, correlationIdCount);
     }
     for (const [key, { ids, keep }] of lists) {
-      // Pushed oldest first, so that the newest is at the head and LTRIM keeps the newest.
-      pipeline.lpush(key, ...ids);
-      pipeline.ltrim(key, 0, keep - 1);
-      pipeline.pexpire(key, ttlMs);
+      keys.push(key);
+      args.push(keep, ids.length, ...ids);
     }
-    const results = (await pipeline.exec()) ?? [];
-    const failed = results.find(([error]) => error);
-    if (failed) throw failed[0];
+    await writeBatch.run(this.#redis, keys, args);
     this.#monitor.stored(batch.length);
   }
 

@@ -1,3 +1,4 @@
+import { setImmediate as nextTurn } from "node:timers/promises";
 import type { Kysely } from "kysely";
 import type { Database } from "../../storage/database.ts";
 import { inTransaction } from "../../storage/transaction.ts";
@@ -31,7 +32,10 @@ export interface SqlEventStoreOptions {
   monitor: StoreMonitor;
   /** How long an event waits for others before its batch is written. Default 10 ms. */
   flushIntervalMs?: number;
-  /** Events per batch (one transaction) at most. Default 500. */
+  /**
+   * Events per batch (one transaction) at most. Default 50 on SQLite, whose writes hold the
+   * event loop (about 7 ms for 50 uplink-like events), and 500 on PostgreSQL.
+   */
   maxBatch?: number;
   /** Events waiting at most; more are dropped and counted. Default 20,000. */
   maxPending?: number;
@@ -42,8 +46,12 @@ export interface SqlEventStoreOptions {
 
 /** Rows per insert statement (well below either engine's limit of bound parameters). */
 const rowsPerInsert = 400;
-/** Rows per delete statement when pruning: each is short, and the event loop runs between. */
-const rowsPerDelete = 1000;
+/**
+ * Rows per delete statement when pruning, by engine: each is short, and the event loop runs
+ * between (a SQLite statement holds it while it runs).
+ */
+const rowsPerDelete = { sqlite: 500, postgres: 2000 } as const;
+const defaultMaxBatch = { sqlite: 50, postgres: 500 } as const;
 /** Keys trimmed to their count per transaction when pruning. */
 const keysPerTrim = 200;
 /**
@@ -58,29 +66,33 @@ const maxTouchedKeys = 100_000;
  * and their index rows with a few multi-row statements. Reads see only what the retention keeps
  * (by the ULID range of the time to live, and the newest of each key by count), so pruning can
  * lag; it runs in the background in short statements: a range delete for the time to live, and
- * a trim to the count of each key written to since the last run.
+ * a trim to its count of each key that got at least that many rows since the last run. On SQLite every statement holds
+ * the event loop while it runs, so batches are small and pruning yields between statements.
  */
 export class SqlEventStore implements EventStore {
   readonly #db: Kysely<Schema>;
+  readonly #rowsPerDelete: number;
   readonly #retention: Retention;
   readonly #monitor: StoreMonitor;
   readonly #now: () => number;
   readonly #commit: GroupCommit<StackEvent>;
-  /** Keys written to since the last prune, with the count each keeps. */
-  #touched = new Map<string, number>();
+  /** Keys written to since the last prune: the count each keeps, and rows added to it. */
+  #touched = new Map<string, { keep: number; added: number }>();
   readonly #timer: NodeJS.Timeout | undefined;
   #pruning: Promise<unknown> | undefined;
   #closed = false;
 
   constructor(options: SqlEventStoreOptions) {
     this.#db = options.database.db.withTables<Schema>() as unknown as Kysely<Schema>;
+    const engine = options.database.engine;
+    this.#rowsPerDelete = rowsPerDelete[engine];
     this.#retention = options.retention;
     this.#monitor = options.monitor;
     this.#now = options.now ?? Date.now;
     this.#commit = new GroupCommit({
       write: (batch) => this.#write(batch),
       intervalMs: options.flushIntervalMs ?? 10,
-      maxBatch: options.maxBatch ?? 500,
+      maxBatch: options.maxBatch ?? defaultMaxBatch[engine],
       maxPending: options.maxPending ?? 20_000,
       onFailure: (error, count) => this.#monitor.dropped("failed", count, error),
       onDrop: (count) => this.#monitor.dropped("overflow", count),
@@ -146,15 +158,21 @@ export class SqlEventStore implements EventStore {
               .select("unique_id")
               .where("unique_id", "<", cutoff)
               .orderBy("unique_id")
-              .limit(rowsPerDelete),
+              .limit(this.#rowsPerDelete),
           )
           .executeTakeFirst();
         const count = Number(result.numDeletedRows);
         deleted += count;
-        if (count < rowsPerDelete) break;
+        if (count < this.#rowsPerDelete) break;
+        await nextTurn();
       }
     }
-    const touched = [...this.#touched];
+    // Keys that got at least their count since the last run are over it; the others stay
+    // within a few times their count until the time to live takes their oldest (reads return
+    // the newest `count` anyway), so the unique correlation ids of every uplink cost no trim.
+    const touched = [...this.#touched]
+      .filter(([, { keep, added }]) => added >= keep)
+      .map(([key, { keep }]) => [key, keep] as const);
     this.#touched = new Map();
     for (let start = 0; start < touched.length; start += keysPerTrim) {
       const keys = touched.slice(start, start + keysPerTrim);
@@ -178,6 +196,7 @@ export class SqlEventStore implements EventStore {
         }
         return count;
       });
+      await nextTurn();
     }
     return deleted;
   }
@@ -192,17 +211,17 @@ export class SqlEventStore implements EventStore {
   async #write(batch: StackEvent[]): Promise<void> {
     const events: EventsTable[] = [];
     const index: EventIndexTable[] = [];
-    const touched: [string, number][] = [];
+    const touched: string[] = [];
     for (const event of batch) {
       events.push({ unique_id: event.uniqueId, payload: eventBytes(event) });
       const { entities, correlations } = indexKeysOf(event);
       for (const key of entities) {
         index.push({ key, unique_id: event.uniqueId });
-        touched.push([key, this.#retention.entityCount]);
+        touched.push(key);
       }
       for (const key of correlations) {
         index.push({ key, unique_id: event.uniqueId });
-        touched.push([key, this.#retention.correlationIdCount]);
+        touched.push(key);
       }
     }
     await inTransaction(this.#db, async (trx) => {
@@ -221,10 +240,19 @@ export class SqlEventStore implements EventStore {
           .execute();
       }
     });
-    for (const [key, keep] of touched)
-      if (this.#touched.size < maxTouchedKeys || this.#touched.has(key))
-        this.#touched.set(key, keep);
+    for (const key of touched) {
+      const known = this.#touched.get(key);
+      if (known) known.added++;
+      else if (this.#touched.size < maxTouchedKeys)
+        this.#touched.set(key, { keep: this.#keepOf(key), added: 1 });
+    }
     this.#monitor.stored(batch.length);
+  }
+
+  #keepOf(key: string): number {
+    return key.startsWith("correlation:")
+      ? this.#retention.correlationIdCount
+      : this.#retention.entityCount;
   }
 
   /** The newest rows of a key within the retention (and after `afterMs`), newest first. */
