@@ -170,7 +170,12 @@ describe("Events.Stream with history", { timeout: 20_000 }, () => {
     bus.publish(evtInfo, { identifiers: [appB] });
     bus.publish(evtTraffic, { identifiers: [appA] }); // stored, but alice may not see it
     const opened = stream("alice", { identifiers: [appIds("app-a")], tail: 2 });
-    assert.equal((await opened.next()).name, "events.stream.start");
+    const start = await opened.next();
+    assert.equal(start.name, "events.stream.start");
+    assert.match(
+      start.correlationIds[0] ?? "",
+      /^rpc:\/ttn\.lorawan\.v3\.Events\/Stream:[0-9A-Z]{26}$/,
+    );
     assert.equal(opened.handler.responseHeader.get("x-warning"), null);
     // The history was read before the start event went out; what is published now is live.
     const live = bus.publish(evtInfo, { identifiers: [appA], data: ["live"] });

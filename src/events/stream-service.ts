@@ -29,7 +29,7 @@ import { errNoCredentials } from "../auth/errors.ts";
 import { invalidateForEvent } from "../auth/invalidate-for-event.ts";
 import type { RightsFetcher } from "../auth/rights-fetcher.ts";
 import { EventSchema, Events } from "../gen/ttn/lorawan/v3/events_pb.js";
-import { currentCorrelationIds } from "./correlation.ts";
+import { currentCorrelationIds, rpcCorrelationId } from "./correlation.ts";
 import { eventDataRegistry } from "./definition.ts";
 import { errInvalidIdentifiers, errNoIdentifiers } from "./errors.ts";
 import type { StackEvent } from "./event.ts";
@@ -138,7 +138,14 @@ export function eventsStreamService(
           time: timestampFromDate(new Date()),
           identifiers: request.identifiers,
           data: names === undefined ? undefined : packEventData(evtStreamStart, [...names].sort()),
-          correlationIds: [...currentCorrelationIds()],
+          // As The Things Stack: the stream call's own correlation id (streams are not wrapped).
+          correlationIds: [
+            ...currentCorrelationIds(),
+            rpcCorrelationId(
+              `/${Events.typeName}/${Events.method.stream.name}`,
+              handler.requestHeader.get("x-request-id"),
+            ),
+          ],
           origin,
           uniqueId: newUlid().id,
         });
