@@ -66,8 +66,9 @@ const maxTouchedKeys = 100_000;
  * and their index rows with a few multi-row statements. Reads see only what the retention keeps
  * (by the ULID range of the time to live, and the newest of each key by count), so pruning can
  * lag; it runs in the background in short statements: a range delete for the time to live, and
- * a trim to its count of each key that got at least that many rows since the last run. On SQLite every statement holds
- * the event loop while it runs, so batches are small and pruning yields between statements.
+ * a trim to its count of each key that got at least that many rows since the last run. On
+ * SQLite every statement holds the event loop while it runs, so batches are small and pruning
+ * yields between statements.
  */
 export class SqlEventStore implements EventStore {
   readonly #db: Kysely<Schema>;
