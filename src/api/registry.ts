@@ -1,5 +1,5 @@
 import { createRegistry, type DescService, type Registry } from "@bufbuild/protobuf";
-import type { ServiceImpl } from "@connectrpc/connect";
+import type { HandlerContext, ServiceImpl } from "@connectrpc/connect";
 
 /** A service implementation offered on the API. */
 export interface ServiceRegistration {
@@ -19,6 +19,16 @@ export interface RegistrationOptions {
 }
 
 /**
+ * What runs around every unary call, whatever the transport (REST, Connect, gRPC, a direct call
+ * of a peer in this process): `run` makes the call. The runtime gives each call a scope of
+ * correlation ids for the events it publishes.
+ */
+export type AroundCall = (
+  call: { fullMethod: string; context: HandlerContext },
+  run: () => unknown,
+) => unknown;
+
+/**
  * The services of this process. Components register their implementations while they are
  * constructed; the API listeners serve every registered service once the components started
  * (public ones over gRPC, gRPC-Web, Connect and REST; internal ones over the gRPC port only),
@@ -27,6 +37,11 @@ export interface RegistrationOptions {
 export class ApiRegistry {
   readonly #services = new Map<string, ServiceRegistration>();
   readonly #types: Parameters<typeof createRegistry> = [];
+  readonly #around: AroundCall | undefined;
+
+  constructor(options: { aroundCall?: AroundCall } = {}) {
+    this.#around = options.aroundCall;
+  }
 
   register<S extends DescService>(
     service: S,
@@ -37,7 +52,7 @@ export class ApiRegistry {
       throw new Error(`service ${service.typeName} is registered twice`);
     this.#services.set(service.typeName, {
       service,
-      implementation: implementation as Partial<ServiceImpl<DescService>>,
+      implementation: this.#wrap(service, implementation as Record<string, unknown>),
       internal: options.internal === true,
     });
   }
@@ -67,6 +82,22 @@ export class ApiRegistry {
    */
   registerTypes(...types: Parameters<typeof createRegistry>): void {
     this.#types.push(...types);
+  }
+
+  /** The implementation with every unary method called through `aroundCall`. */
+  #wrap(service: DescService, implementation: Record<string, unknown>) {
+    const around = this.#around;
+    if (!around) return implementation as Partial<ServiceImpl<DescService>>;
+    // Methods not wrapped (streams) stay reachable, own properties or inherited alike.
+    const wrapped = Object.create(implementation) as Record<string, unknown>;
+    for (const method of service.methods) {
+      const handler = implementation[method.localName];
+      if (method.methodKind !== "unary" || typeof handler !== "function") continue;
+      const fullMethod = `/${service.typeName}/${method.name}`;
+      wrapped[method.localName] = (request: unknown, context: HandlerContext) =>
+        around({ fullMethod, context }, () => handler.call(implementation, request, context));
+    }
+    return wrapped as Partial<ServiceImpl<DescService>>;
   }
 
   /** The types registered with {@link registerTypes}. */

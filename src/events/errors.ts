@@ -56,3 +56,23 @@ export const errConsumerTooSlow = errors.resourceExhausted(
   "consumer_too_slow",
   "stream consumer too slow: more than {capacity} events behind",
 );
+/** A caller with as many streams open on this instance as allowed. */
+export const errTooManyStreams = errors.resourceExhausted(
+  "too_many_streams",
+  "too many event streams open for this caller (at most {max})",
+);
+/** Event history asked for while the event store is off (The Things Stack's name). */
+export const errStorageDisabled = errors.failedPrecondition(
+  "storage_disabled",
+  "events storage is not enabled",
+);
+/** A `FindRelated` correlation id that is empty or too long. */
+export const errInvalidCorrelationId = errors.invalidArgument(
+  "invalid_correlation_id",
+  "`correlation_id` must be 1 to {max} characters",
+);
+/** `events.store.backend: redis` without a Redis to keep history in. */
+export const errStoreNeedsRedis = errors.invalidArgument(
+  "store_needs_redis",
+  "events.store.backend is `redis`, but redis.uri is not set",
+);

@@ -8,6 +8,7 @@ import { defineEvent, jsonData } from "./definition.ts";
 import { errConsumerTooSlow } from "./errors.ts";
 import { EventBus } from "./event-bus.ts";
 import { FakeCluster } from "./test-cluster.ts";
+import { isUlid } from "./ulid.ts";
 
 const app = { kind: "application", id: "app-1" } as const;
 const other = { kind: "application", id: "app-2" } as const;
@@ -43,7 +44,7 @@ describe("EventBus", () => {
     assert.equal(first.value?.origin, "test");
     assert.deepEqual(first.value?.data, ["name"]);
     assert.deepEqual(first.value?.visibility, ["RIGHT_APPLICATION_INFO"]);
-    assert.match(first.value?.uniqueId ?? "", /^[0-9a-f]{32}$/);
+    assert.ok(isUlid(first.value?.uniqueId ?? ""), "a ULID");
     assert.equal(second.value?.name, "test.bus.up");
     assert.equal((await onlyUp.next()).value?.name, "test.bus.up");
     all.close();

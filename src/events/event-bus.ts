@@ -1,11 +1,12 @@
-import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
 import { Counter, type Registry } from "prom-client";
 import { InProcessPubSub } from "../cluster/in-process/pubsub.ts";
 import type { PubSub, Topic, Unsubscribe } from "../cluster/pubsub.ts";
+import { currentCorrelationIds } from "./correlation.ts";
 import { type EventDefinition, requireDataOfType, requireDefined } from "./definition.ts";
 import { applicationOfDevice, type EntityRef, entityKey, type StackEvent } from "./event.ts";
 import { type EventSubscription, type OverflowPolicy, Subscription } from "./subscription.ts";
+import { newUlid } from "./ulid.ts";
 import { eventCodec } from "./wire.ts";
 
 /** What a subscriber wants: events about these entities, optionally only these names. */
@@ -37,6 +38,21 @@ export interface EventBusOptions {
   metrics?: Registry;
   /** Told about events from other instances that could not be read (they are dropped). */
   onMalformed?: (error: unknown) => void;
+  /**
+   * Told about every event this instance publishes, once, before it fans out (the event store
+   * keeps what each instance publishes). Must not throw or wait.
+   */
+  onPublish?: (event: StackEvent) => void;
+}
+
+/** When a listener of {@link EventBus.listen} is called for an event. */
+export interface ListenOptions {
+  /**
+   * After the event was offered to the subscriptions instead of before: what the listener does
+   * to a subscription comes after the event in its order (a stream re-checks its rights after
+   * the event that changed them, before any later one).
+   */
+  afterSubscriptions?: boolean;
 }
 
 /**
@@ -48,6 +64,8 @@ export interface EventBusOptions {
 export class EventBus {
   readonly #index = new Map<string, Set<Subscription>>();
   readonly #listeners = new Set<(event: StackEvent) => void>();
+  readonly #afterListeners = new Set<(event: StackEvent) => void>();
+  readonly #onPublish: ((event: StackEvent) => void) | undefined;
   readonly #topic: Topic<StackEvent | undefined>;
   readonly #unsubscribe: Unsubscribe;
   readonly #ownsPubSub: PubSub | undefined;
@@ -58,6 +76,7 @@ export class EventBus {
 
   constructor(options: EventBusOptions = {}) {
     this.#origin = options.origin ?? hostname();
+    this.#onPublish = options.onPublish;
     this.#counters = counters(options.metrics);
     const pubsub = options.pubsub ?? new InProcessPubSub();
     this.#ownsPubSub = options.pubsub ? undefined : pubsub;
@@ -75,22 +94,28 @@ export class EventBus {
 
   /**
    * Publishes an event of a definition. The definition must be the one `defineEvent` returned
-   * and the data of its data type; the visibility is the definition's.
+   * and the data of its data type; the visibility is the definition's. The event carries the
+   * correlation ids of the current scope (the API call it happens in) before its own, and a
+   * ULID as its unique id, whose time is the event's.
    */
   publish<Data>(definition: EventDefinition<Data>, input: PublishInput<NoInfer<Data>>): StackEvent {
     requireDefined(definition as EventDefinition<unknown>);
     requireDataOfType(definition as EventDefinition<unknown>, input.data);
+    const { id, ms } = newUlid();
+    const scoped = currentCorrelationIds();
+    const own = input.correlationIds ?? [];
     const event: StackEvent = {
       name: definition.name,
-      time: new Date(),
+      time: new Date(ms),
       identifiers: input.identifiers,
-      correlationIds: input.correlationIds ?? [],
+      correlationIds: scoped.length === 0 ? own : [...new Set([...scoped, ...own])],
       origin: this.#origin,
       visibility: definition.visibility,
-      uniqueId: randomUUID().replaceAll("-", ""),
+      uniqueId: id,
     };
     if (input.data !== undefined) event.data = input.data;
     this.#counters.published.inc();
+    this.#onPublish?.(event);
     this.#topic.publish(event);
     return event;
   }
@@ -128,9 +153,10 @@ export class EventBus {
    * Calls `listener` with every event from every instance, whatever it is about (for an event
    * store, and for tests that record what was published).
    */
-  listen(listener: (event: StackEvent) => void): Unsubscribe {
-    this.#listeners.add(listener);
-    return () => this.#listeners.delete(listener);
+  listen(listener: (event: StackEvent) => void, options: ListenOptions = {}): Unsubscribe {
+    const listeners = options.afterSubscriptions ? this.#afterListeners : this.#listeners;
+    listeners.add(listener);
+    return () => listeners.delete(listener);
   }
 
   /**
@@ -152,6 +178,11 @@ export class EventBus {
   #deliver(event: StackEvent): void {
     this.#counters.received.inc();
     for (const listener of this.#listeners) listener(event);
+    this.#offer(event);
+    for (const listener of this.#afterListeners) listener(event);
+  }
+
+  #offer(event: StackEvent): void {
     const { identifiers } = event;
     if (identifiers.length === 1 && identifiers[0]?.kind !== "end_device") {
       // The common case: one entity, one lookup, no set of matches to build.

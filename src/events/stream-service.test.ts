@@ -38,6 +38,7 @@ import { EventBus } from "./event-bus.ts";
 import { NamePatternResolver } from "./name-patterns.ts";
 import { eventsStreamService, historyWarning, registerEventsStream } from "./stream-service.ts";
 import { FakeCluster } from "./test-cluster.ts";
+import { isUlid } from "./ulid.ts";
 
 const evtUpdate = defineEvent("test.stream.update", {
   description: "update",
@@ -165,7 +166,7 @@ describe("Events.Stream", { timeout: 20_000 }, () => {
     assert.equal(update.name, "test.stream.update");
     assert.equal(update.identifiers[0]?.ids.case, "applicationIds");
     assert.deepEqual(update.visibility?.rights, [Right.APPLICATION_INFO]);
-    assert.match(update.uniqueId, /^[0-9a-f]{32}$/);
+    assert.ok(isUlid(update.uniqueId), update.uniqueId);
     const paths = update.data ? anyUnpack(update.data, ValueSchema) : undefined;
     assert.equal(paths?.kind.case, "listValue");
 

@@ -84,6 +84,24 @@ export function toEventMessage(event: StackEvent): Event {
   return message;
 }
 
+/** Encoded once per event, however many times it is sent to other instances or stored. */
+const encoded = new WeakMap<StackEvent, Uint8Array>();
+
+/** A published event as `ttn.lorawan.v3.Event` protobuf bytes. */
+export function eventBytes(event: StackEvent): Uint8Array {
+  let bytes = encoded.get(event);
+  if (!bytes) {
+    bytes = toBinary(EventSchema, toEventMessage(event));
+    encoded.set(event, bytes);
+  }
+  return bytes;
+}
+
+/** `ttn.lorawan.v3.Event` bytes as a published event; throws `malformed_event` like the below. */
+export function eventFromBytes(bytes: Uint8Array): StackEvent {
+  return fromEventMessage(fromBinary(EventSchema, bytes));
+}
+
 /**
  * An `Event` read from another instance as a published event. Throws `malformed_event` when it
  * names no defined event, an entity it cannot name or data of another type.
@@ -124,10 +142,10 @@ export function eventCodec(
   onMalformed: (error: unknown) => void = () => {},
 ): Codec<StackEvent | undefined> {
   return {
-    encode: (event) => (event ? toBinary(EventSchema, toEventMessage(event)) : new Uint8Array()),
+    encode: (event) => (event ? eventBytes(event) : new Uint8Array()),
     decode(bytes) {
       try {
-        return fromEventMessage(fromBinary(EventSchema, bytes));
+        return eventFromBytes(bytes);
       } catch (error) {
         onMalformed(error);
         return undefined;

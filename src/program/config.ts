@@ -1,5 +1,6 @@
 import { clusterConfig } from "../cluster/config.ts";
 import { type ConfigModel, composeConfig, sharedConfig } from "../config/index.ts";
+import { eventsConfig } from "../events/config.ts";
 import { frequencyPlansConfig } from "../frequency-plans/index.ts";
 import { keyVaultConfig } from "../key-vault/config.ts";
 import { runtimeConfig } from "../runtime/config.ts";
@@ -7,7 +8,7 @@ import { componentCatalog } from "./catalog.ts";
 
 /**
  * lorastack's configuration: the shared sections, the cluster, the frequency plan folder, the
- * key vault, the process's connection limits and metrics listener, then each
+ * key vault, the process's connection limits and metrics listener, events, then each
  * component's section in catalog order. `lorastack config --keys` lists `programConfig.keys`.
  */
 export const programConfig: ConfigModel = composeConfig([
@@ -16,6 +17,7 @@ export const programConfig: ConfigModel = composeConfig([
   { owner: "frequency plans", section: frequencyPlansConfig },
   { owner: "key vault", section: keyVaultConfig },
   { owner: "runtime", section: runtimeConfig },
+  { owner: "events", section: eventsConfig },
   ...componentCatalog.flatMap((definition) =>
     definition.config ? [{ owner: definition.name, section: definition.config }] : [],
   ),

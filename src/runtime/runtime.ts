@@ -11,8 +11,12 @@ import { inProcessCoordination, redisCoordination } from "../cluster/coordinatio
 import { createCluster } from "../cluster/create-cluster.ts";
 import { type ComponentDefinition, ComponentHost } from "../components/index.ts";
 import { type Config, parseListenAddress, readSection, redactUri } from "../config/index.ts";
+import { eventsConfig } from "../events/config.ts";
+import { rpcCorrelationId, withCorrelationIds } from "../events/correlation.ts";
 import { EventBus, NamePatternResolver } from "../events/index.ts";
-import { registerEventsStream } from "../events/stream-service.ts";
+import { OpenStreams } from "../events/open-streams.ts";
+import { createEventStore } from "../events/store/create-store.ts";
+import { registerEventsStream, watchRightsChanges } from "../events/stream-service.ts";
 import { FrequencyPlans, frequencyPlansConfig } from "../frequency-plans/index.ts";
 import { registerHealthRoutes } from "../http/health.ts";
 import { HttpServer } from "../http/http-server.ts";
@@ -83,7 +87,14 @@ export async function startRuntime(options: {
     const http = new HttpServer(logger.child({ component: "http" }), { connections });
     const listeners = new ListenerRegistry({ logger, closeTimeoutMs: config.shutdown_timeout });
     const host = new ComponentHost(logger, listeners);
-    const api = new ApiRegistry();
+    // Every call runs in a scope of correlation ids that the events it publishes carry.
+    const api = new ApiRegistry({
+      aroundCall: ({ fullMethod, context }, run) =>
+        withCorrelationIds(
+          [rpcCorrelationId(fullMethod, context.requestHeader.get("x-request-id"))],
+          run,
+        ),
+    });
     const clusterSettings = readSection(clusterConfig, config);
     const clusterKeys = ClusterKeys.fromHex(clusterSettings.cluster.keys);
     const clusterLogger = logger.child({ component: "cluster" });
@@ -125,15 +136,31 @@ export async function startRuntime(options: {
     });
     advertised = () => cluster.address;
     undo.push(closeCluster);
+    const eventsSettings = readSection(eventsConfig, config).events;
+    const eventStore = createEventStore({
+      config: eventsSettings.store,
+      database,
+      redisUri: config.redis.uri,
+      instanceId,
+      metrics,
+      logger: logger.child({ component: "events" }),
+    });
     const events = new EventBus({
       pubsub: cluster.pubsub,
       metrics,
       onMalformed: (error) => logger.warn({ err: error }, "dropped an unreadable event"),
+      ...(eventStore ? { onPublish: (event) => eventStore.add(event) } : {}),
     });
     const patterns = new NamePatternResolver();
+    const streams = new OpenStreams({
+      maxPerCaller: eventsSettings.stream.max_per_caller,
+      recheckIntervalMs: eventsSettings.stream.rights_check_interval,
+    });
     undo.push(async () => {
       events.close();
+      streams.close();
       await patterns.close();
+      await eventStore?.close();
     });
     const rights = new CachedRightsFetcher(
       peerRightsFetcher({ identityServer: () => cluster.peer("is") }),
@@ -141,6 +168,8 @@ export async function startRuntime(options: {
     // Changes of rights reach the cache as their events arrive: at once for changes made in
     // this process (delivery is synchronous), as fast as the PubSub for other instances.
     events.listen((event) => invalidateForEvent(rights, event));
+    // Open streams re-check their rights after such events, through the cache just invalidated.
+    watchRightsChanges(events, streams);
     registerHealthRoutes(http.app, {
       readiness: () => {
         const components = host.readiness();
@@ -168,7 +197,13 @@ export async function startRuntime(options: {
 
     // Every process streams events, whatever components it runs (after the components have
     // defined theirs).
-    registerEventsStream(api, { bus: events, rights, patterns });
+    registerEventsStream(api, {
+      bus: events,
+      rights,
+      patterns,
+      streams,
+      ...(eventStore ? { store: eventStore } : {}),
+    });
 
     // The API is served once the components have registered their services: gRPC, gRPC-Web
     // and Connect on the gRPC port and, for browsers and HTTP/1.1 clients, on the HTTP port.
@@ -230,7 +265,10 @@ export async function startRuntime(options: {
         events.close();
         await closing;
         await host.stop();
+        streams.close();
         await patterns.close();
+        // What the components published while stopping is written before the database closes.
+        await eventStore?.close();
         await closeCluster();
         await database.close();
         state = "stopped";

@@ -8,84 +8,10 @@ import { anyUnpack, ValueSchema } from "@bufbuild/protobuf/wkt";
 import { createClient } from "@connectrpc/connect";
 import { createConnectTransport } from "@connectrpc/connect-node";
 import { Events } from "../../src/gen/ttn/lorawan/v3/events_pb.js";
-import {
-  type LorastackProcess,
-  runLorastack,
-  startLorastack,
-} from "../harness/lorastack-process.ts";
+import { type LorastackProcess, startLorastack } from "../harness/lorastack-process.ts";
 import { postgresSkipReason, startPostgres, type TestPostgres } from "../harness/postgres.ts";
 import { redisSkipReason, startRedis, type TestRedis } from "../harness/redis.ts";
-
-/** JSON lines of a stream: their shape is what the assertions check. */
-// biome-ignore lint/suspicious/noExplicitAny: the assertions below check the shape
-type Json = Record<string, any>;
-
-/** Sets up an Identity Server database with an admin and its API key; returns the key. */
-async function initialize(dataDir: string, env: Record<string, string> = {}): Promise<string> {
-  const run = async (args: string[]) => {
-    const result = await runLorastack(args, { dataDir, env });
-    assert.equal(result.code, 0, result.stderr);
-    return result.stdout;
-  };
-  await run(["is-db", "init"]);
-  await run([
-    "is-db",
-    "create-admin-user",
-    "--id",
-    "admin",
-    "--email",
-    "admin@example.com",
-    "--password",
-    "Correct-Horse1",
-  ]);
-  return (await run(["is-db", "create-api-key", "--user-id", "admin"]))
-    .trim()
-    .split("\n")
-    .at(-1) as string;
-}
-
-function apiOf(stack: LorastackProcess, key: string) {
-  return async (method: string, path: string, body?: unknown) => {
-    const response = await fetch(`${stack.httpUrl}/api/v3${path}`, {
-      method,
-      headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await response.text();
-    return { status: response.status, json: (text ? JSON.parse(text) : {}) as Json };
-  };
-}
-
-/** `POST /api/v3/events`: the status and a reader of its JSON lines. */
-async function openStream(stack: LorastackProcess, key: string, request: unknown) {
-  const abort = new AbortController();
-  const response = await fetch(`${stack.httpUrl}/api/v3/events`, {
-    method: "POST",
-    headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
-    body: JSON.stringify(request),
-    signal: abort.signal,
-  });
-  const reader = (response.body as ReadableStream<Uint8Array>).getReader();
-  const decoder = new TextDecoder();
-  let buffered = "";
-  const next = async (): Promise<Json> => {
-    for (;;) {
-      const newline = buffered.indexOf("\n");
-      if (newline >= 0) {
-        const line = buffered.slice(0, newline).trim();
-        buffered = buffered.slice(newline + 1);
-        if (line) return JSON.parse(line) as Json;
-        continue;
-      }
-      const { value, done } = await reader.read();
-      if (done) throw new Error("stream ended");
-      buffered += decoder.decode(value, { stream: true });
-    }
-  };
-  return { status: response.status, next, close: () => abort.abort() };
-}
-
-const appA = { application_ids: { application_id: "app-a" } };
+import { apiOf, appA, initialize, openStream, within } from "./events-client.ts";
 
 describe("events through the real program", () => {
   let dataDir: string;
@@ -279,14 +205,6 @@ describe("events across two instances on one PostgreSQL and one Redis", () => {
     }
   });
 });
-
-/** The promise's value, or a rejection once `ms` passed. */
-function within<T>(promise: Promise<T>, ms: number): Promise<T> {
-  return Promise.race([
-    promise,
-    delay(ms).then(() => Promise.reject(new Error(`nothing within ${ms} ms`))),
-  ]);
-}
 
 function delay(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));

@@ -5,6 +5,7 @@ import { migration0004ClusterTasks } from "./0004-cluster-tasks.ts";
 import { migration0005OAuthHardening } from "./0005-oauth-hardening.ts";
 import { migration0006UserFeatures } from "./0006-user-features.ts";
 import { migration0007IdentityServerSearch } from "./0007-identity-server-search.ts";
+import { migration0008Events } from "./0008-events.ts";
 import { migration0009DevEuiAndOAuthOwners } from "./0009-dev-eui-and-oauth-owners.ts";
 import type { Migration } from "./migration.ts";
 
@@ -17,6 +18,7 @@ export const migrations: readonly Migration[] = [
   migration0005OAuthHardening,
   migration0006UserFeatures,
   migration0007IdentityServerSearch,
+  migration0008Events,
   migration0009DevEuiAndOAuthOwners,
 ];
 

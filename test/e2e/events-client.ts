@@ -1,0 +1,135 @@
+/**
+ * What the events end-to-end tests share: an Identity Server database with an admin and its
+ * key, a JSON API client, and a reader of `POST /api/v3/events` streams.
+ */
+import assert from "node:assert/strict";
+import { type LorastackProcess, runLorastack } from "../harness/lorastack-process.ts";
+
+/** JSON answers and stream lines: the assertions check their shape. */
+// biome-ignore lint/suspicious/noExplicitAny: the assertions check the shape
+export type Json = Record<string, any>;
+
+/** Runs a one-shot command and returns its output; fails the test when it fails. */
+export async function lorastackCommand(
+  dataDir: string,
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<string> {
+  const result = await runLorastack(args, { dataDir, env });
+  assert.equal(result.code, 0, result.stderr);
+  return result.stdout;
+}
+
+/** The API key a `create-api-key` command printed (its last line). */
+export function keyOf(output: string): string {
+  return output.trim().split("\n").at(-1) as string;
+}
+
+/** Sets up an Identity Server database with an admin and its API key; returns the key. */
+export async function initialize(
+  dataDir: string,
+  env: Record<string, string> = {},
+): Promise<string> {
+  await lorastackCommand(dataDir, ["is-db", "init"], env);
+  await lorastackCommand(
+    dataDir,
+    [
+      "is-db",
+      "create-admin-user",
+      "--id",
+      "admin",
+      "--email",
+      "admin@example.com",
+      "--password",
+      "Correct-Horse1",
+    ],
+    env,
+  );
+  return keyOf(
+    await lorastackCommand(dataDir, ["is-db", "create-api-key", "--user-id", "admin"], env),
+  );
+}
+
+/** A JSON client of `/api/v3` with a key. */
+export function apiOf(stack: LorastackProcess, key: string) {
+  return async (
+    method: string,
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ) => {
+    const response = await fetch(`${stack.httpUrl}/api/v3${path}`, {
+      method,
+      headers: {
+        authorization: `Bearer ${key}`,
+        "content-type": "application/json",
+        ...headers,
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await response.text();
+    return {
+      status: response.status,
+      headers: response.headers,
+      json: (text ? JSON.parse(text) : {}) as Json,
+    };
+  };
+}
+
+/** A stream of `POST /api/v3/events`: its status, headers and a reader of its JSON lines. */
+export interface EventStream {
+  status: number;
+  headers: Headers;
+  /** The next JSON line; rejects once the stream ended without one. */
+  next(): Promise<Json>;
+  close(): void;
+}
+
+/** `POST /api/v3/events` with a key. */
+export async function openStream(
+  stack: LorastackProcess,
+  key: string | undefined,
+  request: unknown,
+): Promise<EventStream> {
+  const abort = new AbortController();
+  const response = await fetch(`${stack.httpUrl}/api/v3/events`, {
+    method: "POST",
+    headers: {
+      ...(key ? { authorization: `Bearer ${key}` } : {}),
+      "content-type": "application/json",
+    },
+    body: JSON.stringify(request),
+    signal: abort.signal,
+  });
+  const reader = (response.body as ReadableStream<Uint8Array>).getReader();
+  const decoder = new TextDecoder();
+  let buffered = "";
+  const next = async (): Promise<Json> => {
+    for (;;) {
+      const newline = buffered.indexOf("\n");
+      if (newline >= 0) {
+        const line = buffered.slice(0, newline).trim();
+        buffered = buffered.slice(newline + 1);
+        if (line) return JSON.parse(line) as Json;
+        continue;
+      }
+      const { value, done } = await reader.read();
+      if (done) throw new Error("stream ended");
+      buffered += decoder.decode(value, { stream: true });
+    }
+  };
+  return { status: response.status, headers: response.headers, next, close: () => abort.abort() };
+}
+
+/** The promise's value, or a rejection once `ms` passed (so that a test fails, not hangs). */
+export function within<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([
+    promise,
+    new Promise<never>((_resolve, reject) => {
+      timer = setTimeout(() => reject(new Error(`nothing within ${ms} ms`)), ms);
+    }),
+  ]).finally(() => clearTimeout(timer));
+}
+
+export const appA = { application_ids: { application_id: "app-a" } };
