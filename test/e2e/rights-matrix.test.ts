@@ -332,6 +332,8 @@ function beyond(json: Json, allowed: readonly string[]): string[] {
 /** Routes a collaborator whose account is suspended or rejected may still call, and why. */
 const openToSuspended: Record<string, string> = {
   "GET /api/v3/auth_info": "everyone may ask who they are",
+  "GET /api/v3/events/related":
+    "any signed-in caller, as in TTS; events it may not see are cut to their name and ids",
 };
 /** Rights routes answer every caller its rights, possibly none. */
 const rightsRoute = /\/rights$/;
@@ -339,6 +341,8 @@ const rightsRoute = /\/rights$/;
 /** Routes an admin's key without RIGHT_USER_ALL may call, and why (it acts as a non-admin). */
 const openToRestrictedAdmin: Record<string, string> = {
   "GET /api/v3/auth_info": "everyone may ask who they are",
+  "GET /api/v3/events/related":
+    "any signed-in caller, as in TTS; events it may not see are cut to their name and ids",
   "GET /api/v3/search/applications": "finds only what the key holds RIGHT_*_INFO on: nothing",
   "GET /api/v3/search/gateways": "finds only what the key holds RIGHT_*_INFO on: nothing",
   "GET /api/v3/search/organizations": "finds only what the key holds RIGHT_*_INFO on: nothing",
