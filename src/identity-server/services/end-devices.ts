@@ -1,6 +1,7 @@
 import { create } from "@bufbuild/protobuf";
 import type { FieldMask } from "@bufbuild/protobuf/wkt";
 import type { ServiceImpl } from "@connectrpc/connect";
+import { errInvalidFieldPath, isFieldPath } from "../../api/field-paths.ts";
 import { requestedPage } from "../../api/paging.ts";
 import type { ApiRegistry } from "../../api/registry.ts";
 import { errNoRights } from "../../auth/errors.ts";
@@ -43,33 +44,40 @@ const fields: Record<string, keyof EndDeviceFields> = {
   join_server_address: "joinServerAddress",
   locations: "locations",
 };
-/**
- * Paths a read may name besides the fields: always returned, kept by the other components
- * (Network, Application and Join Server fields that scripts ask the Identity Server for
- * alongside), or not kept by this registry.
- */
-const notStored = [
-  "ids",
-  "created_at",
-  "updated_at",
-  "service_profile_id",
-  "picture",
-  "claim_authentication_code",
-  "activated_at",
-  "last_seen_at",
-  "serial_number",
-  "lora_alliance_profile_ids",
-];
 const euiPaths: Record<string, keyof EndDeviceFields> = {
   "ids.dev_eui": "devEui",
   "ids.join_eui": "joinEui",
 };
 
+/**
+ * Whether a field path names what this registry keeps. `EndDevice` is the whole device; its
+ * Network, Application and Join Server parts (and the identifiers, always returned) are kept
+ * elsewhere, and — as The Things Stack's Identity Server cleans its field masks — paths naming
+ * them are ignored here, not refused. (Paths that name no field at all never get here: the API
+ * refuses them with the message's field paths.)
+ */
+function isStoredPath(path: string): boolean {
+  return Object.hasOwn(fields, path.split(".")[0] as string) || Object.hasOwn(euiPaths, path);
+}
+
+/** The paths of a mask this registry keeps; a path that names no field of `EndDevice` is refused. */
+function storedPaths(paths: readonly string[]): string[] {
+  paths.forEach((path, index) => {
+    if (!isFieldPath(EndDeviceSchema, path))
+      throw errInvalidFieldPath.create({
+        field: `field_mask.paths[${index}]`,
+        path,
+        message: EndDeviceSchema.typeName,
+      });
+  });
+  return paths.filter(isStoredPath);
+}
+
 /** The stored fields a read's field mask names (all when there is no mask). */
 export function readMask(mask: FieldMask | undefined): (keyof EndDeviceFields)[] | undefined {
   if (!mask || mask.paths.length === 0) return undefined;
   const wanted = {
-    paths: mask.paths.filter((path) => !notStored.includes(path.split(".")[0] as string)),
+    paths: storedPaths(mask.paths).filter((path) => !Object.hasOwn(euiPaths, path)),
   } as FieldMask;
   // The EUIs are part of the identifiers, which are always returned.
   return [...maskFields<EndDeviceFields>(wanted, fields), "devEui", "joinEui"];
@@ -243,11 +251,12 @@ export function endDeviceRegistry(
 
     async update(request, handler) {
       const key = deviceKey(request.endDevice?.ids, "end_device.ids");
-      validate("end_device", request.endDevice, { paths: request.fieldMask?.paths ?? [] });
+      // The Network, Application and Join Server parts are not kept here: ignored.
+      const paths = storedPaths(request.fieldMask?.paths ?? []);
+      validate("end_device", request.endDevice, { paths });
       await authorize(context, handler, applicationRef(key.applicationId), [
         "RIGHT_APPLICATION_DEVICES_WRITE",
       ]);
-      const paths = request.fieldMask?.paths ?? [];
       const mask = maskFields<EndDeviceFields>(
         { paths: paths.filter((path) => !(path in euiPaths)) } as FieldMask,
         { ...fields, ...euiPaths },
