@@ -9,8 +9,9 @@ export type EntityRefKind =
 
 /**
  * One entity, as authentication and rights name it; end devices are
- * `<application_id>.<device_id>`. The same shape as the events' `EntityRef`, declared here so
- * that src/auth depends on nothing but src/errors and the API definitions.
+ * `<application_id>.<device_id>`. Events name their entities with the same type (src/events
+ * re-exports it); it lives here so that src/auth depends on nothing but src/errors and the API
+ * definitions.
  */
 export interface EntityRef {
   kind: EntityRefKind;

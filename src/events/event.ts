@@ -1,19 +1,11 @@
+import type { EntityRef } from "../auth/entity.ts";
 import type { RightName } from "../auth/rights/index.ts";
 
-/** The kinds of entity an event can be about, as The Things Stack names them in identifiers. */
-export type EntityKind =
-  | "user"
-  | "organization"
-  | "application"
-  | "gateway"
-  | "client"
-  | "end_device";
-
-/** One entity an event is about. End devices are `<application_id>.<device_id>`. */
-export interface EntityRef {
-  kind: EntityKind;
-  id: string;
-}
+/**
+ * The entities an event can be about: the same references as authentication and rights use
+ * (src/auth/entity.ts), end devices as `<application_id>.<device_id>`.
+ */
+export type { EntityRef, EntityRefKind as EntityKind } from "../auth/entity.ts";
 
 /**
  * An event as The Things Stack defines it: the name of its definition (`application.create`,

@@ -3,7 +3,7 @@ import { engineOf } from "../../storage/locking.ts";
 import { pageWindow, type StoreContext, timestamp } from "./database.ts";
 import { errEndDeviceEuisTaken, errNotFound } from "./errors.ts";
 import { Registry } from "./registry.ts";
-import { contains, jsonMapValue } from "./text-match.ts";
+import { contains, jsonText } from "./text-match.ts";
 import type {
   EndDevice,
   EndDeviceFields,
@@ -216,7 +216,7 @@ function filterConditions(engine: Engine, filter: EndDeviceFilter): Expression<S
   if (filter.descriptionContains)
     conditions.push(contains(engine, description, filter.descriptionContains));
   for (const [key, value] of Object.entries(filter.attributesContain ?? {}))
-    conditions.push(contains(engine, jsonMapValue(engine, "attributes", key), value));
+    conditions.push(contains(engine, jsonText(engine, ["attributes", key]), value));
   if (filter.devEuiContains)
     conditions.push(contains(engine, column("dev_eui"), filter.devEuiContains.toUpperCase()));
   if (filter.joinEuiContains)

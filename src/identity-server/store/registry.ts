@@ -1,12 +1,12 @@
 import { type RawBuilder, sql } from "kysely";
 import type { DefinedError } from "../../errors/index.ts";
-import type { DatabaseEngine } from "../../storage/engine.ts";
 import { errAlreadyExists, translateDatabaseError } from "../../storage/errors.ts";
 import { lockRows, type RowLock } from "../../storage/locking.ts";
 import type { UntypedDatabase } from "../../storage/migrations/migration.ts";
 import { changed, inTransaction, pageWindow, type StoreContext, timestamp } from "./database.ts";
 import { errFieldNotUpdatable, errIdTaken, errNotDeleted, errNotFound } from "./errors.ts";
 import { memberEntityIdsQuery } from "./memberships.ts";
+import { contains, jsonText } from "./text-match.ts";
 import type {
   EntityChange,
   EntityStore,
@@ -210,7 +210,7 @@ export class Registry<K, F extends object, E> implements EntityStore<K, F, E> {
   #searched<Q extends { where: (...args: any[]) => Q }>(query: Q, search: SearchFilter): Q {
     let result = query;
     for (const [field, part] of Object.entries(search.contains ?? {}))
-      if (part) result = result.where(containsText(this.#fieldText(field), part));
+      if (part) result = result.where(contains(this.#context.engine, this.#fieldText(field), part));
     if (search.query) {
       const fields = search.queryFields ?? [
         this.#spec.keyFields.at(-1) as string,
@@ -221,14 +221,16 @@ export class Registry<K, F extends object, E> implements EntityStore<K, F, E> {
       const part = search.query;
       result = result.where(
         sql<boolean>`(${sql.join(
-          fields.map((field) => containsText(this.#fieldText(field), part)),
+          fields.map((field) => contains(this.#context.engine, this.#fieldText(field), part)),
           sql` or `,
         )})`,
       );
     }
     for (const [key, part] of Object.entries(search.attributesContain ?? {})) {
       const value = jsonText(this.#context.engine, ["attributes", key]);
-      result = result.where(sql<boolean>`${value} is not null`).where(containsText(value, part));
+      result = result
+        .where(sql<boolean>`${value} is not null`)
+        .where(contains(this.#context.engine, value, part));
     }
     for (const { field, values, absent } of search.oneOf ?? []) {
       if (values.length === 0) continue;
@@ -409,16 +411,4 @@ export class Registry<K, F extends object, E> implements EntityStore<K, F, E> {
       errIdTaken.create({ kind: this.#spec.kind, id: this.#spec.describe(key) }, error)
     );
   }
-}
-
-/** `value` contains `part`, ignoring ASCII case; `%`, `_` and `\` in `part` match themselves. */
-function containsText(value: RawBuilder<string | null>, part: string): RawBuilder<boolean> {
-  const escaped = part.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`);
-  return sql<boolean>`lower(${value}) like ${`%${escaped}%`} escape '\\'`;
-}
-
-/** The text at `path` in the JSON column `data`; NULL when absent. */
-function jsonText(engine: DatabaseEngine, path: readonly string[]): RawBuilder<string | null> {
-  if (engine === "postgres") return sql`(data::jsonb #>> ${sql.val([...path])})`;
-  return sql`json_extract(data, ${`$${path.map((part) => `.${JSON.stringify(part)}`).join("")}`})`;
 }

@@ -24,23 +24,16 @@ export function contains(
     : sql<SqlBool>`${value} like ${pattern} escape '\\'`;
 }
 
-/** A top-level string field of the JSON column `data` (`description`), or NULL. */
-export function jsonField(engine: DatabaseEngine, field: string): RawBuilder<string | null> {
-  return engine === "postgres"
-    ? sql<string | null>`(data::jsonb ->> ${field}::text)`
-    : sql<string | null>`json_extract(data, ${`$."${field}"`})`;
-}
-
 /**
- * A value of a map field of the JSON column `data` (`attributes`), or NULL. Keys are
- * identifiers (`^[a-z0-9](?:-?[a-z0-9]){2,}$`): the caller checks them before they get here.
+ * The text at `path` in the JSON column `data` (`["description"]`, `["attributes", "floor"]`),
+ * or NULL when absent. Path parts are field names and identifiers, bound as values.
  */
-export function jsonMapValue(
+export function jsonText(
   engine: DatabaseEngine,
-  field: string,
-  key: string,
+  path: readonly string[],
 ): RawBuilder<string | null> {
-  return engine === "postgres"
-    ? sql<string | null>`(data::jsonb -> ${field}::text ->> ${key}::text)`
-    : sql<string | null>`json_extract(data, ${`$."${field}"."${key}"`})`;
+  if (engine === "postgres") return sql<string | null>`(data::jsonb #>> ${sql.val([...path])})`;
+  return sql<
+    string | null
+  >`json_extract(data, ${`$${path.map((part) => `.${JSON.stringify(part)}`).join("")}`})`;
 }
