@@ -28,6 +28,7 @@ import {
   startConnectionChecks,
   tlsServerOptions,
 } from "./connection-policy.ts";
+import { lingerOnRefusedBodies } from "./refused-bodies.ts";
 import { answerClientError, routingErrorBody } from "./routing-errors.ts";
 
 type Handler = (request: IncomingMessage, response: ServerResponse) => void;
@@ -94,6 +95,7 @@ export class HttpServer {
         return createHttpServer(handler);
       },
     });
+    lingerOnRefusedBodies(this.app);
   }
 
   /** Binds every listener; the routes must be registered by then. */
