@@ -216,6 +216,9 @@ describe("API definitions", () => {
         "MACState.JoinAccept.net_id",
         "NetworkIdentifiers.net_id",
         "NetworkIdentifiers.ns_id",
+        "PacketBrokerMetadata.forwarder_gateway_eui",
+        "PacketBrokerMetadata.forwarder_net_id",
+        "PacketBrokerMetadata.home_network_net_id",
         "RejoinRequestPayload.dev_eui",
         "RejoinRequestPayload.join_eui",
         "RejoinRequestPayload.net_id",
@@ -242,6 +245,13 @@ describe("API definitions", () => {
         "Secret.value",
         "SessionKeys.session_key_id",
         "FHDR.f_opts",
+        "DownlinkMessage.raw_payload",
+        "DownlinkMessage.session_key_id",
+        "DownlinkPath.uplink_token",
+        "RxMetadata.encrypted_fine_timestamp",
+        "RxMetadata.uplink_token",
+        "TxRequest.rx2_mic",
+        "UplinkMessage.raw_payload",
       ]
         .map((name) => v3 + name)
         .sort(),

@@ -5,7 +5,7 @@
 /* eslint-disable */
 
 import type { GenEnum, GenFile, GenMessage } from "@bufbuild/protobuf/codegenv2";
-import type { Message } from "@bufbuild/protobuf";
+import type { JsonObject, Message } from "@bufbuild/protobuf";
 import type { Secret } from "./secrets_pb.js";
 import type { Duration, FieldMask, Timestamp } from "@bufbuild/protobuf/wkt";
 import type { GatewayIdentifiers, OrganizationOrUserIdentifiers } from "./identifiers_pb.js";
@@ -825,6 +825,249 @@ export declare type DeleteGatewayCollaboratorRequest = Message<"ttn.lorawan.v3.D
  * Use `create(DeleteGatewayCollaboratorRequestSchema)` to create a new message.
  */
 export declare const DeleteGatewayCollaboratorRequestSchema: GenMessage<DeleteGatewayCollaboratorRequest>;
+
+/**
+ * What a gateway reports about itself.
+ *
+ * @generated from message ttn.lorawan.v3.GatewayStatus
+ */
+export declare type GatewayStatus = Message<"ttn.lorawan.v3.GatewayStatus"> & {
+  /**
+   * The gateway's clock.
+   *
+   * @generated from field: google.protobuf.Timestamp time = 1;
+   */
+  time?: Timestamp | undefined;
+
+  /**
+   * May be left out; the last one is kept.
+   *
+   * @generated from field: google.protobuf.Timestamp boot_time = 2;
+   */
+  bootTime?: Timestamp | undefined;
+
+  /**
+   * Versions of the gateway's parts (snake_case keys such as `firmware`, `forwarder`, `hal`);
+   * each may be left out, the last one is kept.
+   *
+   * @generated from field: map<string, string> versions = 3;
+   */
+  versions: { [key: string]: string };
+
+  /**
+   * One per antenna; left out: the registry's locations.
+   *
+   * @generated from field: repeated ttn.lorawan.v3.Location antenna_locations = 4;
+   */
+  antennaLocations: Location[];
+
+  /**
+   * The gateway's addresses (LAN, public, ...).
+   *
+   * @generated from field: repeated string ip = 5;
+   */
+  ip: string[];
+
+  /**
+   * Temperatures, counters and other figures (snake_case keys).
+   *
+   * @generated from field: map<string, float> metrics = 6;
+   */
+  metrics: { [key: string]: number };
+
+  /**
+   * Fields not yet part of the API (snake_case names).
+   *
+   * @generated from field: google.protobuf.Struct advanced = 99;
+   */
+  advanced?: JsonObject | undefined;
+};
+
+/**
+ * Describes the message ttn.lorawan.v3.GatewayStatus.
+ * Use `create(GatewayStatusSchema)` to create a new message.
+ */
+export declare const GatewayStatusSchema: GenMessage<GatewayStatus>;
+
+/**
+ * The address a Gateway Server sees a gateway connect from.
+ *
+ * @generated from message ttn.lorawan.v3.GatewayRemoteAddress
+ */
+export declare type GatewayRemoteAddress = Message<"ttn.lorawan.v3.GatewayRemoteAddress"> & {
+  /**
+   * IPv4 or IPv6.
+   *
+   * @generated from field: string ip = 1;
+   */
+  ip: string;
+};
+
+/**
+ * Describes the message ttn.lorawan.v3.GatewayRemoteAddress.
+ * Use `create(GatewayRemoteAddressSchema)` to create a new message.
+ */
+export declare const GatewayRemoteAddressSchema: GenMessage<GatewayRemoteAddress>;
+
+/**
+ * A gateway's connection to the Gateway Server, as the Gateway Server sees it (not kept
+ * across reconnections).
+ *
+ * @generated from message ttn.lorawan.v3.GatewayConnectionStats
+ */
+export declare type GatewayConnectionStats = Message<"ttn.lorawan.v3.GatewayConnectionStats"> & {
+  /**
+   * @generated from field: google.protobuf.Timestamp connected_at = 1;
+   */
+  connectedAt?: Timestamp | undefined;
+
+  /**
+   * @generated from field: google.protobuf.Timestamp disconnected_at = 11;
+   */
+  disconnectedAt?: Timestamp | undefined;
+
+  /**
+   * How it connects: `udp`, `semtechws/lbslns`, `mqtt`, `grpc`, ...
+   *
+   * @generated from field: string protocol = 2;
+   */
+  protocol: string;
+
+  /**
+   * @generated from field: google.protobuf.Timestamp last_status_received_at = 3;
+   */
+  lastStatusReceivedAt?: Timestamp | undefined;
+
+  /**
+   * @generated from field: ttn.lorawan.v3.GatewayStatus last_status = 4;
+   */
+  lastStatus?: GatewayStatus | undefined;
+
+  /**
+   * @generated from field: google.protobuf.Timestamp last_uplink_received_at = 5;
+   */
+  lastUplinkReceivedAt?: Timestamp | undefined;
+
+  /**
+   * @generated from field: uint64 uplink_count = 6;
+   */
+  uplinkCount: bigint;
+
+  /**
+   * @generated from field: google.protobuf.Timestamp last_downlink_received_at = 7;
+   */
+  lastDownlinkReceivedAt?: Timestamp | undefined;
+
+  /**
+   * @generated from field: uint64 downlink_count = 8;
+   */
+  downlinkCount: bigint;
+
+  /**
+   * @generated from field: google.protobuf.Timestamp last_tx_acknowledgment_received_at = 13;
+   */
+  lastTxAcknowledgmentReceivedAt?: Timestamp | undefined;
+
+  /**
+   * @generated from field: uint64 tx_acknowledgment_count = 14;
+   */
+  txAcknowledgmentCount: bigint;
+
+  /**
+   * @generated from field: ttn.lorawan.v3.GatewayConnectionStats.RoundTripTimes round_trip_times = 9;
+   */
+  roundTripTimes?: GatewayConnectionStats_RoundTripTimes | undefined;
+
+  /**
+   * @generated from field: repeated ttn.lorawan.v3.GatewayConnectionStats.SubBand sub_bands = 10;
+   */
+  subBands: GatewayConnectionStats_SubBand[];
+
+  /**
+   * @generated from field: ttn.lorawan.v3.GatewayRemoteAddress gateway_remote_address = 12;
+   */
+  gatewayRemoteAddress?: GatewayRemoteAddress | undefined;
+};
+
+/**
+ * Describes the message ttn.lorawan.v3.GatewayConnectionStats.
+ * Use `create(GatewayConnectionStatsSchema)` to create a new message.
+ */
+export declare const GatewayConnectionStatsSchema: GenMessage<GatewayConnectionStats>;
+
+/**
+ * Round trips measured between the Gateway Server and the gateway.
+ *
+ * @generated from message ttn.lorawan.v3.GatewayConnectionStats.RoundTripTimes
+ */
+export declare type GatewayConnectionStats_RoundTripTimes = Message<"ttn.lorawan.v3.GatewayConnectionStats.RoundTripTimes"> & {
+  /**
+   * @generated from field: google.protobuf.Duration min = 1;
+   */
+  min?: Duration | undefined;
+
+  /**
+   * @generated from field: google.protobuf.Duration max = 2;
+   */
+  max?: Duration | undefined;
+
+  /**
+   * @generated from field: google.protobuf.Duration median = 3;
+   */
+  median?: Duration | undefined;
+
+  /**
+   * @generated from field: uint32 count = 4;
+   */
+  count: number;
+};
+
+/**
+ * Describes the message ttn.lorawan.v3.GatewayConnectionStats.RoundTripTimes.
+ * Use `create(GatewayConnectionStats_RoundTripTimesSchema)` to create a new message.
+ */
+export declare const GatewayConnectionStats_RoundTripTimesSchema: GenMessage<GatewayConnectionStats_RoundTripTimes>;
+
+/**
+ * Downlink use of one sub-band of the gateway's frequency plan.
+ *
+ * @generated from message ttn.lorawan.v3.GatewayConnectionStats.SubBand
+ */
+export declare type GatewayConnectionStats_SubBand = Message<"ttn.lorawan.v3.GatewayConnectionStats.SubBand"> & {
+  /**
+   * Hz.
+   *
+   * @generated from field: uint64 min_frequency = 1;
+   */
+  minFrequency: bigint;
+
+  /**
+   * Hz.
+   *
+   * @generated from field: uint64 max_frequency = 2;
+   */
+  maxFrequency: bigint;
+
+  /**
+   * The duty-cycle limit, a fraction of time.
+   *
+   * @generated from field: float downlink_utilization_limit = 3;
+   */
+  downlinkUtilizationLimit: number;
+
+  /**
+   * The fraction of time used; at most downlink_utilization_limit.
+   *
+   * @generated from field: float downlink_utilization = 4;
+   */
+  downlinkUtilization: number;
+};
+
+/**
+ * Describes the message ttn.lorawan.v3.GatewayConnectionStats.SubBand.
+ * Use `create(GatewayConnectionStats_SubBandSchema)` to create a new message.
+ */
+export declare const GatewayConnectionStats_SubBandSchema: GenMessage<GatewayConnectionStats_SubBand>;
 
 /**
  * @generated from enum ttn.lorawan.v3.GatewayAntennaPlacement

@@ -11,8 +11,8 @@
 
 import type { GenEnum, GenFile, GenMessage } from "@bufbuild/protobuf/codegenv2";
 import type { JsonObject, Message as Message$1 } from "@bufbuild/protobuf";
-import type { GatewayIdentifiers } from "./identifiers_pb.js";
 import type { Timestamp } from "@bufbuild/protobuf/wkt";
+import type { GatewayIdentifiers } from "./identifiers_pb.js";
 
 /**
  * Describes the file ttn/lorawan/v3/lorawan.proto.
@@ -512,6 +512,102 @@ export declare type DataRate = Message$1<"ttn.lorawan.v3.DataRate"> & {
 export declare const DataRateSchema: GenMessage<DataRate>;
 
 /**
+ * How a frame is (or was) sent over the air. On uplink: as the end device sent it; on
+ * downlink: as the Gateway Server scheduled it.
+ *
+ * @generated from message ttn.lorawan.v3.TxSettings
+ */
+export declare type TxSettings = Message$1<"ttn.lorawan.v3.TxSettings"> & {
+  /**
+   * @generated from field: ttn.lorawan.v3.DataRate data_rate = 1;
+   */
+  dataRate?: DataRate | undefined;
+
+  /**
+   * Hz.
+   *
+   * @generated from field: uint64 frequency = 4;
+   */
+  frequency: bigint;
+
+  /**
+   * A CRC is sent (uplink only).
+   *
+   * @generated from field: bool enable_crc = 5;
+   */
+  enableCrc: boolean;
+
+  /**
+   * Concentrator timestamp (microseconds, 32 bits) of the end of reception, or of the
+   * transmission; 0 with no time on downlink: send at once.
+   *
+   * @generated from field: uint32 timestamp = 6;
+   */
+  timestamp: number;
+
+  /**
+   * Gateway time of reception, or of transmission (downlink: needs a GPS-synchronized gateway).
+   *
+   * @generated from field: google.protobuf.Timestamp time = 7;
+   */
+  time?: Timestamp | undefined;
+
+  /**
+   * @generated from field: ttn.lorawan.v3.TxSettings.Downlink downlink = 8;
+   */
+  downlink?: TxSettings_Downlink | undefined;
+
+  /**
+   * The downlink's concentrator time (microseconds, no 32-bit wrap) as the Gateway Server's
+   * scheduler computed it, round trip and time on air included; set and read by the Gateway
+   * Server only.
+   *
+   * @generated from field: int64 concentrator_timestamp = 9;
+   */
+  concentratorTimestamp: bigint;
+};
+
+/**
+ * Describes the message ttn.lorawan.v3.TxSettings.
+ * Use `create(TxSettingsSchema)` to create a new message.
+ */
+export declare const TxSettingsSchema: GenMessage<TxSettings>;
+
+/**
+ * What a downlink transmission needs beyond the uplink's settings.
+ *
+ * @generated from message ttn.lorawan.v3.TxSettings.Downlink
+ */
+export declare type TxSettings_Downlink = Message$1<"ttn.lorawan.v3.TxSettings.Downlink"> & {
+  /**
+   * The antenna that received the uplink, or must send the downlink.
+   *
+   * @generated from field: uint32 antenna_index = 1;
+   */
+  antennaIndex: number;
+
+  /**
+   * dBm; downlink only.
+   *
+   * @generated from field: float tx_power = 2;
+   */
+  txPower: number;
+
+  /**
+   * False on uplink (LoRaWAN), true on downlink.
+   *
+   * @generated from field: bool invert_polarization = 3;
+   */
+  invertPolarization: boolean;
+};
+
+/**
+ * Describes the message ttn.lorawan.v3.TxSettings.Downlink.
+ * Use `create(TxSettings_DownlinkSchema)` to create a new message.
+ */
+export declare const TxSettings_DownlinkSchema: GenMessage<TxSettings_Downlink>;
+
+/**
  * An antenna of a gateway.
  *
  * @generated from message ttn.lorawan.v3.GatewayAntennaIdentifiers
@@ -561,6 +657,179 @@ export declare type ClassBCGatewayIdentifiers = Message$1<"ttn.lorawan.v3.ClassB
  * Use `create(ClassBCGatewayIdentifiersSchema)` to create a new message.
  */
 export declare const ClassBCGatewayIdentifiersSchema: GenMessage<ClassBCGatewayIdentifiers>;
+
+/**
+ * What a Gateway Server puts in the uplink token of an uplink's metadata: the downlink that
+ * answers it finds its way back to the same gateway antenna, timed against the same clock.
+ *
+ * @generated from message ttn.lorawan.v3.UplinkToken
+ */
+export declare type UplinkToken = Message$1<"ttn.lorawan.v3.UplinkToken"> & {
+  /**
+   * @generated from field: ttn.lorawan.v3.GatewayAntennaIdentifiers ids = 1;
+   */
+  ids?: GatewayAntennaIdentifiers | undefined;
+
+  /**
+   * Concentrator timestamp of the uplink (microseconds, 32 bits).
+   *
+   * @generated from field: uint32 timestamp = 2;
+   */
+  timestamp: number;
+
+  /**
+   * When the server received the uplink.
+   *
+   * @generated from field: google.protobuf.Timestamp server_time = 3;
+   */
+  serverTime?: Timestamp | undefined;
+
+  /**
+   * The uplink's concentrator time as the Gateway Server counts it (microseconds, wraps
+   * of the 32-bit timestamp included).
+   *
+   * @generated from field: int64 concentrator_time = 4;
+   */
+  concentratorTime: bigint;
+
+  /**
+   * When the gateway received the uplink, by its own clock.
+   *
+   * @generated from field: google.protobuf.Timestamp gateway_time = 5;
+   */
+  gatewayTime?: Timestamp | undefined;
+};
+
+/**
+ * Describes the message ttn.lorawan.v3.UplinkToken.
+ * Use `create(UplinkTokenSchema)` to create a new message.
+ */
+export declare const UplinkTokenSchema: GenMessage<UplinkToken>;
+
+/**
+ * One way to reach an end device: back through the gateway of an uplink, or through a fixed
+ * gateway antenna (class B and C only).
+ *
+ * @generated from message ttn.lorawan.v3.DownlinkPath
+ */
+export declare type DownlinkPath = Message$1<"ttn.lorawan.v3.DownlinkPath"> & {
+  /**
+   * @generated from oneof ttn.lorawan.v3.DownlinkPath.path
+   */
+  path: {
+    /**
+     * The uplink token of an uplink's metadata, opaque to the Network Server.
+     *
+     * @generated from field: bytes uplink_token = 1;
+     */
+    value: Uint8Array;
+    case: "uplinkToken";
+  } | {
+    /**
+     * @generated from field: ttn.lorawan.v3.GatewayAntennaIdentifiers fixed = 2;
+     */
+    value: GatewayAntennaIdentifiers;
+    case: "fixed";
+  } | { case: undefined; value?: undefined };
+};
+
+/**
+ * Describes the message ttn.lorawan.v3.DownlinkPath.
+ * Use `create(DownlinkPathSchema)` to create a new message.
+ */
+export declare const DownlinkPathSchema: GenMessage<DownlinkPath>;
+
+/**
+ * A Network Server's request to send a downlink, for the Gateway Server to schedule on one of
+ * the paths, tried in order.
+ *
+ * @generated from message ttn.lorawan.v3.TxRequest
+ */
+export declare type TxRequest = Message$1<"ttn.lorawan.v3.TxRequest"> & {
+  /**
+   * @generated from field: ttn.lorawan.v3.Class class = 1;
+   */
+  class: Class;
+
+  /**
+   * Class A: uplink tokens only; class B and C: uplink tokens or fixed gateways.
+   *
+   * @generated from field: repeated ttn.lorawan.v3.DownlinkPath downlink_paths = 2;
+   */
+  downlinkPaths: DownlinkPath[];
+
+  /**
+   * Rx2 opens one second after Rx1.
+   *
+   * @generated from field: ttn.lorawan.v3.RxDelay rx1_delay = 3;
+   */
+  rx1Delay: RxDelay;
+
+  /**
+   * @generated from field: ttn.lorawan.v3.DataRate rx1_data_rate = 12;
+   */
+  rx1DataRate?: DataRate | undefined;
+
+  /**
+   * Hz.
+   *
+   * @generated from field: uint64 rx1_frequency = 5;
+   */
+  rx1Frequency: bigint;
+
+  /**
+   * @generated from field: ttn.lorawan.v3.DataRate rx2_data_rate = 13;
+   */
+  rx2DataRate?: DataRate | undefined;
+
+  /**
+   * Hz.
+   *
+   * @generated from field: uint64 rx2_frequency = 7;
+   */
+  rx2Frequency: bigint;
+
+  /**
+   * Higher priorities get more of a duty-cycle-limited sub-band.
+   *
+   * @generated from field: ttn.lorawan.v3.TxSchedulePriority priority = 8;
+   */
+  priority: TxSchedulePriority;
+
+  /**
+   * Class C only: when to send (needs a GPS-synchronized gateway); unset: the first free time.
+   *
+   * @generated from field: google.protobuf.Timestamp absolute_time = 9;
+   */
+  absoluteTime?: Timestamp | undefined;
+
+  /**
+   * The frequency plan the frequencies of this request come from.
+   *
+   * @generated from field: string frequency_plan_id = 10;
+   */
+  frequencyPlanId: string;
+
+  /**
+   * The MIC for Rx2 (at most 4 bytes).
+   *
+   * @generated from field: bytes rx2_mic = 14;
+   */
+  rx2Mic: Uint8Array;
+
+  /**
+   * Fields not yet part of the API (snake_case names).
+   *
+   * @generated from field: google.protobuf.Struct advanced = 99;
+   */
+  advanced?: JsonObject | undefined;
+};
+
+/**
+ * Describes the message ttn.lorawan.v3.TxRequest.
+ * Use `create(TxRequestSchema)` to create a new message.
+ */
+export declare const TxRequestSchema: GenMessage<TxRequest>;
 
 /**
  * A MAC command: its CID and either its decoded payload or its raw bytes.
