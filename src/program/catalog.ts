@@ -1,4 +1,6 @@
 import { type ComponentDefinition, defineComponent } from "../components/index.ts";
+import { gatewayServerConfig } from "../gateway-server/config.ts";
+import { createGatewayServer } from "../gateway-server/gateway-server.ts";
 import { identityServerConfig } from "../identity-server/config.ts";
 import { createIdentityServer } from "../identity-server/identity-server.ts";
 
@@ -18,7 +20,13 @@ export const componentCatalog: readonly ComponentDefinition[] = [
   { name: "js", title: "Join Server", aliases: ["join-server"] },
   { name: "ns", title: "Network Server", aliases: ["network-server"] },
   { name: "as", title: "Application Server", aliases: ["application-server"] },
-  { name: "gs", title: "Gateway Server", aliases: ["gateway-server"] },
+  defineComponent({
+    name: "gs",
+    title: "Gateway Server",
+    aliases: ["gateway-server"],
+    config: gatewayServerConfig,
+    create: (context) => createGatewayServer(context),
+  }),
   {
     name: "dcs",
     title: "Device Claiming Server",

@@ -6,6 +6,7 @@ import {
   timestampFromDate,
 } from "@bufbuild/protobuf/wkt";
 import type { HandlerContext, ServiceImpl } from "@connectrpc/connect";
+import { isPeerCall } from "../../api/cluster-keys.ts";
 import type { ApiRegistry } from "../../api/registry.ts";
 import { requireRightsOn } from "../../auth/authorize.ts";
 import { errMissingRights, errNoRights } from "../../auth/errors.ts";
@@ -498,6 +499,15 @@ export function gatewayRegistry(
     async get(request, handler) {
       const id = gatewayId(request.gatewayIds);
       const mask = readMask(request.fieldMask);
+      if (isClusterRead(handler)) {
+        // A Gateway Server looking up a connecting gateway, as The Things Stack's cluster
+        // rights allow: every field in the mask, secrets included.
+        const gateway = await stores.gateways.get(id, {
+          fieldMask: mask && [...mask, ...gatewayFlags],
+        });
+        const plain = await openSecrets(context.keyVault, gateway, secretFieldsIn(mask));
+        return toMessage(gateway, mask, plain);
+      }
       const { view, rights } = await readAccess(context, handler, ref(id), request.fieldMask);
       // Secrets only when the mask names them, and only to who may read them.
       const secrets = secretFieldsIn(mask);
@@ -517,9 +527,16 @@ export function gatewayRegistry(
     },
 
     async getIdentifiersForEUI(request, handler) {
-      const caller = await callerOf(context, handler);
       const eui = euiFromBytes(request.eui, "eui");
       if (!eui) throw errMissingField.create({ field: "eui" });
+      if (isClusterRead(handler)) {
+        const gateway = await stores.gateways.getByEui(eui);
+        return create(GatewayIdentifiersSchema, {
+          gatewayId: gateway.gatewayId,
+          eui: euiToBytes(gateway.gatewayEui),
+        });
+      }
+      const caller = await callerOf(context, handler);
       const admin = await isAdmin(context, caller);
       const gateway = await stores.gateways.getByEui(eui).catch((error: unknown) => {
         // Only admins learn that no gateway has the EUI; others cannot tell it from no rights.
@@ -655,3 +672,11 @@ export const gatewayMessages = {
   readMask,
   toMessage: (gateway: Gateway, mask?: (keyof GatewayFields)[]) => toMessage(gateway, mask),
 };
+
+/**
+ * A read by a cluster peer on its own behalf (a valid cluster key or a call within this
+ * process, without a user's credentials): the Gateway Server identifying a connecting gateway.
+ */
+function isClusterRead(handler: HandlerContext): boolean {
+  return isPeerCall(handler) && !handler.requestHeader.get("authorization");
+}
