@@ -70,8 +70,7 @@ export function createGatewayServer(
   });
   context.events.listen((event) => {
     if (!registrationChanges.has(event.name)) return;
-    for (const ids of event.identifiers)
-      if (ids.kind === "gateway") registry.forget(ids.id);
+    for (const ids of event.identifiers) if (ids.kind === "gateway") registry.forget(ids.id);
   });
   context.api.register(NsGs, nsGsService({ connections, cluster: context.cluster }), {
     internal: true,
