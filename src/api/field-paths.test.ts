@@ -8,6 +8,7 @@ import {
 } from "../gen/ttn/lorawan/v3/application_pb.js";
 import { ApplicationRegistry } from "../gen/ttn/lorawan/v3/application_services_pb.js";
 import { EndDeviceSchema } from "../gen/ttn/lorawan/v3/end_device_pb.js";
+import { Gs } from "../gen/ttn/lorawan/v3/gatewayserver_pb.js";
 import { checkFieldMasks, isFieldPath, maskTarget } from "./field-paths.ts";
 
 describe("field paths", () => {
@@ -53,6 +54,10 @@ describe("field paths", () => {
     const { get, list } = ApplicationRegistry.method;
     assert.equal(maskTarget(get).typeName, "ttn.lorawan.v3.Application");
     assert.equal(maskTarget(list).typeName, "ttn.lorawan.v3.Application");
+    assert.equal(
+      maskTarget(Gs.method.batchGetGatewayConnectionStats).typeName,
+      "ttn.lorawan.v3.GatewayConnectionStats",
+    );
     checkFieldMasks(
       get,
       create(GetApplicationRequestSchema, { fieldMask: { paths: ["name", "ids.application_id"] } }),

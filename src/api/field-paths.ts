@@ -59,12 +59,15 @@ export function isFieldPath(desc: DescMessage, path: string): boolean {
 /**
  * The message the field masks of a request name paths of: the method's output (`Get`,
  * `Update`), or the element of its one repeated message field (`List` answers `Applications`,
- * whose paths are those of `Application`).
+ * whose paths are those of `Application`) or the value of its one map of messages.
  */
 export function maskTarget(method: DescMethod): DescMessage {
   const output = method.output;
   const [only] = output.fields;
   if (output.fields.length === 1 && only?.fieldKind === "list" && only.listKind === "message")
+    return only.message;
+  // A batch answer by key (`BatchGetGatewayConnectionStats` answers `entries` by gateway ID).
+  if (output.fields.length === 1 && only?.fieldKind === "map" && only.mapKind === "message")
     return only.message;
   return output;
 }

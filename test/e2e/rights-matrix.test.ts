@@ -182,6 +182,7 @@ const userRouteBodies: Record<string, unknown> = {
     entity_ids: { application_ids: { application_id: "app-a" } },
   },
   "POST /api/v3/invitations": { email: "invitee@example.com" },
+  "POST /api/v3/gs/gateways/connection/stats": { gateway_ids: [{ gateway_id: "gw-a" }] },
   "POST /api/v3/contact_info/validation": { user_ids: { user_id: "admin" } },
   "PATCH /api/v3/contact_info/validation": { id: "no-such-validation", token: "no-such-token" },
   "POST /api/v3/email/validation": { user_id: "admin" },

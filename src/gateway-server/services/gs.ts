@@ -82,6 +82,7 @@ export function gsService(options: {
     },
 
     async batchGetGatewayConnectionStats(request, handler) {
+      if (!handler.requestHeader.get("authorization")) throw errNoCredentials.create();
       const count = request.gatewayIds.length;
       if (count < 1 || count > 100) throw errBatchSize.create({ count });
       const ids = [...new Set(request.gatewayIds.map((ids) => ids.gatewayId))];
