@@ -82,10 +82,12 @@ export const gatewayServerConfig = {
         require_registered_gateways: boolean(
           true,
           "serve only gateways registered in the Identity Server (The Things Stack's gs.require-registered-gateways); false is not supported yet",
-        ),
+        ).refine((value) => value, {
+          message: "false is not supported yet: every gateway must be registered",
+        }),
         fetch_gateway_interval: duration(
           "10m",
-          "how long a connected gateway's registration (frequency plans, settings) is used before it is fetched again",
+          "a connected gateway's registration (frequency plans, settings) is read again this often; a deleted gateway is disconnected",
         ),
         gateway_cache_ttl: duration(
           "1m",
@@ -95,17 +97,9 @@ export const gatewayServerConfig = {
           "1m",
           "an unknown gateway EUI is logged at most once per this interval",
         ),
-        connection_stats_ttl: duration(
-          "12h",
-          "how long the statistics of a connected gateway are kept after their last update (The Things Stack's gs.connection-stats-ttl)",
-        ),
         connection_stats_disconnect_ttl: duration(
           "48h",
-          "how long the statistics of a disconnected gateway are kept (gs.connection-stats-disconnect-ttl)",
-        ),
-        update_connection_stats_interval: duration(
-          "10s",
-          "at most one publication of a gateway's statistics to the cluster per this interval (gs.update-connection-stats-interval)",
+          "how long the instance a gateway was connected to answers its last stats after it disconnected (gs.connection-stats-disconnect-ttl)",
         ),
         update_gateway_location_debounce_time: duration(
           "1h",

@@ -87,6 +87,7 @@ const rights: RightsFetcher = {
 describe("Gateway Server", () => {
   let folder: string;
   let database: Database;
+  let stores: ReturnType<typeof identityStores>;
   const events = new EventBus();
   const seen: StackEvent[] = [];
   events.listen((event) => seen.push(event));
@@ -149,7 +150,7 @@ describe("Gateway Server", () => {
     folder = await mkdtemp(join(tmpdir(), "lorastack-gs-"));
     database = await openDatabase({ engine: "sqlite", file: join(folder, "lorastack.db") });
     await migrateToLatest(database.db, database.engine);
-    const stores = identityStores({ database });
+    stores = identityStores({ database });
     await stores.gateways.create("gtw-one", {
       gatewayEui: "AA555A0000000101",
       frequencyPlanId: "EU_863_870_TTN",
@@ -394,6 +395,21 @@ describe("Gateway Server", () => {
     assert.equal(handled, false);
     const drops = await metricsNoNs.getSingleMetricAsString("lorastack_gs_drops_total");
     assert.match(drops, /reason="network_server_uplink"} 1/);
+  });
+
+  it("reads the registration again, and disconnects a deleted gateway", async () => {
+    const result = await b.core.connections.connect({ eui: eui2 }, new FakeFrontend());
+    assert.ok(result.ok);
+    const { connection } = result;
+    assert.equal(connection.gateway.scheduleDownlinkLate, false);
+    await stores.gateways.update("gtw-two", { scheduleDownlinkLate: true }, [
+      "scheduleDownlinkLate",
+    ]);
+    await b.core.connections.refresh(connection);
+    assert.equal(connection.gateway.scheduleDownlinkLate, true);
+    await stores.gateways.delete("gtw-two");
+    await b.core.connections.refresh(connection);
+    assert.equal((await connection.closed)?.definition.name, "gateway_not_found");
   });
 });
 

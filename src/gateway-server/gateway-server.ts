@@ -65,6 +65,7 @@ export function createGatewayServer(
     claims: context.cluster.claims,
     environment,
     claimTtlMs: settings.claim_ttl,
+    fetchIntervalMs: settings.fetch_gateway_interval,
     disconnectedStatsTtlMs: settings.connection_stats_disconnect_ttl,
     unknownGatewayLogIntervalMs: settings.unknown_gateway_log_interval,
   });

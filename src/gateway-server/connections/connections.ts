@@ -50,7 +50,11 @@ interface Held {
   connection: Connection;
   claim: Claim | undefined;
   renewal: NodeJS.Timeout;
+  refetch: NodeJS.Timeout;
 }
+
+/** Disconnected gateways whose last stats are kept, at most. */
+const maxDisconnected = 10_000;
 
 /**
  * The gateway connections of this instance: what protocol frontends call to connect a
@@ -63,6 +67,7 @@ export class Connections {
   readonly #claims: Claims;
   readonly #env: ConnectionEnvironment;
   readonly #claimTtlMs: number;
+  readonly #fetchIntervalMs: number;
   readonly #disconnectedTtlMs: number;
   readonly #unknownLog: LogLimiter;
   readonly #held = new Map<string, Held>();
@@ -74,6 +79,8 @@ export class Connections {
     claims: Claims;
     environment: ConnectionEnvironment;
     claimTtlMs: number;
+    /** How often a connected gateway's registration is read again. */
+    fetchIntervalMs: number;
     /** How long a disconnected gateway's stats are still answered. */
     disconnectedStatsTtlMs: number;
     unknownGatewayLogIntervalMs: number;
@@ -82,6 +89,7 @@ export class Connections {
     this.#claims = options.claims;
     this.#env = options.environment;
     this.#claimTtlMs = options.claimTtlMs;
+    this.#fetchIntervalMs = options.fetchIntervalMs;
     this.#disconnectedTtlMs = options.disconnectedStatsTtlMs;
     this.#unknownLog = new LogLimiter(options.unknownGatewayLogIntervalMs);
   }
@@ -142,7 +150,9 @@ export class Connections {
     const claim = await this.#claim(gatewayId);
     const renewal = setInterval(() => void this.#renew(connection), this.#claimTtlMs / 3);
     renewal.unref();
-    const held: Held = { connection, claim, renewal };
+    const refetch = setInterval(() => void this.refresh(connection), this.#fetchIntervalMs);
+    refetch.unref();
+    const held: Held = { connection, claim, renewal, refetch };
     this.#held.set(gatewayId, held);
     metrics.connected.inc({ protocol: connection.protocol });
     this.#env.events.publish(evtGatewayConnect, {
@@ -208,6 +218,29 @@ export class Connections {
     }
   }
 
+  /**
+   * Reads a connection's registration again (every `gs.fetch_gateway_interval`): changes apply
+   * to the live connection, a deleted gateway is disconnected (`gateway_not_found`).
+   */
+  async refresh(connection: Connection): Promise<void> {
+    if (!connection.isOpen) return;
+    const forgettable = this.#registry as GatewayRegistry & { forget?(id: string): void };
+    forgettable.forget?.(connection.gatewayId);
+    try {
+      const fresh = await this.#registry.byId(connection.gatewayId);
+      const { lbsLnsSecret: _secret, ...settings } = fresh;
+      Object.assign(connection.gateway, settings);
+    } catch (error) {
+      if (errGatewayNotFound.matches(error))
+        connection.close(errGatewayNotFound.create({ gateway: connection.gatewayId }));
+      else
+        this.#env.logger.warn(
+          { err: error, gateway_id: connection.gatewayId },
+          "could not read the gateway's registration again; the last one stays in use",
+        );
+    }
+  }
+
   async #renew(connection: Connection): Promise<void> {
     const held = this.#held.get(connection.gatewayId);
     if (!held || held.connection !== connection) return;
@@ -224,12 +257,18 @@ export class Connections {
   async #ended(held: Held, reason: DefinedError | undefined): Promise<void> {
     const { connection } = held;
     clearInterval(held.renewal);
+    clearInterval(held.refetch);
     if (this.#held.get(connection.gatewayId) === held) this.#held.delete(connection.gatewayId);
     this.#env.metrics.connected.dec({ protocol: connection.protocol });
+    this.#disconnected.delete(connection.gatewayId);
     this.#disconnected.set(connection.gatewayId, {
       stats: connection.stats.toMessage(),
       untilMs: this.#env.now() + this.#disconnectedTtlMs,
     });
+    if (this.#disconnected.size > maxDisconnected) {
+      const oldest = this.#disconnected.keys().next().value;
+      if (oldest !== undefined) this.#disconnected.delete(oldest);
+    }
     this.#env.events.publish(evtGatewayDisconnect, {
       identifiers: [{ kind: "gateway", id: connection.gatewayId }],
       data: reason
