@@ -1,8 +1,11 @@
-import { errPullRespTooLarge, errToken } from "./errors.ts";
+import { errToken } from "./errors.ts";
 import { PACKET_TYPE, type ProtocolVersion } from "./header.ts";
 import { formatTxpk, type TxPacket } from "./txpk.ts";
 
-/** lora_pkt_fwd reads downstream datagrams into a 1000-byte buffer, one byte kept for a NUL. */
+/**
+ * lora_pkt_fwd reads downstream datagrams into a 1000-byte buffer, one byte kept for a NUL. The
+ * largest txpk formatTxpk allows (255 bytes of payload) is about 560 bytes, so it always fits.
+ */
 export const MAX_PULL_RESP_LENGTH = 999;
 
 const textEncoder = new TextEncoder();
@@ -28,17 +31,12 @@ export function encodePullAck(token: number, version: ProtocolVersion = 2): Uint
 
 /**
  * PULL_RESP with `{"txpk":{...}}`. The token is ours to choose: the gateway's TX_ACK carries it
- * back. Throws `txpk_field_invalid` for a txpk lora_pkt_fwd would refuse to parse and
- * `pull_resp_too_large` past what it reads.
+ * back. Throws `txpk_field_invalid` for a txpk lora_pkt_fwd would refuse to parse.
  */
 export function encodePullResp(token: number, txpk: TxPacket): Uint8Array {
   checkToken(token);
   const json = textEncoder.encode(`{"txpk":${formatTxpk(txpk)}}`);
-  const length = 4 + json.length;
-  if (length > MAX_PULL_RESP_LENGTH) {
-    throw errPullRespTooLarge.create({ length, max: MAX_PULL_RESP_LENGTH });
-  }
-  const datagram = new Uint8Array(length);
+  const datagram = new Uint8Array(4 + json.length);
   datagram[0] = 2;
   datagram[1] = token >>> 8;
   datagram[2] = token & 0xff;

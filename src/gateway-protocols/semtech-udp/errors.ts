@@ -13,10 +13,6 @@ export const errTxpkField = errors.invalidArgument(
   "txpk_field_invalid",
   "txpk field `{field}` is invalid: {value} ({expected})",
 );
-export const errPullRespTooLarge = errors.invalidArgument(
-  "pull_resp_too_large",
-  "PULL_RESP of {length} bytes exceeds the {max} bytes lora_pkt_fwd reads",
-);
 export const errGatewayEui = errors.invalidArgument(
   "gateway_eui_invalid",
   "gateway EUI `{gateway_eui}` is not 16 hex digits",

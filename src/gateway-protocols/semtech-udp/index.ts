@@ -15,7 +15,7 @@ export {
   encodePushAck,
   MAX_PULL_RESP_LENGTH,
 } from "./encode.ts";
-export { errGatewayEui, errPullRespTooLarge, errToken, errTxpkField } from "./errors.ts";
+export { errGatewayEui, errToken, errTxpkField } from "./errors.ts";
 export { hertzToMegahertzText, megahertzToHertz } from "./frequency.ts";
 export {
   encodePullData,
