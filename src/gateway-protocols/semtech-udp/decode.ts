@@ -43,13 +43,20 @@ function jsonText(datagram: Uint8Array): string {
 }
 
 function parseObject(text: string): Record<string, unknown> | undefined {
-  // A JSON object starts with "{": anything else is refused before JSON.parse is paid for.
-  if (text.charCodeAt(0) !== 0x7b) return undefined;
+  // A JSON object starts with "{" and ends with "}": anything else (a truncated datagram, most
+  // garbage) is refused before JSON.parse is paid for.
+  if (text.charCodeAt(0) !== 0x7b || text.charCodeAt(text.length - 1) !== 0x7d) return undefined;
+  // JSON.parse reports bad JSON by throwing a SyntaxError, which captures a stack: with no frames
+  // to capture, a malformed datagram costs the parse attempt and not a stack walk.
+  const stackTraceLimit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
   try {
     const root: unknown = JSON.parse(text);
     return isObject(root) ? root : undefined;
   } catch {
     return undefined;
+  } finally {
+    Error.stackTraceLimit = stackTraceLimit;
   }
 }
 
