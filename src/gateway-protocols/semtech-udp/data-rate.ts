@@ -15,6 +15,11 @@ const loraPattern = /^SF(\d{1,2})BW(\d{1,4}(?:\.\d{1,3})?)$/;
 // LR-FHSS as The Things Stack writes it: "M0CW137" (modulation type, channel width in kHz).
 const lrFhssPattern = /^M(\d{1,2})CW(\d{1,5})$/;
 
+// A gateway uses a handful of data rate strings: each is parsed once and its frozen result
+// shared. Bounded, since a hostile gateway can send endless valid variants ("SF7BW125.001").
+const parsed = new Map<string, DataRate>();
+const MAX_PARSED = 256;
+
 /** Reads `datr`: a LoRa or LR-FHSS identifier string, or an FSK bit rate number; `undefined` if bad. */
 export function parseDataRate(value: unknown): DataRate | undefined {
   if (typeof value === "number") {
@@ -22,6 +27,15 @@ export function parseDataRate(value: unknown): DataRate | undefined {
     return { modulation: "FSK", bitRate: value };
   }
   if (typeof value !== "string") return undefined;
+  const known = parsed.get(value);
+  if (known !== undefined) return known;
+  const dataRate = parseText(value);
+  if (dataRate !== undefined && parsed.size < MAX_PARSED)
+    parsed.set(value, Object.freeze(dataRate));
+  return dataRate;
+}
+
+function parseText(value: string): DataRate | undefined {
   const lora = loraPattern.exec(value);
   if (lora !== null) {
     const spreadingFactor = Number(lora[1]);

@@ -12,6 +12,9 @@ import {
 
 const bytes = (hex: string, json = ""): Uint8Array =>
   new Uint8Array(Buffer.concat([Buffer.from(hex, "hex"), Buffer.from(json)]));
+/** Without the undefined fields (a decoded rxpk has them all, set or not). */
+const sent = <T extends object>(value: T | undefined): Partial<T> =>
+  Object.fromEntries(Object.entries(value ?? {}).filter(([, v]) => v !== undefined)) as Partial<T>;
 const b64 = (text: string) => new Uint8Array(Buffer.from(text, "base64"));
 
 function decoded(datagram: Uint8Array): GatewayPacket {
@@ -45,7 +48,7 @@ describe("semtech-udp decode: the real lora_pkt_fwd 4.0.1", () => {
     assert.equal(packet.gatewayEui, "AA555A0000000101");
     assert.deepEqual(packet.drops, []);
     assert.equal(packet.stat, undefined);
-    assert.deepEqual(packet.rxpk, [
+    assert.deepEqual(packet.rxpk.map(sent), [
       {
         timestamp: 4291480678,
         channel: 0,
@@ -142,7 +145,7 @@ describe("semtech-udp decode: the protocol documents (rev 1.4, sx1302 rev 1.5)",
       '{"rxpk":[{"jver":1,"tmst":1000,"tmms":1387965322123,"chan":3,"rfch":0,"freq":867.1,"mid":8,"stat":1,"modu":"LORA","datr":"SF9BW125","codr":"4/5","rssis":-42,"rssi":-41,"lsnr":10.2,"foff":-1234,"size":3,"data":"AQID"}],' +
         '"stat":{"time":"2014-01-12 08:59:28 GMT","lati":46.24000,"long":3.25230,"alti":145,"rxnb":2,"rxok":2,"rxfw":2,"ackr":100.0,"dwnb":2,"txnb":2,"temp":23.2}}',
     );
-    assert.deepEqual(packet.rxpk[0], {
+    assert.deepEqual(sent(packet.rxpk[0]), {
       timestamp: 1000,
       gpsTime: 1387965322123,
       channel: 3,
