@@ -86,8 +86,9 @@ function decodePushData(header: Header, datagram: Uint8Array): PushData | Drop {
     if ("reason" in read) drops.push({ part: "stat", index: 0, ...read });
     else stat = read;
   }
-  const packet: PushData = { ...header, type: "push_data", rxpk, drops };
-  return stat === undefined ? packet : { ...packet, stat };
+  return stat === undefined
+    ? { ...header, type: "push_data", rxpk, drops }
+    : { ...header, type: "push_data", rxpk, stat, drops };
 }
 
 function decodeTxAck(header: Header, datagram: Uint8Array): TxAckPacket | Drop {

@@ -14,7 +14,16 @@ export function parseGatewayTime(text: string): number | undefined {
   const hour = Number(m[4]);
   const minute = Number(m[5]);
   const second = Number(m[6]);
-  if (month < 1 || month > 12 || day < 1 || hour > 23 || minute > 59 || second > 60) {
+  // Before 1970 no gateway clock runs (and Date.UTC reads years below 100 as 19xx).
+  if (
+    year < 1970 ||
+    month < 1 ||
+    month > 12 ||
+    day < 1 ||
+    hour > 23 ||
+    minute > 59 ||
+    second > 60
+  ) {
     return undefined;
   }
   let milliseconds = Date.UTC(year, month - 1, day, hour, minute, second);
