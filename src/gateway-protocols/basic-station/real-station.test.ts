@@ -5,12 +5,12 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { WebSocketServer } from "ws";
+import type * as CommonModule from "../../../../shared/peers/lib/common.mjs";
+import type * as StationModule from "../../../../shared/peers/lib/station.mjs";
 import { sharedPath, sharedSkipReason, skipOutsideCi } from "../../../test/harness/ci.ts";
 import { encodePhyPayload } from "../../lorawan/codec/index.ts";
 import { getFrequencyPlan } from "../../lorawan/frequency-plans/index.ts";
-import type * as CommonModule from "../../../../shared/peers/lib/common.mjs";
-import type * as StationModule from "../../../../shared/peers/lib/station.mjs";
-import { parseRouterInfoRequest, parseTrafficPath, encodeRouterInfoResponse } from "./discovery.ts";
+import { encodeRouterInfoResponse, parseRouterInfoRequest, parseTrafficPath } from "./discovery.ts";
 import { encodeDownlinkMessage } from "./downstream.ts";
 import { buildRouterConfig, encodeRouterConfig } from "./router-config.ts";
 import { formatHexEui } from "./station-id.ts";
@@ -39,6 +39,7 @@ class TestLns {
   readonly messages: UpstreamMessage[] = [];
   readonly drops: string[] = [];
   readonly trafficPaths: string[] = [];
+  readonly configs: string[] = [];
   private waiters: (() => void)[] = [];
   traffic: import("ws").WebSocket | undefined;
 
@@ -51,7 +52,11 @@ class TestLns {
           const query = parseRouterInfoRequest(text);
           assert.ok(query.ok, `router-info request ${text}`);
           socket.send(
-            encodeRouterInfoResponse({ eui: query.eui, scheme: "ws", host: `127.0.0.1:${this.port}` }),
+            encodeRouterInfoResponse({
+              eui: query.eui,
+              scheme: "ws",
+              host: `127.0.0.1:${this.port}`,
+            }),
           );
           return;
         }
@@ -66,7 +71,9 @@ class TestLns {
             muxTime: Date.now() / 1000,
             production: result.message.production,
           });
-          socket.send(encodeRouterConfig(config));
+          const text = encodeRouterConfig(config);
+          this.configs.push(text);
+          socket.send(text);
         }
         this.messages.push(result.message);
         for (const wake of this.waiters.splice(0)) wake();
@@ -108,101 +115,150 @@ const isTxed = (m: UpstreamMessage): m is TxConfirmationMessage => m.msgtype ===
 
 const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString("hex");
 
-describe("with the real Basics Station 2.0.6, EU868", { skip, timeout: 60_000 }, () => {
-  let lns: TestLns;
-  let station: StationModule.Station;
-  const routerEui = "00-16-C0-01-FF-FE-00-01";
+interface Case {
+  readonly planId: string;
+  readonly region: string;
+  readonly join: {
+    freq: number;
+    sf: 7 | 8 | 9 | 10 | 11 | 12;
+    bw: 125 | 250 | 500;
+    dataRate: number;
+  };
+  readonly data: {
+    freq: number;
+    sf: 7 | 8 | 9 | 10 | 11 | 12;
+    bw: 125 | 250 | 500;
+    dataRate: number;
+  };
+  /** RX1 of the data uplink, and the radio's datr for it. */
+  readonly rx1: { dataRate: number; frequency: number; datr: string };
+  readonly rx2: { dataRate: number; frequency: number };
+}
 
-  before(async () => {
-    lns = new TestLns("EU_863_870");
-    await lns.listening();
-    station = await (stationModule as typeof StationModule).startStation({
-      tcUri: `ws://127.0.0.1:${lns.port}`,
-      routerEui,
-      logLevel: "INFO",
+const cases: readonly Case[] = [
+  {
+    planId: "EU_863_870",
+    region: "EU868",
+    join: { freq: 867.1, sf: 12, bw: 125, dataRate: 0 },
+    data: { freq: 868.3, sf: 7, bw: 125, dataRate: 5 },
+    rx1: { dataRate: 5, frequency: 868_300_000, datr: "SF7BW125" },
+    rx2: { dataRate: 0, frequency: 869_525_000 },
+  },
+  {
+    planId: "US_902_928_FSB_2",
+    region: "US915",
+    join: { freq: 903.9, sf: 10, bw: 125, dataRate: 0 },
+    data: { freq: 904.1, sf: 7, bw: 125, dataRate: 3 },
+    rx1: { dataRate: 13, frequency: 923_900_000, datr: "SF7BW500" },
+    rx2: { dataRate: 8, frequency: 923_300_000 },
+  },
+];
+
+for (const testCase of cases) {
+  describe(`with the real Basics Station 2.0.6, ${testCase.planId}`, {
+    skip,
+    timeout: 60_000,
+  }, () => {
+    let lns: TestLns;
+    let station: StationModule.Station;
+    const routerEui = "00-16-C0-01-FF-FE-00-01";
+
+    before(async () => {
+      lns = new TestLns(testCase.planId);
+      await lns.listening();
+      station = await (stationModule as typeof StationModule).startStation({
+        tcUri: `ws://127.0.0.1:${lns.port}`,
+        routerEui,
+        logLevel: "INFO",
+      });
+      await station.radio.connected;
     });
-    await station.radio.connected;
-  });
 
-  after(async () => {
-    await station?.stop();
-    lns?.close();
-  });
-
-  it("discovers the traffic endpoint by the station's EUI and accepts our router_config", () => {
-    assert.deepEqual(lns.trafficPaths.slice(-1), ["/traffic/eui-0016C001FFFE0001"]);
-    const eui = parseTrafficPath(lns.trafficPaths.at(-1) ?? "");
-    assert.equal(eui && formatHexEui(eui), "0016C001FFFE0001");
-    assert.equal(lns.messages[0]?.msgtype, "version");
-  });
-
-  it("sends a join-request that reassembles to the injected PHYPayload", async () => {
-    const frame = encodePhyPayload({
-      mType: "joinRequest",
-      joinEui: Buffer.from("70b3d57ed0000001", "hex"),
-      devEui: Buffer.from("a8404100018a2e77", "hex"),
-      devNonce: 0xbeef,
-      mic: Uint8Array.of(0xfe, 0xdc, 0xba, 0x98),
+    after(async () => {
+      await station?.stop();
+      lns?.close();
     });
-    const since = lns.messages.length;
-    const up = station.radio.uplink({ freq: 867.1, sf: 12, bw: 125, data: frame, rssi: -101, snr: -4.5 });
-    const jreq = await lns.next(isJoin, since);
-    assert.equal(hex(jreq.phyPayload), hex(frame));
-    assert.equal(jreq.mic, -0x67452302 | 0);
-    assert.equal(jreq.dataRate, 0);
-    assert.equal(jreq.frequency, 867_100_000);
-    assert.equal(xtimeTicks(jreq.upInfo.xtime), BigInt(up.xticks));
-    assert.equal(jreq.upInfo.rssi, -101);
-  });
 
-  it("sends a data uplink that reassembles exactly, and transmits our class A dnmsg in RX1", async () => {
-    const frame = encodePhyPayload({
-      mType: "confirmedDataUp",
-      devAddr: Buffer.from("fe0a0b0c", "hex"),
-      fCtrl: { adr: true, adrAckReq: false, ack: false, classB: false },
-      fCnt: 0x1234,
-      fOpts: Uint8Array.of(0x02),
-      fPort: 42,
-      frmPayload: Buffer.from("0102030405", "hex"),
-      mic: Uint8Array.of(0x11, 0x22, 0x33, 0xc4),
+    it("discovers the traffic endpoint by the station's EUI and accepts our router_config", () => {
+      assert.deepEqual(lns.trafficPaths.slice(-1), ["/traffic/eui-0016C001FFFE0001"]);
+      const eui = parseTrafficPath(lns.trafficPaths.at(-1) ?? "");
+      assert.equal(eui && formatHexEui(eui), "0016C001FFFE0001");
+      assert.equal(lns.messages[0]?.msgtype, "version");
+      assert.ok(lns.configs[0]?.includes(`"region":"${testCase.region}"`));
     });
-    const since = lns.messages.length;
-    const up = station.radio.uplink({ freq: 868.3, sf: 7, bw: 125, data: frame });
-    const updf = await lns.next(isData, since);
-    assert.equal(hex(updf.phyPayload), hex(frame));
-    assert.equal(updf.devAddr, 0xfe0a0b0c);
-    assert.equal(updf.dataRate, 5);
-    assert.equal(xtimeTicks(updf.upInfo.xtime), BigInt(up.xticks));
 
-    const pdu = Buffer.from("600403020100010001cafe55667788", "hex");
-    const txSince = station.radio.events.length;
-    lns.traffic?.send(
-      encodeDownlinkMessage({
-        kind: "class-a",
+    it("sends a join-request that reassembles to the injected PHYPayload", async () => {
+      const frame = encodePhyPayload({
+        mType: "joinRequest",
+        joinEui: Buffer.from("70b3d57ed0000001", "hex"),
         devEui: Buffer.from("a8404100018a2e77", "hex"),
-        diid: 4711n,
-        pdu,
-        rxDelay: 1,
-        xtime: updf.upInfo.xtime,
-        rctx: updf.upInfo.rctx,
-        rx1: { dataRate: 5, frequency: 868_300_000 },
-        rx2: { dataRate: 0, frequency: 869_525_000 },
-        muxTime: Date.now() / 1000,
-      }),
-    );
-    const tx = await station.radio.nextTx(5000, (e) => e.data === pdu.toString("base64"), txSince);
-    assert.equal(tx.freq_hz, 868_300_000);
-    assert.equal(tx.datr, "SF7BW125");
-    // Station converts xtime through its own clock sync: within the LoRaWAN RX window tolerance.
-    const error = ((tx.count_us - up.count_us - 1_000_000 + 2 ** 31) % 2 ** 32) - 2 ** 31;
-    assert.ok(Math.abs(error) <= 20, `TX ${error} µs off uplink + 1 s`);
+        devNonce: 0xbeef,
+        mic: Uint8Array.of(0xfe, 0xdc, 0xba, 0x98),
+      });
+      const since = lns.messages.length;
+      const up = station.radio.uplink({ ...testCase.join, data: frame, rssi: -101, snr: -4.5 });
+      const jreq = await lns.next(isJoin, since);
+      assert.equal(hex(jreq.phyPayload), hex(frame));
+      assert.equal(jreq.mic, -0x67452302 | 0);
+      assert.equal(jreq.dataRate, testCase.join.dataRate);
+      assert.equal(jreq.frequency, Math.round(testCase.join.freq * 1e6));
+      assert.equal(xtimeTicks(jreq.upInfo.xtime), BigInt(up.xticks));
+      assert.equal(jreq.upInfo.rssi, -101);
+    });
 
-    const txed = await lns.next(isTxed, since);
-    assert.equal(txed.diid, 4711n);
-    assert.equal(txed.xtime, xtimeAfter(updf.upInfo.xtime, 1_000_000), "xtime echoed exactly");
-    assert.equal(txed.dataRate, 5);
-    assert.equal(txed.frequency, 868_300_000);
-    assert.equal(hex(txed.devEui ?? new Uint8Array()), "a8404100018a2e77");
-    assert.deepEqual(lns.drops, []);
+    it("sends a data uplink that reassembles exactly, and transmits our class A dnmsg in RX1", async () => {
+      const frame = encodePhyPayload({
+        mType: "confirmedDataUp",
+        devAddr: Buffer.from("fe0a0b0c", "hex"),
+        fCtrl: { adr: true, adrAckReq: false, ack: false, classB: false },
+        fCnt: 0x1234,
+        fOpts: Uint8Array.of(0x02),
+        fPort: 42,
+        frmPayload: Buffer.from("0102030405", "hex"),
+        mic: Uint8Array.of(0x11, 0x22, 0x33, 0xc4),
+      });
+      const since = lns.messages.length;
+      const up = station.radio.uplink({ ...testCase.data, data: frame });
+      const updf = await lns.next(isData, since);
+      assert.equal(hex(updf.phyPayload), hex(frame));
+      assert.equal(updf.devAddr, 0xfe0a0b0c);
+      assert.equal(updf.dataRate, testCase.data.dataRate);
+      assert.equal(xtimeTicks(updf.upInfo.xtime), BigInt(up.xticks));
+
+      const pdu = Buffer.from("600403020100010001cafe55667788", "hex");
+      const txSince = station.radio.events.length;
+      lns.traffic?.send(
+        encodeDownlinkMessage({
+          kind: "class-a",
+          devEui: Buffer.from("a8404100018a2e77", "hex"),
+          diid: 4711n,
+          pdu,
+          rxDelay: 1,
+          xtime: updf.upInfo.xtime,
+          rctx: updf.upInfo.rctx,
+          rx1: { dataRate: testCase.rx1.dataRate, frequency: testCase.rx1.frequency },
+          rx2: testCase.rx2,
+          muxTime: Date.now() / 1000,
+        }),
+      );
+      const tx = await station.radio.nextTx(
+        5000,
+        (e) => e.data === pdu.toString("base64"),
+        txSince,
+      );
+      assert.equal(tx.freq_hz, testCase.rx1.frequency);
+      assert.equal(tx.datr, testCase.rx1.datr);
+      // Station converts xtime through its own clock sync: within the LoRaWAN RX window tolerance.
+      const error = ((tx.count_us - up.count_us - 1_000_000 + 2 ** 31) % 2 ** 32) - 2 ** 31;
+      assert.ok(Math.abs(error) <= 20, `TX ${error} µs off uplink + 1 s`);
+
+      const txed = await lns.next(isTxed, since);
+      assert.equal(txed.diid, 4711n);
+      assert.equal(txed.xtime, xtimeAfter(updf.upInfo.xtime, 1_000_000), "xtime echoed exactly");
+      assert.equal(txed.dataRate, testCase.rx1.dataRate);
+      assert.equal(txed.frequency, testCase.rx1.frequency);
+      assert.equal(hex(txed.devEui ?? new Uint8Array()), "a8404100018a2e77");
+      assert.deepEqual(lns.drops, []);
+    });
   });
-});
+}
