@@ -6,7 +6,11 @@ describe("lossless JSON", () => {
   it("reads integers beyond 2^53 exactly, where JSON.parse rounds them", () => {
     const text = '{"xtime":41939771802331466,"small":1796447918,"float":7.25}';
     assert.notEqual(BigInt(JSON.parse(text).xtime), 41939771802331466n, "JSON.parse would round");
-    assert.deepEqual(parseJson(text), { xtime: 41939771802331466n, small: 1796447918, float: 7.25 });
+    assert.deepEqual(parseJson(text), {
+      xtime: 41939771802331466n,
+      small: 1796447918,
+      float: 7.25,
+    });
   });
 
   it("keeps safe integers and floats as numbers", () => {
@@ -18,16 +22,23 @@ describe("lossless JSON", () => {
   });
 
   it("reads negative and nested 64-bit integers", () => {
-    assert.deepEqual(parseJson('{"upinfo":{"xtime":28428972916514080},"n":[-9223372036854775808]}'), {
-      upinfo: { xtime: 28428972916514080n },
-      n: [-9223372036854775808n],
-    });
+    assert.deepEqual(
+      parseJson('{"upinfo":{"xtime":28428972916514080},"n":[-9223372036854775808]}'),
+      {
+        upinfo: { xtime: 28428972916514080n },
+        n: [-9223372036854775808n],
+      },
+    );
   });
 
   it("writes bigint as the exact integer and round-trips", () => {
     const text = stringifyJson({ xtime: 41939771807331464n, MuxTime: 1796447918.13, n: null });
     assert.equal(text, '{"xtime":41939771807331464,"MuxTime":1796447918.13,"n":null}');
-    assert.deepEqual(parseJson(text), { xtime: 41939771807331464n, MuxTime: 1796447918.13, n: null });
+    assert.deepEqual(parseJson(text), {
+      xtime: 41939771807331464n,
+      MuxTime: 1796447918.13,
+      n: null,
+    });
   });
 
   it("answers undefined for text that is not JSON, without throwing", () => {

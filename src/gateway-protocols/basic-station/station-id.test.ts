@@ -33,8 +33,22 @@ describe("station ids", () => {
   for (const [input, expected] of forms)
     it(`reads ${String(input)}`, () => assert.equal(hex(parseStationEui(input)), expected));
 
-  for (const bad of ["", "::", "1:::2", "1-2:3", "g", "12345678901234567", "1:23456::", -1, 1.5, 2n ** 64n, null, {}])
-    it(`refuses ${JSON.stringify(String(bad))}`, () => assert.equal(parseStationEui(bad), undefined));
+  for (const bad of [
+    "",
+    "::",
+    "1:::2",
+    "1-2:3",
+    "g",
+    "12345678901234567",
+    "1:23456::",
+    -1,
+    1.5,
+    2n ** 64n,
+    null,
+    {},
+  ])
+    it(`refuses ${JSON.stringify(String(bad))}`, () =>
+      assert.equal(parseStationEui(bad), undefined));
 
   it("writes id6 as station does", () => {
     const cases: [string, string][] = [

@@ -1,12 +1,12 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import fc from "fast-check";
-import { encodePhyPayload } from "../../lorawan/codec/index.ts";
 import {
   joinRequestArbitrary,
   proprietaryArbitrary,
   uplinkDataArbitrary,
 } from "../../lorawan/codec/frame-arbitraries.ts";
+import { encodePhyPayload } from "../../lorawan/codec/index.ts";
 import { dropReasons } from "./drop-reasons.ts";
 import { splitPhyPayload } from "./frame.ts";
 import { stringifyJson } from "./lossless-json.ts";
@@ -34,7 +34,9 @@ describe("upstream messages from station 2.0.6 (transcripts)", () => {
       features: "rmtsh",
       production: false,
     });
-    const prod = parsed('{"msgtype":"version","station":"2.0.6","protocol":2,"features":"rmtsh prod gps"}');
+    const prod = parsed(
+      '{"msgtype":"version","station":"2.0.6","protocol":2,"features":"rmtsh prod gps"}',
+    );
     assert.equal(prod.msgtype === "version" && prod.production, true);
   });
 
@@ -117,7 +119,15 @@ describe("reassembly matches the LoRaWAN codec (station's split, then ours back)
     DR: 3,
     Freq: 868_100_000,
     RefTime: 1796447918.5,
-    upinfo: { rctx: 0, xtime: 41939771802331466n, gpstime: 0, fts: -1, rssi: -80, snr: 5.5, rxtime: 1 },
+    upinfo: {
+      rctx: 0,
+      xtime: 41939771802331466n,
+      gpstime: 0,
+      fts: -1,
+      rssi: -80,
+      snr: 5.5,
+      rxtime: 1,
+    },
   };
   const frames = fc.oneof(joinRequestArbitrary, uplinkDataArbitrary, proprietaryArbitrary);
   it("for random join-requests, data uplinks and proprietary frames", () => {
@@ -163,7 +173,11 @@ describe("drops", () => {
     [JSON.stringify({ ...base, Freq: -1 }), "bad_field", "Freq"],
     [JSON.stringify({ ...base, upinfo: null }), "bad_field", "upinfo"],
     [JSON.stringify({ ...base, upinfo: { rssi: 1, snr: 1 } }), "no_xtime", "upinfo.xtime"],
-    [JSON.stringify({ ...base, upinfo: { xtime: "1", rssi: 1, snr: 1 } }), "bad_field", "upinfo.xtime"],
+    [
+      JSON.stringify({ ...base, upinfo: { xtime: "1", rssi: 1, snr: 1 } }),
+      "bad_field",
+      "upinfo.xtime",
+    ],
     [JSON.stringify({ ...base, upinfo: { xtime: 1, snr: 1 } }), "bad_field", "upinfo.rssi"],
     ['{"msgtype":"updf","upinfo":{"xtime":1e300}}', "bad_field", "MHdr"],
     ['{"msgtype":"jreq","MHdr":0,"JoinEui":"zz"}', "bad_field", "JoinEui"],
