@@ -368,15 +368,17 @@ export class DownlinkScheduler {
       }
     }
     candidates.sort((a, b) => a - b);
-    let firstRefusal: Outcome | undefined;
+    // The last refusal is the telling one: earlier candidates mostly collide with the
+    // emissions that later candidates follow.
+    let lastRefusal: Outcome | undefined;
     for (const start of candidates) {
       if (start > latest) break;
       const refusal = this.#refusalAt(prepared, start, priority);
       if (refusal === undefined) return { booking: this.#book(prepared, start) };
-      firstRefusal ??= refusal;
+      lastRefusal = refusal;
     }
     return (
-      firstRefusal ??
+      lastRefusal ??
       fail("asap", "too_early", { lead_us: earliest - now, maximum_lead_us: this.#maximumLeadUs })
     );
   }
