@@ -47,6 +47,10 @@ export const failureErrors = {
     "dwell_time",
     "airtime `{airtime_us}` µs exceeds the dwell time `{dwell_time_us}` µs ({window})",
   ),
+  invalid_request: errors.invalidArgument(
+    "invalid_downlink_request",
+    "invalid downlink request ({window}): {problem}",
+  ),
   invalid_data_rate: errors.invalidArgument(
     "invalid_data_rate",
     "invalid data rate or payload size ({window}): {problem}",

@@ -205,6 +205,24 @@ describe("class A", () => {
     assert.equal(ok(at(guardEnd)).timestamp, guardEnd);
   });
 
+  test("the guard time also applies before a booked emission", () => {
+    const gateway = scheduler();
+    ok(gateway.schedule(classA({ rx2: undefined }), syncedAt));
+    const gps = 1_400_000_000_000_000;
+    gateway.clock.syncGpsTime(0, gps);
+    const endingAt = (end: number): DownlinkRequest => ({
+      kind: "absolute",
+      payloadSize: 15,
+      gpsTimeUs: gps + end - airtimeSf7,
+      tx: rx1,
+    });
+    assert.equal(
+      refused(gateway.schedule(endingAt(2_000_000 - 29_999), syncedAt))[0]?.reason,
+      "conflict",
+    );
+    assert.equal(ok(gateway.schedule(endingAt(2_000_000 - 30_000), syncedAt)).endsUs, 1_970_000);
+  });
+
   test("without a clock every window fails with no_clock", () => {
     const gateway = new DownlinkScheduler({ frequencyPlan: eu, enforceDutyCycle: true });
     assert.deepEqual(

@@ -189,6 +189,13 @@ export class DownlinkScheduler {
       return this.#tryAt(prepared, startUs, now, nowUs, priority);
     };
     const outcomes: Outcome[] = [];
+    const problem = requestProblem(request);
+    if (problem !== undefined) {
+      return {
+        ok: false,
+        failures: [fail(problem.window, "invalid_request", { problem: problem.problem }).failure],
+      };
+    }
     switch (request.kind) {
       case "class-a": {
         const delayUs = Math.max(1, request.rx1Delay) * 1_000_000;
@@ -237,15 +244,18 @@ export class DownlinkScheduler {
 
   /**
    * Releases a booked emission (the gateway refused it, or the Network Server took it back):
-   * its time and its duty cycle become free. Returns whether it was still booked.
+   * its time and its duty cycle become free. Returns false for a handle already cancelled or
+   * not from this scheduler.
    */
   cancel(handle: EmissionHandle): boolean {
     const booking = handle as Booking;
     if (booking.cancelled === undefined || booking.cancelled) return false;
     booking.cancelled = true;
-    const removed = this.#gateway.remove(booking, booking.startsUs);
+    // Either may have been pruned already (an emission past its end); the duty cycle it
+    // used is still released if the window holds it.
+    this.#gateway.remove(booking, booking.startsUs);
     booking.subBand?.remove(booking, booking.startsUs);
-    return removed;
+    return true;
   }
 
   /** Duty-cycle use of every sub-band of the plan over the last window before `nowUs`. */
@@ -402,7 +412,8 @@ export class DownlinkScheduler {
     if (this.#dutyCycleEnforced(subBand)) {
       const timeline = this.#subBands.get(subBand) as Timeline;
       const peak = peakWindowUsage(timeline, start, end, this.#windowUs);
-      const usable = subBand.dutyCycle * this.#ceilings[priority];
+      // An unknown priority gets the smallest share rather than none or all.
+      const usable = subBand.dutyCycle * (this.#ceilings[priority] ?? this.#ceilings.LOWEST);
       if (peak > usable * this.#windowUs) {
         return fail(window, "duty_cycle", {
           used: peak / this.#windowUs,
@@ -468,6 +479,37 @@ export class DownlinkScheduler {
       handle: booking,
       failures,
     };
+  }
+}
+
+const maximumRx1DelaySeconds = 15;
+
+/** What makes a request unusable before any window is tried (the Network Server is trusted, not blindly). */
+function requestProblem(
+  request: DownlinkRequest,
+): { readonly window: ScheduleWindow; readonly problem: string } | undefined {
+  switch (request.kind) {
+    case "class-a": {
+      const { rx1Delay, uplinkTimestamp } = request;
+      if (!Number.isInteger(rx1Delay) || rx1Delay < 0 || rx1Delay > maximumRx1DelaySeconds) {
+        return { window: "rx1", problem: "RX1 delay must be 0 to 15 s" };
+      }
+      const validTimestamp =
+        typeof uplinkTimestamp === "bigint"
+          ? uplinkTimestamp >= 0n && uplinkTimestamp < 1n << 63n
+          : Number.isInteger(uplinkTimestamp) && uplinkTimestamp >= 0 && uplinkTimestamp < 2 ** 32;
+      return validTimestamp
+        ? undefined
+        : { window: "rx1", problem: "uplink timestamp must be a 32-bit tmst or a 63-bit xtime" };
+    }
+    case "absolute":
+      return Number.isFinite(request.gpsTimeUs)
+        ? undefined
+        : { window: "absolute", problem: "GPS time must be a finite number" };
+    case "asap":
+      return undefined;
+    default:
+      return { window: "asap", problem: "unknown request kind" };
   }
 }
 
