@@ -37,21 +37,32 @@ export const defaultDutyCycleWindowUs = 3_600_000_000;
  * The largest time covered in any window of `windowUs` if [start, end) were added to
  * `timeline` (which it does not overlap). The covered time is piecewise linear in the
  * window's position, so its maximum is where a window edge meets an interval edge: only
- * those positions are evaluated.
+ * those positions are evaluated. With a `limit`, the answer is only guaranteed to be on
+ * the same side of it as the exact peak (cheap bounds settle most cases); without one
+ * (0), it is the exact peak.
  */
 export function peakWindowUsage(
   timeline: Timeline,
   start: number,
   end: number,
   windowUs: number,
+  limit = 0,
 ): number {
   const from = start - windowUs;
   const to = end;
+  // What the two windows around the emission hold together bounds every window that
+  // touches it: when even that fits, so does each window (the common case, in O(log n)).
+  const bound = timeline.covered(from, end + windowUs) + (end - start);
+  if (bound <= limit) return bound;
   const usageAt = (x: number): number => {
     const own = Math.max(0, Math.min(end, x + windowUs) - Math.max(start, x));
     return timeline.covered(x, x + windowUs) + own;
   };
-  let peak = Math.max(usageAt(from), usageAt(end - windowUs), usageAt(start));
+  // The windows ending with the emission and starting with it (TTS checks only these two):
+  // near the limit one of them usually exceeds it, which settles the answer cheaply.
+  let peak = Math.max(usageAt(end - windowUs), usageAt(start));
+  if (limit > 0 && peak > limit) return peak;
+  peak = Math.max(peak, usageAt(from));
   const items = timeline.items;
   const last = timeline.firstStartingFrom(end + windowUs);
   for (let index = timeline.firstEndingAfter(from); index < last; index++) {

@@ -25,7 +25,12 @@ export type {
   ScheduleResult,
   TxParameters,
 } from "./request.ts";
-export { type RoundTripStats, RoundTripTimes, roundTripWindow } from "./round-trip-times.ts";
+export {
+  type RoundTripStats,
+  RoundTripTimes,
+  roundTripFromRefTime,
+  roundTripWindow,
+} from "./round-trip-times.ts";
 export {
   DownlinkScheduler,
   gatewayProtocolLeadsUs,

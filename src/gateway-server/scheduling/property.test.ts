@@ -78,6 +78,11 @@ describe("timeline and window usage against brute force", () => {
           for (let x = start - window; x <= end; x++)
             naive = Math.max(naive, coveredNaive(all, x, x + window));
           assert.equal(peakWindowUsage(timeline, start, end, window), naive);
+          for (const limit of [naive - 1, naive, naive + 1]) {
+            if (limit <= 0) continue;
+            const bounded = peakWindowUsage(timeline, start, end, window, limit);
+            assert.equal(bounded > limit, naive > limit, `limit ${limit}`);
+          }
         },
       ),
     );
@@ -209,7 +214,7 @@ describe("random traffic", () => {
           }
         },
       ),
-      { numRuns: 150 },
+      { numRuns: 300 },
     );
   });
 

@@ -52,3 +52,20 @@ export class RoundTripTimes {
     };
   }
 }
+
+/** Round trips longer than this are not network delay but a stale or confused reference. */
+const maximumRoundTripUs = 30_000_000;
+
+/**
+ * The round trip Basics Station reveals with each uplink: `RefTime` is the last `MuxTime` the
+ * server sent plus the time the station has counted since it received it, so the server's
+ * wall-clock time of receipt minus `RefTime` is the way there and back. Both in seconds
+ * (Unix time, as on the wire); the result is in µs, or undefined when it makes no sense.
+ */
+export function roundTripFromRefTime(
+  refTimeSeconds: number,
+  receivedAtSeconds: number,
+): number | undefined {
+  const rttUs = Math.round((receivedAtSeconds - refTimeSeconds) * 1_000_000);
+  return Number.isFinite(rttUs) && rttUs >= 0 && rttUs <= maximumRoundTripUs ? rttUs : undefined;
+}

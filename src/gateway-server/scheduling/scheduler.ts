@@ -365,6 +365,10 @@ export class DownlinkScheduler {
   ): Outcome {
     const earliest = now + Math.max(this.#anytimeDelayUs, this.minimumLeadUs(nowServerUs));
     const latest = now + this.#maximumLeadUs;
+    if (earliest <= latest) {
+      const refusal = this.#refusalAt(prepared, earliest, priority);
+      if (refusal === undefined) return { booking: this.#book(prepared, earliest) };
+    }
     const candidates = [earliest];
     for (const item of this.#gateway.items) {
       if (item.end > earliest) candidates.push(item.end);
@@ -411,9 +415,9 @@ export class DownlinkScheduler {
     }
     if (this.#dutyCycleEnforced(subBand)) {
       const timeline = this.#subBands.get(subBand) as Timeline;
-      const peak = peakWindowUsage(timeline, start, end, this.#windowUs);
       // An unknown priority gets the smallest share rather than none or all.
       const usable = subBand.dutyCycle * (this.#ceilings[priority] ?? this.#ceilings.LOWEST);
+      const peak = peakWindowUsage(timeline, start, end, this.#windowUs, usable * this.#windowUs);
       if (peak > usable * this.#windowUs) {
         return fail(window, "duty_cycle", {
           used: peak / this.#windowUs,
