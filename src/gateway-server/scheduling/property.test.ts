@@ -234,11 +234,15 @@ describe("random traffic", () => {
       fc.constant({}),
       fc.constant({ lora: undefined }),
     );
-    const tx = fc.record({
-      frequency: number,
-      dataRate,
-      power: fc.option(number, { nil: undefined }),
-    });
+    const tx = fc.oneof(
+      fc.record({ frequency: number, dataRate, power: fc.option(number, { nil: undefined }) }),
+      fc.constantFrom(null, 5, "x", { frequency: 868_100_000, dataRate: null }),
+      // Well-formed, so that some requests get as far as booking.
+      fc.constant({
+        frequency: 869_525_000,
+        dataRate: { lora: { spreadingFactor: 9, bandwidth: 125_000 } },
+      }),
+    );
     const request = fc.record({
       kind: fc.constantFrom("class-a", "asap", "absolute", "bogus"),
       payloadSize: number,

@@ -237,6 +237,39 @@ describe("class A", () => {
     );
   });
 
+  test("a request without windows or with a bad RX1 delay is invalid", () => {
+    const gateway = scheduler();
+    assert.deepEqual(
+      refused(gateway.schedule(classA({ rx1: undefined, rx2: undefined }), syncedAt)),
+      [
+        {
+          window: "rx1",
+          reason: "invalid_request",
+          details: { problem: "neither RX1 nor RX2 is given" },
+        },
+      ],
+    );
+    assert.equal(
+      refused(gateway.schedule(classA({ rx1Delay: 16 }), syncedAt))[0]?.reason,
+      "invalid_request",
+    );
+    assert.equal(
+      refused(gateway.schedule(classA({ uplinkTimestamp: 2 ** 32 }), syncedAt))[0]?.reason,
+      "invalid_request",
+    );
+  });
+
+  test("a handle of another scheduler cancels nothing", () => {
+    const gateway = scheduler();
+    const other = scheduler();
+    const booked = ok(gateway.schedule(classA({ rx2: undefined }), syncedAt));
+    assert.equal(other.cancel(booked.handle), false);
+    assert.equal(
+      refused(gateway.schedule(classA({ rx2: undefined }), syncedAt))[0]?.reason,
+      "conflict",
+    );
+  });
+
   test("Basics Station: xtime in, xtime (with its session) out", () => {
     const gateway = new DownlinkScheduler({ frequencyPlan: eu, enforceDutyCycle: true });
     const uplinkXtime = 28_428_972_916_514_444n;

@@ -118,6 +118,7 @@ type Refusal = { readonly failure: WindowFailure };
 type Outcome = { readonly booking: Booking } | Refusal;
 
 function modulationOf(dataRate: DataRate): AirtimeModulation | undefined {
+  if (typeof dataRate !== "object" || dataRate === null) return undefined;
   if ("lora" in dataRate && dataRate.lora !== undefined) {
     // LoRaWAN downlinks carry no payload CRC.
     return { kind: "lora", ...dataRate.lora, crc: false };
@@ -145,6 +146,8 @@ export class DownlinkScheduler {
   /** Emissions plus their time off air: never overlapping. */
   readonly #gateway = new Timeline();
   readonly #subBands: Map<SubBand, Timeline>;
+  /** Bookings of this scheduler, so that a foreign handle cancels nothing. */
+  readonly #bookings = new WeakSet<Booking>();
 
   constructor(options: SchedulerOptions) {
     this.#plan = options.frequencyPlan;
@@ -208,7 +211,7 @@ export class DownlinkScheduler {
           ["rx2", request.rx2, delayUs + 1_000_000],
         ];
         for (const [window, tx, offsetUs] of windows) {
-          if (tx === undefined) continue;
+          if (tx === undefined || tx === null) continue;
           const outcome = attempt(window, tx, () => {
             const at = uplink();
             return at === undefined ? fail(window, "no_clock", {}) : at + offsetUs;
@@ -249,7 +252,7 @@ export class DownlinkScheduler {
    */
   cancel(handle: EmissionHandle): boolean {
     const booking = handle as Booking;
-    if (booking.cancelled === undefined || booking.cancelled) return false;
+    if (!this.#bookings.has(booking) || booking.cancelled) return false;
     booking.cancelled = true;
     // Either may have been pruned already (an emission past its end); the duty cycle it
     // used is still released if the window holds it.
@@ -443,6 +446,7 @@ export class DownlinkScheduler {
       subBand,
       cancelled: false,
     };
+    this.#bookings.add(booking);
     this.#gateway.insert({ start, end: booking.guardEndsUs, key: booking });
     subBand?.insert({ start, end, key: booking });
     return booking;
@@ -488,6 +492,10 @@ export class DownlinkScheduler {
 
 const maximumRx1DelaySeconds = 15;
 
+function isObject(value: unknown): boolean {
+  return typeof value === "object" && value !== null;
+}
+
 /** What makes a request unusable before any window is tried (the Network Server is trusted, not blindly). */
 function requestProblem(
   request: DownlinkRequest,
@@ -495,6 +503,9 @@ function requestProblem(
   switch (request.kind) {
     case "class-a": {
       const { rx1Delay, uplinkTimestamp } = request;
+      if (!isObject(request.rx1) && !isObject(request.rx2)) {
+        return { window: "rx1", problem: "neither RX1 nor RX2 is given" };
+      }
       if (!Number.isInteger(rx1Delay) || rx1Delay < 0 || rx1Delay > maximumRx1DelaySeconds) {
         return { window: "rx1", problem: "RX1 delay must be 0 to 15 s" };
       }
@@ -507,11 +518,12 @@ function requestProblem(
         : { window: "rx1", problem: "uplink timestamp must be a 32-bit tmst or a 63-bit xtime" };
     }
     case "absolute":
+      if (!isObject(request.tx)) return { window: "absolute", problem: "no TX parameters" };
       return Number.isFinite(request.gpsTimeUs)
         ? undefined
         : { window: "absolute", problem: "GPS time must be a finite number" };
     case "asap":
-      return undefined;
+      return isObject(request.tx) ? undefined : { window: "asap", problem: "no TX parameters" };
     default:
       return { window: "asap", problem: "unknown request kind" };
   }
