@@ -4,7 +4,7 @@ import { DefinedError } from "../../errors/index.ts";
 import { getFrequencyPlan } from "../../lorawan/frequency-plans/index.ts";
 import { windowFailureError } from "./failures.ts";
 import type { DataRate, DownlinkRequest, ScheduleResult, TxParameters } from "./request.ts";
-import { DownlinkScheduler, type SchedulerOptions } from "./scheduler.ts";
+import { DownlinkScheduler, gatewayProtocolLeadsUs, type SchedulerOptions } from "./scheduler.ts";
 
 const eu = getFrequencyPlan("EU_863_870");
 const sf = (spreadingFactor: number): DataRate => ({
@@ -162,6 +162,15 @@ describe("class A", () => {
     assert.equal(gateway.minimumLeadUs(syncedAt), 330_000);
     const failures = refused(gateway.schedule(classA({ rx2: undefined }), syncedAt + 700_000));
     assert.deepEqual(failures[0]?.details, { lead_us: 300_000, minimum_lead_us: 330_000 });
+  });
+
+  test("Semtech UDP: even with a zero round trip the lead stays above the forwarder's 32.5 ms", () => {
+    const gateway = scheduler({ protocolLeadUs: gatewayProtocolLeadsUs["semtech-udp"] });
+    gateway.roundTripTimes.record(0, syncedAt);
+    const boundary = syncedAt + 1_000_000 - 45_000;
+    assert.equal(ok(gateway.schedule(classA({ rx2: undefined }), boundary)).timestamp, 2_000_000);
+    const late = refused(gateway.schedule(classA({ rx2: undefined }), boundary + 1));
+    assert.deepEqual(late[0]?.details, { lead_us: 44_999, minimum_lead_us: 45_000 });
   });
 
   test("an RX1 overlapping an earlier downlink is refused and RX2 is chosen", () => {

@@ -53,13 +53,15 @@ export const schedulingDefaults = {
 } as const;
 
 /**
- * Lead each gateway protocol needs at the gateway, before the network delay: lora_pkt_fwd
- * answers TOO_LATE when a tmst is 32.5 ms or less ahead; Basics Station hands a frame to the
- * radio about 20 ms before it starts.
+ * Lead each gateway protocol needs at the gateway, on top of the network's round trip.
+ * lora_pkt_fwd answers TOO_LATE when a tmst is 32.5 ms or less ahead, and its uplink
+ * timestamps reach us up to 10 ms late (it polls the concentrator every 10 ms), which makes
+ * "now" look 10 ms earlier than it is: 45 ms keeps a few ms of margin. Basics Station hands
+ * a frame to the radio about 20 ms ahead; TTS's 30 ms QueueDelay covers it.
  */
 export const gatewayProtocolLeadsUs = {
-  "semtech-udp": 32_501,
-  "basic-station": 20_000,
+  "semtech-udp": 45_000,
+  "basic-station": 30_000,
 } as const;
 
 /** Settings of one gateway's scheduler. */
@@ -170,7 +172,10 @@ export class DownlinkScheduler {
 
   /**
    * The least time between now and a start that reaches the gateway in time: the protocol's
-   * lead plus the largest recent round-trip time (or the assumed network delay).
+   * lead plus the largest recent round-trip time (or the assumed network delay). The whole
+   * round trip, not half: "now" on the concentrator is estimated from uplinks, which arrive
+   * one way late, so the estimate lags by that way and the downlink still has to travel the
+   * other.
    */
   minimumLeadUs(nowUs: number): number {
     const rtt = this.roundTripTimes.stats(nowUs);
