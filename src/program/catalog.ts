@@ -1,4 +1,6 @@
 import { type ComponentDefinition, defineComponent } from "../components/index.ts";
+import { gatewayConfigurationConfig } from "../gateway-configuration/config.ts";
+import { createGatewayConfigurationServer } from "../gateway-configuration/gateway-configuration-server.ts";
 import { gatewayServerConfig } from "../gateway-server/config.ts";
 import { createGatewayServer } from "../gateway-server/gateway-server.ts";
 import { identityServerConfig } from "../identity-server/config.ts";
@@ -32,11 +34,13 @@ export const componentCatalog: readonly ComponentDefinition[] = [
     title: "Device Claiming Server",
     aliases: ["device-claiming-server", "device-claiming"],
   },
-  {
+  defineComponent({
     name: "gcs",
     title: "Gateway Configuration Server",
     aliases: ["gateway-configuration-server", "gateway-configuration"],
-  },
+    config: gatewayConfigurationConfig,
+    create: createGatewayConfigurationServer,
+  }),
   { name: "pba", title: "Packet Broker Agent", aliases: ["packet-broker-agent"] },
   {
     name: "noc",

@@ -402,6 +402,14 @@ const entityLists: Record<string, { field: string; publicRoute: string }> = {
   },
 };
 
+/**
+ * Routes served outside the OpenAPI document (components' plain HTTP routes), with the right
+ * on the path's entity they need.
+ */
+const webRoutes: Record<string, string> = {
+  "GET /api/v3/gcs/gateways/{gateway_id}/semtechudp/global_conf.json": "RIGHT_GATEWAY_INFO",
+};
+
 /** Routes that are not served by this version (answered 501 to everyone), and why. */
 const notServed: Record<string, string> = {};
 
@@ -651,6 +659,34 @@ describe("rights matrix over every Identity Server endpoint", () => {
       );
       if (result.status !== 403)
         wrong.push(`${method} ${template} → ${result.status} ${result.json.message ?? ""}`);
+    }
+    assert.deepEqual(wrong, []);
+  });
+});
+
+describe("rights matrix over routes outside the OpenAPI document", () => {
+  it("answers 401 without credentials, 403 without rights or to a suspended user, 200 with them", async () => {
+    const wrong: string[] = [];
+    const check = async (route: string, key: string | undefined, status: number, who: string) => {
+      const [method, template] = route.split(" ") as [string, string];
+      const result = await call(method, fillPath(template), key);
+      const code = { 401: 16, 403: 7 }[status as 401 | 403];
+      if (result.status !== status || (code !== undefined && result.json.code !== code))
+        wrong.push(`${route} (${who}) → ${result.status} ${result.json.message ?? ""}`);
+    };
+    for (const route of Object.keys(webRoutes)) {
+      await check(route, undefined, 401, "no credentials");
+      await check(route, keys.stranger, 403, "stranger");
+      await check(route, keys.otherApp, 403, "other application's key");
+      await check(route, keys.restrictedAdmin, 403, "admin key without RIGHT_USER_ALL");
+      await check(route, keys.admin, 200, "owner");
+      await check(route, keys.member, 200, "collaborator");
+      await setSamState("STATE_SUSPENDED");
+      try {
+        await check(route, keys.member, 403, "suspended collaborator");
+      } finally {
+        await setSamState("STATE_APPROVED");
+      }
     }
     assert.deepEqual(wrong, []);
   });

@@ -27,7 +27,7 @@ describe("lorastack start", () => {
 
       const ready = await fetch(`${stack.httpUrl}/readyz`);
       assert.equal(ready.status, 200);
-      assert.deepEqual(await ready.json(), { ready: true, components: { is: true } });
+      assert.deepEqual(await ready.json(), { ready: true, components: { is: true, gcs: true } });
 
       const metrics = await fetch(`http://${stack.listeners.get("metrics")}/metrics`);
       assert.equal(metrics.status, 200);
@@ -40,7 +40,7 @@ describe("lorastack start", () => {
         `metrics ${stack.listeners.get("metrics")}`,
         `grpc ${stack.listeners.get("grpc")}`,
       ]);
-      assert.deepEqual(started?.components, ["is"]);
+      assert.deepEqual(started?.components, ["is", "gcs"]);
       assert.ok(
         existsSync(join(stack.dataDir, "lorastack.db")),
         "the SQLite database is in the data dir",
