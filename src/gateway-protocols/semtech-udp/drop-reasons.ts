@@ -47,7 +47,3 @@ for (const reason of Object.keys(DROP_REASONS) as DropReason[]) {
 export function drop(reason: DropReason): Drop {
   return dropTable[reason];
 }
-
-export function isFieldProblem(value: object): value is FieldProblem {
-  return "field" in value && "reason" in value;
-}

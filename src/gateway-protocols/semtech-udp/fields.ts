@@ -23,7 +23,6 @@ const integerIn =
       : INVALID;
 
 export const readUint8 = integerIn(0, 0xff);
-export const readUint16 = integerIn(0, 0xffff);
 export const readUint32 = integerIn(0, 0xffff_ffff);
 export const readUnsigned = integerIn(0, Number.MAX_SAFE_INTEGER);
 
@@ -34,8 +33,6 @@ export const finiteIn =
   (min: number, max: number): FieldReader =>
   (value) =>
     typeof value === "number" && value >= min && value <= max ? value : INVALID;
-
-export const readBoolean: FieldReader = (value) => (typeof value === "boolean" ? value : INVALID);
 
 /** A string of at most `max` characters. */
 export const stringUpTo =
@@ -48,11 +45,6 @@ export const readTime: FieldReader = (value) => {
   if (typeof value !== "string" || value.length > 40) return INVALID;
   return parseGatewayTime(value) ?? INVALID;
 };
-
-export const oneOf =
-  (...allowed: readonly unknown[]): FieldReader =>
-  (value) =>
-    allowed.includes(value) ? value : INVALID;
 
 /**
  * Reads the fields of `specs` from `source` into `target`: absent (or null) optional fields are
