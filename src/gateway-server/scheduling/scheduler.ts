@@ -12,7 +12,6 @@
  * every sliding window, within the share of the request's priority.
  */
 
-import { type AirtimeModulation, timeOnAirMicroseconds } from "../../lorawan/airtime.ts";
 import type { FrequencyPlan, SubBand } from "../../lorawan/frequency-plans/index.ts";
 import { ConcentratorClock } from "./concentrator-clock.ts";
 import {
@@ -23,15 +22,23 @@ import {
 } from "./duty-cycle.ts";
 import type { ScheduleWindow, WindowFailure } from "./failures.ts";
 import type {
-  DataRate,
   DownlinkRequest,
   EmissionHandle,
   ScheduledDownlink,
   ScheduleResult,
   TxParameters,
 } from "./request.ts";
+import { requestProblem } from "./request-problems.ts";
 import { RoundTripTimes } from "./round-trip-times.ts";
 import { Timeline } from "./timeline.ts";
+import {
+  prepareTransmission,
+  type Refusal,
+  refusal,
+  type Transmission,
+  type TransmissionRules,
+  transmissionRules,
+} from "./transmission.ts";
 
 /** Defaults, from The Things Stack's scheduler and the real packet forwarder. */
 export const schedulingDefaults = {
@@ -48,8 +55,6 @@ export const schedulingDefaults = {
   maximumLeadUs: 512_000_000,
   /** TTS's `schedule-late-time`: how long before transmission a late-scheduled downlink is sent. */
   scheduleLateUs: 800_000,
-  /** Minimum time off air after an emission (TTS: at least QueueDelay). */
-  minimumTimeOffAirUs: 30_000,
 } as const;
 
 /**
@@ -106,28 +111,7 @@ interface Booking extends EmissionHandle {
   cancelled: boolean;
 }
 
-/** What a window needs besides its time: computed once, also for ASAP's many candidates. */
-interface Prepared {
-  readonly window: ScheduleWindow;
-  readonly tx: TxParameters;
-  readonly airtimeUs: number;
-  readonly offAirUs: number;
-  readonly power: number;
-  readonly subBand: SubBand | undefined;
-}
-
-type Refusal = { readonly failure: WindowFailure };
 type Outcome = { readonly booking: Booking } | Refusal;
-
-function modulationOf(dataRate: DataRate): AirtimeModulation | undefined {
-  if (typeof dataRate !== "object" || dataRate === null) return undefined;
-  if ("lora" in dataRate && dataRate.lora !== undefined) {
-    // LoRaWAN downlinks carry no payload CRC.
-    return { kind: "lora", ...dataRate.lora, crc: false };
-  }
-  if ("fsk" in dataRate && dataRate.fsk !== undefined) return { kind: "fsk", ...dataRate.fsk };
-  return undefined;
-}
 
 export class DownlinkScheduler {
   /** The gateway's clock: frontends sync it from every uplink (and timesync). */
@@ -144,7 +128,7 @@ export class DownlinkScheduler {
   readonly #scheduleLateUs: number | undefined;
   readonly #ceilings: Readonly<Record<SchedulePriority, number>>;
   readonly #windowUs: number;
-  readonly #transmitRanges: readonly { readonly min: number; readonly max: number }[];
+  readonly #rules: TransmissionRules;
   /** Emissions plus their time off air: never overlapping. */
   readonly #gateway = new Timeline();
   readonly #subBands: Map<SubBand, Timeline>;
@@ -162,11 +146,7 @@ export class DownlinkScheduler {
     this.#scheduleLateUs = options.scheduleLateUs;
     this.#ceilings = options.dutyCycleCeilings ?? defaultDutyCycleCeilings;
     this.#windowUs = options.dutyCycleWindowUs ?? defaultDutyCycleWindowUs;
-    this.#transmitRanges = this.#plan.radios.flatMap((radio) =>
-      radio.enabled && radio.tx !== undefined
-        ? [{ min: radio.tx.minFrequency, max: radio.tx.maxFrequency }]
-        : [],
-    );
+    this.#rules = transmissionRules(this.#plan, this.#enforceDutyCycle);
     this.#subBands = new Map(this.#plan.subBands.map((subBand) => [subBand, new Timeline()]));
   }
 
@@ -189,19 +169,21 @@ export class DownlinkScheduler {
     const priority = request.priority ?? "NORMAL";
     const failures: WindowFailure[] = [];
     const attempt = (window: ScheduleWindow, tx: TxParameters, start: () => Outcome | number) => {
-      const prepared = this.#prepare(window, tx, request.payloadSize);
-      if ("failure" in prepared) return prepared;
-      if (now === undefined) return fail(window, "no_clock", {});
+      const transmission = prepareTransmission(this.#rules, window, tx, request.payloadSize);
+      if ("failure" in transmission) return transmission;
+      if (now === undefined) return refusal(window, "no_clock", {});
       const startUs = start();
       if (typeof startUs !== "number") return startUs;
-      return this.#tryAt(prepared, startUs, now, nowUs, priority);
+      return this.#tryAt(transmission, startUs, now, nowUs, priority);
     };
     const outcomes: Outcome[] = [];
     const problem = requestProblem(request);
     if (problem !== undefined) {
       return {
         ok: false,
-        failures: [fail(problem.window, "invalid_request", { problem: problem.problem }).failure],
+        failures: [
+          refusal(problem.window, "invalid_request", { problem: problem.problem }).failure,
+        ],
       };
     }
     switch (request.kind) {
@@ -219,7 +201,7 @@ export class DownlinkScheduler {
           if (tx === undefined || tx === null) continue;
           const outcome = attempt(window, tx, () => {
             const at = uplink();
-            return at === undefined ? fail(window, "no_clock", {}) : at + offsetUs;
+            return at === undefined ? refusal(window, "no_clock", {}) : at + offsetUs;
           });
           outcomes.push(outcome);
           if ("booking" in outcome) break;
@@ -230,16 +212,21 @@ export class DownlinkScheduler {
         outcomes.push(
           attempt("absolute", request.tx, () => {
             const at = this.clock.fromGpsTime(request.gpsTimeUs);
-            return at ?? fail("absolute", "no_time_reference", {});
+            return at ?? refusal("absolute", "no_time_reference", {});
           }),
         );
         break;
       }
       case "asap": {
-        const prepared = this.#prepare("asap", request.tx, request.payloadSize);
-        if ("failure" in prepared) outcomes.push(prepared);
-        else if (now === undefined) outcomes.push(fail("asap", "no_clock", {}));
-        else outcomes.push(this.#tryAnytime(prepared, now, nowUs, priority));
+        const transmission = prepareTransmission(
+          this.#rules,
+          "asap",
+          request.tx,
+          request.payloadSize,
+        );
+        if ("failure" in transmission) outcomes.push(transmission);
+        else if (now === undefined) outcomes.push(refusal("asap", "no_clock", {}));
+        else outcomes.push(this.#tryAnytime(transmission, now, nowUs, priority));
         break;
       }
     }
@@ -292,71 +279,28 @@ export class DownlinkScheduler {
     for (const timeline of this.#subBands.values()) timeline.pruneBefore(now - this.#windowUs);
   }
 
-  #prepare(window: ScheduleWindow, tx: TxParameters, payloadSize: number): Prepared | Refusal {
-    const modulation = modulationOf(tx.dataRate);
-    if (modulation === undefined) {
-      return fail(window, "invalid_data_rate", { problem: "neither LoRa nor FSK" });
-    }
-    let airtimeUs: number;
-    try {
-      airtimeUs = Math.ceil(timeOnAirMicroseconds(payloadSize, modulation));
-    } catch (error) {
-      return fail(window, "invalid_data_rate", { problem: (error as Error).message });
-    }
-    const dwell = this.#plan.dwellTime;
-    if (dwell?.downlinks && dwell.durationMs !== undefined && airtimeUs > dwell.durationMs * 1000) {
-      return fail(window, "dwell_time", {
-        airtime_us: airtimeUs,
-        dwell_time_us: dwell.durationMs * 1000,
-      });
-    }
-    const frequency = tx.frequency;
-    const subBand = this.#plan.subBands.find(
-      (band) => frequency >= band.minFrequency && frequency <= band.maxFrequency,
-    );
-    const transmittable =
-      this.#transmitRanges.length === 0 ||
-      this.#transmitRanges.some((range) => frequency >= range.min && frequency <= range.max);
-    if (
-      !Number.isFinite(frequency) ||
-      !transmittable ||
-      (subBand === undefined && this.#enforceDutyCycle)
-    ) {
-      return fail(window, "invalid_frequency", { frequency });
-    }
-    const maxEirp = subBand?.maxEirp ?? this.#plan.maxEirp;
-    const power = tx.power ?? maxEirp;
-    if (!(power <= maxEirp)) return fail(window, "tx_power", { power, max_eirp: maxEirp });
-    const timeOffAir = this.#plan.timeOffAir;
-    const offAirUs = Math.ceil(
-      Math.max(
-        schedulingDefaults.minimumTimeOffAirUs,
-        (timeOffAir?.fraction ?? 0) * airtimeUs,
-        (timeOffAir?.durationMs ?? 0) * 1000,
-      ),
-    );
-    return { window, tx, airtimeUs, offAirUs, power, subBand };
-  }
-
   /** Checks the lead, overlap and duty cycle of an emission at `start`, and books it if they pass. */
   #tryAt(
-    prepared: Prepared,
+    transmission: Transmission,
     start: number,
     now: number,
     nowServerUs: number,
     priority: SchedulePriority,
   ): Outcome {
-    const { window } = prepared;
+    const { window } = transmission;
     const leadUs = start - now;
     const minimumLeadUs = this.minimumLeadUs(nowServerUs);
     if (leadUs < minimumLeadUs) {
-      return fail(window, "too_late", { lead_us: leadUs, minimum_lead_us: minimumLeadUs });
+      return refusal(window, "too_late", { lead_us: leadUs, minimum_lead_us: minimumLeadUs });
     }
     if (leadUs > this.#maximumLeadUs) {
-      return fail(window, "too_early", { lead_us: leadUs, maximum_lead_us: this.#maximumLeadUs });
+      return refusal(window, "too_early", {
+        lead_us: leadUs,
+        maximum_lead_us: this.#maximumLeadUs,
+      });
     }
-    const refusal = this.#refusalAt(prepared, start, priority);
-    return refusal ?? { booking: this.#book(prepared, start) };
+    const refused = this.#refusalAt(transmission, start, priority);
+    return refused ?? { booking: this.#book(transmission, start) };
   }
 
   /**
@@ -366,7 +310,7 @@ export class DownlinkScheduler {
    * emission, and the moment each past emission of the sub-band leaves the window.
    */
   #tryAnytime(
-    prepared: Prepared,
+    transmission: Transmission,
     now: number,
     nowServerUs: number,
     priority: SchedulePriority,
@@ -374,18 +318,18 @@ export class DownlinkScheduler {
     const earliest = now + Math.max(this.#anytimeDelayUs, this.minimumLeadUs(nowServerUs));
     const latest = now + this.#maximumLeadUs;
     if (earliest <= latest) {
-      const refusal = this.#refusalAt(prepared, earliest, priority);
-      if (refusal === undefined) return { booking: this.#book(prepared, earliest) };
+      const refused = this.#refusalAt(transmission, earliest, priority);
+      if (refused === undefined) return { booking: this.#book(transmission, earliest) };
     }
     const candidates = [earliest];
     for (const item of this.#gateway.items) {
       if (item.end > earliest) candidates.push(item.end);
     }
     const subBand =
-      prepared.subBand === undefined ? undefined : this.#subBands.get(prepared.subBand);
-    if (subBand !== undefined && this.#dutyCycleEnforced(prepared.subBand)) {
+      transmission.subBand === undefined ? undefined : this.#subBands.get(transmission.subBand);
+    if (subBand !== undefined && this.#dutyCycleEnforced(transmission.subBand)) {
       for (const item of subBand.items) {
-        const leaves = item.end + this.#windowUs - prepared.airtimeUs;
+        const leaves = item.end + this.#windowUs - transmission.airtimeUs;
         if (leaves > earliest) candidates.push(leaves);
       }
     }
@@ -395,13 +339,16 @@ export class DownlinkScheduler {
     let lastRefusal: Outcome | undefined;
     for (const start of candidates) {
       if (start > latest) break;
-      const refusal = this.#refusalAt(prepared, start, priority);
-      if (refusal === undefined) return { booking: this.#book(prepared, start) };
-      lastRefusal = refusal;
+      const refused = this.#refusalAt(transmission, start, priority);
+      if (refused === undefined) return { booking: this.#book(transmission, start) };
+      lastRefusal = refused;
     }
     return (
       lastRefusal ??
-      fail("asap", "too_early", { lead_us: earliest - now, maximum_lead_us: this.#maximumLeadUs })
+      refusal("asap", "too_early", {
+        lead_us: earliest - now,
+        maximum_lead_us: this.#maximumLeadUs,
+      })
     );
   }
 
@@ -410,13 +357,17 @@ export class DownlinkScheduler {
   }
 
   /** The overlap or duty-cycle refusal of an emission at `start`, if any. */
-  #refusalAt(prepared: Prepared, start: number, priority: SchedulePriority): Outcome | undefined {
-    const { window, airtimeUs, offAirUs, subBand } = prepared;
+  #refusalAt(
+    transmission: Transmission,
+    start: number,
+    priority: SchedulePriority,
+  ): Outcome | undefined {
+    const { window, airtimeUs, offAirUs, subBand } = transmission;
     const end = start + airtimeUs;
     const other = this.#gateway.overlapping(start, end + offAirUs);
     if (other !== undefined) {
       const booking = other.key as Booking;
-      return fail(window, "conflict", {
+      return refusal(window, "conflict", {
         conflict_starts_us: booking.startsUs,
         conflict_ends_us: booking.endsUs,
       });
@@ -427,7 +378,7 @@ export class DownlinkScheduler {
       const usable = subBand.dutyCycle * (this.#ceilings[priority] ?? this.#ceilings.LOWEST);
       const peak = peakWindowUsage(timeline, start, end, this.#windowUs, usable * this.#windowUs);
       if (peak > usable * this.#windowUs) {
-        return fail(window, "duty_cycle", {
+        return refusal(window, "duty_cycle", {
           used: peak / this.#windowUs,
           usable,
           priority,
@@ -439,15 +390,15 @@ export class DownlinkScheduler {
     return undefined;
   }
 
-  #book(prepared: Prepared, start: number): Booking {
-    const end = start + prepared.airtimeUs;
+  #book(transmission: Transmission, start: number): Booking {
+    const end = start + transmission.airtimeUs;
     const subBand =
-      prepared.subBand === undefined ? undefined : this.#subBands.get(prepared.subBand);
+      transmission.subBand === undefined ? undefined : this.#subBands.get(transmission.subBand);
     const booking: Booking = {
-      window: prepared.window,
+      window: transmission.window,
       startsUs: start,
       endsUs: end,
-      guardEndsUs: end + prepared.offAirUs,
+      guardEndsUs: end + transmission.offAirUs,
       subBand,
       cancelled: false,
     };
@@ -493,51 +444,4 @@ export class DownlinkScheduler {
       failures,
     };
   }
-}
-
-const maximumRx1DelaySeconds = 15;
-
-function isObject(value: unknown): boolean {
-  return typeof value === "object" && value !== null;
-}
-
-/** What makes a request unusable before any window is tried (the Network Server is trusted, not blindly). */
-function requestProblem(
-  request: DownlinkRequest,
-): { readonly window: ScheduleWindow; readonly problem: string } | undefined {
-  switch (request.kind) {
-    case "class-a": {
-      const { rx1Delay, uplinkTimestamp } = request;
-      if (!isObject(request.rx1) && !isObject(request.rx2)) {
-        return { window: "rx1", problem: "neither RX1 nor RX2 is given" };
-      }
-      if (!Number.isInteger(rx1Delay) || rx1Delay < 0 || rx1Delay > maximumRx1DelaySeconds) {
-        return { window: "rx1", problem: "RX1 delay must be 0 to 15 s" };
-      }
-      const validTimestamp =
-        typeof uplinkTimestamp === "bigint"
-          ? uplinkTimestamp >= 0n && uplinkTimestamp < 1n << 63n
-          : Number.isInteger(uplinkTimestamp) && uplinkTimestamp >= 0 && uplinkTimestamp < 2 ** 32;
-      return validTimestamp
-        ? undefined
-        : { window: "rx1", problem: "uplink timestamp must be a 32-bit tmst or a 63-bit xtime" };
-    }
-    case "absolute":
-      if (!isObject(request.tx)) return { window: "absolute", problem: "no TX parameters" };
-      return Number.isFinite(request.gpsTimeUs)
-        ? undefined
-        : { window: "absolute", problem: "GPS time must be a finite number" };
-    case "asap":
-      return isObject(request.tx) ? undefined : { window: "asap", problem: "no TX parameters" };
-    default:
-      return { window: "asap", problem: "unknown request kind" };
-  }
-}
-
-function fail(
-  window: ScheduleWindow,
-  reason: WindowFailure["reason"],
-  details: WindowFailure["details"],
-): Refusal {
-  return { failure: { window, reason, details } };
 }
