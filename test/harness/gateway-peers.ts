@@ -13,28 +13,24 @@
 import { chmod, mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { pathToFileURL } from "node:url";
-import type * as Common from "../../../shared/peers/lib/common.mjs";
-import type * as PktFwdDriver from "../../../shared/peers/lib/pktfwd.mjs";
-import type {
-  FakeHalRx,
-  FakeHalTx,
-  PktFwd,
-  PktFwdRadio,
-  PktFwdUplink,
-} from "../../../shared/peers/lib/pktfwd.mjs";
-import type * as StationDriver from "../../../shared/peers/lib/station.mjs";
-import type { Station, StationTx, StationUplink } from "../../../shared/peers/lib/station.mjs";
-import { sharedPath, sharedSkipReason, skipOutsideCi } from "./ci.ts";
+import { sharedSkipReason, skipOutsideCi } from "./ci.ts";
+import {
+  type DriverEventLog,
+  type FakeHalRx,
+  type FakeHalTx,
+  loadPeerDriver,
+  type PktFwd,
+  type PktFwdRadio,
+  type PktFwdUplink,
+  type Station,
+  type StationTx,
+  type StationUplink,
+} from "./peer-drivers.ts";
 
 export type { FakeHalRx, FakeHalTx, PktFwdUplink, StationTx, StationUplink };
 
 /** The two programs: `pktfwd` (`lora_pkt_fwd`) and `station` (Basics Station). */
 export type GatewayPeer = "pktfwd" | "station";
-
-async function driver<T>(file: string): Promise<T> {
-  return (await import(pathToFileURL(sharedPath(`peers/lib/${file}`)).href)) as T;
-}
 
 const builds = new Map<string, Promise<string | undefined>>();
 
@@ -54,7 +50,7 @@ export function gatewayPeersSkipReason(
     build = (async () => {
       const missing = sharedSkipReason("peers/build.sh");
       if (missing) return missing;
-      const { buildPeers } = await driver<typeof Common>("common.mjs");
+      const { buildPeers } = await loadPeerDriver("common.mjs");
       const result = buildPeers({ peers: [...peers] });
       return result.ok ? undefined : skipOutsideCi(result.skip);
     })();
@@ -64,22 +60,19 @@ export function gatewayPeersSkipReason(
 }
 
 /** A transmission cursor over a radio's event log: each call returns the next one, in order. */
-function transmissions<T>(
-  events: {
-    items: unknown[];
-    wait(pred: (e: T) => boolean, timeoutMs?: number, since?: number, what?: string): Promise<T>;
-  },
-  isTransmission: (event: T) => boolean,
+function transmissions<E, T extends E>(
+  events: DriverEventLog<E>,
+  isTransmission: (event: E) => event is T,
 ) {
   let cursor = 0;
   return async (options: NextTransmissionOptions<T> = {}): Promise<T> => {
     const match = options.match ?? (() => true);
-    const event = await events.wait(
+    const event = (await events.wait(
       (e) => isTransmission(e) && match(e),
       options.timeoutMs ?? 6000,
       cursor,
       "transmission",
-    );
+    )) as T;
     cursor = events.items.indexOf(event) + 1;
     return event;
   };
@@ -143,8 +136,8 @@ export async function startPacketForwarder(
   options: PacketForwarderOptions,
 ): Promise<PacketForwarder> {
   const [{ startPktFwd }, { BIN }] = await Promise.all([
-    driver<typeof PktFwdDriver>("pktfwd.mjs"),
-    driver<typeof Common>("common.mjs"),
+    loadPeerDriver("pktfwd.mjs"),
+    loadPeerDriver("common.mjs"),
   ]);
   const workDir = await mkdtemp(join(tmpdir(), "lorastack-pktfwd-"));
   let bin: string | undefined;
@@ -191,7 +184,10 @@ export async function startPacketForwarder(
     logPath: started.logPath,
     radio,
     uplink: (uplink) => radio.uplink(uplink),
-    nextTransmission: transmissions<FakeHalTx>(radio.events, (event) => event.event === "tx"),
+    nextTransmission: transmissions(
+      radio.events,
+      (event): event is FakeHalTx => event.event === "tx",
+    ),
     time: () => radio.time(),
     stop: () => started.stop(),
   };
@@ -224,7 +220,7 @@ export interface BasicsStation {
 
 /** Starts Basics Station pointed at `options.tcUri`. Build first ({@link gatewayPeersSkipReason}). */
 export async function startBasicsStation(options: BasicsStationOptions): Promise<BasicsStation> {
-  const { startStation } = await driver<typeof StationDriver>("station.mjs");
+  const { startStation } = await loadPeerDriver("station.mjs");
   const workDir = await mkdtemp(join(tmpdir(), "lorastack-station-"));
   const started: Station = await startStation({
     tcUri: options.tcUri,
@@ -239,7 +235,10 @@ export async function startBasicsStation(options: BasicsStationOptions): Promise
     logPath: started.logPath,
     connected: radio.connected,
     uplink: (uplink) => radio.uplink(uplink),
-    nextTransmission: transmissions<StationTx>(radio.events, () => true),
+    nextTransmission: transmissions(
+      radio.events,
+      (event): event is StationTx => event.event === "tx",
+    ),
     xticks: () => radio.xticks(),
     stop: () => started.stop(),
   };

@@ -5,9 +5,13 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { WebSocketServer } from "ws";
-import type * as CommonModule from "../../../../shared/peers/lib/common.mjs";
-import type * as StationModule from "../../../../shared/peers/lib/station.mjs";
-import { sharedPath, sharedSkipReason, skipOutsideCi } from "../../../test/harness/ci.ts";
+import { sharedSkipReason, skipOutsideCi } from "../../../test/harness/ci.ts";
+import {
+  type CommonDriver,
+  loadPeerDriver,
+  type Station,
+  type StationDriver,
+} from "../../../test/harness/peer-drivers.ts";
 import { encodePhyPayload } from "../../lorawan/codec/index.ts";
 import { getFrequencyPlan } from "../../lorawan/frequency-plans/index.ts";
 import { encodeRouterInfoResponse, parseRouterInfoRequest, parseTrafficPath } from "./discovery.ts";
@@ -24,11 +28,11 @@ import { parseUpstream } from "./upstream.ts";
 import { xtimeAfter, xtimeTicks } from "./xtime.ts";
 
 let skip = sharedSkipReason("peers");
-let common: typeof CommonModule | undefined;
-let stationModule: typeof StationModule | undefined;
+let common: CommonDriver | undefined;
+let stationModule: StationDriver | undefined;
 if (skip === undefined) {
-  common = (await import(sharedPath("peers/lib/common.mjs"))) as typeof CommonModule;
-  stationModule = (await import(sharedPath("peers/lib/station.mjs"))) as typeof StationModule;
+  common = await loadPeerDriver("common.mjs");
+  stationModule = await loadPeerDriver("station.mjs");
   const build = common.buildPeers({ peers: "station" });
   if (!build.ok) skip = skipOutsideCi(build.skip);
 }
@@ -160,13 +164,13 @@ for (const testCase of cases) {
     timeout: 60_000,
   }, () => {
     let lns: TestLns;
-    let station: StationModule.Station;
+    let station: Station;
     const routerEui = "00-16-C0-01-FF-FE-00-01";
 
     before(async () => {
       lns = new TestLns(testCase.planId);
       await lns.listening();
-      station = await (stationModule as typeof StationModule).startStation({
+      station = await (stationModule as StationDriver).startStation({
         tcUri: `ws://127.0.0.1:${lns.port}`,
         routerEui,
         logLevel: "INFO",
