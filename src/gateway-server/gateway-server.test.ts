@@ -118,10 +118,8 @@ describe("Gateway Server", () => {
 
   /** One simulated instance: its own API registry, the shared IS (and NS, if `ns`). */
   function instance(name: string, isRegistry: ApiRegistry, metrics: Registry, ns: boolean) {
-    const api =
-      isRegistry.find("ttn.lorawan.v3.GatewayRegistry") && name === "a"
-        ? isRegistry
-        : new ApiRegistry();
+    const api = name === "a" ? isRegistry : new ApiRegistry();
+    // Instance A runs in the process of the Identity Server and Network Server; B and C do not.
     apis.set(name, api);
     const shared = directory(isRegistry, ns ? ["is", "ns"] : ["is"]);
     const cluster = {
