@@ -59,6 +59,7 @@ export function createIdentityServer(context: ComponentContext<IdentityServerCon
     lookup,
     events: context.events,
     keyVault: context.keyVault,
+    frequencyPlans: context.frequencyPlans,
   };
   const notifier = new Notifier(direct, context.logger);
   const services: ServiceContext = {

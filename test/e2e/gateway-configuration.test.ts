@@ -38,11 +38,10 @@ let strangerKey: string;
 let gatewayServer: UdpServer;
 
 /**
- * An operator plan: one radio at 868.3 MHz with three channels and the SF7BW250 channel. It
- * replaces a built-in plan because the Identity Server checks a gateway's plans against the
- * built-in ones only (src/identity-server/services/gateways.ts, `findFrequencyPlan`).
+ * An operator plan of its own id (the Identity Server accepts the operator's plans for a
+ * gateway): one radio at 868.3 MHz with three channels and the SF7BW250 channel.
  */
-const labPlanId = "EU_863_870_TTN";
+const labPlanId = "LAB_EU_3_CHANNELS";
 const labPlanIndex = `- id: ${labPlanId}
   band-id: EU_863_870
   name: Lab 3 channels
@@ -204,7 +203,6 @@ before(async () => {
     dataDir,
     env: {
       LORASTACK_FREQUENCY_PLANS_DIRECTORY: plansDir,
-      LORASTACK_FREQUENCY_PLANS_REPLACE_BUILTIN: "true",
       LORASTACK_GCS_GATEWAY_SERVER_ADDRESS: "gs.example.net",
     },
   });

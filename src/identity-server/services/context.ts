@@ -6,6 +6,7 @@ import type { AccessLookup, Caller } from "../../auth/caller.ts";
 import { errNoCredentials, errNoRights } from "../../auth/errors.ts";
 import type { RightName } from "../../auth/rights/index.ts";
 import type { EntityRef, EventBus } from "../../events/index.ts";
+import type { FrequencyPlans } from "../../frequency-plans/index.ts";
 import type { KeyVault } from "../../key-vault/index.ts";
 import type { Logger } from "../../log/logger.ts";
 import { errNotFound, type IdentityStores } from "../store/index.ts";
@@ -17,6 +18,8 @@ export interface ServiceContext {
   events: EventBus;
   /** Encrypts secrets at rest (gateway secrets); without it, secrets cannot be stored. */
   keyVault?: KeyVault;
+  /** The plans a gateway may name: built-in and the operator's; without it, built-in only. */
+  frequencyPlans?: FrequencyPlans;
 }
 
 /**

@@ -11,6 +11,7 @@ import type { ApiRegistry } from "../../api/registry.ts";
 import { requireRightsOn } from "../../auth/authorize.ts";
 import { errMissingRights, errNoRights } from "../../auth/errors.ts";
 import { errorNamespace } from "../../errors/index.ts";
+import { FrequencyPlans } from "../../frequency-plans/index.ts";
 import {
   type ContactInfo as ContactInfoMessage,
   ContactMethodSchema,
@@ -34,7 +35,6 @@ import {
   LocationSchema,
   LocationSourceSchema,
 } from "../../gen/ttn/lorawan/v3/metadata_pb.js";
-import { findFrequencyPlan } from "../../lorawan/frequency-plans/index.ts";
 import { formatHex } from "../../lorawan/types/index.ts";
 import { gatewayEvents } from "../events.ts";
 import { checkIdNotReserved, validateId } from "../ids/index.ts";
@@ -420,6 +420,7 @@ function toFields(message: GatewayMessage | undefined): GatewayFields {
  * we know. `touched` are the fields being written (all of them on create).
  */
 function normalizeFrequencyPlans(
+  plans: FrequencyPlans,
   gateway: GatewayFields,
   touched: readonly (keyof GatewayFields)[],
 ): (keyof GatewayFields)[] {
@@ -442,7 +443,7 @@ function normalizeFrequencyPlans(
     gateway.frequencyPlanIds = undefined;
   }
   (gateway.frequencyPlanIds ?? []).forEach((id, index) => {
-    if (!findFrequencyPlan(id))
+    if (!plans.find(id))
       throw errUnknownFrequencyPlan.create({
         frequency_plan_id: id,
         field: `gateway.frequency_plan_ids[${index}]`,
@@ -463,6 +464,7 @@ export function gatewayRegistry(
   context: ServiceContext,
 ): Partial<ServiceImpl<typeof GatewayRegistry>> {
   const { stores, events } = context;
+  const plans = context.frequencyPlans ?? FrequencyPlans.builtIn();
   const lifecycle = entityLifecycle(context, {
     kind: "gateway",
     store: stores.gateways,
@@ -476,7 +478,7 @@ export function gatewayRegistry(
       validateId("gateway", id);
       validate("gateway", request.gateway);
       const values = toFields(request.gateway);
-      normalizeFrequencyPlans(values, ["frequencyPlanId", "frequencyPlanIds"]);
+      normalizeFrequencyPlans(plans, values, ["frequencyPlanId", "frequencyPlanIds"]);
       contactsOnCreate(values, account);
       const caller = await callerOf(context, handler);
       await requireRightsOn(
@@ -588,7 +590,7 @@ export function gatewayRegistry(
       validate("gateway", request.gateway, { paths });
       await authorizeUpdate(context, handler, id, paths);
       const values = toFields(request.gateway);
-      const mask = normalizeFrequencyPlans(values, updateMask(request.fieldMask));
+      const mask = normalizeFrequencyPlans(plans, values, updateMask(request.fieldMask));
       const secretsChanged = secretFieldsIn(mask);
       if (secretsChanged.length > 0)
         await authorize(context, handler, ref(id), ["RIGHT_GATEWAY_WRITE_SECRETS"]);
