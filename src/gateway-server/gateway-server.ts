@@ -5,7 +5,7 @@ import { CachedGatewayRegistry } from "./connections/cached-registry.ts";
 import type { ConnectionEnvironment } from "./connections/connection.ts";
 import { Connections } from "./connections/connections.ts";
 import { peerGatewayRegistry } from "./connections/gateway-registry.ts";
-import { provisionalScheduler } from "./connections/scheduler.ts";
+import { createConnectionScheduler } from "./connections/scheduling.ts";
 import { gatewayServerMetrics } from "./metrics.ts";
 import { gsService } from "./services/gs.ts";
 import { nsGsService } from "./services/ns-gs.ts";
@@ -55,8 +55,9 @@ export function createGatewayServer(
     logger: context.logger,
     upstream: networkServerUpstream({ cluster: context.cluster, logger: context.logger, metrics }),
     registry,
-    // The place of the real scheduler (src/gateway-server/scheduling/), one per gateway.
-    scheduler: () => provisionalScheduler,
+    scheduler: (gateway, frontend) =>
+      createConnectionScheduler(gateway, frontend, context.frequencyPlans),
+    monotonicUs: () => performance.now() * 1000,
     locationDebounceMs: settings.update_gateway_location_debounce_time,
     now,
   };
