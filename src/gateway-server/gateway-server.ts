@@ -6,7 +6,7 @@ import type { ConnectionEnvironment } from "./connections/connection.ts";
 import { Connections } from "./connections/connections.ts";
 import { peerGatewayRegistry } from "./connections/gateway-registry.ts";
 import { createConnectionScheduler } from "./connections/scheduling.ts";
-import { gatewayServerMetrics } from "./metrics.ts";
+import { type GatewayServerMetrics, gatewayServerMetrics } from "./metrics.ts";
 import { gsService } from "./services/gs.ts";
 import { nsGsService } from "./services/ns-gs.ts";
 import { networkServerUpstream } from "./upstream.ts";
@@ -17,6 +17,10 @@ export interface GatewayServerCore {
   /** The `gs` section (`gs.udp.*`, `gs.basic_station.*` for the frontends). */
   settings: GatewayServerSettings;
   context: ComponentContext<GatewayServerConfig>;
+  /** The Gateway Server's metrics: frontends count their drops in `drops` by reason. */
+  metrics: GatewayServerMetrics;
+  /** The server's monotonic clock in µs, the one every connection's scheduler runs on. */
+  monotonicUs: () => number;
 }
 
 /** A protocol frontend (Semtech UDP, Basics Station): opens its listeners on start. */
@@ -44,6 +48,7 @@ export function createGatewayServer(
 ): Component & { core: GatewayServerCore } {
   const settings = context.section.gs;
   const now = Date.now;
+  const monotonicUs = () => performance.now() * 1000;
   const metrics = gatewayServerMetrics(context.metrics);
   const registry = new CachedGatewayRegistry(
     peerGatewayRegistry(() => context.cluster.peer("is")),
@@ -57,7 +62,7 @@ export function createGatewayServer(
     registry,
     scheduler: (gateway, frontend) =>
       createConnectionScheduler(gateway, frontend, context.frequencyPlans),
-    monotonicUs: () => performance.now() * 1000,
+    monotonicUs,
     locationDebounceMs: settings.update_gateway_location_debounce_time,
     now,
   };
@@ -86,7 +91,7 @@ export function createGatewayServer(
       logger: context.logger,
     }),
   );
-  const core: GatewayServerCore = { connections, settings, context };
+  const core: GatewayServerCore = { connections, settings, context, metrics, monotonicUs };
   const started = frontends.map((factory) => factory(core));
   let ready = false;
   return {
