@@ -29,9 +29,6 @@ import { LocationSource } from "../../../gen/ttn/lorawan/v3/metadata_pb.js";
 import type { ClockSample } from "../../connections/connection.ts";
 import { gpsUsToUnixMs } from "../../connections/scheduling.ts";
 
-/** The server's name in a status message's versions (TTS adds its own as `ttn-lw-gateway-server`). */
-export const serverVersionKey = "lorastack-gateway-server";
-
 function dataRateMessage(dataRate: WireDataRate, codingRate: string | undefined): DataRate {
   switch (dataRate.modulation) {
     case "LORA":
