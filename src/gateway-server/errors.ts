@@ -56,3 +56,8 @@ export const errConnectionReplaced = errors.aborted(
 export const errStopping = errors.unavailable("stopping", "the Gateway Server is stopping");
 /** The frontend's downlink sink refused or failed a downlink. */
 export const errSend = errors.unavailable("send", "could not send the downlink to the gateway");
+/** The gateway has no frequency plan this instance knows: its downlinks cannot be scheduled. */
+export const errNoFrequencyPlan = errors.failedPrecondition(
+  "no_frequency_plan",
+  "gateway `{gateway_uid}` has no known frequency plan",
+);

@@ -23,6 +23,7 @@ import type { PeerRole } from "../cluster/roles.ts";
 import type { ComponentContext } from "../components/index.ts";
 import type { DefinedError } from "../errors/index.ts";
 import { EventBus, type StackEvent } from "../events/index.ts";
+import { FrequencyPlans } from "../frequency-plans/index.ts";
 import { GatewayStatusSchema } from "../gen/ttn/lorawan/v3/gateway_pb.js";
 import { Gs, NsGs } from "../gen/ttn/lorawan/v3/gatewayserver_pb.js";
 import { Class, DataRateSchema } from "../gen/ttn/lorawan/v3/lorawan_pb.js";
@@ -139,6 +140,7 @@ describe("Gateway Server", () => {
       api,
       cluster,
       rights,
+      frequencyPlans: FrequencyPlans.builtIn(),
     } as unknown as ComponentContext<never>);
     servers.push(gs);
     return gs;
@@ -244,7 +246,7 @@ describe("Gateway Server", () => {
         settings: { frequency: 868_100_000n },
         rxMetadata: [{ timestamp: 1_000_000, rssi: -50, channelRssi: -50, snr: 7.5 }],
       }),
-      { receivedAtMs: Date.now() },
+      { receivedAtMs: Date.now(), clock: { timestamp: 1_000_000 } },
     );
     assert.equal(handled, true);
     const uplink = uplinks.at(-1);
@@ -289,6 +291,14 @@ describe("Gateway Server", () => {
     const frontendTwo = new FakeFrontend();
     const result = await b.core.connections.connect({ gatewayId: "gtw-two" }, frontendTwo);
     assert.ok(result.ok);
+    // An uplink syncs the scheduler's clock: without one nothing can be timed.
+    await result.connection.handleUplink(
+      create(UplinkMessageSchema, {
+        rawPayload: Uint8Array.from([0x40, 1]),
+        rxMetadata: [{ timestamp: 7 }],
+      }),
+      { clock: { timestamp: 7 } },
+    );
     const response = await gsPeer("a").client(NsGs).scheduleDownlink(classC("gtw-two"));
     assert.equal(response.rx2, true);
     assert.equal(frontendTwo.sent.length, 1);

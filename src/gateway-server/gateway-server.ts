@@ -5,8 +5,8 @@ import { CachedGatewayRegistry } from "./connections/cached-registry.ts";
 import type { ConnectionEnvironment } from "./connections/connection.ts";
 import { Connections } from "./connections/connections.ts";
 import { peerGatewayRegistry } from "./connections/gateway-registry.ts";
-import { provisionalScheduler } from "./connections/scheduler.ts";
-import { gatewayServerMetrics } from "./metrics.ts";
+import { createConnectionScheduler } from "./connections/scheduling.ts";
+import { type GatewayServerMetrics, gatewayServerMetrics } from "./metrics.ts";
 import { gsService } from "./services/gs.ts";
 import { nsGsService } from "./services/ns-gs.ts";
 import { networkServerUpstream } from "./upstream.ts";
@@ -17,6 +17,10 @@ export interface GatewayServerCore {
   /** The `gs` section (`gs.udp.*`, `gs.basic_station.*` for the frontends). */
   settings: GatewayServerSettings;
   context: ComponentContext<GatewayServerConfig>;
+  /** The Gateway Server's metrics: frontends count their drops in `drops` by reason. */
+  metrics: GatewayServerMetrics;
+  /** The server's monotonic clock in µs, the one every connection's scheduler runs on. */
+  monotonicUs: () => number;
 }
 
 /** A protocol frontend (Semtech UDP, Basics Station): opens its listeners on start. */
@@ -44,6 +48,7 @@ export function createGatewayServer(
 ): Component & { core: GatewayServerCore } {
   const settings = context.section.gs;
   const now = Date.now;
+  const monotonicUs = () => performance.now() * 1000;
   const metrics = gatewayServerMetrics(context.metrics);
   const registry = new CachedGatewayRegistry(
     peerGatewayRegistry(() => context.cluster.peer("is")),
@@ -55,8 +60,9 @@ export function createGatewayServer(
     logger: context.logger,
     upstream: networkServerUpstream({ cluster: context.cluster, logger: context.logger, metrics }),
     registry,
-    // The place of the real scheduler (src/gateway-server/scheduling/), one per gateway.
-    scheduler: () => provisionalScheduler,
+    scheduler: (gateway, frontend) =>
+      createConnectionScheduler(gateway, frontend, context.frequencyPlans),
+    monotonicUs,
     locationDebounceMs: settings.update_gateway_location_debounce_time,
     now,
   };
@@ -85,7 +91,7 @@ export function createGatewayServer(
       logger: context.logger,
     }),
   );
-  const core: GatewayServerCore = { connections, settings, context };
+  const core: GatewayServerCore = { connections, settings, context, metrics, monotonicUs };
   const started = frontends.map((factory) => factory(core));
   let ready = false;
   return {

@@ -4,6 +4,7 @@ import { createGatewayConfigurationServer } from "../gateway-configuration/gatew
 import { gatewayServerConfig } from "../gateway-server/config.ts";
 import { createGatewayServer } from "../gateway-server/gateway-server.ts";
 import { basicStationFrontend } from "../gateway-server/io/basic-station/index.ts";
+import { udpFrontend } from "../gateway-server/io/udp/index.ts";
 import { identityServerConfig } from "../identity-server/config.ts";
 import { createIdentityServer } from "../identity-server/identity-server.ts";
 
@@ -28,7 +29,7 @@ export const componentCatalog: readonly ComponentDefinition[] = [
     title: "Gateway Server",
     aliases: ["gateway-server"],
     config: gatewayServerConfig,
-    create: (context) => createGatewayServer(context, [basicStationFrontend]),
+    create: (context) => createGatewayServer(context, [udpFrontend, basicStationFrontend]),
   }),
   {
     name: "dcs",

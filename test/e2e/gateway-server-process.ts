@@ -64,6 +64,7 @@ const fakeFrontend: FrontendFactory = ({ connections, context }) => {
         },
         rxMetadata: [{ timestamp: body.timestamp, rssi: -42, channelRssi: -42, snr: 9 }],
       }),
+      { clock: { timestamp: body.timestamp } },
     );
     return { handled };
   });

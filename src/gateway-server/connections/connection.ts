@@ -23,7 +23,7 @@ import {
   type UplinkMessage,
 } from "../../gen/ttn/lorawan/v3/messages_pb.js";
 import type { Logger } from "../../log/logger.ts";
-import { errSend } from "../errors.ts";
+import { errNoFrequencyPlan, errSend } from "../errors.ts";
 import {
   evtDownlinkSend,
   evtDownlinkTxFail,
@@ -33,11 +33,12 @@ import {
   evtUplinkReceive,
 } from "../events.ts";
 import type { GatewayServerMetrics } from "../metrics.ts";
+import type { DownlinkScheduler, EmissionHandle } from "../scheduling/index.ts";
 import { encodeUplinkToken, type UplinkTokenFields } from "../uplink-token.ts";
 import type { Upstream } from "../upstream.ts";
-import type { FrontendConnection } from "./frontend.ts";
+import type { FrontendConnection, SentDownlink } from "./frontend.ts";
 import type { GatewayRegistry } from "./gateway-registry.ts";
-import type { DownlinkScheduler } from "./scheduler.ts";
+import { downlinkRequest, refusalError, scheduledTxSettings } from "./scheduling.ts";
 import { ConnectionStats } from "./stats.ts";
 
 /** What connections share: set up once by the Gateway Server. */
@@ -47,12 +48,28 @@ export interface ConnectionEnvironment {
   logger: Logger;
   upstream: Upstream;
   registry: GatewayRegistry;
-  /** A scheduler for a new connection (one per gateway: it keeps the gateway's timeline). */
-  scheduler: (gateway: Gateway) => DownlinkScheduler;
+  /**
+   * The scheduler of a new connection (one per connection: it keeps the gateway's clock and
+   * timeline); undefined when the gateway has no known frequency plan.
+   */
+  scheduler: (gateway: Gateway, frontend: FrontendConnection) => DownlinkScheduler | undefined;
+  /** The server's monotonic clock in µs: the one time source of every scheduler. */
+  monotonicUs: () => number;
   /** Minimum time between two location updates from status messages (ms). */
   locationDebounceMs: number;
   now: () => number;
 }
+
+/**
+ * A reading of the gateway's concentrator clock that came with an uplink (or a time sync):
+ * Semtech UDP's 32-bit `tmst` or Basics Station's 64-bit `xtime`, the server's monotonic time
+ * of receipt ({@link Connection.nowUs}; default: now), and the GPS time of the same instant
+ * when the gateway knows it (UDP `tmms`, Basics Station `gpstime`; µs since the GPS epoch).
+ */
+export type ClockSample = ({ timestamp: number } | { xtime: bigint }) & {
+  serverUs?: number | undefined;
+  gpsTimeUs?: number | undefined;
+};
 
 /** Why an uplink was dropped (a fixed table: no error object per dropped uplink). */
 export const uplinkDropReasons = {
@@ -79,7 +96,13 @@ export class Connection {
   readonly stats: ConnectionStats;
   readonly #frontend: FrontendConnection;
   readonly #env: ConnectionEnvironment;
-  readonly #scheduler: DownlinkScheduler;
+  readonly #scheduler: DownlinkScheduler | undefined;
+  /** Which counter the gateway's uplinks carry: set by the first clock sample. */
+  #clockKind: "timestamp" | "xtime" | undefined;
+  /** Bookings of the downlinks handed to the frontend, for their TX acknowledgments. */
+  readonly #bookings = new WeakMap<DownlinkMessage, EmissionHandle>();
+  /** Timers of late-scheduled downlinks not sent yet (schedule_downlink_late). */
+  readonly #lateSends = new Set<NodeJS.Timeout>();
   readonly #entity: EntityRef;
   readonly #closed: Promise<DefinedError | undefined>;
   #close!: (reason: DefinedError | undefined) => void;
@@ -95,7 +118,18 @@ export class Connection {
     this.stats = new ConnectionStats(frontend.protocol, env.now(), frontend.remoteAddress);
     this.#frontend = frontend;
     this.#env = env;
-    this.#scheduler = env.scheduler(gateway);
+    this.#scheduler = env.scheduler(gateway, frontend);
+    const scheduler = this.#scheduler;
+    if (scheduler) {
+      this.stats.roundTrips = () => scheduler.roundTripTimes.stats(env.monotonicUs());
+      this.stats.subBands = () =>
+        scheduler.subBandUtilization(env.monotonicUs()).map((band) => ({
+          minFrequency: BigInt(band.minFrequency),
+          maxFrequency: BigInt(band.maxFrequency),
+          limit: band.dutyCycle,
+          utilization: band.utilization,
+        }));
+    }
     this.#entity = { kind: "gateway", id: this.gatewayId };
     this.#closed = new Promise((resolve) => {
       this.#close = resolve;
@@ -104,6 +138,42 @@ export class Connection {
 
   get isOpen(): boolean {
     return this.#open;
+  }
+
+  /** The server's monotonic clock (µs) that this connection's scheduler runs on. */
+  nowUs(): number {
+    return this.#env.monotonicUs();
+  }
+
+  /**
+   * Synchronises the scheduler's view of the gateway's clock (frontends call it through
+   * `handleUplink`, or directly for a time sync without uplink). Returns the concentrator time
+   * of the sample on the scheduler's continuous scale (µs), undefined without a scheduler.
+   */
+  syncClock(sample: ClockSample): number | undefined {
+    const scheduler = this.#scheduler;
+    if (!scheduler) return undefined;
+    const serverUs = sample.serverUs ?? this.#env.monotonicUs();
+    let concentratorUs: number;
+    if ("xtime" in sample) {
+      this.#clockKind = "xtime";
+      concentratorUs = scheduler.clock.syncXtime(sample.xtime, serverUs);
+    } else {
+      this.#clockKind = "timestamp";
+      concentratorUs = scheduler.clock.syncTimestamp(sample.timestamp, serverUs);
+    }
+    if (sample.gpsTimeUs !== undefined && sample.gpsTimeUs > 0)
+      scheduler.clock.syncGpsTime(concentratorUs, sample.gpsTimeUs);
+    return concentratorUs;
+  }
+
+  /**
+   * One measured round trip between the server and the gateway (µs), at server time `atUs`
+   * (default now): UDP PULL_RESP → TX_ACK, Basics Station RefTime/MuxTime. The largest recent
+   * one sets how early a downlink must leave; the stats show them.
+   */
+  recordRoundTrip(rttUs: number, atUs: number = this.#env.monotonicUs()): void {
+    this.#scheduler?.roundTripTimes.record(rttUs, atUs);
   }
 
   /** Resolves when the connection ends, with the reason (undefined: the gateway went away). */
@@ -115,14 +185,22 @@ export class Connection {
    * An uplink from the gateway. The frontend fills `raw_payload`, `settings` and, per antenna,
    * the Rx metadata it knows (timestamp, time, RSSI, SNR, channel, ...); this adds the gateway
    * ids, uplink token, location, received_at and correlation ids, publishes `gs.up.receive`
-   * and hands it to the Network Server. `concentratorTime` (µs, wraps counted) goes into the
-   * token when the frontend tracks it. Resolves when handled (never rejects); false: dropped.
+   * and hands it to the Network Server. `clock` is the uplink's reading of the concentrator
+   * clock: it syncs the scheduler (also for uplinks dropped later, e.g. with a bad CRC) and its
+   * concentrator time goes into the token (the xtime itself for Basics Station, the time with
+   * wraps counted for UDP). Resolves when handled (never rejects); false: dropped.
    */
   async handleUplink(
     uplink: UplinkMessage,
-    options: { receivedAtMs?: number; concentratorTime?: bigint } = {},
+    options: { receivedAtMs?: number; clock?: ClockSample } = {},
   ): Promise<boolean> {
     const receivedAtMs = options.receivedAtMs ?? this.#env.now();
+    let concentratorTime: bigint | undefined;
+    if (options.clock && this.#open) {
+      const concentratorUs = this.syncClock(options.clock);
+      if ("xtime" in options.clock) concentratorTime = options.clock.xtime;
+      else if (concentratorUs !== undefined) concentratorTime = BigInt(Math.round(concentratorUs));
+    }
     const drop = this.#uplinkDrop(uplink);
     if (drop) return this.#drop(drop, uplink.correlationIds);
     const { gateway } = this;
@@ -148,7 +226,7 @@ export class Connection {
         eui: gateway.ids?.eui,
         antennaIndex: metadata.antennaIndex,
         timestamp: metadata.timestamp,
-        concentratorTime: options.concentratorTime,
+        concentratorTime,
         serverTimeMs: receivedAtMs,
         gatewayTimeMs: metadata.time ? timestampMs(metadata.time) : undefined,
       };
@@ -185,14 +263,18 @@ export class Connection {
   }
 
   /**
-   * The gateway's answer to a downlink, with the downlink's correlation ids (and the downlink,
-   * when the frontend kept it): counted, published and reported to the Network Server.
+   * The gateway's answer to a downlink, with the downlink's correlation ids (and the downlink
+   * message handed to the sink, when the frontend kept it): counted, published and reported to
+   * the Network Server. A failure frees the downlink's booked emission (its time and duty
+   * cycle).
    */
   async handleTxAcknowledgment(
     ack: TxAcknowledgment,
-    options: { receivedAtMs?: number } = {},
+    options: { receivedAtMs?: number; downlink?: DownlinkMessage } = {},
   ): Promise<void> {
     if (!this.#open) return;
+    const handle = options.downlink ? this.#bookings.get(options.downlink) : undefined;
+    if (handle && ack.result !== TxAcknowledgment_Result.SUCCESS) this.#scheduler?.cancel(handle);
     this.stats.txAcknowledgmentCount++;
     this.stats.lastTxAcknowledgmentMs = options.receivedAtMs ?? this.#env.now();
     const result = TxAcknowledgment_Result[ack.result] ?? "UNKNOWN_ERROR";
@@ -212,7 +294,10 @@ export class Connection {
 
   /**
    * Schedules a Network Server's downlink on this gateway (one of its paths) and hands it to
-   * the frontend. Throws the scheduler's error, or `send` when the frontend cannot send it.
+   * the frontend: at once, or at the scheduler's `sendAtServerUs` for a gateway with
+   * `schedule_downlink_late`. Throws the scheduler's refusal (TTS's `too_late`, `conflict`,
+   * `duty_cycle`, ... of the last window tried), `no_frequency_plan`, or `send` when the
+   * frontend cannot send it (the booking is then freed).
    */
   async scheduleDownlink(
     downlink: DownlinkMessage,
@@ -221,28 +306,37 @@ export class Connection {
   ): Promise<ScheduleDownlinkResponse> {
     const request = downlink.settings.case === "request" ? downlink.settings.value : undefined;
     if (!request) throw new Error("scheduleDownlink needs a Tx request");
+    const scheduler = this.#scheduler;
+    if (!scheduler) throw errNoFrequencyPlan.create({ gateway_uid: this.gatewayId });
     const nowMs = this.#env.now();
+    const nowUs = this.#env.monotonicUs();
     const antennaIndex =
       token?.antennaIndex ?? (path.path.case === "fixed" ? path.path.value.antennaIndex : 0);
-    const outcome = this.#scheduler.schedule({
-      request,
-      token,
-      antennaIndex,
-      gateway: this.gateway,
-      nowMs,
-    });
-    if ("error" in outcome) throw outcome.error;
+    const wanted = downlinkRequest(request, token, downlink.rawPayload.length, this.#clockKind);
+    if (wanted instanceof Error) throw wanted;
+    const outcome = scheduler.schedule(wanted, nowUs);
+    if (!outcome.ok) throw refusalError(outcome.failures);
     const scheduled = create(DownlinkMessageSchema, {
       rawPayload: downlink.rawPayload,
       endDeviceIds: downlink.endDeviceIds,
       correlationIds: [...downlink.correlationIds, this.correlationId],
       sessionKeyId: downlink.sessionKeyId,
-      settings: { case: "scheduled", value: outcome.settings },
+      settings: {
+        case: "scheduled",
+        value: scheduledTxSettings(outcome, this.gateway, antennaIndex),
+      },
     });
-    try {
-      await this.#frontend.sink.send(scheduled);
-    } catch (error) {
-      throw errSend.create({}, error);
+    this.#bookings.set(scheduled, outcome.handle);
+    const sent = { request, token, scheduled: outcome };
+    const laterUs = outcome.sendAtServerUs - nowUs;
+    if (laterUs > 0) this.#sendLate(scheduled, sent, laterUs);
+    else {
+      try {
+        await this.#frontend.sink.send(scheduled, sent);
+      } catch (error) {
+        scheduler.cancel(outcome.handle);
+        throw errSend.create({}, error);
+      }
     }
     this.stats.downlinkCount++;
     this.stats.lastDownlinkMs = nowMs;
@@ -253,11 +347,29 @@ export class Connection {
       correlationIds: scheduled.correlationIds,
     });
     return create(ScheduleDownlinkResponseSchema, {
-      delay: durationFromMs(Math.max(0, outcome.delayMs)),
+      delay: durationFromMs(Math.max(0, Math.round((outcome.startsAtServerUs - nowUs) / 1000))),
       downlinkPath: path,
-      rx1: outcome.rx1,
-      rx2: outcome.rx2,
+      rx1: outcome.window === "rx1",
+      rx2: outcome.window === "rx2" || outcome.window === "asap" || outcome.window === "absolute",
     });
+  }
+
+  /** Hands a downlink to the sink later (schedule_downlink_late); cancelled when the connection ends. */
+  #sendLate(scheduled: DownlinkMessage, sent: SentDownlink, afterUs: number): void {
+    const timer = setTimeout(() => {
+      this.#lateSends.delete(timer);
+      if (!this.#open) return;
+      this.#frontend.sink.send(scheduled, sent).catch((error: unknown) => {
+        this.#scheduler?.cancel(sent.scheduled.handle);
+        this.#env.metrics.drops.inc({ reason: "downlink_send_late" });
+        this.#env.logger.debug(
+          { err: error, gateway_id: this.gatewayId },
+          "a late-scheduled downlink could not be sent",
+        );
+      });
+    }, afterUs / 1000);
+    timer.unref();
+    this.#lateSends.add(timer);
   }
 
   /** The frontend lost the gateway (socket closed, keep-alives missed). */
@@ -279,6 +391,8 @@ export class Connection {
   #end(reason: DefinedError | undefined): void {
     if (!this.#open) return;
     this.#open = false;
+    for (const timer of this.#lateSends) clearTimeout(timer);
+    this.#lateSends.clear();
     this.stats.disconnectedAtMs = this.#env.now();
     this.#close(reason);
   }

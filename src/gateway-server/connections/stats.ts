@@ -5,9 +5,7 @@ import {
   GatewayConnectionStatsSchema,
   type GatewayStatus,
 } from "../../gen/ttn/lorawan/v3/gateway_pb.js";
-
-/** Round trips kept for the statistics (TTS keeps a window of recent ones). */
-const roundTripWindow = 20;
+import type { RoundTripStats } from "../scheduling/index.ts";
 
 /** A sub-band's downlink use, as the scheduler reports it. */
 export interface SubBandUse {
@@ -34,9 +32,10 @@ export class ConnectionStats {
   lastTxAcknowledgmentMs: number | undefined;
   lastStatusMs: number | undefined;
   lastStatus: GatewayStatus | undefined;
-  /** Filled by the scheduler (src/gateway-server/scheduling) when it is wired. */
+  /** The scheduler's sub-band use (set by the connection). */
   subBands: () => readonly SubBandUse[] = () => [];
-  readonly #roundTrips: number[] = [];
+  /** The scheduler's recent round-trip times (µs; set by the connection). */
+  roundTrips: () => RoundTripStats | undefined = () => undefined;
 
   constructor(protocol: string, connectedAtMs: number, remoteAddress?: string) {
     this.protocol = protocol;
@@ -44,21 +43,9 @@ export class ConnectionStats {
     this.remoteAddress = remoteAddress;
   }
 
-  /** One measured round trip between the Gateway Server and the gateway (ms). */
-  recordRoundTrip(ms: number): void {
-    this.#roundTrips.push(ms);
-    if (this.#roundTrips.length > roundTripWindow) this.#roundTrips.shift();
-  }
-
   toMessage(): GatewayConnectionStats {
     const at = (ms: number | undefined) => (ms === undefined ? undefined : timestampFromMs(ms));
-    const trips = [...this.#roundTrips].sort((a, b) => a - b);
-    const median =
-      trips.length === 0
-        ? 0
-        : trips.length % 2 === 1
-          ? (trips[(trips.length - 1) / 2] as number)
-          : ((trips[trips.length / 2 - 1] as number) + (trips[trips.length / 2] as number)) / 2;
+    const trips = this.roundTrips();
     return create(GatewayConnectionStatsSchema, {
       connectedAt: at(this.connectedAtMs),
       disconnectedAt: at(this.disconnectedAtMs),
@@ -72,13 +59,13 @@ export class ConnectionStats {
       lastTxAcknowledgmentReceivedAt: at(this.lastTxAcknowledgmentMs),
       txAcknowledgmentCount: this.txAcknowledgmentCount,
       roundTripTimes:
-        trips.length === 0
+        trips === undefined
           ? undefined
           : {
-              min: durationFromMs(trips[0] as number),
-              max: durationFromMs(trips[trips.length - 1] as number),
-              median: durationFromMs(median),
-              count: trips.length,
+              min: durationFromMs(trips.minUs / 1000),
+              max: durationFromMs(trips.maxUs / 1000),
+              median: durationFromMs(trips.medianUs / 1000),
+              count: trips.count,
             },
       subBands: this.subBands().map((band) => ({
         minFrequency: band.minFrequency,

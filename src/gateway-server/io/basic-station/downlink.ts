@@ -10,7 +10,6 @@ import {
   DEFAULT_DOWNLINK_DEV_EUI,
   encodeDownlinkMessage,
   xtimeAfter,
-  xtimeAt,
   xtimeTicks,
 } from "../../../gateway-protocols/basic-station/index.ts";
 import type { DownlinkMessage } from "../../../gen/ttn/lorawan/v3/messages_pb.js";
@@ -25,20 +24,7 @@ export const downlinkFailures = {
 } as const;
 export type DownlinkFailure = keyof typeof downlinkFailures;
 
-const twoTo32 = 1n << 32n;
 const oneSecondUs = 1_000_000n;
-
-/**
- * The xtime at which the 32-bit concentrator timestamp `timestamp` falls, in the session and
- * radio unit of `reference` (an xtime station sent): the 32-bit value nearest to the
- * reference's counter, so a downlink up to ±35 minutes away is placed exactly.
- */
-export function xtimeOfTimestamp(reference: bigint, timestamp: number): bigint {
-  const ticks = xtimeTicks(reference);
-  let delta = (BigInt(timestamp >>> 0) - (ticks % twoTo32) + twoTo32) % twoTo32;
-  if (delta >= twoTo32 / 2n) delta -= twoTo32;
-  return xtimeAt(reference, ticks + delta);
-}
 
 export interface DnmsgInput {
   readonly downlink: DownlinkMessage;

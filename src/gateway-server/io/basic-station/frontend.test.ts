@@ -31,7 +31,7 @@ import { gatewayServerConfig } from "../../config.ts";
 import type { Connection, ConnectionEnvironment } from "../../connections/connection.ts";
 import { Connections } from "../../connections/connections.ts";
 import type { GatewayRegistry } from "../../connections/gateway-registry.ts";
-import { provisionalScheduler } from "../../connections/scheduler.ts";
+import { createConnectionScheduler } from "../../connections/scheduling.ts";
 import { errGatewayEuiNotFound } from "../../errors.ts";
 import { gatewayServerMetrics } from "../../metrics.ts";
 import { decodeUplinkToken } from "../../uplink-token.ts";
@@ -144,6 +144,8 @@ describe("Basics Station frontend", () => {
   let connections: Connections;
   let base = "";
   const live = new Map<string, Connection>();
+  const plans = FrequencyPlans.builtIn();
+  const monotonicUs = () => performance.now() * 1000;
   const connectWaiters: ((connection: Connection) => void)[] = [];
   /** The next connection the frontend makes (register before the station connects). */
   const nextConnection = () => new Promise<Connection>((resolve) => connectWaiters.push(resolve));
@@ -171,7 +173,8 @@ describe("Basics Station frontend", () => {
         },
       },
       registry,
-      scheduler: () => provisionalScheduler,
+      scheduler: (gateway, frontend) => createConnectionScheduler(gateway, frontend, plans),
+      monotonicUs,
       locationDebounceMs: 0,
       now: Date.now,
     };
@@ -206,7 +209,8 @@ describe("Basics Station frontend", () => {
       connections,
       settings: settings.basic_station,
       registry,
-      frequencyPlans: FrequencyPlans.builtIn(),
+      frequencyPlans: plans,
+      monotonicUs,
       listen: new ScopedListeners(listeners, "gs", logger),
       tls: undefined,
       logger,

@@ -40,6 +40,8 @@ export interface BasicStationFrontendOptions {
   /** One log line per gateway and drop reason per this interval. */
   logIntervalMs: number;
   now?: () => number;
+  /** The Gateway Server's monotonic clock (µs); default `performance.now()`. */
+  monotonicUs?: () => number;
 }
 
 /** Station's frames are a few hundred bytes; anything near this is not station's. */
@@ -75,6 +77,8 @@ export function createBasicStationFrontend(options: BasicStationFrontendOptions)
     drops,
     logLimiter,
     now,
+    monotonicUs: options.monotonicUs ?? (() => performance.now() * 1000),
+    scheduleLateMs: settings.schedule_late_time,
   };
   const servers: WebSocketServer[] = [];
 

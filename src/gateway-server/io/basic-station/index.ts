@@ -2,7 +2,6 @@
  * The LoRa Basics Station LNS frontend of the Gateway Server (docs/basic-station.md, "Gateway
  * Server: Basics Station"): give {@link basicStationFrontend} to `createGatewayServer`.
  */
-import type { Counter } from "prom-client";
 import { CachedGatewayRegistry } from "../../connections/cached-registry.ts";
 import { peerGatewayRegistry } from "../../connections/gateway-registry.ts";
 import type { FrontendFactory } from "../../gateway-server.ts";
@@ -12,11 +11,14 @@ export { type BasicStationFrontendOptions, createBasicStationFrontend } from "./
 export { basicStationProtocol } from "./session.ts";
 
 /** The Basics Station frontend over the Gateway Server's connections and its `gs.*` settings. */
-export const basicStationFrontend: FrontendFactory = ({ connections, settings, context }) => {
-  const drops = context.metrics.getSingleMetric("lorastack_gs_drops_total") as
-    | Counter<"reason">
-    | undefined;
-  return createBasicStationFrontend({
+export const basicStationFrontend: FrontendFactory = ({
+  connections,
+  settings,
+  context,
+  metrics,
+  monotonicUs,
+}) =>
+  createBasicStationFrontend({
     connections,
     settings: settings.basic_station,
     registry: new CachedGatewayRegistry(
@@ -27,7 +29,7 @@ export const basicStationFrontend: FrontendFactory = ({ connections, settings, c
     listen: context.listen,
     tls: context.tls,
     logger: context.logger.child({ frontend: "basic_station" }),
-    drops: drops ?? { inc: () => {} },
+    drops: metrics.drops,
     logIntervalMs: settings.unknown_gateway_log_interval,
+    monotonicUs,
   });
-};

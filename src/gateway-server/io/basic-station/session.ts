@@ -16,7 +16,6 @@ import {
   type TxConfirmationMessage,
   type UpstreamMessage,
   type VersionMessage,
-  xtimeTicks,
 } from "../../../gateway-protocols/basic-station/index.ts";
 import type { Gateway } from "../../../gen/ttn/lorawan/v3/gateway_pb.js";
 import { GatewayStatusSchema } from "../../../gen/ttn/lorawan/v3/gateway_pb.js";
@@ -31,12 +30,12 @@ import { type Band, latestBand } from "../../../lorawan/band/index.ts";
 import type { FrequencyPlan } from "../../../lorawan/frequency-plans/index.ts";
 import type { Connection } from "../../connections/connection.ts";
 import type { Connections } from "../../connections/connections.ts";
-import type { DownlinkSink } from "../../connections/frontend.ts";
+import type { DownlinkSink, SentDownlink } from "../../connections/frontend.ts";
 import type { LogLimiter } from "../../log-limiter.ts";
-import { roundTripFromRefTime } from "../../scheduling/round-trip-times.ts";
+import { gatewayProtocolLeadsUs, roundTripFromRefTime } from "../../scheduling/index.ts";
 import { presentedSecret, secretMatches } from "./authorization.ts";
 import { dataRateOfIndex } from "./data-rates.ts";
-import { downlinkFailures, encodeScheduledDownlink, xtimeOfTimestamp } from "./downlink.ts";
+import { downlinkFailures, encodeScheduledDownlink } from "./downlink.ts";
 import type { DropCounter, FrontendDropReason } from "./drops.ts";
 import {
   errDownlink,
@@ -66,6 +65,10 @@ export interface StationEnvironment {
   /** Rate-limits the log lines of dropped frames (one per gateway and reason per interval). */
   logLimiter: LogLimiter;
   now: () => number;
+  /** The Gateway Server's monotonic clock (µs), the schedulers' time source. */
+  monotonicUs: () => number;
+  /** `gs.basic_station.schedule_late_time` (ms), for gateways with schedule_downlink_late. */
+  scheduleLateMs: number;
 }
 
 /** Frames kept while the gateway's connection is being set up (station sends `version` at once). */
@@ -129,7 +132,6 @@ export class StationSession implements DownlinkSink {
   #plans: FrequencyPlan[] = [];
   #routerConfig: RouterConfig | undefined;
   #dataRates: readonly DataRateEntry[] = [];
-  #lastXtime: bigint | undefined;
   #nextDiid = 1n;
   readonly #pending = new Map<bigint, PendingDownlink>();
   #missedPongs = -1;
@@ -166,6 +168,8 @@ export class StationSession implements DownlinkSink {
         remoteAddress,
         authenticated: false,
         authorization: secret === undefined ? undefined : `Bearer ${secret}`,
+        protocolLeadUs: gatewayProtocolLeadsUs["basic-station"],
+        scheduleLateMs: env.scheduleLateMs,
         sink: this,
       },
       secret === undefined
@@ -243,6 +247,7 @@ export class StationSession implements DownlinkSink {
 
   #handle(text: string): void {
     const receivedAtMs = this.#env.now();
+    const receivedAtUs = this.#env.monotonicUs();
     const parsed = parseUpstream(text);
     if (!parsed.ok) {
       this.#env.drops.inc({ reason: `basic_station_${parsed.reason}` });
@@ -254,13 +259,19 @@ export class StationSession implements DownlinkSink {
       return;
     }
     try {
-      this.#dispatch(parsed.message, receivedAtMs).catch((error: unknown) => this.#internal(error));
+      this.#dispatch(parsed.message, receivedAtMs, receivedAtUs).catch((error: unknown) =>
+        this.#internal(error),
+      );
     } catch (error) {
       this.#internal(error);
     }
   }
 
-  async #dispatch(message: UpstreamMessage, receivedAtMs: number): Promise<void> {
+  async #dispatch(
+    message: UpstreamMessage,
+    receivedAtMs: number,
+    receivedAtUs: number,
+  ): Promise<void> {
     switch (message.msgtype) {
       case "version":
         return this.#version(message, receivedAtMs);
@@ -268,7 +279,7 @@ export class StationSession implements DownlinkSink {
       case "rejoin":
       case "updf":
       case "propdf":
-        return this.#uplink(message, receivedAtMs);
+        return this.#uplink(message, receivedAtMs, receivedAtUs);
       case "dntxed":
         return this.#txConfirmation(message, receivedAtMs);
       case "timesync":
@@ -320,20 +331,24 @@ export class StationSession implements DownlinkSink {
     );
   }
 
-  async #uplink(message: StationUplink, receivedAtMs: number): Promise<void> {
+  async #uplink(message: StationUplink, receivedAtMs: number, receivedAtUs: number): Promise<void> {
     const connection = this.#connection;
     const band = this.#band;
     if (!connection || !band) return;
     const uplink = uplinkMessage(message, band);
     if (uplink === undefined) return this.#drop("data_rate");
-    this.#lastXtime = message.upInfo.xtime;
     if (message.refTime > 0) {
       const roundTripUs = roundTripFromRefTime(message.refTime, receivedAtMs / 1000);
-      if (roundTripUs !== undefined) connection.stats.recordRoundTrip(roundTripUs / 1000);
+      if (roundTripUs !== undefined) connection.recordRoundTrip(roundTripUs, receivedAtUs);
     }
+    const { xtime, gpstime } = message.upInfo;
     await connection.handleUplink(uplink, {
       receivedAtMs,
-      concentratorTime: xtimeTicks(message.upInfo.xtime),
+      clock: {
+        xtime,
+        serverUs: receivedAtUs,
+        gpsTimeUs: gpstime > 0n ? Number(gpstime) : undefined,
+      },
     });
   }
 
@@ -369,18 +384,27 @@ export class StationSession implements DownlinkSink {
         result: TxAcknowledgment_Result.SUCCESS,
         downlinkMessage: downlink,
       }),
-      { receivedAtMs },
+      { receivedAtMs, downlink: pending.downlink },
     );
   }
 
-  /** DownlinkSink: the scheduled downlink as a dnmsg. */
-  async send(downlink: DownlinkMessage): Promise<void> {
+  /**
+   * DownlinkSink: the scheduled downlink as a dnmsg, at the scheduler's exact xtime (its
+   * `concentrator_timestamp`: session and radio unit of the station's uplinks included).
+   */
+  async send(downlink: DownlinkMessage, sent: SentDownlink): Promise<void> {
     if (this.#state !== "open" || this.#ws.readyState !== this.#ws.OPEN)
       throw errStationGone.create();
-    const reference = this.#lastXtime;
-    if (reference === undefined) throw errDownlink.create({ reason: downlinkFailures.no_clock });
     const settings = downlink.settings.case === "scheduled" ? downlink.settings.value : undefined;
-    const xtime = xtimeOfTimestamp(reference, settings?.timestamp ?? 0);
+    const xtime =
+      sent.scheduled.xtime ??
+      (settings !== undefined && settings.concentratorTimestamp > 0n
+        ? settings.concentratorTimestamp
+        : undefined);
+    if (xtime === undefined) {
+      this.#env.drops.inc({ reason: "basic_station_downlink_no_clock" });
+      throw errDownlink.create({ reason: downlinkFailures.no_clock });
+    }
     const diid = this.#nextDiid++;
     const result = encodeScheduledDownlink({
       downlink,
