@@ -103,9 +103,15 @@ export function createBasicStationFrontend(options: BasicStationFrontendOptions)
         await options.registry.byEui(parsed.eui);
       } catch (error) {
         const unknown = errGatewayEuiNotFound.matches(error) || errGatewayNotFound.matches(error);
-        if (unknown) drops.inc({ reason: "connect_unknown_gateway" });
-        else logger.warn({ err: error }, "router-info: gateway lookup failed");
         const hex = Buffer.from(parsed.eui).toString("hex").toUpperCase();
+        if (unknown) {
+          drops.inc({ reason: "connect_unknown_gateway" });
+          if (logLimiter.allow(`router-info:${hex}`, now()))
+            logger.info(
+              { gateway_eui: hex, protocol: "semtechws/lbslns" },
+              "router-info: unknown gateway (logged once per interval)",
+            );
+        } else logger.warn({ err: error }, "router-info: gateway lookup failed");
         return answer(
           encodeRouterInfoError(
             unknown ? `gateway with EUI ${hex} is not registered` : "gateway registry unavailable",
