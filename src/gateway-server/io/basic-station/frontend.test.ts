@@ -141,6 +141,7 @@ describe("Basics Station frontend", () => {
   const metrics = gatewayServerMetrics(metricsRegistry);
   const listenerRegistry = new ListenerRegistry({ logger, closeTimeoutMs: 1000 });
   const pingingListeners = new ListenerRegistry({ logger, closeTimeoutMs: 1000 });
+  const openListeners = new ListenerRegistry({ logger, closeTimeoutMs: 1000 });
   let connections: Connections;
   let base = "";
   const live = new Map<string, Connection>();
@@ -201,9 +202,19 @@ describe("Basics Station frontend", () => {
   });
 
   /** A frontend on its own listener (registry), with this ping interval. */
-  async function startFrontend(listeners: ListenerRegistry, pingInterval: string) {
+  async function startFrontend(
+    listeners: ListenerRegistry,
+    pingInterval: string,
+    allowUnauthenticated = false,
+  ) {
     const settings = z.strictObject(gatewayServerConfig.shape).parse({
-      gs: { basic_station: { listen: "127.0.0.1:0", ws_ping_interval: pingInterval } },
+      gs: {
+        basic_station: {
+          listen: "127.0.0.1:0",
+          ws_ping_interval: pingInterval,
+          allow_unauthenticated: allowUnauthenticated,
+        },
+      },
     }).gs;
     const frontend = createBasicStationFrontend({
       connections,
@@ -227,6 +238,7 @@ describe("Basics Station frontend", () => {
     await connections.stop();
     await listenerRegistry.closeOwned("gs");
     await pingingListeners.closeOwned("gs");
+    await openListeners.closeOwned("gs");
   });
 
   /** A station connected to its traffic endpoint, its router_config received. */
@@ -433,6 +445,53 @@ describe("Basics Station frontend", () => {
       assert.equal(acks.at(-1)?.gatewayIds?.gatewayId, "gw-secret");
     });
 
+    it("reports the channel station used when its dntxed names another one", async () => {
+      const xtime = uplinkXtime + 2_000_000n;
+      const wait = arrived();
+      station.send(updf(xtime));
+      await wait;
+      const token = uplinks.at(-1)?.rxMetadata[0]?.uplinkToken ?? new Uint8Array();
+      const dataRate = create(DataRateSchema, {
+        modulation: { case: "lora", value: { bandwidth: 125_000, spreadingFactor: 7 } },
+      });
+      await connection.scheduleDownlink(
+        create(DownlinkMessageSchema, {
+          rawPayload: Uint8Array.from([0x60, 4, 3, 2, 1, 0, 2, 0]),
+          correlationIds: ["ns:downlink:rx2"],
+          settings: {
+            case: "request",
+            value: {
+              class: Class.A,
+              rx1Delay: 1,
+              rx1DataRate: dataRate,
+              rx1Frequency: 868_300_000n,
+              rx2DataRate: create(DataRateSchema, {
+                modulation: { case: "lora", value: { bandwidth: 125_000, spreadingFactor: 12 } },
+              }),
+              rx2Frequency: 869_525_000n,
+            },
+          },
+        }),
+        create(DownlinkPathSchema, { path: { case: "uplinkToken", value: token } }),
+        decodeUplinkToken(token),
+      );
+      const dnmsg = await station.next();
+      const acked = arrived();
+      station.send(
+        `{"msgtype":"dntxed","diid":${dnmsg.diid},"DR":0,"Freq":869525000,"DevEui":"00-00-00-00-00-00-00-01","rctx":0,"xtime":${xtime + 2_000_000n},"txtime":1.5,"gpstime":0}`,
+      );
+      await acked;
+      const ack = acks.at(-1)?.txAck;
+      assert.ok(ack?.correlationIds.includes("ns:downlink:rx2"));
+      assert.equal(ack?.result, TxAcknowledgment_Result.SUCCESS);
+      const settings = ack?.downlinkMessage?.settings;
+      assert.equal(settings?.case, "scheduled");
+      if (settings?.case !== "scheduled") return;
+      assert.equal(settings.value.frequency, 869_525_000n);
+      const used = settings.value.dataRate?.modulation;
+      assert.equal(used?.case === "lora" ? used.value.spreadingFactor : 0, 12);
+    });
+
     it("answers timesync with the echoed txtime and the GPS time", async () => {
       station.send('{"msgtype":"timesync","txtime":1234567.5}');
       const reply = await station.next();
@@ -511,6 +570,24 @@ describe("Basics Station frontend", () => {
     it("refuses a gateway that requires authentication without credentials", async () => {
       const station = new TestStation(`${base}/traffic/eui-${euiRequired}`);
       assert.match((await station.closed).reason, /^no_auth_provided:/);
+    });
+  });
+
+  describe("allow_unauthenticated", () => {
+    it("connects a station without credentials, unless its gateway requires them", async () => {
+      const open = await startFrontend(openListeners, "30s", true);
+      const connected = nextConnection();
+      const station = new TestStation(`${open}/traffic/eui-${euiOpen}`);
+      await station.opened;
+      station.send(version);
+      assert.equal((await station.next()).msgtype, "router_config");
+      const connection = await connected;
+      assert.equal(connection.gatewayId, "gw-open");
+      assert.equal(connection.authenticated, false);
+      station.ws.close();
+      await connection.closed;
+      const required = new TestStation(`${open}/traffic/eui-${euiRequired}`);
+      assert.match((await required.closed).reason, /^unauthenticated:/);
     });
   });
 

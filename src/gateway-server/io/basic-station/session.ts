@@ -236,9 +236,11 @@ export class StationSession implements DownlinkSink {
       this.#drop("binary_frame");
       return;
     }
-    const text = Array.isArray(data)
-      ? Buffer.concat(data).toString()
-      : Buffer.from(data as ArrayBuffer).toString();
+    const text = Buffer.isBuffer(data)
+      ? data.toString()
+      : Array.isArray(data)
+        ? Buffer.concat(data).toString()
+        : Buffer.from(data).toString();
     if (this.#state === "open") this.#handle(text);
     else if (this.#state === "closed") this.#drop("not_ready");
     else if (this.#backlog.length >= maxBacklog) this.#drop("backlog");
