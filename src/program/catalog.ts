@@ -3,6 +3,7 @@ import { gatewayConfigurationConfig } from "../gateway-configuration/config.ts";
 import { createGatewayConfigurationServer } from "../gateway-configuration/gateway-configuration-server.ts";
 import { gatewayServerConfig } from "../gateway-server/config.ts";
 import { createGatewayServer } from "../gateway-server/gateway-server.ts";
+import { basicStationFrontend } from "../gateway-server/io/basic-station/index.ts";
 import { udpFrontend } from "../gateway-server/io/udp/index.ts";
 import { identityServerConfig } from "../identity-server/config.ts";
 import { createIdentityServer } from "../identity-server/identity-server.ts";
@@ -28,7 +29,7 @@ export const componentCatalog: readonly ComponentDefinition[] = [
     title: "Gateway Server",
     aliases: ["gateway-server"],
     config: gatewayServerConfig,
-    create: (context) => createGatewayServer(context, [udpFrontend]),
+    create: (context) => createGatewayServer(context, [udpFrontend, basicStationFrontend]),
   }),
   {
     name: "dcs",
