@@ -1,20 +1,13 @@
 import { z } from "zod";
-import {
-  boolean,
-  type ConfigSection,
-  duration,
-  listen,
-  type SectionValues,
-} from "../config/index.ts";
+import { boolean, type ConfigSection, duration, type SectionValues } from "../config/index.ts";
 
 /**
  * The Semtech UDP packet forwarder frontend's keys (`gs.udp.*`), with The Things Stack's
  * meaning and defaults (its `gs.udp.*`). Declared here so they exist once; the frontend in
- * io/udp reads them.
+ * io/udp reads them. Its listen address is the port table's `udp.listen`.
  */
 const udp = z
   .strictObject({
-    listen: listen(":1700", "Semtech UDP packet forwarder listen address"),
     connection_expires: duration(
       "1m",
       "a gateway that sent nothing (no PULL_DATA keep-alive, no PUSH_DATA) for this long is disconnected",
@@ -40,15 +33,11 @@ const udp = z
 
 /**
  * The LoRa Basics Station LNS frontend's keys (`gs.basic_station.*`), as The Things Stack's
- * `gs.basic-station.*`; the frontend in io/basic-station reads them.
+ * `gs.basic-station.*`; the frontend in io/basic-station reads them. Its listen addresses are
+ * the port table's `basic_station.listen` and `basic_station.listen_tls`.
  */
 const basicStation = z
   .strictObject({
-    listen: listen(":1887", "LoRa Basics Station LNS listen address (plain websockets)"),
-    listen_tls: listen(
-      ":8887",
-      "LoRa Basics Station LNS listen address (TLS; starts only when tls.certificate and tls.key are set)",
-    ),
     allow_unauthenticated: boolean(
       false,
       "accept stations that present no credentials (their gateway must not require an authenticated connection)",

@@ -175,7 +175,7 @@ describe("LoRa Basics Station against lorastack", { skip }, () => {
         LORASTACK_CLUSTER_KEYS: clusterKey,
         LORASTACK_CLUSTER_NETWORK_SERVER_ADDRESS: `127.0.0.1:${nsPort}`,
         LORASTACK_GS_BASIC_STATION_ALLOW_UNAUTHENTICATED: "true",
-        LORASTACK_GS_BASIC_STATION_LISTEN_TLS: "127.0.0.1:0",
+        LORASTACK_BASIC_STATION_LISTEN_TLS: "127.0.0.1:0",
         LORASTACK_TLS_CERTIFICATE: certificate?.certificateFile ?? "",
         LORASTACK_TLS_KEY: certificate?.keyFile ?? "",
       },

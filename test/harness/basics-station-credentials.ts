@@ -8,11 +8,8 @@ import { execFile } from "node:child_process";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { pathToFileURL } from "node:url";
 import { promisify } from "node:util";
-import type * as StationDriver from "../../../shared/peers/lib/station.mjs";
-import type { Station } from "../../../shared/peers/lib/station.mjs";
-import { sharedPath } from "./ci.ts";
+import { loadPeerDriver, type Station } from "./peer-drivers.ts";
 
 export interface StationCredentials {
   /** `wss://127.0.0.1:<port>` of the LNS. */
@@ -29,9 +26,7 @@ export interface StationCredentials {
 export async function startBasicsStationWithCredentials(
   options: StationCredentials,
 ): Promise<Station> {
-  const { startStation } = (await import(
-    pathToFileURL(sharedPath("peers/lib/station.mjs")).href
-  )) as typeof StationDriver;
+  const { startStation } = await loadPeerDriver("station.mjs");
   const workDir = await mkdtemp(join(tmpdir(), "lorastack-station-tls-"));
   await writeFile(join(workDir, "tc.trust"), options.trust);
   await writeFile(join(workDir, "tc.key"), `Authorization: ${options.authorization}\r\n`);

@@ -210,7 +210,6 @@ describe("Basics Station frontend", () => {
     const settings = z.strictObject(gatewayServerConfig.shape).parse({
       gs: {
         basic_station: {
-          listen: "127.0.0.1:0",
           ws_ping_interval: pingInterval,
           allow_unauthenticated: allowUnauthenticated,
         },
@@ -218,7 +217,7 @@ describe("Basics Station frontend", () => {
     }).gs;
     const frontend = createBasicStationFrontend({
       connections,
-      settings: settings.basic_station,
+      settings: { ...settings.basic_station, listen: "127.0.0.1:0", listen_tls: "" },
       registry,
       frequencyPlans: plans,
       monotonicUs,

@@ -1,5 +1,5 @@
 /**
- * The LoRa Basics Station LNS frontend: websocket listeners on `gs.basic_station.listen`
+ * The LoRa Basics Station LNS frontend: websocket listeners on `basic_station.listen`
  * (1887) and `listen_tls` (8887, with the process's TLS material), answering discovery on
  * `/router-info` and serving station traffic on `/traffic/<id>`.
  */
@@ -28,7 +28,8 @@ import { closeReason, type StationEnvironment, StationSession } from "./session.
 
 export interface BasicStationFrontendOptions {
   connections: Connections;
-  settings: GatewayServerSettings["basic_station"];
+  /** `gs.basic_station.*` with the listen addresses of `basic_station.*`. */
+  settings: GatewayServerSettings["basic_station"] & { listen: string; listen_tls: string };
   /** Where discovery looks gateways up (cached: a flood of router-info costs a cache hit). */
   registry: GatewayRegistry;
   frequencyPlans: { find(id: string): FrequencyPlan | undefined };

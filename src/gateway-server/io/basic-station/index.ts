@@ -20,7 +20,7 @@ export const basicStationFrontend: FrontendFactory = ({
 }) =>
   createBasicStationFrontend({
     connections,
-    settings: settings.basic_station,
+    settings: { ...settings.basic_station, ...context.config.basic_station },
     registry: new CachedGatewayRegistry(
       peerGatewayRegistry(() => context.cluster.peer("is")),
       { ttlMs: settings.gateway_cache_ttl },

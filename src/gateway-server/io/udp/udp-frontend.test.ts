@@ -117,7 +117,6 @@ describe("Semtech UDP frontend", () => {
     const settings = z.strictObject(gatewayServerConfig.shape).parse({
       gs: {
         udp: {
-          listen: "127.0.0.1:0",
           connection_expires: "1500ms",
           downlink_path_expires: "700ms",
           addr_change_block: "1m",
@@ -179,6 +178,7 @@ describe("Semtech UDP frontend", () => {
       monotonicUs,
       context: {
         logger,
+        config: { udp: { listen: "127.0.0.1:0" } },
         listen: {
           udp: async (name: string, address: string, options: object) => {
             socket = (await listenUdp(name, toListenAddress(name, address), options)).socket;

@@ -1,5 +1,5 @@
 /**
- * The Semtech UDP packet forwarder frontend (`gs.udp.*`): one UDP socket, every gateway's
+ * The Semtech UDP packet forwarder frontend (`udp.listen`, `gs.udp.*`): one UDP socket, every gateway's
  * datagrams decoded by src/gateway-protocols/semtech-udp.
  *
  * As The Things Stack does: a gateway is connected by its first PUSH_DATA or PULL_DATA (looked
@@ -92,9 +92,13 @@ class UdpFrontend implements Frontend {
   }
 
   async start(): Promise<void> {
-    const socket = await this.#core.context.listen.udp("udp", this.#settings.listen, {
-      receiveBufferSize: 4 * 1024 * 1024,
-    });
+    const socket = await this.#core.context.listen.udp(
+      "udp",
+      this.#core.context.config.udp.listen,
+      {
+        receiveBufferSize: 4 * 1024 * 1024,
+      },
+    );
     socket.on("message", (datagram, remote) => this.#receive(datagram, remote));
     this.#socket = socket;
     const every = Math.max(
