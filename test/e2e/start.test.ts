@@ -39,6 +39,8 @@ describe("lorastack start", () => {
 
       const started = stack.logs.find((line) => line.msg === "lorastack started");
       assert.deepEqual(started?.listeners, [
+        `udp ${stack.listeners.get("udp")}`,
+        `basic_station ${stack.listeners.get("basic_station")}`,
         `http ${stack.listeners.get("http")}`,
         `metrics ${stack.listeners.get("metrics")}`,
         `grpc ${stack.listeners.get("grpc")}`,
