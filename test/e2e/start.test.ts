@@ -27,7 +27,10 @@ describe("lorastack start", () => {
 
       const ready = await fetch(`${stack.httpUrl}/readyz`);
       assert.equal(ready.status, 200);
-      assert.deepEqual(await ready.json(), { ready: true, components: { is: true, gcs: true } });
+      assert.deepEqual(await ready.json(), {
+        ready: true,
+        components: { is: true, gs: true, gcs: true },
+      });
 
       const metrics = await fetch(`http://${stack.listeners.get("metrics")}/metrics`);
       assert.equal(metrics.status, 200);
@@ -35,12 +38,15 @@ describe("lorastack start", () => {
       assert.match(await metrics.text(), /^lorastack_process_cpu_user_seconds_total/m);
 
       const started = stack.logs.find((line) => line.msg === "lorastack started");
+      // Components open their own listeners (the Gateway Server's UDP port) as they start,
+      // before the runtime's HTTP and gRPC ports open to traffic.
       assert.deepEqual(started?.listeners, [
+        `udp ${stack.listeners.get("udp")}`,
         `http ${stack.listeners.get("http")}`,
         `metrics ${stack.listeners.get("metrics")}`,
         `grpc ${stack.listeners.get("grpc")}`,
       ]);
-      assert.deepEqual(started?.components, ["is", "gcs"]);
+      assert.deepEqual(started?.components, ["is", "gs", "gcs"]);
       assert.ok(
         existsSync(join(stack.dataDir, "lorastack.db")),
         "the SQLite database is in the data dir",
@@ -144,7 +150,7 @@ describe("lorastack start", () => {
 
     const notBuilt = await runLorastack(["start", "gs", "ns"], { dataDir: scratch });
     assert.equal(notBuilt.code, 2);
-    assert.match(notBuilt.stderr, /component `gs` \(Gateway Server\) is not built/);
+    assert.match(notBuilt.stderr, /component `ns` \(Network Server\) is not built/);
   });
 });
 
