@@ -46,7 +46,7 @@ export interface SentDownlink {
   /**
    * The scheduler's booking: `window` (rx1, rx2, asap, absolute), `timestamp` (u32 tmst),
    * `xtime` (Basics Station), `gpsTimeUs`, `startsAtServerUs` (on the connection's
-   * monotonic clock, `Connection.nowUs`), airtime.
+   * monotonic clock, `Connection.nowUs()`), airtime.
    */
   scheduled: ScheduledDownlink;
 }
