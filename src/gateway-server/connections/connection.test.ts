@@ -6,13 +6,16 @@
  */
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { create } from "@bufbuild/protobuf";
+import { create, toBinary } from "@bufbuild/protobuf";
 import pino from "pino";
 import { Registry } from "prom-client";
 import type { DefinedError } from "../../errors/index.ts";
 import { EventBus } from "../../events/index.ts";
 import { FrequencyPlans } from "../../frequency-plans/index.ts";
-import { GatewaySchema } from "../../gen/ttn/lorawan/v3/gateway_pb.js";
+import {
+  GatewayConnectionStatsSchema,
+  GatewaySchema,
+} from "../../gen/ttn/lorawan/v3/gateway_pb.js";
 import {
   Class,
   DataRateSchema,
@@ -214,12 +217,15 @@ describe("Connection with the real scheduler", () => {
   it("reports the scheduler's round trips and sub-band use in the stats", async () => {
     const { connection } = setup();
     const token = await uplinkToken(connection, { timestamp: 5_000_000 });
-    connection.recordRoundTrip(20_000);
-    connection.recordRoundTrip(40_000);
+    connection.recordRoundTrip(20_000.25);
+    // Fractions of a µs (the monotonic clock has them) must not break the Duration.
+    connection.recordRoundTrip(40_000.123);
     await connection.scheduleDownlink(classA(1), tokenPath(token), token);
     const stats = connection.stats.toMessage();
     assert.equal(stats.roundTripTimes?.count, 2);
     assert.equal(stats.roundTripTimes?.max?.nanos, 40_000_000);
+    assert.equal(stats.roundTripTimes?.median?.nanos, 30_000_000);
+    assert.ok(toBinary(GatewayConnectionStatsSchema, stats).length > 0, "serializable");
     assert.ok(stats.subBands.length > 0);
     assert.ok(stats.subBands.some((band) => band.downlinkUtilizationLimit === 0.01));
   });

@@ -7,6 +7,11 @@ import {
 } from "../../gen/ttn/lorawan/v3/gateway_pb.js";
 import type { RoundTripStats } from "../scheduling/index.ts";
 
+/** A duration of whole µs (a protobuf Duration's nanos must be an integer). */
+function durationFromUs(us: number) {
+  return durationFromMs(Math.round(us) / 1000);
+}
+
 /** A sub-band's downlink use, as the scheduler reports it. */
 export interface SubBandUse {
   minFrequency: bigint;
@@ -62,9 +67,9 @@ export class ConnectionStats {
         trips === undefined
           ? undefined
           : {
-              min: durationFromMs(trips.minUs / 1000),
-              max: durationFromMs(trips.maxUs / 1000),
-              median: durationFromMs(trips.medianUs / 1000),
+              min: durationFromUs(trips.minUs),
+              max: durationFromUs(trips.maxUs),
+              median: durationFromUs(trips.medianUs),
               count: trips.count,
             },
       subBands: this.subBands().map((band) => ({

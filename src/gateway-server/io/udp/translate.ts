@@ -29,9 +29,6 @@ import { LocationSource } from "../../../gen/ttn/lorawan/v3/metadata_pb.js";
 import type { ClockSample } from "../../connections/connection.ts";
 import { gpsUsToUnixMs } from "../../connections/scheduling.ts";
 
-/** The server's name in a status message's versions (TTS adds its own as `ttn-lw-gateway-server`). */
-export const serverVersionKey = "lorastack-gateway-server";
-
 function dataRateMessage(dataRate: WireDataRate, codingRate: string | undefined): DataRate {
   switch (dataRate.modulation) {
     case "LORA":
@@ -190,9 +187,26 @@ export const txAckResults: Readonly<Record<TxAckError, TxAcknowledgment_Result>>
 };
 
 /**
+ * The `rf_power` values of the stock SX1301 tx_lut (lora_pkt_fwd's global_conf.json, and the
+ * one our Gateway Configuration Server writes). lora_pkt_fwd 4.0.1 refuses any other `powe`
+ * with TX_POWER (../shared/peers/README.md).
+ */
+export const stockTxLutPowers: readonly number[] = [
+  -6, -3, 0, 3, 6, 10, 11, 12, 13, 14, 16, 20, 23, 25, 26, 27,
+];
+
+/** The largest table power not above `power` (dBm), or the smallest one. */
+export function txLutPower(power: number): number {
+  let chosen = stockTxLutPowers[0] as number;
+  for (const candidate of stockTxLutPowers) if (candidate <= power) chosen = candidate;
+  return chosen;
+}
+
+/**
  * The `txpk` of a scheduled downlink: at its concentrator `tmst`, on RF chain 0, the power
- * truncated to whole dBm (lora_pkt_fwd matches `powe` against its tx_lut exactly), inverted
- * polarity and no CRC as LoRaWAN downlinks to devices are sent.
+ * lowered to a value of the gateway's tx_lut (lora_pkt_fwd matches `powe` exactly: 16.15 dBm
+ * becomes 16, the 29.15 dBm of EU868's 869.4–869.65 MHz band 27), inverted polarity and no
+ * CRC as LoRaWAN downlinks to devices are sent.
  */
 export function txpkFromSettings(settings: TxSettings, payload: Uint8Array): TxPacket {
   const modulation = settings.dataRate?.modulation;
@@ -200,7 +214,7 @@ export function txpkFromSettings(settings: TxSettings, payload: Uint8Array): TxP
     timestamp: settings.timestamp >>> 0,
     frequency: Number(settings.frequency),
     rfChain: 0,
-    power: Math.floor(settings.downlink?.txPower ?? 14),
+    power: txLutPower(settings.downlink?.txPower ?? 14),
     invertPolarization: settings.downlink?.invertPolarization ?? true,
     noCrc: true,
     payload,

@@ -61,12 +61,13 @@ interface GatewayState {
   readonly eui: string;
   /** The IP the gateway sends from; another one is refused while the gateway is active. */
   ip: string;
+  /** Monotonic ms of the last packet accepted from the gateway. */
   lastSeenMs: number;
   connection: Connection | undefined;
   /** The first packets while the gateway is looked up. */
   queue: { datagram: Uint8Array; remote: RemoteInfo; atMs: number; atUs: number }[] | undefined;
   /** Where PULL_RESP goes: the last PULL_DATA's address. */
-  downlinkPath: { address: string; port: number; atMs: number } | undefined;
+  downlinkPath: { address: string; port: number; atUs: number } | undefined;
   pending: Map<number, Pending>;
   nextToken: number;
 }
@@ -133,7 +134,10 @@ class UdpFrontend implements Frontend {
       this.#drop(header.reason);
       return;
     }
-    const nowMs = Date.now();
+    // Expiries run on the monotonic clock (a wall-clock step must not expire every gateway);
+    // the wall clock is only for received_at.
+    const atUs = this.#core.monotonicUs();
+    const nowMs = atUs / 1000;
     const eui = header.gatewayEui;
     let state = this.#gateways.get(eui);
     if (state === undefined) {
@@ -170,13 +174,11 @@ class UdpFrontend implements Frontend {
     }
     state.lastSeenMs = nowMs;
     if (state.queue) {
-      if (state.queue.length < 16)
-        state.queue.push({ datagram, remote, atMs: nowMs, atUs: this.#core.monotonicUs() });
+      if (state.queue.length < 16) state.queue.push({ datagram, remote, atMs: Date.now(), atUs });
       else this.#drop("busy");
       return;
     }
-    if (state.connection)
-      this.#handle(state, state.connection, datagram, remote, nowMs, this.#core.monotonicUs());
+    if (state.connection) this.#handle(state, state.connection, datagram, remote, Date.now(), atUs);
   }
 
   async #connect(state: GatewayState): Promise<void> {
@@ -201,7 +203,10 @@ class UdpFrontend implements Frontend {
       if (!result.ok) {
         // Counted and logged (once per EUI per interval) by Connections.
         this.#gateways.delete(state.eui);
-        this.#refused.set(state.eui, Date.now() + this.#settings.connection_error_expires);
+        this.#refused.set(
+          state.eui,
+          this.#core.monotonicUs() / 1000 + this.#settings.connection_error_expires,
+        );
         if (this.#refused.size > maxRefused) {
           const oldest = this.#refused.keys().next().value;
           if (oldest !== undefined) this.#refused.delete(oldest);
@@ -242,7 +247,7 @@ class UdpFrontend implements Frontend {
         return;
       }
       case "pull_data":
-        state.downlinkPath = { address: remote.address, port: remote.port, atMs };
+        state.downlinkPath = { address: remote.address, port: remote.port, atUs };
         this.#reply(encodePullAck(packet.token, packet.version), remote);
         return;
       case "push_data":
@@ -302,7 +307,7 @@ class UdpFrontend implements Frontend {
   async #send(state: GatewayState, downlink: DownlinkMessage): Promise<void> {
     const path = state.downlinkPath;
     const expiresMs = this.#settings.downlink_path_expires;
-    if (!path || Date.now() - path.atMs > expiresMs)
+    if (!path || (this.#core.monotonicUs() - path.atUs) / 1000 > expiresMs)
       throw errNoDownlinkPath.create({ eui: state.eui, expires_ms: expiresMs });
     if (downlink.settings.case !== "scheduled")
       throw new Error("only scheduled downlinks are sent");
@@ -337,8 +342,8 @@ class UdpFrontend implements Frontend {
 
   /** Disconnects gateways quiet for `connection_expires`; forgets TX_ACKs that never came. */
   #expire(): void {
-    const nowMs = Date.now();
     const nowUs = this.#core.monotonicUs();
+    const nowMs = nowUs / 1000;
     const expiresMs = this.#settings.connection_expires;
     for (const state of this.#gateways.values()) {
       for (const [token, pending] of state.pending)
