@@ -64,8 +64,12 @@ const gateways = new Map<string, Gateway>([
   [euiOther, registered(euiOther, "gw-other", { lbsLnsSecret: { value: Buffer.from(secret) } })],
 ]);
 
+/** Reads of a registration with its secrets. */
+let secretReads = 0;
+
 const registry: GatewayRegistry = {
   async byEui(eui, options = {}) {
+    if (options.secrets) secretReads++;
     const hex = Buffer.from(eui).toString("hex").toUpperCase();
     const gateway = gateways.get(hex);
     if (!gateway) throw errGatewayEuiNotFound.create({ eui: hex });
@@ -306,11 +310,13 @@ describe("Basics Station frontend", () => {
       }
     });
 
-    it("refuses an unknown gateway and a path without EUI", async () => {
+    it("refuses an unknown gateway (no read with secrets) and a path without EUI", async () => {
+      const reads = secretReads;
       const unknown = new TestStation(`${base}/traffic/eui-0102030405060708`, {
         headers: { authorization: secret },
       });
       assert.match((await unknown.closed).reason, /^gateway_eui_not_found:/);
+      assert.equal(secretReads, reads);
       const bad = new TestStation(`${base}/traffic/eui-nothex`);
       assert.match((await bad.closed).reason, /^invalid_gateway_id:/);
     });

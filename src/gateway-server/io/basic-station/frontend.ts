@@ -29,7 +29,10 @@ import { closeReason, type StationEnvironment, StationSession } from "./session.
 export interface BasicStationFrontendOptions {
   connections: Connections;
   settings: GatewayServerSettings["basic_station"];
-  /** Where discovery looks gateways up (cached: a flood of router-info costs a cache hit). */
+  /**
+   * Where discovery and stations with credentials look gateways up first (cached: a flood of
+   * unknown EUIs costs a cache hit).
+   */
   registry: GatewayRegistry;
   frequencyPlans: { find(id: string): FrequencyPlan | undefined };
   listen: Listen;
@@ -73,6 +76,7 @@ export function createBasicStationFrontend(options: BasicStationFrontendOptions)
     pingIntervalMs: settings.ws_ping_interval,
     missedPongThreshold: settings.missed_pong_threshold,
     frequencyPlans: options.frequencyPlans,
+    registry: options.registry,
     logger,
     drops,
     logLimiter,

@@ -31,6 +31,8 @@ import type { FrequencyPlan } from "../../../lorawan/frequency-plans/index.ts";
 import type { Connection } from "../../connections/connection.ts";
 import type { Connections } from "../../connections/connections.ts";
 import type { DownlinkSink, SentDownlink } from "../../connections/frontend.ts";
+import type { GatewayRegistry } from "../../connections/gateway-registry.ts";
+import { errGatewayEuiNotFound } from "../../errors.ts";
 import type { LogLimiter } from "../../log-limiter.ts";
 import { gatewayProtocolLeadsUs, roundTripFromRefTime } from "../../scheduling/index.ts";
 import { presentedSecret, secretMatches } from "./authorization.ts";
@@ -60,6 +62,11 @@ export interface StationEnvironment {
   /** Pings in a row without pong after which a station that once answered is disconnected. */
   missedPongThreshold: number;
   frequencyPlans: { find(id: string): FrequencyPlan | undefined };
+  /**
+   * The cached registry: a station with credentials is looked up here first, so a flood of
+   * unknown EUIs costs a cache hit, not an Identity Server read with secrets each.
+   */
+  registry: GatewayRegistry;
   logger: Logger;
   drops: DropCounter;
   /** Rate-limits the log lines of dropped frames (one per gateway and reason per interval). */
@@ -160,6 +167,17 @@ export class StationSession implements DownlinkSink {
     if (secret === undefined && !env.allowUnauthenticated) {
       env.drops.inc({ reason: "basic_station_no_auth" });
       return this.#refuse(errNoAuthProvided.create({ eui: this.#euiHex }));
+    }
+    if (secret !== undefined) {
+      try {
+        await env.registry.byEui(this.#eui);
+      } catch (error) {
+        // Unknown: refused here. Anything else: the connection attempt below tells.
+        if (errGatewayEuiNotFound.matches(error)) {
+          env.drops.inc({ reason: "connect_unknown_gateway" });
+          return this.#refuse(error as DefinedError);
+        }
+      }
     }
     const result = await env.connections.connect(
       { eui: this.#eui },
