@@ -210,6 +210,7 @@ describe("Basics Station frontend", () => {
     listeners: ListenerRegistry,
     pingInterval: string,
     allowUnauthenticated = false,
+    timeSyncInterval = "0s",
   ) {
     const settings = z.strictObject(gatewayServerConfig.shape).parse({
       gs: {
@@ -217,6 +218,7 @@ describe("Basics Station frontend", () => {
           listen: "127.0.0.1:0",
           ws_ping_interval: pingInterval,
           allow_unauthenticated: allowUnauthenticated,
+          time_sync_interval: timeSyncInterval,
         },
       },
     }).gs;
@@ -580,8 +582,8 @@ describe("Basics Station frontend", () => {
   });
 
   describe("allow_unauthenticated", () => {
-    it("connects a station without credentials, unless its gateway requires them", async () => {
-      const open = await startFrontend(openListeners, "30s", true);
+    it("connects a station without credentials, unless its gateway requires them; time transfers", async () => {
+      const open = await startFrontend(openListeners, "30s", true, "20ms");
       const connected = nextConnection();
       const station = new TestStation(`${open}/traffic/eui-${euiOpen}`);
       await station.opened;
@@ -590,6 +592,11 @@ describe("Basics Station frontend", () => {
       const connection = await connected;
       assert.equal(connection.gatewayId, "gw-open");
       assert.equal(connection.authenticated, false);
+      // Time transfers (time_sync_interval) carry the MuxTime, as TTS's without GPS reference.
+      const transfer = await station.next();
+      assert.equal(transfer.msgtype, "timesync");
+      assert.equal(typeof transfer.MuxTime, "number");
+      assert.deepEqual(Object.keys(transfer), ["msgtype", "MuxTime"]);
       station.ws.close();
       await connection.closed;
       const required = new TestStation(`${open}/traffic/eui-${euiRequired}`);

@@ -75,6 +75,7 @@ export function createBasicStationFrontend(options: BasicStationFrontendOptions)
     allowUnauthenticated: settings.allow_unauthenticated,
     pingIntervalMs: settings.ws_ping_interval,
     missedPongThreshold: settings.missed_pong_threshold,
+    timeSyncIntervalMs: settings.time_sync_interval,
     frequencyPlans: options.frequencyPlans,
     registry: options.registry,
     logger,

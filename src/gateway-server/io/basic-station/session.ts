@@ -61,6 +61,8 @@ export interface StationEnvironment {
   pingIntervalMs: number;
   /** Pings in a row without pong after which a station that once answered is disconnected. */
   missedPongThreshold: number;
+  /** Interval of time transfers (`timesync` with MuxTime) to a station without PPS; 0: none. */
+  timeSyncIntervalMs: number;
   frequencyPlans: { find(id: string): FrequencyPlan | undefined };
   /**
    * The cached registry: a station with credentials is looked up here first, so a flood of
@@ -143,6 +145,7 @@ export class StationSession implements DownlinkSink {
   readonly #pending = new Map<bigint, PendingDownlink>();
   #missedPongs = -1;
   #ping: NodeJS.Timeout | undefined;
+  #timeTransfer: NodeJS.Timeout | undefined;
 
   constructor(ws: WebSocket, eui: Uint8Array, env: StationEnvironment) {
     this.#ws = ws;
@@ -209,6 +212,10 @@ export class StationSession implements DownlinkSink {
     this.#state = "open";
     this.#ping = setInterval(() => this.#pingStation(), this.#env.pingIntervalMs);
     this.#ping.unref();
+    if (this.#env.timeSyncIntervalMs > 0) {
+      this.#timeTransfer = setInterval(() => this.#transferTime(), this.#env.timeSyncIntervalMs);
+      this.#timeTransfer.unref();
+    }
     const backlog = this.#backlog;
     this.#backlog = [];
     for (const text of backlog) this.#handle(text);
@@ -303,6 +310,9 @@ export class StationSession implements DownlinkSink {
       case "dntxed":
         return this.#txConfirmation(message, receivedAtMs);
       case "timesync":
+        // As TTS: a station that asks for the time has PPS, and needs no time transfers.
+        if (this.#timeTransfer) clearInterval(this.#timeTransfer);
+        this.#timeTransfer = undefined;
         this.#send(
           encodeTimeSyncReply({
             txtime: message.txtime,
@@ -475,6 +485,14 @@ export class StationSession implements DownlinkSink {
     }
   }
 
+  /**
+   * A time transfer as The Things Stack sends it without a GPS reference: the MuxTime alone,
+   * which keeps station's RefTime (and so the round trips) current.
+   */
+  #transferTime(): void {
+    this.#send(`{"msgtype":"timesync","MuxTime":${this.#env.now() / 1000}}`);
+  }
+
   #send(text: string): void {
     if (this.#ws.readyState === this.#ws.OPEN) this.#ws.send(text);
   }
@@ -484,6 +502,7 @@ export class StationSession implements DownlinkSink {
     this.#backlog = [];
     this.#pending.clear();
     if (this.#ping) clearInterval(this.#ping);
+    if (this.#timeTransfer) clearInterval(this.#timeTransfer);
     this.#connection?.disconnect();
   }
 
