@@ -64,8 +64,12 @@ const gateways = new Map<string, Gateway>([
   [euiOther, registered(euiOther, "gw-other", { lbsLnsSecret: { value: Buffer.from(secret) } })],
 ]);
 
+/** Reads of a registration with its secrets. */
+let secretReads = 0;
+
 const registry: GatewayRegistry = {
   async byEui(eui, options = {}) {
+    if (options.secrets) secretReads++;
     const hex = Buffer.from(eui).toString("hex").toUpperCase();
     const gateway = gateways.get(hex);
     if (!gateway) throw errGatewayEuiNotFound.create({ eui: hex });
@@ -206,12 +210,14 @@ describe("Basics Station frontend", () => {
     listeners: ListenerRegistry,
     pingInterval: string,
     allowUnauthenticated = false,
+    timeSyncInterval = "0s",
   ) {
     const settings = z.strictObject(gatewayServerConfig.shape).parse({
       gs: {
         basic_station: {
           ws_ping_interval: pingInterval,
           allow_unauthenticated: allowUnauthenticated,
+          time_sync_interval: timeSyncInterval,
         },
       },
     }).gs;
@@ -305,11 +311,13 @@ describe("Basics Station frontend", () => {
       }
     });
 
-    it("refuses an unknown gateway and a path without EUI", async () => {
+    it("refuses an unknown gateway (no read with secrets) and a path without EUI", async () => {
+      const reads = secretReads;
       const unknown = new TestStation(`${base}/traffic/eui-0102030405060708`, {
         headers: { authorization: secret },
       });
       assert.match((await unknown.closed).reason, /^gateway_eui_not_found:/);
+      assert.equal(secretReads, reads);
       const bad = new TestStation(`${base}/traffic/eui-nothex`);
       assert.match((await bad.closed).reason, /^invalid_gateway_id:/);
     });
@@ -573,8 +581,8 @@ describe("Basics Station frontend", () => {
   });
 
   describe("allow_unauthenticated", () => {
-    it("connects a station without credentials, unless its gateway requires them", async () => {
-      const open = await startFrontend(openListeners, "30s", true);
+    it("connects a station without credentials, unless its gateway requires them; time transfers", async () => {
+      const open = await startFrontend(openListeners, "30s", true, "20ms");
       const connected = nextConnection();
       const station = new TestStation(`${open}/traffic/eui-${euiOpen}`);
       await station.opened;
@@ -583,6 +591,11 @@ describe("Basics Station frontend", () => {
       const connection = await connected;
       assert.equal(connection.gatewayId, "gw-open");
       assert.equal(connection.authenticated, false);
+      // Time transfers (time_sync_interval) carry the MuxTime, as TTS's without GPS reference.
+      const transfer = await station.next();
+      assert.equal(transfer.msgtype, "timesync");
+      assert.equal(typeof transfer.MuxTime, "number");
+      assert.deepEqual(Object.keys(transfer), ["msgtype", "MuxTime"]);
       station.ws.close();
       await connection.closed;
       const required = new TestStation(`${open}/traffic/eui-${euiRequired}`);

@@ -30,7 +30,10 @@ export interface BasicStationFrontendOptions {
   connections: Connections;
   /** `gs.basic_station.*` with the listen addresses of `basic_station.*`. */
   settings: GatewayServerSettings["basic_station"] & { listen: string; listen_tls: string };
-  /** Where discovery looks gateways up (cached: a flood of router-info costs a cache hit). */
+  /**
+   * Where discovery and stations with credentials look gateways up first (cached: a flood of
+   * unknown EUIs costs a cache hit).
+   */
   registry: GatewayRegistry;
   frequencyPlans: { find(id: string): FrequencyPlan | undefined };
   listen: Listen;
@@ -73,7 +76,9 @@ export function createBasicStationFrontend(options: BasicStationFrontendOptions)
     allowUnauthenticated: settings.allow_unauthenticated,
     pingIntervalMs: settings.ws_ping_interval,
     missedPongThreshold: settings.missed_pong_threshold,
+    timeSyncIntervalMs: settings.time_sync_interval,
     frequencyPlans: options.frequencyPlans,
+    registry: options.registry,
     logger,
     drops,
     logLimiter,

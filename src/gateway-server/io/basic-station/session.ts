@@ -31,6 +31,8 @@ import type { FrequencyPlan } from "../../../lorawan/frequency-plans/index.ts";
 import type { Connection } from "../../connections/connection.ts";
 import type { Connections } from "../../connections/connections.ts";
 import type { DownlinkSink, SentDownlink } from "../../connections/frontend.ts";
+import type { GatewayRegistry } from "../../connections/gateway-registry.ts";
+import { errGatewayEuiNotFound } from "../../errors.ts";
 import type { LogLimiter } from "../../log-limiter.ts";
 import { gatewayProtocolLeadsUs, roundTripFromRefTime } from "../../scheduling/index.ts";
 import { presentedSecret, secretMatches } from "./authorization.ts";
@@ -59,7 +61,14 @@ export interface StationEnvironment {
   pingIntervalMs: number;
   /** Pings in a row without pong after which a station that once answered is disconnected. */
   missedPongThreshold: number;
+  /** Interval of time transfers (`timesync` with MuxTime) to a station without PPS; 0: none. */
+  timeSyncIntervalMs: number;
   frequencyPlans: { find(id: string): FrequencyPlan | undefined };
+  /**
+   * The cached registry: a station with credentials is looked up here first, so a flood of
+   * unknown EUIs costs a cache hit, not an Identity Server read with secrets each.
+   */
+  registry: GatewayRegistry;
   logger: Logger;
   drops: DropCounter;
   /** Rate-limits the log lines of dropped frames (one per gateway and reason per interval). */
@@ -136,6 +145,7 @@ export class StationSession implements DownlinkSink {
   readonly #pending = new Map<bigint, PendingDownlink>();
   #missedPongs = -1;
   #ping: NodeJS.Timeout | undefined;
+  #timeTransfer: NodeJS.Timeout | undefined;
 
   constructor(ws: WebSocket, eui: Uint8Array, env: StationEnvironment) {
     this.#ws = ws;
@@ -160,6 +170,17 @@ export class StationSession implements DownlinkSink {
     if (secret === undefined && !env.allowUnauthenticated) {
       env.drops.inc({ reason: "basic_station_no_auth" });
       return this.#refuse(errNoAuthProvided.create({ eui: this.#euiHex }));
+    }
+    if (secret !== undefined) {
+      try {
+        await env.registry.byEui(this.#eui);
+      } catch (error) {
+        // Unknown: refused here. Anything else: the connection attempt below tells.
+        if (errGatewayEuiNotFound.matches(error)) {
+          env.drops.inc({ reason: "connect_unknown_gateway" });
+          return this.#refuse(error as DefinedError);
+        }
+      }
     }
     const result = await env.connections.connect(
       { eui: this.#eui },
@@ -191,6 +212,10 @@ export class StationSession implements DownlinkSink {
     this.#state = "open";
     this.#ping = setInterval(() => this.#pingStation(), this.#env.pingIntervalMs);
     this.#ping.unref();
+    if (this.#env.timeSyncIntervalMs > 0) {
+      this.#timeTransfer = setInterval(() => this.#transferTime(), this.#env.timeSyncIntervalMs);
+      this.#timeTransfer.unref();
+    }
     const backlog = this.#backlog;
     this.#backlog = [];
     for (const text of backlog) this.#handle(text);
@@ -285,6 +310,9 @@ export class StationSession implements DownlinkSink {
       case "dntxed":
         return this.#txConfirmation(message, receivedAtMs);
       case "timesync":
+        // As TTS: a station that asks for the time has PPS, and needs no time transfers.
+        if (this.#timeTransfer) clearInterval(this.#timeTransfer);
+        this.#timeTransfer = undefined;
         this.#send(
           encodeTimeSyncReply({
             txtime: message.txtime,
@@ -457,6 +485,14 @@ export class StationSession implements DownlinkSink {
     }
   }
 
+  /**
+   * A time transfer as The Things Stack sends it without a GPS reference: the MuxTime alone,
+   * which keeps station's RefTime (and so the round trips) current.
+   */
+  #transferTime(): void {
+    this.#send(`{"msgtype":"timesync","MuxTime":${this.#env.now() / 1000}}`);
+  }
+
   #send(text: string): void {
     if (this.#ws.readyState === this.#ws.OPEN) this.#ws.send(text);
   }
@@ -466,6 +502,7 @@ export class StationSession implements DownlinkSink {
     this.#backlog = [];
     this.#pending.clear();
     if (this.#ping) clearInterval(this.#ping);
+    if (this.#timeTransfer) clearInterval(this.#timeTransfer);
     this.#connection?.disconnect();
   }
 
