@@ -398,6 +398,46 @@ describe("Semtech UDP with the real lora_pkt_fwd", { skip: peersSkip }, () => {
     await stranger.stop();
   });
 
+  it("streams the gateway's live traffic on POST /api/v3/events", async () => {
+    const abort = new AbortController();
+    const response = await fetch(`${stack.httpUrl}/api/v3/events`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${adminKey}`, "content-type": "application/json" },
+      body: JSON.stringify({ identifiers: [{ gateway_ids: { gateway_id: "gw-udp" } }] }),
+      // A missing event fails the test instead of waiting for ever.
+      signal: AbortSignal.any([abort.signal, AbortSignal.timeout(20_000)]),
+    });
+    assert.equal(response.status, 200);
+    const reader = (response.body as ReadableStream<Uint8Array>).getReader();
+    const decoder = new TextDecoder();
+    let buffered = "";
+    const nextEvent = async (): Promise<{ name: string; data?: Record<string, unknown> }> => {
+      while (!buffered.includes("\n")) {
+        const { value, done } = await reader.read();
+        if (done) throw new Error("stream ended");
+        buffered += decoder.decode(value, { stream: true });
+      }
+      const line = buffered.slice(0, buffered.indexOf("\n"));
+      buffered = buffered.slice(buffered.indexOf("\n") + 1);
+      return line.trim() ? JSON.parse(line).result : nextEvent();
+    };
+    try {
+      assert.equal((await nextEvent()).name, "events.stream.start");
+      const sent = await uplinkThrough(main);
+      let event = await nextEvent();
+      while (event.name !== "gs.up.receive") event = await nextEvent();
+      const data = event.data as { raw_payload?: string; rx_metadata?: { timestamp?: number }[] };
+      assert.equal(
+        Buffer.from(data.raw_payload ?? "", "base64").toString("hex"),
+        dataUplink,
+        "the uplink's payload in the event",
+      );
+      assert.equal(data.rx_metadata?.[0]?.timestamp, sent.rx.tmst);
+    } finally {
+      abort.abort();
+    }
+  });
+
   it("keeps the process up and the gateway working through 100,000 hostile datagrams", async (t) => {
     const template = Buffer.concat([
       Buffer.from([2, 0x12, 0x34, 0]),
