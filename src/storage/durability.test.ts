@@ -19,9 +19,14 @@ it("keeps every committed SQLite write when the process is killed with SIGKILL",
     );
     const committed: string[] = [];
     let buffer = "";
+    // A child that never reports 300 rows is stopped too, and the assertion below says so.
+    const deadline = setTimeout(() => child.kill("SIGKILL"), 60_000);
     await new Promise<void>((resolve, reject) => {
       child.on("error", reject);
-      child.on("exit", () => resolve());
+      child.on("exit", () => {
+        clearTimeout(deadline);
+        resolve();
+      });
       child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
         buffer += chunk;
         const lines = buffer.split("\n");

@@ -15,5 +15,10 @@ for (let i = 0; ; i++) {
     .insertInto("metadata")
     .values({ key, value: String(i), updated_at: new Date().toISOString() })
     .execute();
-  process.stdout.write(`${key}\n`);
+  // Wait until the line is handed to the kernel: the loop never yields to the event loop
+  // otherwise, and a write that had to queue (the parent reading slowly) would never be flushed
+  // while the queue grew without bound.
+  await new Promise<void>((resolve, reject) =>
+    process.stdout.write(`${key}\n`, (error) => (error ? reject(error) : resolve())),
+  );
 }
