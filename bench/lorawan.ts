@@ -16,26 +16,11 @@ import {
   verifyDataUplinkMic10,
   verifyDataUplinkMic11,
 } from "../src/lorawan/crypto/index.ts";
+import { measureRound } from "./measure.ts";
 
 const ROUNDS = 3;
 const ROUND_MS = 200;
 const TARGET_MIC_PER_SECOND = 500_000;
-
-/** Runs `op` in batches for about ROUND_MS and returns its rate per second. */
-function measureRound(op: () => number): number {
-  let check = 0;
-  let count = 0;
-  const start = process.hrtime.bigint();
-  const end = start + BigInt(ROUND_MS * 1e6);
-  let now = start;
-  while (now < end) {
-    for (let i = 0; i < 1000; i++) check += op();
-    count += 1000;
-    now = process.hrtime.bigint();
-  }
-  if (Number.isNaN(check)) throw new Error("unreachable: keeps the results alive");
-  return count / (Number(now - start) / 1e9);
-}
 
 const hex = (text: string): Uint8Array => new Uint8Array(Buffer.from(text, "hex"));
 
@@ -101,7 +86,7 @@ const best = rows.map(() => 0);
 for (const row of rows) for (let i = 0; i < 20_000; i++) row.op(); // warm-up for the JIT
 for (let round = 0; round < ROUNDS; round++) {
   rows.forEach((row, i) => {
-    best[i] = Math.max(best[i] ?? 0, measureRound(row.op));
+    best[i] = Math.max(best[i] ?? 0, measureRound(row.op, ROUND_MS));
   });
 }
 const floor = best[0] ?? 1;

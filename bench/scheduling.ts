@@ -10,24 +10,10 @@
 import { type DownlinkRequest, DownlinkScheduler } from "../src/gateway-server/scheduling/index.ts";
 import { loraTimeOnAirMicroseconds } from "../src/lorawan/airtime.ts";
 import { getFrequencyPlan } from "../src/lorawan/frequency-plans/index.ts";
+import { measureRound } from "./measure.ts";
 
 const ROUNDS = 3;
 const ROUND_MS = 200;
-
-function measureRound(op: () => number): number {
-  let check = 0;
-  let count = 0;
-  const start = process.hrtime.bigint();
-  const end = start + BigInt(ROUND_MS * 1e6);
-  let now = start;
-  while (now < end) {
-    for (let i = 0; i < 100; i++) check += op();
-    count += 100;
-    now = process.hrtime.bigint();
-  }
-  if (Number.isNaN(check)) throw new Error("unreachable: keeps the results alive");
-  return count / (Number(now - start) / 1e9);
-}
 
 const plan = getFrequencyPlan("EU_863_870");
 const sf7 = { lora: { spreadingFactor: 7, bandwidth: 125_000 } };
@@ -98,7 +84,7 @@ const cases = {
 const best: Record<string, number> = {};
 for (let round = 0; round < ROUNDS; round++) {
   for (const [name, op] of Object.entries(cases)) {
-    best[name] = Math.max(best[name] ?? 0, measureRound(op));
+    best[name] = Math.max(best[name] ?? 0, measureRound(op, ROUND_MS, 100));
   }
 }
 const floorRate = best.floor as number;

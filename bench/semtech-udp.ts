@@ -7,24 +7,10 @@
  * a good header but broken JSON, no more than the failed parse itself.
  */
 import { decodeGatewayDatagram } from "../src/gateway-protocols/semtech-udp/index.ts";
+import { measureRound } from "./measure.ts";
 
 const ROUNDS = 3;
 const ROUND_MS = 200;
-
-function measureRound(op: () => number): number {
-  let check = 0;
-  let count = 0;
-  const start = process.hrtime.bigint();
-  const end = start + BigInt(ROUND_MS * 1e6);
-  let now = start;
-  while (now < end) {
-    for (let i = 0; i < 1000; i++) check += op();
-    count += 1000;
-    now = process.hrtime.bigint();
-  }
-  if (Number.isNaN(check)) throw new Error("unreachable: keeps the results alive");
-  return count / (Number(now - start) / 1e9);
-}
 
 const json =
   '{"rxpk":[{"tmst":4291480678,"chan":0,"rfch":1,"freq":868.100000,"stat":1,"modu":"LORA","datr":"SF7BW125","codr":"4/5","lsnr":7.5,"rssi":-57,"size":17,"data":"QAQDAgGACgAB3q2+7xEiM0Q="},' +
@@ -76,7 +62,7 @@ const best = rows.map(() => 0);
 for (const row of rows) for (let i = 0; i < 20_000; i++) row.op(); // warm-up for the JIT
 for (let round = 0; round < ROUNDS; round++) {
   rows.forEach((row, i) => {
-    best[i] = Math.max(best[i] ?? 0, measureRound(row.op));
+    best[i] = Math.max(best[i] ?? 0, measureRound(row.op, ROUND_MS));
   });
 }
 const floor = best[0] ?? 1;
