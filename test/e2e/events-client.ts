@@ -2,53 +2,13 @@
  * What the events end-to-end tests share: an Identity Server database with an admin and its
  * key, a JSON API client, and a reader of `POST /api/v3/events` streams.
  */
-import assert from "node:assert/strict";
-import { type LorastackProcess, runLorastack } from "../harness/lorastack-process.ts";
+import type { LorastackProcess } from "../harness/lorastack-process.ts";
+
+export { initialize, keyOf, lorastackCommand } from "../harness/identity-admin.ts";
 
 /** JSON answers and stream lines: the assertions check their shape. */
 // biome-ignore lint/suspicious/noExplicitAny: the assertions check the shape
 export type Json = Record<string, any>;
-
-/** Runs a one-shot command and returns its output; fails the test when it fails. */
-export async function lorastackCommand(
-  dataDir: string,
-  args: string[],
-  env: Record<string, string> = {},
-): Promise<string> {
-  const result = await runLorastack(args, { dataDir, env });
-  assert.equal(result.code, 0, result.stderr);
-  return result.stdout;
-}
-
-/** The API key a `create-api-key` command printed (its last line). */
-export function keyOf(output: string): string {
-  return output.trim().split("\n").at(-1) as string;
-}
-
-/** Sets up an Identity Server database with an admin and its API key; returns the key. */
-export async function initialize(
-  dataDir: string,
-  env: Record<string, string> = {},
-): Promise<string> {
-  await lorastackCommand(dataDir, ["is-db", "init"], env);
-  await lorastackCommand(
-    dataDir,
-    [
-      "is-db",
-      "create-admin-user",
-      "--id",
-      "admin",
-      "--email",
-      "admin@example.com",
-      "--password",
-      "Correct-Horse1",
-    ],
-    env,
-  );
-  return keyOf(
-    await lorastackCommand(dataDir, ["is-db", "create-api-key", "--user-id", "admin"], env),
-  );
-}
 
 /** A JSON client of `/api/v3` with a key. */
 export function apiOf(stack: LorastackProcess, key: string) {

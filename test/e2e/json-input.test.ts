@@ -8,10 +8,10 @@ import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
+import { initialize } from "../harness/identity-admin.ts";
 import {
   type LogLine,
   type LorastackProcess,
-  runLorastack,
   startLorastack,
 } from "../harness/lorastack-process.ts";
 
@@ -25,19 +25,7 @@ let adminKey: string;
 
 before(async () => {
   dataDir = await mkdtemp(join(tmpdir(), "lorastack-e2e-json-"));
-  for (const args of [
-    ["is-db", "init"],
-    [
-      ...["is-db", "create-admin-user", "--id", "admin", "--email", "admin@example.com"],
-      ...["--password", "Correct-Horse1"],
-    ],
-  ]) {
-    const result = await runLorastack(args, { dataDir });
-    assert.equal(result.code, 0, result.stderr);
-  }
-  const key = await runLorastack(["is-db", "create-api-key", "--user-id", "admin"], { dataDir });
-  assert.equal(key.code, 0, key.stderr);
-  adminKey = key.stdout.trim().split("\n").at(-1) as string;
+  adminKey = await initialize(dataDir);
   stack = await startLorastack({ dataDir, env: { LORASTACK_LOG_LEVEL: "debug" } });
 });
 

@@ -7,6 +7,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
+import { initialize } from "../harness/identity-admin.ts";
 import {
   type LorastackProcess,
   runLorastack,
@@ -22,19 +23,7 @@ let adminKey: string;
 
 before(async () => {
   dataDir = await mkdtemp(join(tmpdir(), "lorastack-e2e-lists-"));
-  for (const args of [
-    ["is-db", "init"],
-    [
-      ...["is-db", "create-admin-user", "--id", "admin", "--email", "admin@example.com"],
-      ...["--password", "Correct-Horse1"],
-    ],
-  ]) {
-    const result = await runLorastack(args, { dataDir });
-    assert.equal(result.code, 0, result.stderr);
-  }
-  const key = await runLorastack(["is-db", "create-api-key", "--user-id", "admin"], { dataDir });
-  assert.equal(key.code, 0, key.stderr);
-  adminKey = key.stdout.trim().split("\n").at(-1) as string;
+  adminKey = await initialize(dataDir);
   stack = await startLorastack({ dataDir });
 });
 

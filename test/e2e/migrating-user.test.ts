@@ -8,11 +8,8 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import {
-  type LorastackProcess,
-  runLorastack,
-  startLorastack,
-} from "../harness/lorastack-process.ts";
+import { initialize } from "../harness/identity-admin.ts";
+import { type LorastackProcess, startLorastack } from "../harness/lorastack-process.ts";
 
 // biome-ignore lint/suspicious/noExplicitAny: the assertions check the shape
 type ApiJson = Record<string, any>;
@@ -23,19 +20,7 @@ let adminKey: string;
 
 before(async () => {
   dataDir = await mkdtemp(join(tmpdir(), "lorastack-e2e-migrating-"));
-  for (const args of [
-    ["is-db", "init"],
-    [
-      ...["is-db", "create-admin-user", "--id", "admin", "--email", "admin@example.com"],
-      ...["--password", "Correct-Horse1"],
-    ],
-  ]) {
-    const result = await runLorastack(args, { dataDir });
-    assert.equal(result.code, 0, result.stderr);
-  }
-  const key = await runLorastack(["is-db", "create-api-key", "--user-id", "admin"], { dataDir });
-  assert.equal(key.code, 0, key.stderr);
-  adminKey = key.stdout.trim().split("\n").at(-1) as string;
+  adminKey = await initialize(dataDir);
   stack = await startLorastack({ dataDir });
 });
 
