@@ -39,10 +39,10 @@ import {
   type StationTx,
   startBasicsStation,
 } from "../harness/gateway-peers.ts";
+import { createAdmin } from "../harness/identity-admin.ts";
 import {
   type LogLine,
   type LorastackProcess,
-  runLorastack,
   startLorastack,
 } from "../harness/lorastack-process.ts";
 
@@ -182,26 +182,7 @@ describe("LoRa Basics Station against lorastack", { skip }, () => {
       },
     });
     const { dataDir } = stack;
-    const admin = await runLorastack(
-      [
-        "is-db",
-        "create-admin-user",
-        "--id",
-        "admin",
-        "--email",
-        "admin@example.com",
-        "--password",
-        "Correct-Horse1",
-      ],
-      { dataDir },
-    );
-    assert.equal(admin.code, 0, admin.stderr);
-    adminKey = (
-      await runLorastack(["is-db", "create-api-key", "--user-id", "admin"], { dataDir })
-    ).stdout
-      .trim()
-      .split("\n")
-      .at(-1) as string;
+    adminKey = await createAdmin(dataDir);
     await registerGateway("lbs-open", "0016C001FFFE0001");
     await registerGateway("lbs-knock", "0016C001FFFE0003");
     await registerGateway("lbs-secret", "0016C001FFFE0002", {

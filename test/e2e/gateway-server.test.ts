@@ -23,10 +23,10 @@ import {
   type UplinkMessage,
 } from "../../src/gen/ttn/lorawan/v3/messages_pb.js";
 import { GsNs } from "../../src/gen/ttn/lorawan/v3/networkserver_pb.js";
+import { createAdmin, keyOf, lorastackCommand } from "../harness/identity-admin.ts";
 import {
   type LorastackProcess,
   repositoryRoot,
-  runLorastack,
   startLorastack,
 } from "../harness/lorastack-process.ts";
 
@@ -105,26 +105,9 @@ before(async () => {
     },
   });
   const { dataDir } = stack;
-  const admin = await runLorastack(
-    [
-      "is-db",
-      "create-admin-user",
-      "--id",
-      "admin",
-      "--email",
-      "admin@example.com",
-      "--password",
-      "Correct-Horse1",
-    ],
-    { dataDir },
-  );
-  assert.equal(admin.code, 0, admin.stderr);
+  adminKey = await createAdmin(dataDir);
   const key = async (user: string) =>
-    (await runLorastack(["is-db", "create-api-key", "--user-id", user], { dataDir })).stdout
-      .trim()
-      .split("\n")
-      .at(-1) as string;
-  adminKey = await key("admin");
+    keyOf(await lorastackCommand(dataDir, ["is-db", "create-api-key", "--user-id", user]));
   const carol = await call("POST", "/api/v3/users", adminKey, {
     user: {
       ids: { user_id: "carol" },

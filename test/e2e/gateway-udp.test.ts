@@ -24,16 +24,14 @@ import {
   type PacketForwarder,
   startPacketForwarder,
 } from "../harness/gateway-peers.ts";
-import {
-  type LorastackProcess,
-  runLorastack,
-  startLorastack,
-} from "../harness/lorastack-process.ts";
+import { createAdmin } from "../harness/identity-admin.ts";
+import { type LorastackProcess, startLorastack } from "../harness/lorastack-process.ts";
 import {
   type NetworkServerDouble,
   nsGsClient,
   startNetworkServerDouble,
 } from "../harness/network-server-double.ts";
+import { openStream, within } from "./events-client.ts";
 
 // biome-ignore lint/suspicious/noExplicitAny: JSON answers; the assertions check their shape
 type Json = Record<string, any>;
@@ -186,26 +184,7 @@ before(async () => {
   udpPort = Number(stack.listeners.get("udp")?.split(":").at(-1));
   assert.ok(udpPort > 0, "the Gateway Server listens on UDP");
   const { dataDir } = stack;
-  const admin = await runLorastack(
-    [
-      "is-db",
-      "create-admin-user",
-      "--id",
-      "admin",
-      "--email",
-      "admin@example.com",
-      "--password",
-      "Correct-Horse1",
-    ],
-    { dataDir },
-  );
-  assert.equal(admin.code, 0, admin.stderr);
-  adminKey = (
-    await runLorastack(["is-db", "create-api-key", "--user-id", "admin"], { dataDir })
-  ).stdout
-    .trim()
-    .split("\n")
-    .at(-1) as string;
+  adminKey = await createAdmin(dataDir);
   await createGateway("gw-udp", mainEui);
   await createGateway("gw-wrap", wrapEui);
   await createGateway("gw-quiet", quietEui);
@@ -399,42 +378,25 @@ describe("Semtech UDP with the real lora_pkt_fwd", { skip: peersSkip }, () => {
   });
 
   it("streams the gateway's live traffic on POST /api/v3/events", async () => {
-    const abort = new AbortController();
-    const response = await fetch(`${stack.httpUrl}/api/v3/events`, {
-      method: "POST",
-      headers: { authorization: `Bearer ${adminKey}`, "content-type": "application/json" },
-      body: JSON.stringify({ identifiers: [{ gateway_ids: { gateway_id: "gw-udp" } }] }),
-      // A missing event fails the test instead of waiting for ever.
-      signal: AbortSignal.any([abort.signal, AbortSignal.timeout(20_000)]),
+    const stream = await openStream(stack, adminKey, {
+      identifiers: [{ gateway_ids: { gateway_id: "gw-udp" } }],
     });
-    assert.equal(response.status, 200);
-    const reader = (response.body as ReadableStream<Uint8Array>).getReader();
-    const decoder = new TextDecoder();
-    let buffered = "";
-    const nextEvent = async (): Promise<{ name: string; data?: Record<string, unknown> }> => {
-      while (!buffered.includes("\n")) {
-        const { value, done } = await reader.read();
-        if (done) throw new Error("stream ended");
-        buffered += decoder.decode(value, { stream: true });
-      }
-      const line = buffered.slice(0, buffered.indexOf("\n"));
-      buffered = buffered.slice(buffered.indexOf("\n") + 1);
-      return line.trim() ? JSON.parse(line).result : nextEvent();
-    };
+    assert.equal(stream.status, 200);
+    // A missing event fails the test instead of waiting for ever.
+    const nextEvent = async () => (await within(stream.next(), 20_000)).result;
     try {
       assert.equal((await nextEvent()).name, "events.stream.start");
       const sent = await uplinkThrough(main);
       let event = await nextEvent();
       while (event.name !== "gs.up.receive") event = await nextEvent();
-      const data = event.data as { raw_payload?: string; rx_metadata?: { timestamp?: number }[] };
       assert.equal(
-        Buffer.from(data.raw_payload ?? "", "base64").toString("hex"),
+        Buffer.from(event.data?.raw_payload ?? "", "base64").toString("hex"),
         dataUplink,
         "the uplink's payload in the event",
       );
-      assert.equal(data.rx_metadata?.[0]?.timestamp, sent.rx.tmst);
+      assert.equal(event.data?.rx_metadata?.[0]?.timestamp, sent.rx.tmst);
     } finally {
-      abort.abort();
+      stream.close();
     }
   });
 
