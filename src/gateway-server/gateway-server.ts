@@ -4,7 +4,7 @@ import type { GatewayServerConfig, GatewayServerSettings } from "./config.ts";
 import { CachedGatewayRegistry } from "./connections/cached-registry.ts";
 import type { ConnectionEnvironment } from "./connections/connection.ts";
 import { Connections } from "./connections/connections.ts";
-import { peerGatewayRegistry } from "./connections/gateway-registry.ts";
+import { type GatewayRegistry, peerGatewayRegistry } from "./connections/gateway-registry.ts";
 import { createConnectionScheduler } from "./connections/scheduling.ts";
 import { type GatewayServerMetrics, gatewayServerMetrics } from "./metrics.ts";
 import { gsService } from "./services/gs.ts";
@@ -14,6 +14,11 @@ import { networkServerUpstream } from "./upstream.ts";
 /** What a protocol frontend is built from: the connections it serves, and its settings. */
 export interface GatewayServerCore {
   connections: Connections;
+  /**
+   * The gateways' registrations, cached (with refusals) and forgotten when a gateway changes:
+   * the one the connections use, for frontends that look gateways up before connecting them.
+   */
+  registry: GatewayRegistry;
   /** The `gs` section (`gs.udp.*`, `gs.basic_station.*` for the frontends). */
   settings: GatewayServerSettings;
   context: ComponentContext<GatewayServerConfig>;
@@ -91,7 +96,14 @@ export function createGatewayServer(
       logger: context.logger,
     }),
   );
-  const core: GatewayServerCore = { connections, settings, context, metrics, monotonicUs };
+  const core: GatewayServerCore = {
+    connections,
+    registry,
+    settings,
+    context,
+    metrics,
+    monotonicUs,
+  };
   const started = frontends.map((factory) => factory(core));
   let ready = false;
   return {

@@ -2,8 +2,6 @@
  * The LoRa Basics Station LNS frontend of the Gateway Server (docs/basic-station.md, "Gateway
  * Server: Basics Station"): give {@link basicStationFrontend} to `createGatewayServer`.
  */
-import { CachedGatewayRegistry } from "../../connections/cached-registry.ts";
-import { peerGatewayRegistry } from "../../connections/gateway-registry.ts";
 import type { FrontendFactory } from "../../gateway-server.ts";
 import { createBasicStationFrontend } from "./frontend.ts";
 
@@ -13,6 +11,7 @@ export { basicStationProtocol } from "./session.ts";
 /** The Basics Station frontend over the Gateway Server's connections and its `gs.*` settings. */
 export const basicStationFrontend: FrontendFactory = ({
   connections,
+  registry,
   settings,
   context,
   metrics,
@@ -21,10 +20,7 @@ export const basicStationFrontend: FrontendFactory = ({
   createBasicStationFrontend({
     connections,
     settings: { ...settings.basic_station, ...context.config.basic_station },
-    registry: new CachedGatewayRegistry(
-      peerGatewayRegistry(() => context.cluster.peer("is")),
-      { ttlMs: settings.gateway_cache_ttl },
-    ),
+    registry,
     frequencyPlans: context.frequencyPlans,
     listen: context.listen,
     tls: context.tls,

@@ -173,6 +173,7 @@ describe("Semtech UDP frontend", () => {
     let socket: Socket | undefined;
     core = {
       connections,
+      registry,
       settings,
       metrics: gatewayMetrics,
       monotonicUs,
