@@ -198,6 +198,7 @@ describe("API definitions", () => {
         "EndDeviceIdentifiers.join_eui",
         "FHDR.dev_addr",
         "GatewayIdentifiers.eui",
+        "GetDefaultJoinEUIResponse.join_eui",
         "GetEndDeviceIdentifiersForEUIsRequest.dev_eui",
         "GetEndDeviceIdentifiersForEUIsRequest.join_eui",
         "GetGatewayIdentifiersForEUIRequest.eui",
@@ -205,6 +206,9 @@ describe("API definitions", () => {
         "JoinAcceptPayload.dev_addr",
         "JoinAcceptPayload.join_nonce",
         "JoinAcceptPayload.net_id",
+        "JoinEUIPrefix.join_eui",
+        "JoinRequest.dev_addr",
+        "JoinRequest.net_id",
         "JoinRequestPayload.dev_eui",
         "JoinRequestPayload.dev_nonce",
         "JoinRequestPayload.join_eui",
@@ -223,6 +227,8 @@ describe("API definitions", () => {
         "RejoinRequestPayload.join_eui",
         "RejoinRequestPayload.net_id",
         "Session.dev_addr",
+        "SessionKeyRequest.dev_eui",
+        "SessionKeyRequest.join_eui",
       ].map((name) => v3 + name),
     );
     // Bytes that stay base64 in JSON, as in The Things Stack.
