@@ -49,7 +49,7 @@ function registries(database: Database, label = "", history = 10): JoinServerReg
 function device(
   deviceId: string,
   devEui: string,
-  fields: MessageInitShape<typeof EndDeviceSchema> = {},
+  fields: Omit<MessageInitShape<typeof EndDeviceSchema>, "$typeName"> = {},
 ): EndDevice {
   return create(EndDeviceSchema, {
     ids: {
