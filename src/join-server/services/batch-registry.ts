@@ -24,12 +24,12 @@ export function jsEndDeviceBatchRegistryService(
         "application_ids.application_id",
         request.applicationIds?.applicationId ?? "",
       );
-      const count = request.deviceIds.length;
-      if (count < 1 || count > MAX_BATCH) throw errBatchSize.create({ count });
-      for (const [i, id] of request.deviceIds.entries()) checkId(`device_ids[${i}]`, id);
       await requireApplicationRights(rights, handler, applicationId, [
         "RIGHT_APPLICATION_DEVICES_WRITE",
       ]);
+      const count = request.deviceIds.length;
+      if (count < 1 || count > MAX_BATCH) throw errBatchSize.create({ count });
+      for (const [i, id] of request.deviceIds.entries()) checkId(`device_ids[${i}]`, id);
       // The EUIs name the session keys to forget once the devices are gone.
       const before = await Promise.all(
         request.deviceIds.map((deviceId) => devices.get({ applicationId, deviceId })),

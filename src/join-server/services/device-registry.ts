@@ -75,10 +75,11 @@ export function jsEndDeviceRegistryService(
     async get(request, handler) {
       const key = deviceKeyOf(request.endDeviceIds, "end_device_ids");
       const paths = request.fieldMask?.paths ?? [];
-      checkPaths(paths);
+      // Rights first: a caller without them learns nothing, not even what its request lacks.
       const required: RightName[] = ["RIGHT_APPLICATION_DEVICES_READ"];
       if (readsRootKeys(paths)) required.push("RIGHT_APPLICATION_DEVICES_READ_KEYS");
       await requireApplicationRights(rights, handler, key.applicationId, required);
+      checkPaths(paths);
       const device = await devices.get(key);
       if (!device)
         throw errDeviceIdsNotFound.create({
@@ -92,12 +93,12 @@ export function jsEndDeviceRegistryService(
       const given = request.endDevice;
       const key = deviceKeyOf(given?.ids, "end_device.ids");
       const paths = request.fieldMask?.paths ?? [];
-      checkPaths(paths);
-      checkSetRequest(given, paths);
-      const ids = given?.ids as EndDeviceIdentifiers;
       const required: RightName[] = ["RIGHT_APPLICATION_DEVICES_WRITE"];
       if (namesRootKeys(paths)) required.push("RIGHT_APPLICATION_DEVICES_WRITE_KEYS");
       await requireApplicationRights(rights, handler, key.applicationId, required);
+      checkPaths(paths);
+      checkSetRequest(given, paths);
+      const ids = given?.ids as EndDeviceIdentifiers;
 
       // The identifiers are set on creation and never changed: the other paths are merged.
       const merged = paths.filter((path) => !isIdPath(path));
