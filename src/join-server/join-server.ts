@@ -48,13 +48,14 @@ export function createJoinServer(context: ComponentContext<JoinServerConfig>): J
 
   let ready = false;
   let rewrapping: Promise<void> | undefined;
+  const stopping = new AbortController();
   return {
     registries,
     async start() {
       ready = true;
       // After a KEK rotation the stored keys move to the new KEK while the server runs: keys
       // under the old one stay readable meanwhile, so nothing waits for this.
-      rewrapping = registries.devices.rewrap().then(
+      rewrapping = registries.devices.rewrap({ signal: stopping.signal }).then(
         (changed) => {
           if (changed > 0)
             logger.info({ changed, kek_label: registries.atRestLabel }, "re-wrapped stored keys");
@@ -69,7 +70,9 @@ export function createJoinServer(context: ComponentContext<JoinServerConfig>): J
     isReady: () => ready,
     async stop() {
       ready = false;
-      // The database closes after the components: let the re-wrap finish its current work.
+      // The database closes after the components: the re-wrap ends after its current record
+      // (the rest is re-wrapped at the next start).
+      stopping.abort();
       await rewrapping;
     },
   };

@@ -14,9 +14,14 @@ import type { AtRestKeys } from "./at-rest.ts";
 import { joinServerFields } from "./fields.ts";
 import { euisValue } from "./tables.ts";
 
+/** Stops a re-wrap between records (at shutdown); what was re-wrapped stays so. */
+export interface RewrapOptions {
+  signal?: AbortSignal;
+}
+
 /** Something else whose keys are re-wrapped with the devices' (the session keys). */
 export interface Rewrappable {
-  rewrap(): Promise<number>;
+  rewrap(options?: RewrapOptions): Promise<number>;
 }
 
 /**
@@ -128,9 +133,11 @@ export class SqlJsDeviceRegistry implements JsDeviceRegistry {
       .map((deviceId) => ({ applicationId, deviceId }));
   }
 
-  async rewrap(): Promise<number> {
+  /** Also re-wraps the keys of `alsoRewrap`; counts their records too. */
+  async rewrap(options: RewrapOptions = {}): Promise<number> {
     let changed = 0;
     for await (const stored of this.#store.scan([])) {
+      if (options.signal?.aborted) return changed;
       if (!this.#needsRewrap(stored)) continue;
       const key = this.#store.spec.key(stored);
       let rewrapped = false;
@@ -141,7 +148,7 @@ export class SqlJsDeviceRegistry implements JsDeviceRegistry {
       });
       if (rewrapped) changed++;
     }
-    for (const other of this.#alsoRewrap) changed += await other.rewrap();
+    for (const other of this.#alsoRewrap) changed += await other.rewrap(options);
     return changed;
   }
 

@@ -12,7 +12,7 @@ import { SqlJsSessionKeyRegistry } from "./session-key-registry.ts";
 import { jsDeviceTable, jsSessionKeyTable } from "./tables.ts";
 
 export { AtRestKeys } from "./at-rest.ts";
-export { SqlJsDeviceRegistry } from "./device-registry.ts";
+export { type RewrapOptions, SqlJsDeviceRegistry } from "./device-registry.ts";
 export { isJoinServerPath, joinServerFields } from "./fields.ts";
 export { SqlJsSessionKeyRegistry } from "./session-key-registry.ts";
 export { euisValue, jsDeviceTable, jsSessionKeyTable } from "./tables.ts";

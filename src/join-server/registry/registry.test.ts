@@ -270,6 +270,11 @@ describeOnEachEngine("Join Server registries", (_engine, open) => {
         APP_S_KEY,
       );
 
+      assert.equal(
+        await after.devices.rewrap({ signal: AbortSignal.abort() }),
+        0,
+        "an aborted re-wrap stops",
+      );
       assert.equal(await after.devices.rewrap(), 4, "two devices and two sessions");
       assert.equal(await after.devices.rewrap(), 0, "nothing left under the old label");
       for (const table of ["js_end_devices", "js_session_keys"])

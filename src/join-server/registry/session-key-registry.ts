@@ -6,6 +6,7 @@ import { errNotFound, type MessageStore } from "../../storage/message-store/inde
 import { errSessionKeysNotFound } from "../errors.ts";
 import type { JsSessionKeyRegistry } from "../registry.ts";
 import type { AtRestKeys } from "./at-rest.ts";
+import type { RewrapOptions } from "./device-registry.ts";
 
 /** The key envelopes of a session, by field. */
 const keyFields = ["fNwkSIntKey", "sNwkSIntKey", "nwkSEncKey", "appSKey"] as const;
@@ -92,9 +93,10 @@ export class SqlJsSessionKeyRegistry implements JsSessionKeyRegistry {
   }
 
   /** Re-wraps the keys of sessions not wrapped with the current at-rest KEK; how many changed. */
-  async rewrap(): Promise<number> {
+  async rewrap(options: RewrapOptions = {}): Promise<number> {
     let changed = 0;
     for await (const stored of this.#store.scan([])) {
+      if (options.signal?.aborted) return changed;
       if (!this.#needsRewrap(stored)) continue;
       let rewrapped = false;
       await this.#store.update(this.#store.spec.key(stored), async (current) => {
