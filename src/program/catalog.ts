@@ -7,6 +7,8 @@ import { basicStationFrontend } from "../gateway-server/io/basic-station/index.t
 import { udpFrontend } from "../gateway-server/io/udp/index.ts";
 import { identityServerConfig } from "../identity-server/config.ts";
 import { createIdentityServer } from "../identity-server/identity-server.ts";
+import { joinServerConfig } from "../join-server/config.ts";
+import { createJoinServer } from "../join-server/join-server.ts";
 
 /**
  * Every component of the stack, in start order (a component starts after those it calls).
@@ -21,7 +23,13 @@ export const componentCatalog: readonly ComponentDefinition[] = [
     config: identityServerConfig,
     create: createIdentityServer,
   }),
-  { name: "js", title: "Join Server", aliases: ["join-server"] },
+  defineComponent({
+    name: "js",
+    title: "Join Server",
+    aliases: ["join-server"],
+    config: joinServerConfig,
+    create: createJoinServer,
+  }),
   { name: "ns", title: "Network Server", aliases: ["network-server"] },
   { name: "as", title: "Application Server", aliases: ["application-server"] },
   defineComponent({

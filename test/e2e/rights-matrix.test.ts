@@ -232,6 +232,9 @@ const openToSignedIn: Record<string, string> = {
 /** Routes anyone may call, signed in or not, and why. */
 const openToAll: Record<string, string> = {
   "GET /api/v3/is/configuration": "a sign-up page reads it before there is an account",
+  "GET /api/v3/js/join_eui_prefixes":
+    "the Join Server's configuration, open as in The Things Stack",
+  "GET /api/v3/js/default_join_eui": "the Join Server's configuration, open as in The Things Stack",
 };
 
 /**

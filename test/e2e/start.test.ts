@@ -29,7 +29,7 @@ describe("lorastack start", () => {
       assert.equal(ready.status, 200);
       assert.deepEqual(await ready.json(), {
         ready: true,
-        components: { is: true, gs: true, gcs: true },
+        components: { is: true, js: true, gs: true, gcs: true },
       });
 
       const metrics = await fetch(`http://${stack.listeners.get("metrics")}/metrics`);
@@ -47,7 +47,7 @@ describe("lorastack start", () => {
         `metrics ${stack.listeners.get("metrics")}`,
         `grpc ${stack.listeners.get("grpc")}`,
       ]);
-      assert.deepEqual(started?.components, ["is", "gs", "gcs"]);
+      assert.deepEqual(started?.components, ["is", "js", "gs", "gcs"]);
       assert.ok(
         existsSync(join(stack.dataDir, "lorastack.db")),
         "the SQLite database is in the data dir",

@@ -1,0 +1,66 @@
+/**
+ * Keys at rest: every root and session key the Join Server stores is wrapped with one KEK of
+ * the key vault (`js.device_kek_label`, or the vault's default), never kept in plain. Readers
+ * get plain envelopes (`KeyEnvelope.key` only).
+ */
+import { create } from "@bufbuild/protobuf";
+import { type KeyEnvelope, KeyEnvelopeSchema } from "../../gen/ttn/lorawan/v3/keys_pb.js";
+import type { KeyVault } from "../../key-vault/key-vault.ts";
+import { errNoKek } from "../errors.ts";
+import { hasKey, openKey } from "../keys.ts";
+
+export class AtRestKeys {
+  readonly vault: KeyVault;
+  /** The KEK that wraps keys written from now on. */
+  readonly label: string;
+
+  /** `label`: `js.device_kek_label`; empty: the vault's default. Throws `no_kek` without one. */
+  constructor(vault: KeyVault, label: string) {
+    const resolved = label || vault.defaultLabel;
+    if (!resolved || !vault.labels().includes(resolved))
+      throw errNoKek.create({ label: resolved, receiver: "Join Server's storage" });
+    this.vault = vault;
+    this.label = resolved;
+  }
+
+  /** The plain envelope of a stored one (`undefined` when it holds no key). */
+  async open(envelope: KeyEnvelope | undefined): Promise<KeyEnvelope | undefined> {
+    const key = await openKey(this.vault, envelope);
+    return key ? create(KeyEnvelopeSchema, { key }) : undefined;
+  }
+
+  /**
+   * The envelope to store for `envelope` (plain or wrapped with any KEK the vault holds):
+   * wrapped with the current label. `stored`, what is stored now, is kept when it already
+   * wraps the same key with the current label, so that unchanged keys cost no wrapping.
+   */
+  async seal(
+    envelope: KeyEnvelope | undefined,
+    stored?: { plain: Uint8Array | undefined; envelope: KeyEnvelope | undefined },
+  ): Promise<KeyEnvelope | undefined> {
+    const key = await openKey(this.vault, envelope);
+    if (!key) return undefined;
+    if (
+      stored?.plain &&
+      stored.envelope &&
+      !this.needsRewrap(stored.envelope) &&
+      sameBytes(stored.plain, key)
+    )
+      return stored.envelope;
+    const wrapped = await this.vault.wrapKey(key, this.label);
+    return create(KeyEnvelopeSchema, {
+      kekLabel: wrapped.kekLabel,
+      encryptedKey: wrapped.encryptedKey,
+    });
+  }
+
+  /** Whether a stored envelope is not (only) wrapped with the current label. */
+  needsRewrap(envelope: KeyEnvelope | undefined): boolean {
+    if (!hasKey(envelope)) return false;
+    return envelope.key.length > 0 || envelope.kekLabel !== this.label;
+  }
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  return a.length === b.length && a.every((byte, i) => byte === b[i]);
+}

@@ -1,0 +1,35 @@
+import { errorNamespace } from "../../errors/index.ts";
+
+// The public registry's refusals, with The Things Stack's names: its Join Server's
+// (`no_join_eui`, `no_dev_eui`, `unknown_join_eui`, `field_value`) and its request validator's
+// (`field_mask_paths`, namespace `validator`), which refuses paths another registry keeps.
+const joinServer = errorNamespace("joinserver");
+const validator = errorNamespace("validator");
+
+export const errNoJoinEui = joinServer.invalidArgument("no_join_eui", "no JoinEUI specified");
+export const errNoDevEui = joinServer.invalidArgument("no_dev_eui", "no DevEUI specified");
+export const errUnknownJoinEui = joinServer.invalidArgument(
+  "unknown_join_eui",
+  "JoinEUI `{join_eui}` is not served by this Join Server",
+);
+export const errFieldValue = joinServer.invalidArgument(
+  "field_value",
+  "invalid value of field `{field}`",
+);
+export const errInvalidIdentifier = joinServer.invalidArgument(
+  "invalid_identifier",
+  "`{field}` must be 3 to 36 lower case letters, digits and single dashes, not `{value}`",
+);
+/** A JoinEUI or DevEUI that differs from the registered device's: they cannot change. */
+export const errEuiChanged = joinServer.invalidArgument(
+  "eui_changed",
+  "`{field}` of end device `{application_id}.{device_id}` is `{stored}` and cannot change",
+);
+export const errBatchSize = joinServer.invalidArgument(
+  "batch_size",
+  "between 1 and 20 devices may be deleted at once, not {count}",
+);
+export const errForbiddenFieldMaskPaths = validator.invalidArgument(
+  "field_mask_paths",
+  "forbidden path(s) in field mask: {forbidden_paths}",
+);
