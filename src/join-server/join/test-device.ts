@@ -2,7 +2,7 @@
  * Test helpers: hex, a device as the Join Server stores it, and join-requests signed as a
  * device signs them (with the project's own MIC, itself proven against published vectors).
  */
-import { create } from "@bufbuild/protobuf";
+import { create, type MessageInitShape } from "@bufbuild/protobuf";
 import { type EndDevice, EndDeviceSchema } from "../../gen/ttn/lorawan/v3/end_device_pb.js";
 import { type JoinRequest, JoinRequestSchema } from "../../gen/ttn/lorawan/v3/join_pb.js";
 import { MACVersion } from "../../gen/ttn/lorawan/v3/lorawan_pb.js";
@@ -23,11 +23,11 @@ export interface TestDeviceInit {
   nwkKey?: string;
   netId?: string;
   deviceId?: string;
-  fields?: Partial<Omit<EndDevice, "$typeName">>;
+  fields?: MessageInitShape<typeof EndDeviceSchema>;
 }
 
 export function testDevice(init: TestDeviceInit = {}): EndDevice {
-  return create(EndDeviceSchema, {
+  const base: MessageInitShape<typeof EndDeviceSchema> = {
     ids: {
       deviceId: init.deviceId ?? "dev1",
       applicationIds: { applicationId: "app1" },
@@ -39,8 +39,8 @@ export function testDevice(init: TestDeviceInit = {}): EndDevice {
       ...(init.nwkKey ? { nwkKey: { key: hex(init.nwkKey) } } : {}),
     },
     netId: hex(init.netId ?? "000013"),
-    ...init.fields,
-  });
+  };
+  return create(EndDeviceSchema, { ...base, ...init.fields } as typeof base);
 }
 
 /** A signed join-request PHYPayload; `micKey` is the AppKey (1.0.x) or the NwkKey (1.1). */
@@ -100,9 +100,9 @@ export function rejoinRequestBytes(
 export function joinRequest(
   rawPayload: Uint8Array,
   version: MACVersion,
-  init: Partial<Omit<JoinRequest, "$typeName">> = {},
+  init: MessageInitShape<typeof JoinRequestSchema> = {},
 ): JoinRequest {
-  return create(JoinRequestSchema, {
+  const base: MessageInitShape<typeof JoinRequestSchema> = {
     rawPayload,
     selectedMacVersion: version,
     devAddr: hex("26011f2a"),
@@ -110,8 +110,8 @@ export function joinRequest(
     downlinkSettings: { rx1DrOffset: 0, rx2Dr: 3 },
     rxDelay: 1,
     correlationIds: ["ns:test"],
-    ...init,
-  });
+  };
+  return create(JoinRequestSchema, { ...base, ...init } as typeof base);
 }
 
 export { MACVersion };
