@@ -55,19 +55,18 @@ export const interopConfig = {
           })
           .prefault({}),
         join_servers: z
-          .union([
-            z.array(z.unknown()),
-            // From the environment or a flag: the list as JSON.
-            z.string().transform((text, ctx) => {
-              if (text.trim() === "") return [];
-              try {
-                return JSON.parse(text) as unknown;
-              } catch {
-                ctx.addIssue({ code: "custom", message: "expected a JSON list of Join Servers" });
-                return z.NEVER;
-              }
-            }),
-          ])
+          // From the environment or a flag the list comes as JSON text.
+          .unknown()
+          .transform((value, ctx) => {
+            if (typeof value !== "string") return value;
+            if (value.trim() === "") return [];
+            try {
+              return JSON.parse(value) as unknown;
+            } catch {
+              ctx.addIssue({ code: "custom", message: "expected a JSON list of Join Servers" });
+              return z.NEVER;
+            }
+          })
           .pipe(z.array(joinServer))
           .default([])
           .describe(
