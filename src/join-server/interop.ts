@@ -4,9 +4,10 @@
  * client certificate (src/interop/server.ts); a join is asked for with the SenderID as the
  * Network Server's NetID (the handler serves it only for the device's home network), the
  * AppSKey with the SenderID as the Application Server's AS-ID. Join Server errors become
- * result codes through src/interop/join-server-results.ts.
+ * result codes through one table, {@link joinServerResults}.
  */
 import { create } from "@bufbuild/protobuf";
+import { DefinedError, type ErrorDefinition } from "../errors/index.ts";
 import { JoinRequestSchema } from "../gen/ttn/lorawan/v3/join_pb.js";
 import { SessionKeyRequestSchema } from "../gen/ttn/lorawan/v3/joinserver_pb.js";
 import type { KeyEnvelope } from "../gen/ttn/lorawan/v3/keys_pb.js";
@@ -20,12 +21,69 @@ import {
   type RxDelay,
 } from "../gen/ttn/lorawan/v3/lorawan_pb.js";
 import { type KeyEnvelopeJson, toHex } from "../interop/fields.ts";
-import { interopErrorOf } from "../interop/join-server-results.ts";
 import type { AnswerBodies, JoinReq } from "../interop/messages.ts";
-import { errActivationDisallowed, errMalformedMessage, errOther } from "../interop/result-codes.ts";
+import {
+  errActivationDisallowed,
+  errJoinReqFailed,
+  errMalformedMessage,
+  errMicFailed,
+  errOther,
+  errUnknownDevEui,
+} from "../interop/result-codes.ts";
 import type { InteropHandlers } from "../interop/server.ts";
 import { decodeCfList, decodePhyPayload } from "../lorawan/codec/index.ts";
+import {
+  errDecodeJoinRequest,
+  errDeviceAmbiguous,
+  errDeviceNotFound,
+  errDevNonceReused,
+  errDevNonceTooSmall,
+  errJoinNonceExhausted,
+  errMicMismatch,
+  errNetIdMismatch,
+  errNoAppKey,
+  errNoNwkKey,
+  errRejoinCountTooSmall,
+  errSessionKeysNotFound,
+  errUnsupportedJoinRequest,
+  errUnsupportedMacVersion,
+} from "./errors.ts";
 import type { JoinHandler } from "./join-handler.ts";
+
+/**
+ * What a Join Server error becomes in a Backend Interfaces answer, as The Things Stack's Join
+ * Server maps them: a MIC mismatch is MICFailed, an unknown device UnknownDevEUI, a sender
+ * that is not the device's home network ActivationDisallowed, an undecodable payload
+ * MalformedMessage, the nonce and version refusals JoinReqFailed; anything else is Other.
+ */
+export const joinServerResults = new Map<ErrorDefinition, ErrorDefinition>([
+  [errMicMismatch, errMicFailed],
+  [errDeviceNotFound, errUnknownDevEui],
+  [errSessionKeysNotFound, errUnknownDevEui],
+  [errNetIdMismatch, errActivationDisallowed],
+  [errDecodeJoinRequest, errMalformedMessage],
+  [errUnsupportedJoinRequest, errMalformedMessage],
+  [errDevNonceReused, errJoinReqFailed],
+  [errDevNonceTooSmall, errJoinReqFailed],
+  [errRejoinCountTooSmall, errJoinReqFailed],
+  [errJoinNonceExhausted, errJoinReqFailed],
+  [errUnsupportedMacVersion, errJoinReqFailed],
+  [errNoAppKey, errJoinReqFailed],
+  [errNoNwkKey, errJoinReqFailed],
+  [errDeviceAmbiguous, errJoinReqFailed],
+]);
+
+/**
+ * The interop error for an error of the Join Server (its message as the Description); an
+ * error that is not one of the table's is Other, described only as "internal error".
+ */
+export function interopErrorOf(error: unknown): Error {
+  for (const [definition, result] of joinServerResults) {
+    if (definition.matches(error)) return result.create({ description: error.message }, error);
+  }
+  if (error instanceof DefinedError && error.definition.namespace === "interop") return error;
+  return errOther.create({ description: "internal error" }, error);
+}
 
 /** MAC versions whose sessions have three network session keys. */
 const threeNetworkKeys: ReadonlySet<MACVersion> = new Set([
