@@ -119,7 +119,6 @@ export const sharedConfigSchema = z.strictObject({
   gateway_mqtt_v2: listenerPair(":1881", ":8881", "gateway MQTT, legacy v2 format"),
   gateway_mqtt: listenerPair(":1882", ":8882", "gateway MQTT"),
   mqtt: listenerPair(":1883", ":8883", "application data and events over MQTT"),
-  interop: listenerPair(":1886", ":8886", "LoRaWAN Backend Interfaces"),
   basic_station: listenerPair(":1887", ":8887", "LoRa Basics Station LNS websockets"),
   tabs_hubs: listenerPair(":1888", ":8888", "Tabs Hubs LNS websockets"),
   gateway_tti: z
