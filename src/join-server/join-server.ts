@@ -1,25 +1,36 @@
 import type { Component, ComponentContext } from "../components/index.ts";
 import {
+  AsJs,
   Js,
   JsEndDeviceBatchRegistry,
   JsEndDeviceRegistry,
+  NsJs,
 } from "../gen/ttn/lorawan/v3/joinserver_pb.js";
+import { createInteropEndpoint } from "../interop/listeners.ts";
 import type { JoinServerConfig } from "./config.ts";
+import { joinServerInterop } from "./interop.ts";
+import { createJoinHandler } from "./join/handle-join.ts";
+import type { JoinHandler } from "./join-handler.ts";
 import { createJoinServerRegistries, type JoinServerRegistries } from "./registry/index.ts";
+import { asJsService } from "./services/as-js.ts";
 import { jsEndDeviceBatchRegistryService } from "./services/batch-registry.ts";
 import { jsEndDeviceRegistryService } from "./services/device-registry.ts";
 import { parseJoinEuiPrefixes } from "./services/join-eui-prefixes.ts";
 import { jsService } from "./services/js.ts";
+import { nsJsService } from "./services/ns-js.ts";
 
-/** The Join Server component, with what the join handling and Backend Interfaces build on. */
+/** The Join Server component, with its registries and its join handler. */
 export interface JoinServer extends Component {
   registries: JoinServerRegistries;
+  handler: JoinHandler;
 }
 
 /**
  * The Join Server (`js`): its device and session key registries (keys wrapped at rest with
  * `js.device_kek_label`), the public `JsEndDeviceRegistry`, `JsEndDeviceBatchRegistry` and
- * `Js` services, and — once started — a background re-wrap of keys still under an older KEK.
+ * `Js` services, the join handler behind the cluster's `NsJs` and `AsJs` (cluster keys) and
+ * behind LoRaWAN Backend Interfaces (`interop.listen`, `interop.listen_tls`), and — once
+ * started — a background re-wrap of keys still under an older KEK.
  */
 export function createJoinServer(context: ComponentContext<JoinServerConfig>): JoinServer {
   const config = context.section.js;
@@ -46,12 +57,27 @@ export function createJoinServer(context: ComponentContext<JoinServerConfig>): J
     }),
   );
 
+  const handler = createJoinHandler({
+    devices: registries.devices,
+    sessionKeys: registries.sessionKeys,
+    keyVault: context.keyVault,
+    config: context.section,
+    events: context.events,
+    logger,
+  });
+  context.api.register(NsJs, nsJsService(handler), { internal: true });
+  context.api.register(AsJs, asJsService(handler), { internal: true });
+  const interop = createInteropEndpoint(context);
+  interop.server.register(joinServerInterop(handler));
+
   let ready = false;
   let rewrapping: Promise<void> | undefined;
   const stopping = new AbortController();
   return {
     registries,
+    handler,
     async start() {
+      await interop.open();
       ready = true;
       // After a KEK rotation the stored keys move to the new KEK while the server runs: keys
       // under the old one stay readable meanwhile, so nothing waits for this.

@@ -17,7 +17,7 @@ import {
   deriveSessionKeys10,
   verifyJoinAcceptMic10,
 } from "../../src/lorawan/crypto/index.ts";
-import { componentCatalog } from "../../src/program/catalog.ts";
+import { skipOutsideCi } from "../harness/ci.ts";
 import { initialize } from "../harness/identity-admin.ts";
 import {
   type InteropCertificates,
@@ -30,10 +30,6 @@ import { makeTestCertificate, type TestCertificate } from "../harness/tls-certif
 // Issue 11: an external Network Server joins a device through our Join Server over Backend
 // Interfaces (HTTPS, client certificate per sender). Process 1 runs `lorastack start is js`;
 // the Network Server stand-in is the interop client module driven from this test.
-
-// The test needs the `js` component (it mounts the Backend Interfaces handler on the interop
-// listeners); until it is built, `lorastack start js` refuses to start.
-const jsBuilt = componentCatalog.some((entry) => entry.name === "js" && entry.create);
 
 const ourNetId = "000013";
 const joinEui = "70B3D57ED0000000";
@@ -119,7 +115,6 @@ function client(senderId: string, credentials: SenderCredentials | undefined): I
 }
 
 before(async () => {
-  if (!jsBuilt) return;
   serverCertificate = await makeTestCertificate();
   certificates = await makeInteropCertificates();
   if (!serverCertificate || !certificates) return;
@@ -155,11 +150,9 @@ after(async () => {
   await certificates?.remove();
 });
 
-describe("Join Server over Backend Interfaces", {
-  skip: !jsBuilt && "the js component is not built yet",
-}, () => {
+describe("Join Server over Backend Interfaces", () => {
   it("joins a device for its home network over HTTPS with a client certificate", async (t) => {
-    if (!certificates) return t.skip("openssl is not available");
+    if (!certificates) return t.skip(skipOutsideCi("openssl is not available"));
     const ns = client(ourNetId, ours);
     t.after(() => ns.close());
     const response = await ns.handleJoin(joinRequest(devEui, 1));
@@ -198,7 +191,7 @@ describe("Join Server over Backend Interfaces", {
   });
 
   it("answers UnknownSender without keys to a sender without its certificate", async (t) => {
-    if (!certificates) return t.skip("openssl is not available");
+    if (!certificates) return t.skip(skipOutsideCi("openssl is not available"));
     const cases: [string, InteropClient][] = [
       ["no client certificate", client(ourNetId, undefined)],
       ["another SenderID than the certificate's", client("000042", ours)],
@@ -224,7 +217,7 @@ describe("Join Server over Backend Interfaces", {
   });
 
   it("refuses a join of a device whose home network is another sender's", async (t) => {
-    if (!certificates) return t.skip("openssl is not available");
+    if (!certificates) return t.skip(skipOutsideCi("openssl is not available"));
     const ns = client(ourNetId, ours);
     t.after(() => ns.close());
     await assert.rejects(ns.handleJoin(joinRequest(strangerDevEui, 3)), (error) =>
