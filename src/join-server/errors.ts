@@ -17,6 +17,11 @@ export const errDeviceAmbiguous = errors.failedPrecondition(
   "device_ambiguous",
   "DevEUI `{dev_eui}` is registered with more than one JoinEUI",
 );
+/** A JoinEUI outside `js.join_eui_prefixes`: refused on registration and on joins. */
+export const errUnknownJoinEui = errors.invalidArgument(
+  "unknown_join_eui",
+  "JoinEUI `{join_eui}` is not served by this Join Server",
+);
 export const errDecodeJoinRequest = errors.invalidArgument(
   "decode_payload",
   "the join-request could not be decoded",

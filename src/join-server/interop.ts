@@ -29,6 +29,7 @@ import {
   errMicFailed,
   errOther,
   errUnknownDevEui,
+  errUnknownReceiver,
 } from "../interop/result-codes.ts";
 import type { InteropHandlers } from "../interop/server.ts";
 import { decodeCfList, decodePhyPayload } from "../lorawan/codec/index.ts";
@@ -45,6 +46,7 @@ import {
   errNoNwkKey,
   errRejoinCountTooSmall,
   errSessionKeysNotFound,
+  errUnknownJoinEui,
   errUnsupportedJoinRequest,
   errUnsupportedMacVersion,
 } from "./errors.ts";
@@ -54,11 +56,13 @@ import type { JoinHandler } from "./join-handler.ts";
  * What a Join Server error becomes in a Backend Interfaces answer, as The Things Stack's Join
  * Server maps them: a MIC mismatch is MICFailed, an unknown device UnknownDevEUI, a sender
  * that is not the device's home network ActivationDisallowed, an undecodable payload
- * MalformedMessage, the nonce and version refusals JoinReqFailed; anything else is Other.
+ * MalformedMessage, the nonce and version refusals JoinReqFailed, a JoinEUI (the receiver of a
+ * JoinReq) this Join Server does not serve UnknownReceiver; anything else is Other.
  */
 export const joinServerResults = new Map<ErrorDefinition, ErrorDefinition>([
   [errMicMismatch, errMicFailed],
   [errDeviceNotFound, errUnknownDevEui],
+  [errUnknownJoinEui, errUnknownReceiver],
   [errSessionKeysNotFound, errUnknownDevEui],
   [errNetIdMismatch, errActivationDisallowed],
   [errDecodeJoinRequest, errMalformedMessage],

@@ -10,12 +10,12 @@ import { createInteropEndpoint } from "../interop/listeners.ts";
 import type { JoinServerConfig } from "./config.ts";
 import { joinServerInterop } from "./interop.ts";
 import { createJoinHandler } from "./join/handle-join.ts";
+import { parseJoinEuiPrefixes } from "./join-eui-prefixes.ts";
 import type { JoinHandler } from "./join-handler.ts";
 import { createJoinServerRegistries, type JoinServerRegistries } from "./registry/index.ts";
 import { asJsService } from "./services/as-js.ts";
 import { jsEndDeviceBatchRegistryService } from "./services/batch-registry.ts";
 import { jsEndDeviceRegistryService } from "./services/device-registry.ts";
-import { parseJoinEuiPrefixes } from "./services/join-eui-prefixes.ts";
 import { jsService } from "./services/js.ts";
 import { nsJsService } from "./services/ns-js.ts";
 

@@ -28,8 +28,10 @@ import { type LorastackProcess, startLorastack } from "../harness/lorastack-proc
 import { makeTestCertificate, type TestCertificate } from "../harness/tls-certificate.ts";
 
 // Issue 11: an external Network Server joins a device through our Join Server over Backend
-// Interfaces (HTTPS, client certificate per sender). Process 1 runs `lorastack start is js`;
-// the Network Server stand-in is the interop client module driven from this test.
+// Interfaces (HTTPS, client certificate per sender). Process 1 runs `lorastack start is`,
+// process 2 only `lorastack start js` (rights from process 1 over the cluster's peers); the
+// Network Server stand-in is the interop client module (src/interop/client.ts) driven from
+// this test.
 
 const ourNetId = "000013";
 const joinEui = "70B3D57ED0000000";
@@ -39,7 +41,12 @@ const appKey = Uint8Array.from(Buffer.from("2B7E151628AED2A6ABF7158809CF4F3C", "
 const devAddr = Uint8Array.of(0x26, 0x01, 0x12, 0x34);
 const bytes = (hex: string) => Uint8Array.from(Buffer.from(hex, "hex"));
 
+const clusterKey = "5eed".repeat(16);
 let dataDir: string;
+let joinServerDataDir: string;
+/** Process 1: the Identity Server, where the application and device are registered. */
+let identityServer: LorastackProcess;
+/** Process 2: only the Join Server, which gets rights from process 1 with the cluster key. */
 let stack: LorastackProcess;
 let serverCertificate: TestCertificate | undefined;
 let certificates: InteropCertificates | undefined;
@@ -49,8 +56,10 @@ let stranger: SenderCredentials;
 let interopUrl = "";
 let adminKey = "";
 
+/** A REST call to the Join Server's process for `/js/` paths, to the Identity Server's otherwise. */
 async function api(method: string, path: string, body?: unknown) {
-  const response = await fetch(`${stack.httpUrl}/api/v3${path}`, {
+  const process = path.startsWith("/js/") ? stack : identityServer;
+  const response = await fetch(`${process.httpUrl}/api/v3${path}`, {
     method,
     headers: { authorization: `Bearer ${adminKey}`, "content-type": "application/json" },
     body: body === undefined ? undefined : JSON.stringify(body),
@@ -122,11 +131,19 @@ before(async () => {
   neighbour = await certificates.sender("000042");
   stranger = await certificates.sender("000099", { trusted: false });
   dataDir = await mkdtemp(join(tmpdir(), "lorastack-e2e-js-interop-"));
+  joinServerDataDir = await mkdtemp(join(tmpdir(), "lorastack-e2e-js-interop-js-"));
   adminKey = await initialize(dataDir);
-  stack = await startLorastack({
+  identityServer = await startLorastack({
     dataDir,
-    args: ["is", "js"],
+    args: ["is"],
+    env: { LORASTACK_CLUSTER_KEYS: clusterKey },
+  });
+  stack = await startLorastack({
+    dataDir: joinServerDataDir,
+    args: ["js"],
     env: {
+      LORASTACK_CLUSTER_KEYS: clusterKey,
+      LORASTACK_CLUSTER_IDENTITY_SERVER_ADDRESS: identityServer.listeners.get("grpc") ?? "",
       LORASTACK_TLS_CERTIFICATE: serverCertificate.certificateFile,
       LORASTACK_TLS_KEY: serverCertificate.keyFile,
       LORASTACK_INTEROP_LISTEN_TLS: "127.0.0.1:0",
@@ -145,7 +162,9 @@ before(async () => {
 
 after(async () => {
   await stack?.stop();
+  await identityServer?.stop();
   if (dataDir) await rm(dataDir, { recursive: true, force: true });
+  if (joinServerDataDir) await rm(joinServerDataDir, { recursive: true, force: true });
   await serverCertificate?.remove();
   await certificates?.remove();
 });

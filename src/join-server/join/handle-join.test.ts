@@ -17,6 +17,7 @@ import {
   errMicMismatch,
   errNetIdMismatch,
   errSessionKeysNotFound,
+  errUnknownJoinEui,
 } from "../errors.ts";
 import { deviceReads } from "./device-side.ts";
 import { createJoinHandler } from "./handle-join.ts";
@@ -129,6 +130,22 @@ describe("createJoinHandler", () => {
       published.map((event) => [event.name, event.identifiers, event.correlationIds]),
       [["js.join.accept", [{ kind: "end_device", id: "app1.dev1" }], ["ns:test"]]],
     );
+  });
+
+  it("refuses a JoinEUI outside js.join_eui_prefixes before looking at the device", async () => {
+    const { handler, devices, published } = await setup({
+      js: { join_eui_prefixes: ["70B3D57ED0000000/40", "0000000000000000/64"] },
+    });
+    await handler.handleJoin(joinOf({}, 1), { kind: "cluster" });
+    const { handler: narrow, devices: untouched } = await setup({
+      js: { join_eui_prefixes: ["70B3D57ED1000000/40"] },
+    });
+    await assert.rejects(narrow.handleJoin(joinOf({}, 2), { kind: "cluster" }), (error) =>
+      errUnknownJoinEui.matches(error),
+    );
+    assert.equal(untouched.writes, 0);
+    assert.equal(devices.writes, 1);
+    assert.equal(published[0]?.name, "js.join.accept");
   });
 
   it("wraps with the device's KEK label, else the configured one, else the vault's default", async () => {

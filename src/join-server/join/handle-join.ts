@@ -27,9 +27,16 @@ import {
 import { type KeyEnvelope, SessionKeysSchema } from "../../gen/ttn/lorawan/v3/keys_pb.js";
 import type { KeyVault } from "../../key-vault/index.ts";
 import type { Logger } from "../../log/logger.ts";
+import { formatHex } from "../../lorawan/types/index.ts";
 import type { JoinServerConfig } from "../config.ts";
-import { errDeviceAmbiguous, errDeviceNotFound, errSessionKeysNotFound } from "../errors.ts";
+import {
+  errDeviceAmbiguous,
+  errDeviceNotFound,
+  errSessionKeysNotFound,
+  errUnknownJoinEui,
+} from "../errors.ts";
 import { evtJoinAccept, evtJoinReject } from "../events.ts";
+import { matchesPrefix, parseJoinEuiPrefixes } from "../join-eui-prefixes.ts";
 import type { HomeNetwork, JoinHandler, JoinOrigin } from "../join-handler.ts";
 import { openKey, sealKey } from "../keys.ts";
 import type { JsDeviceRegistry, JsSessionKeyRegistry } from "../registry.ts";
@@ -63,6 +70,7 @@ function deviceRef(device: EndDevice): EntityRef[] {
 export function createJoinHandler(options: JoinHandlerOptions): JoinHandler {
   const { devices, sessionKeys, keyVault, config, events, logger } = options;
   const now = options.now ?? Date.now;
+  const prefixes = parseJoinEuiPrefixes(config.js.join_eui_prefixes);
 
   /** Who may unwrap the keys of a device: its own KEK label, the configured one, the vault's. */
   const labels = {
@@ -112,6 +120,9 @@ export function createJoinHandler(options: JoinHandlerOptions): JoinHandler {
     const rules = versionRules(request.selectedMacVersion);
     const message = decodeJoinMessage(request.rawPayload);
     const { joinEui, devEui } = await locate(message);
+    // As The Things Stack's: a JoinEUI this Join Server does not serve is not looked up.
+    if (!prefixes.some((prefix) => matchesPrefix(prefix, joinEui)))
+      throw errUnknownJoinEui.create({ join_eui: formatHex(joinEui) });
     let outcome: JoinOutcome | undefined;
     const device = await devices.updateByEuis(joinEui, devEui, (current) => {
       if (!current) throw errDeviceNotFound.create({ join_eui: joinEui, dev_eui: devEui });

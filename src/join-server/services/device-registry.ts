@@ -9,20 +9,14 @@ import type { EndDeviceIdentifiers } from "../../gen/ttn/lorawan/v3/identifiers_
 import type { JoinEUIPrefix, JsEndDeviceRegistry } from "../../gen/ttn/lorawan/v3/joinserver_pb.js";
 import { formatHex } from "../../lorawan/types/index.ts";
 import { mergeFieldMask } from "../../storage/message-store/index.ts";
-import { errDeviceIdsNotFound } from "../errors.ts";
+import { errDeviceIdsNotFound, errUnknownJoinEui } from "../errors.ts";
 import { evtEndDeviceCreate, evtEndDeviceDelete, evtEndDeviceUpdate } from "../events.ts";
+import { matchesPrefix } from "../join-eui-prefixes.ts";
 import type { DeviceKey, JsDeviceRegistry, JsSessionKeyRegistry } from "../registry.ts";
 import { requireApplicationRights } from "./authorize.ts";
-import {
-  errEuiChanged,
-  errFieldValue,
-  errNoDevEui,
-  errNoJoinEui,
-  errUnknownJoinEui,
-} from "./errors.ts";
+import { errEuiChanged, errFieldValue, errNoDevEui, errNoJoinEui } from "./errors.ts";
 import { checkPaths, namesRootKeys, readsRootKeys, visibleDevice } from "./field-masks.ts";
 import { deviceKeyOf, deviceRef } from "./identifiers.ts";
-import { matchesPrefix } from "./join-eui-prefixes.ts";
 
 /** What the public registry services work with. */
 export interface RegistryServiceContext {

@@ -1,17 +1,13 @@
 import { errorNamespace } from "../../errors/index.ts";
 
 // The public registry's refusals, with The Things Stack's names: its Join Server's
-// (`no_join_eui`, `no_dev_eui`, `unknown_join_eui`, `field_value`) and its request validator's
+// (`no_join_eui`, `no_dev_eui`, `field_value`; `unknown_join_eui` is in ../errors.ts) and its request validator's
 // (`field_mask_paths`, namespace `validator`), which refuses paths another registry keeps.
 const joinServer = errorNamespace("joinserver");
 const validator = errorNamespace("validator");
 
 export const errNoJoinEui = joinServer.invalidArgument("no_join_eui", "no JoinEUI specified");
 export const errNoDevEui = joinServer.invalidArgument("no_dev_eui", "no DevEUI specified");
-export const errUnknownJoinEui = joinServer.invalidArgument(
-  "unknown_join_eui",
-  "JoinEUI `{join_eui}` is not served by this Join Server",
-);
 export const errFieldValue = joinServer.invalidArgument(
   "field_value",
   "invalid value of field `{field}`",

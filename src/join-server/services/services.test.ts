@@ -34,7 +34,8 @@ import { SessionKeysSchema } from "../../gen/ttn/lorawan/v3/keys_pb.js";
 import { StaticKeyVault } from "../../key-vault/static-key-vault.ts";
 import { type Database, openDatabase } from "../../storage/index.ts";
 import { migrateToLatest } from "../../storage/migrate.ts";
-import { errDeviceIdsNotFound, errSessionKeysNotFound } from "../errors.ts";
+import { errDeviceIdsNotFound, errSessionKeysNotFound, errUnknownJoinEui } from "../errors.ts";
+import { parseJoinEuiPrefixes } from "../join-eui-prefixes.ts";
 import { createJoinServerRegistries, type JoinServerRegistries } from "../registry/index.ts";
 import { jsEndDeviceBatchRegistryService } from "./batch-registry.ts";
 import { jsEndDeviceRegistryService } from "./device-registry.ts";
@@ -45,9 +46,7 @@ import {
   errForbiddenFieldMaskPaths,
   errNoDevEui,
   errNoJoinEui,
-  errUnknownJoinEui,
 } from "./errors.ts";
-import { parseJoinEuiPrefixes } from "./join-eui-prefixes.ts";
 import { jsService } from "./js.ts";
 
 const hex = (text: string) => new Uint8Array(Buffer.from(text, "hex"));

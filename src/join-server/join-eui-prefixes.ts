@@ -1,5 +1,5 @@
 import { create } from "@bufbuild/protobuf";
-import { type JoinEUIPrefix, JoinEUIPrefixSchema } from "../../gen/ttn/lorawan/v3/joinserver_pb.js";
+import { type JoinEUIPrefix, JoinEUIPrefixSchema } from "../gen/ttn/lorawan/v3/joinserver_pb.js";
 
 /** `js.join_eui_prefixes` entries (`"EUI/length"`, checked by the configuration) as messages. */
 export function parseJoinEuiPrefixes(prefixes: readonly string[]): JoinEUIPrefix[] {
