@@ -15,7 +15,7 @@ import { after, before, describe, it } from "node:test";
 import { type Client, ConnectError, createClient } from "@connectrpc/connect";
 import { createGrpcTransport } from "@connectrpc/connect-node";
 import type { JoinResponse } from "../../src/gen/ttn/lorawan/v3/join_pb.js";
-import { NsJs } from "../../src/gen/ttn/lorawan/v3/joinserver_pb.js";
+import { AsJs, NsJs } from "../../src/gen/ttn/lorawan/v3/joinserver_pb.js";
 import type { KeyEnvelope } from "../../src/gen/ttn/lorawan/v3/keys_pb.js";
 import { deviceReads, loraPacket } from "../../src/join-server/join/device-side.ts";
 import {
@@ -80,23 +80,24 @@ let dataDir: string;
 let adminKey: string;
 let server: LorastackProcess;
 let client: Client<typeof NsJs>;
+/** AsJs as an Application Server in another process calls it. */
+let applicationServer: Client<typeof AsJs>;
 
 async function start(): Promise<void> {
   server = await startLorastack({ args: ["is", "js"], dataDir, env });
   const grpc = server.listeners.get("grpc");
   assert.ok(grpc, "the process serves gRPC");
-  client = createClient(
-    NsJs,
-    createGrpcTransport({
-      baseUrl: `http://${grpc}`,
-      interceptors: [
-        (next) => (request) => {
-          request.header.set("lorastack-cluster-key", clusterKey);
-          return next(request);
-        },
-      ],
-    }),
-  );
+  const transport = createGrpcTransport({
+    baseUrl: `http://${grpc}`,
+    interceptors: [
+      (next) => (request) => {
+        request.header.set("lorastack-cluster-key", clusterKey);
+        return next(request);
+      },
+    ],
+  });
+  client = createClient(NsJs, transport);
+  applicationServer = createClient(AsJs, transport);
 }
 
 async function api(method: string, path: string, body?: unknown) {
@@ -257,6 +258,28 @@ describe("Join Server joins through NsJs", () => {
     const device = devices["1.1"] as TestDevice;
     await checkAccept(device, 1, await handleJoin(device, 1));
     await refused(handleJoin(device, 1), "dev_nonce_too_small");
+  });
+
+  it("hands the session keys out again by session key ID: NsJs.GetNwkSKeys and AsJs.GetAppSKey", async () => {
+    const device = devices["1.1"] as TestDevice;
+    const joined = await handleJoin(device, 2);
+    const keys = joined.sessionKeys;
+    assert.ok(keys);
+    const session = {
+      sessionKeyId: keys.sessionKeyId,
+      joinEui: hex(joinEui),
+      devEui: hex(device.devEui),
+    };
+    const network = await client.getNwkSKeys(session);
+    assert.equal(await unwrap(network.fNwkSIntKey), await unwrap(keys.fNwkSIntKey));
+    assert.equal(await unwrap(network.sNwkSIntKey), await unwrap(keys.sNwkSIntKey));
+    assert.equal(await unwrap(network.nwkSEncKey), await unwrap(keys.nwkSEncKey));
+    const application = await applicationServer.getAppSKey(session);
+    assert.equal(await unwrap(application.appSKey), await unwrap(keys.appSKey));
+    await refused(
+      applicationServer.getAppSKey({ ...session, sessionKeyId: new Uint8Array(16) }),
+      "session_keys_not_found",
+    );
   });
 
   it("refuses a join without the cluster key", async () => {
