@@ -3,37 +3,20 @@
  * key, a JSON API client, and a reader of `POST /api/v3/events` streams.
  */
 import type { LorastackProcess } from "../harness/lorastack-process.ts";
+import { type Json, rest } from "../harness/rest-client.ts";
 
 export { initialize, keyOf, lorastackCommand } from "../harness/identity-admin.ts";
 
-/** JSON answers and stream lines: the assertions check their shape. */
-// biome-ignore lint/suspicious/noExplicitAny: the assertions check the shape
-export type Json = Record<string, any>;
+export type { Json } from "../harness/rest-client.ts";
 
-/** A JSON client of `/api/v3` with a key. */
+/** A JSON client of `/api/v3` with a key (every request says it is JSON). */
 export function apiOf(stack: LorastackProcess, key: string) {
-  return async (
-    method: string,
-    path: string,
-    body?: unknown,
-    headers: Record<string, string> = {},
-  ) => {
-    const response = await fetch(`${stack.httpUrl}/api/v3${path}`, {
-      method,
-      headers: {
-        authorization: `Bearer ${key}`,
-        "content-type": "application/json",
-        ...headers,
-      },
-      body: body === undefined ? undefined : JSON.stringify(body),
+  return (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) =>
+    rest(stack.httpUrl, method, path, {
+      key,
+      body,
+      headers: { "content-type": "application/json", ...headers },
     });
-    const text = await response.text();
-    return {
-      status: response.status,
-      headers: response.headers,
-      json: (text ? JSON.parse(text) : {}) as Json,
-    };
-  };
 }
 
 /** A stream of `POST /api/v3/events`: its status, headers and a reader of its JSON lines. */

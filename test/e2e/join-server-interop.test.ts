@@ -25,6 +25,7 @@ import {
   type SenderCredentials,
 } from "../harness/interop-certificates.ts";
 import { type LorastackProcess, startLorastack } from "../harness/lorastack-process.ts";
+import { restOk } from "../harness/rest-client.ts";
 import { makeTestCertificate, type TestCertificate } from "../harness/tls-certificate.ts";
 
 // Issue 11: an external Network Server joins a device through our Join Server over Backend
@@ -57,17 +58,11 @@ let interopUrl = "";
 let adminKey = "";
 
 /** A REST call to the Join Server's process for `/js/` paths, to the Identity Server's otherwise. */
-async function api(method: string, path: string, body?: unknown) {
-  const process = path.startsWith("/js/") ? stack : identityServer;
-  const response = await fetch(`${process.httpUrl}/api/v3${path}`, {
-    method,
-    headers: { authorization: `Bearer ${adminKey}`, "content-type": "application/json" },
-    body: body === undefined ? undefined : JSON.stringify(body),
+const api = (method: string, path: string, body?: unknown) =>
+  restOk((path.startsWith("/js/") ? stack : identityServer).httpUrl, method, path, {
+    key: adminKey,
+    body,
   });
-  const text = await response.text();
-  assert.equal(response.status, 200, `${method} ${path}: ${text}`);
-  return text ? JSON.parse(text) : {};
-}
 
 async function registerDevice(deviceId: string, eui: string, netId: string) {
   const ids = {

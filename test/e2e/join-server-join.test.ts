@@ -29,6 +29,7 @@ import {
 import { StaticKeyVault } from "../../src/key-vault/index.ts";
 import { initialize } from "../harness/identity-admin.ts";
 import { type LorastackProcess, startLorastack } from "../harness/lorastack-process.ts";
+import { rest } from "../harness/rest-client.ts";
 
 const clusterKey = "5eed".repeat(16);
 const kek = new Uint8Array(randomBytes(16));
@@ -100,18 +101,8 @@ async function start(): Promise<void> {
   applicationServer = createClient(AsJs, transport);
 }
 
-async function api(method: string, path: string, body?: unknown) {
-  const response = await fetch(`${server.httpUrl}/api/v3${path}`, {
-    method,
-    headers: {
-      authorization: `Bearer ${adminKey}`,
-      ...(body === undefined ? {} : { "content-type": "application/json" }),
-    },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await response.text();
-  return { status: response.status, json: text ? JSON.parse(text) : {} };
-}
+const api = (method: string, path: string, body?: unknown) =>
+  rest(server.httpUrl, method, path, { key: adminKey, body });
 
 /** NsJs.HandleJoin of `device` with `devNonce`, as a Network Server sends it. */
 function handleJoin(device: TestDevice, devNonce: number): Promise<JoinResponse> {

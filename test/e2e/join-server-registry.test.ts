@@ -5,13 +5,11 @@ import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { initialize } from "../harness/identity-admin.ts";
 import { type LorastackProcess, startLorastack } from "../harness/lorastack-process.ts";
+import { rest, restOk } from "../harness/rest-client.ts";
 
 // Issue 11: the Join Server's device registry over REST with The Things Stack's JSON, through
 // the real program: root keys only to keys with RIGHT_APPLICATION_DEVICES_READ_KEYS that ask
 // for them, never in plain in the database file.
-
-// biome-ignore lint/suspicious/noExplicitAny: JSON answers; the assertions check their shape
-type Json = Record<string, any>;
 
 const APP_KEY = "A1A2A3A4A5A6A7A8A9AAABACADAEAF01";
 const DEV_EUI = "70B3D57ED0000001";
@@ -23,24 +21,10 @@ let stack: LorastackProcess;
 let adminKey: string;
 let readerKey: string;
 
-async function call(method: string, path: string, key?: string, body?: unknown) {
-  const headers: Record<string, string> = {};
-  if (key) headers.authorization = `Bearer ${key}`;
-  if (body !== undefined) headers["content-type"] = "application/json";
-  const response = await fetch(`${stack.httpUrl}/api/v3${path}`, {
-    method,
-    headers,
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await response.text();
-  return { status: response.status, json: (text ? JSON.parse(text) : {}) as Json };
-}
-
-async function ok(method: string, path: string, body?: unknown, key = adminKey): Promise<Json> {
-  const result = await call(method, path, key, body);
-  assert.equal(result.status, 200, `${method} ${path}: ${JSON.stringify(result.json)}`);
-  return result.json;
-}
+const call = (method: string, path: string, key?: string, body?: unknown) =>
+  rest(stack.httpUrl, method, path, { key, body });
+const ok = (method: string, path: string, body?: unknown, key = adminKey) =>
+  restOk(stack.httpUrl, method, path, { key, body });
 
 before(async () => {
   dataDir = await mkdtemp(join(tmpdir(), "lorastack-e2e-js-registry-"));

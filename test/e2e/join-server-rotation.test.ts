@@ -9,12 +9,13 @@ import {
   type LorastackProcess,
   startLorastack,
 } from "../harness/lorastack-process.ts";
+import { restOk } from "../harness/rest-client.ts";
 
 // Issue 11: rotating the Join Server's at-rest KEK (`js.device_kek_label`). The next start
 // re-wraps the stored root keys in the background; keys under the old KEK read meanwhile.
 
 const APP_KEY = "B1B2B3B4B5B6B7B8B9BABBBCBDBEBF02";
-const devicePath = "/api/v3/js/applications/app-rot/devices/dev-1";
+const devicePath = "/js/applications/app-rot/devices/dev-1";
 const vault = {
   LORASTACK_KEY_VAULT_KEYS: [
     "kek-default:000102030405060708090a0b0c0d0e0f",
@@ -28,19 +29,8 @@ let dataDir: string;
 let adminKey: string;
 let stack: LorastackProcess | undefined;
 
-async function ok(method: string, path: string, body?: unknown): Promise<Record<string, unknown>> {
-  const response = await fetch(`${stack?.httpUrl}${path}`, {
-    method,
-    headers: {
-      authorization: `Bearer ${adminKey}`,
-      ...(body === undefined ? {} : { "content-type": "application/json" }),
-    },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const json = (await response.json()) as Record<string, unknown>;
-  assert.equal(response.status, 200, `${method} ${path}: ${JSON.stringify(json)}`);
-  return json;
-}
+const ok = (method: string, path: string, body?: unknown) =>
+  restOk(stack?.httpUrl ?? "", method, path, { key: adminKey, body });
 
 /** Resolves with the first log line that matches, as the process writes it. */
 function logLine(process: LorastackProcess, matches: (line: LogLine) => boolean): Promise<LogLine> {
@@ -78,7 +68,7 @@ it("re-wraps stored root keys with the new KEK after a restart, reading them thr
     dataDir,
     env: { ...vault, LORASTACK_JS_DEVICE_KEK_LABEL: "kek-before" },
   });
-  await ok("POST", "/api/v3/users/admin/applications", {
+  await ok("POST", "/users/admin/applications", {
     application: { ids: { application_id: "app-rot" } },
   });
   await ok("PUT", devicePath, {
