@@ -150,6 +150,15 @@ describe("adaptDataRate scenarios", () => {
       expected: at(5, 0, 2),
     },
     {
+      // 2 of 22 frame counters missing: 9%, between 5% and 10%.
+      name: "loss between 5% and 10% keeps NbTrans 2",
+      input: input({
+        current: at(5, 0, 2),
+        uplinks: uplinks(22, 5, 8).filter((up) => up.fCnt !== 5 && up.fCnt !== 15),
+      }),
+      expected: undefined,
+    },
+    {
       name: "half the uplinks lost: NbTrans 3",
       input: input({ current: at(5), uplinks: uplinks(20, 5, 8, { every: 2 }) }),
       expected: at(5, 0, 3),
@@ -322,6 +331,12 @@ describe("ADR parts", () => {
       adrUplinks(input({ current: at(2), uplinks: ups })).map((up) => up.fCnt),
       [4, 5, 6, 7],
     );
+  });
+
+  it("a current data rate the band does not define is a typed error", () => {
+    assert.throws(() => adaptDataRate(input({ current: at(15), uplinks: uplinks(5, 15, 8) })), {
+      name: "network-server/adr:unknown_data_rate",
+    });
   });
 
   it("FSK has no floor: its margin is never spent", () => {
