@@ -16,7 +16,12 @@ import {
   generateChannelMasks,
 } from "../../lorawan/band/index.ts";
 import type { DownlinkMacCommand, LinkADRReq } from "../../lorawan/mac/index.ts";
-import { isRejectedFrequency, rejectFrequency, rejectValue } from "./channels.ts";
+import {
+  isRejectedDataRateRange,
+  isRejectedFrequency,
+  rejectFrequency,
+  rejectValue,
+} from "./channels.ts";
 import { versionAtLeast } from "./commands.ts";
 import {
   evtEnqueueLinkADRRequest,
@@ -36,20 +41,20 @@ function enabledChannels(parameters: MACParameters, length: number): boolean[] {
   return Array.from({ length }, (_, i) => parameters.channels[i]?.enableUplink === true);
 }
 
-/** The channels to enable: the desired ones, less those on frequencies the device refused. */
+/**
+ * The channels to enable: the desired ones, less those the device refused to enable or to
+ * create (a refused frequency or data rate range: NewChannelReq is not sent for them again).
+ */
 function wantedChannels(state: MACState, current: boolean[], desired: MACParameters): boolean[] {
   return current.map((on, i) => {
     const channel = desired.channels[i];
-    const want = channel?.enableUplink === true;
-    if (
-      want &&
-      !on &&
-      channel !== undefined &&
-      isRejectedFrequency(state, channel.uplinkFrequency)
-    ) {
-      return false;
-    }
-    return want;
+    if (channel?.enableUplink !== true) return false;
+    if (on) return true;
+    const { uplinkFrequency, minDataRateIndex, maxDataRateIndex } = channel;
+    return !(
+      isRejectedFrequency(state, uplinkFrequency) ||
+      isRejectedDataRateRange(state, uplinkFrequency, minDataRateIndex, maxDataRateIndex)
+    );
   });
 }
 

@@ -9,7 +9,10 @@ import {
 } from "../../gen/ttn/lorawan/v3/end_device_pb.js";
 import { MACVersion } from "../../gen/ttn/lorawan/v3/lorawan_pb.js";
 import { type Band, getBand } from "../../lorawan/band/index.ts";
+import type { UplinkMacCommand } from "../../lorawan/mac/index.ts";
+import { type DownlinkCommandsResult, enqueueDownlinkCommands } from "./downlink.ts";
 import type { DownlinkContext, UplinkContext } from "./types.ts";
+import { handleUplinkCommands, type UplinkCommandsResult } from "./uplink.ts";
 
 export const eu868: Band = getBand("EU_863_870", "RP002-1.0.3");
 export const us915: Band = getBand("US_902_928", "RP002-1.0.3");
@@ -72,4 +75,24 @@ export function downlinkContext(overrides: Partial<DownlinkContext> = {}): Downl
     classA: true,
     ...overrides,
   };
+}
+
+/** The event names of a result. */
+export function eventNames(events: readonly { definition: { name: string } }[]): string[] {
+  return events.map((e) => e.definition.name);
+}
+
+/** One downlink with what the state needs (FRMPayload budget), then an uplink with `answers`. */
+export function exchange(
+  macState: MACState,
+  answers: readonly UplinkMacCommand[],
+  down: Partial<DownlinkContext> = {},
+  up: Partial<UplinkContext> = {},
+): { down: DownlinkCommandsResult; up: UplinkCommandsResult } {
+  const downlink = enqueueDownlinkCommands(
+    { macState },
+    { downlink: 51, uplink: 51 },
+    downlinkContext(down),
+  );
+  return { down: downlink, up: handleUplinkCommands(downlink.state, answers, uplinkContext(up)) };
 }

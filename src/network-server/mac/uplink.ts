@@ -81,6 +81,8 @@ export function handleUplinkCommands(
     handler.onAnswer?.(work, command, request, block);
   }
 
+  // A request the device answers with no MAC command (ForceRejoinReq) waits for nothing.
+  pending = pending.filter((r) => macCommandDescriptor(r.cid)?.uplink != null);
   const limit = context.maxRequestAttempts ?? DEFAULT_MAX_REQUEST_ATTEMPTS;
   for (const cid of answered) delete unanswered[cid];
   const givenUp = new Set<number>();
