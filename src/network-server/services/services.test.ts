@@ -539,6 +539,12 @@ describe("Network Server registry services", () => {
     assert.equal(settings.rx2DataRateIndex?.value, 0);
     assert.equal(settings.rx2Frequency?.value, 869525000n);
     assert.equal(settings.desiredRx1Delay?.value, 5);
+    const ttn = await ns.getDefaultMACSettings({
+      frequencyPlanId: "EU_863_870_TTN",
+      lorawanPhyVersion: PHYVersion.RP002_V1_0_3,
+    });
+    assert.equal(ttn.rx2DataRateIndex?.value, 0, "the band's RX2 until RXParamSetupReq");
+    assert.equal(ttn.desiredRx2DataRateIndex?.value, 3, "the plan's RX2");
     assert.equal(
       durationMs(settings.classCTimeout ?? ({ seconds: 0n, nanos: 0 } as never)),
       300_000,
