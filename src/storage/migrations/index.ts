@@ -8,6 +8,7 @@ import { migration0007IdentityServerSearch } from "./0007-identity-server-search
 import { migration0008Events } from "./0008-events.ts";
 import { migration0009DevEuiAndOAuthOwners } from "./0009-dev-eui-and-oauth-owners.ts";
 import { migration0010JoinServer } from "./0010-join-server.ts";
+import { migration0011NetworkServer } from "./0011-network-server.ts";
 import type { Migration } from "./migration.ts";
 
 /** Every migration, in the order it applies. Append only: never edit or reorder a released one. */
@@ -22,6 +23,7 @@ export const migrations: readonly Migration[] = [
   migration0008Events,
   migration0009DevEuiAndOAuthOwners,
   migration0010JoinServer,
+  migration0011NetworkServer,
 ];
 
 export { bytesType, type Migration, timestampType } from "./migration.ts";

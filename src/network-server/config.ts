@@ -1,0 +1,104 @@
+import { z } from "zod";
+import { type ConfigSection, duration, type SectionValues } from "../config/index.ts";
+
+const netId = z.string().regex(/^[0-9a-fA-F]{6}$/, { message: "a NetID is 6 hexadecimal digits" });
+const prefix = z.string().regex(/^[0-9a-fA-F]{8}\/(?:[0-9]|[12][0-9]|3[0-2])$/, {
+  message: 'a DevAddr prefix is "DevAddr/length": 8 hexadecimal digits, "/", 0 to 32 bits',
+});
+const label = z.string().regex(/^$|^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, {
+  message:
+    "a key label is 1 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit",
+});
+
+/** A list from YAML, or comma separated from the environment and flags. */
+const list = (item: z.ZodString) =>
+  z
+    .union([
+      z.array(z.string()),
+      z.string().transform((text) =>
+        text
+          .split(",")
+          .map((part) => part.trim())
+          .filter(Boolean),
+      ),
+    ])
+    .pipe(z.array(item));
+
+/** A number from YAML, or a numeric string from the environment and flags. */
+const number = (schema: z.ZodNumber) =>
+  z
+    .union([
+      z.number(),
+      z
+        .string()
+        .regex(/^-?\d+(?:\.\d+)?$/)
+        .transform(Number),
+    ])
+    .pipe(schema);
+
+/**
+ * The MAC settings of devices that have none of their own (TTS `ns.default-mac-settings.*`),
+ * with The Things Stack's defaults.
+ */
+const defaultMacSettings = z
+  .strictObject({
+    adr_margin: number(z.number().min(0).max(100))
+      .default(15)
+      .describe("ADR margin in dB kept above the demodulation floor"),
+    desired_rx1_delay: number(z.number().int().min(1).max(15))
+      .default(5)
+      .describe("RX1 delay in seconds the Network Server moves devices to (RXTimingSetupReq)"),
+    class_b_timeout: duration(
+      "10m",
+      "how long a class B device may take to answer a confirmed downlink or MAC request",
+    ),
+    class_c_timeout: duration(
+      "5m",
+      "how long a class C device may take to answer a confirmed downlink or MAC request",
+    ),
+    status_time_periodicity: duration(
+      "24h",
+      "a DevStatusReq is sent this long after the last device status; 0 disables",
+    ),
+    status_count_periodicity: number(z.number().int().min(0))
+      .default(200)
+      .describe("a DevStatusReq is sent after this many uplinks since the last status; 0 disables"),
+  })
+  .prefault({});
+
+/**
+ * The Network Server's configuration keys (`ns.*`), as The Things Stack's `ns.*`: its NetID and
+ * DevAddr ranges, the uplink deduplication windows, the default MAC settings and the key
+ * encryption key that wraps session keys at rest.
+ */
+export const networkServerConfig = {
+  shape: {
+    ns: z
+      .strictObject({
+        net_id: netId.default("000000").describe("NetID of this network (6 hexadecimal digits)"),
+        dev_addr_prefixes: list(prefix)
+          .default([])
+          .describe(
+            "DevAddr ranges (DevAddr/length) devices get addresses from; each inside the NetID's range; empty: the NetID's whole range",
+          ),
+        deduplication_window: duration(
+          "200ms",
+          "receptions of one uplink by several gateways are collected for this long",
+        ),
+        cooldown_window: duration(
+          "1s",
+          "receptions of an uplink arriving this long after its deduplication window are late duplicates, not a new uplink",
+        ),
+        default_mac_settings: defaultMacSettings,
+        device_kek_label: label
+          .default("")
+          .describe(
+            "KEK (key vault label) that wraps session keys at rest; empty: the key vault's default",
+          ),
+      })
+      .prefault({}),
+  },
+} satisfies ConfigSection;
+
+/** The validated `ns` section. */
+export type NetworkServerConfig = SectionValues<typeof networkServerConfig>;

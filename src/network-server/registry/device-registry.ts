@@ -1,0 +1,122 @@
+import { clone } from "@bufbuild/protobuf";
+import { timestampFromMs } from "@bufbuild/protobuf/wkt";
+import { type EndDevice, EndDeviceSchema } from "../../gen/ttn/lorawan/v3/end_device_pb.js";
+import { formatHex } from "../../lorawan/types/index.ts";
+import {
+  applyFieldMask,
+  errNotFound,
+  type MessageStore,
+} from "../../storage/message-store/index.ts";
+import type { AtRestKeys } from "./at-rest.ts";
+import { networkServerFields } from "./fields.ts";
+import type { DeviceChange, DeviceKey, NsDeviceRegistry } from "./registry.ts";
+
+/** Stops a re-wrap between records (at shutdown); what was re-wrapped stays so. */
+export interface RewrapOptions {
+  signal?: AbortSignal;
+}
+
+/**
+ * {@link NsDeviceRegistry} on a {@link MessageStore}: only the Network Server's fields are
+ * stored, session keys wrapped with the at-rest KEK; readers get them in plain. Each write sets
+ * `updated_at` (and `created_at` on creation).
+ */
+export class SqlNsDeviceRegistry implements NsDeviceRegistry {
+  readonly #store: MessageStore<typeof EndDeviceSchema>;
+  readonly #keys: AtRestKeys;
+  readonly #now: () => number;
+
+  constructor(options: {
+    store: MessageStore<typeof EndDeviceSchema>;
+    keys: AtRestKeys;
+    now?: () => number;
+  }) {
+    this.#store = options.store;
+    this.#keys = options.keys;
+    this.#now = options.now ?? Date.now;
+  }
+
+  async get(key: DeviceKey): Promise<EndDevice | undefined> {
+    try {
+      return await this.#keys.open(await this.#store.get([key.applicationId, key.deviceId]));
+    } catch (error) {
+      if (errNotFound.matches(error)) return undefined;
+      throw error;
+    }
+  }
+
+  async rangeByDevAddr(devAddr: Uint8Array): Promise<EndDevice[]> {
+    const value = formatHex(devAddr);
+    const [current, pending] = await Promise.all([
+      this.#store.find("dev_addr", value),
+      this.#store.find("pending_dev_addr", value),
+    ]);
+    // A device whose session and pending session share the address is found twice.
+    const seen = new Set<string>();
+    const devices: EndDevice[] = [];
+    for (const device of [...current, ...pending]) {
+      const id = this.#store.spec.key(device).join("\u0000");
+      if (seen.has(id)) continue;
+      seen.add(id);
+      devices.push(await this.#keys.open(device));
+    }
+    return devices;
+  }
+
+  async update(key: DeviceKey, change: DeviceChange): Promise<EndDevice | undefined> {
+    let result: EndDevice | undefined;
+    await this.#store.update([key.applicationId, key.deviceId], async (stored) => {
+      const current = stored ? await this.#keys.open(clone(EndDeviceSchema, stored)) : undefined;
+      const next = await change(
+        current === undefined ? undefined : clone(EndDeviceSchema, current),
+      );
+      if (next === null) {
+        result = undefined;
+        return null;
+      }
+      const kept = applyFieldMask(EndDeviceSchema, next, networkServerFields);
+      kept.createdAt = stored?.createdAt ?? kept.createdAt ?? timestampFromMs(this.#now());
+      kept.updatedAt = timestampFromMs(this.#now());
+      result = await this.#keys.open(clone(EndDeviceSchema, kept));
+      return this.#keys.seal(
+        kept,
+        stored && current ? { plain: current, sealed: stored } : undefined,
+      );
+    });
+    return result;
+  }
+
+  async deleteMany(applicationId: string, deviceIds: readonly string[]): Promise<DeviceKey[]> {
+    const deleted = new Set<string>();
+    await this.#store.updateMany(
+      deviceIds.map((deviceId) => [applicationId, deviceId]),
+      (stored, key) => {
+        if (stored) deleted.add(key[1] as string);
+        return null;
+      },
+    );
+    return deviceIds
+      .filter((deviceId, i) => deleted.has(deviceId) && deviceIds.indexOf(deviceId) === i)
+      .map((deviceId) => ({ applicationId, deviceId }));
+  }
+
+  /**
+   * Re-wraps every session key not wrapped with the current at-rest KEK (after a rotation of
+   * `ns.device_kek_label` or the key vault's default); resolves to how many devices changed.
+   */
+  async rewrap(options: RewrapOptions = {}): Promise<number> {
+    let changed = 0;
+    for await (const stored of this.#store.scan([])) {
+      if (options.signal?.aborted) return changed;
+      if (!this.#keys.deviceNeedsRewrap(stored)) continue;
+      let rewrapped = false;
+      await this.#store.update(this.#store.spec.key(stored), async (current) => {
+        if (!current || !this.#keys.deviceNeedsRewrap(current)) return current ?? null;
+        rewrapped = true;
+        return this.#keys.seal(await this.#keys.open(current));
+      });
+      if (rewrapped) changed++;
+    }
+    return changed;
+  }
+}

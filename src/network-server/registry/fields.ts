@@ -1,0 +1,36 @@
+/**
+ * The fields of `EndDevice` the Network Server keeps (see the comments in end_device.proto):
+ * everything else of a device is another registry's. Top-level field paths.
+ */
+export const networkServerFields: readonly string[] = [
+  "ids",
+  "created_at",
+  "updated_at",
+  "frequency_plan_id",
+  "lorawan_version",
+  "lorawan_phy_version",
+  "supports_join",
+  "supports_class_b",
+  "supports_class_c",
+  "multicast",
+  "mac_settings",
+  "mac_state",
+  "pending_mac_state",
+  "session",
+  "pending_session",
+  "battery_percentage",
+  "downlink_margin",
+  "last_dev_status_received_at",
+  "power_state",
+];
+
+const topLevel = new Set(networkServerFields);
+
+/** Paths inside the Network Server's fields that are another registry's: the AppSKey. */
+const foreign = ["session.keys.app_s_key", "pending_session.keys.app_s_key"];
+
+/** Whether a field path names (a part of) a field the Network Server keeps. */
+export function isNetworkServerPath(path: string): boolean {
+  if (foreign.some((other) => path === other || path.startsWith(`${other}.`))) return false;
+  return topLevel.has(path.split(".")[0] as string);
+}

@@ -1,0 +1,40 @@
+/**
+ * The Network Server's storage of end devices: its part of each device (MAC settings, sessions,
+ * MAC state). Session keys are stored wrapped with the KEK `ns.device_kek_label`;
+ * implementations wrap and unwrap, callers see plain keys in `KeyEnvelope.key`. Every change
+ * is atomic (`update`).
+ */
+import type { EndDevice } from "../../gen/ttn/lorawan/v3/end_device_pb.js";
+
+/** A device's application and device IDs. */
+export interface DeviceKey {
+  applicationId: string;
+  deviceId: string;
+}
+
+/**
+ * Computes a device's new state from its current one (session keys in plain): the device to
+ * store, or `null` to delete it. Throwing aborts the change and nothing is written.
+ */
+export type DeviceChange = (
+  current: EndDevice | undefined,
+) => EndDevice | null | Promise<EndDevice | null>;
+
+export interface NsDeviceRegistry {
+  /** The device, session keys in plain; `undefined` when there is none. */
+  get(key: DeviceKey): Promise<EndDevice | undefined>;
+  /**
+   * Devices whose session or pending session has this DevAddr (4 bytes), session keys in
+   * plain: the candidates of an uplink, to be told apart by MIC.
+   */
+  rangeByDevAddr(devAddr: Uint8Array): Promise<EndDevice[]>;
+  /**
+   * Changes the device atomically: `change` sees the stored device and its result is written
+   * before this resolves (durable once resolved). Resolves to what was stored (`undefined`
+   * when deleted). A JoinEUI/DevEUI pair belongs to one device: taking another's throws the
+   * store's `index_value_taken`.
+   */
+  update(key: DeviceKey, change: DeviceChange): Promise<EndDevice | undefined>;
+  /** Deletes devices of one application, all or none; unknown IDs are skipped. */
+  deleteMany(applicationId: string, deviceIds: readonly string[]): Promise<DeviceKey[]>;
+}
