@@ -26,6 +26,7 @@ import {
 } from "../../gen/ttn/lorawan/v3/joinserver_pb.js";
 import { type KeyEnvelope, SessionKeysSchema } from "../../gen/ttn/lorawan/v3/keys_pb.js";
 import type { KeyVault } from "../../key-vault/index.ts";
+import { openKey, sealKey } from "../../key-vault/key-envelopes.ts";
 import type { Logger } from "../../log/logger.ts";
 import { formatHex } from "../../lorawan/types/index.ts";
 import type { JoinServerConfig } from "../config.ts";
@@ -38,7 +39,6 @@ import {
 import { evtJoinAccept, evtJoinReject } from "../events.ts";
 import { matchesPrefix, parseJoinEuiPrefixes } from "../join-eui-prefixes.ts";
 import type { HomeNetwork, JoinHandler, JoinOrigin } from "../join-handler.ts";
-import { openKey, sealKey } from "../keys.ts";
 import type { JsDeviceRegistry, JsSessionKeyRegistry } from "../registry.ts";
 import { acceptJoin, checkOrigin, type DerivedKeys, type JoinOutcome } from "./accept-join.ts";
 import { decodeJoinMessage, type JoinRequestMessage } from "./join-message.ts";
@@ -83,9 +83,9 @@ export function createJoinHandler(options: JoinHandlerOptions): JoinHandler {
   };
 
   const sealForNetwork = (device: EndDevice, key: Uint8Array | undefined) =>
-    key ? sealKey(keyVault, key, labels.network(device), "Network Server") : undefined;
+    key ? sealKey(keyVault, key, labels.network(device)) : undefined;
   const sealForApplication = (device: EndDevice, key: Uint8Array | undefined) =>
-    key ? sealKey(keyVault, key, labels.application(device), "Application Server") : undefined;
+    key ? sealKey(keyVault, key, labels.application(device)) : undefined;
 
   /** The JoinEUI and DevEUI of the device; rejoin types 0 and 2 carry no JoinEUI. */
   async function locate(

@@ -5,9 +5,9 @@
  */
 import { create } from "@bufbuild/protobuf";
 import { type KeyEnvelope, KeyEnvelopeSchema } from "../../gen/ttn/lorawan/v3/keys_pb.js";
+import { hasKey, openKey } from "../../key-vault/key-envelopes.ts";
 import type { KeyVault } from "../../key-vault/key-vault.ts";
 import { errNoKek } from "../errors.ts";
-import { hasKey, openKey } from "../keys.ts";
 
 export class AtRestKeys {
   readonly vault: KeyVault;

@@ -10,7 +10,7 @@ import {
   KeyEnvelopeSchema,
   type SessionKeys,
 } from "../../gen/ttn/lorawan/v3/keys_pb.js";
-import { hasKey, openKey } from "../../join-server/keys.ts";
+import { hasKey, openKey } from "../../key-vault/key-envelopes.ts";
 import type { KeyVault } from "../../key-vault/key-vault.ts";
 import { errNoKek } from "../errors.ts";
 

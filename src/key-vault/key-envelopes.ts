@@ -1,12 +1,12 @@
 /**
  * Keys in envelopes (`KeyEnvelope`): a key in plain (`key`) or wrapped with a KEK of the key
- * vault (RFC 3394, `encrypted_key` and `kek_label`). The Join Server wraps root and session keys
- * at rest and the session keys it hands out; receivers unwrap with the same label.
+ * vault (RFC 3394, `encrypted_key` and `kek_label`). The Join and Network Servers wrap root and
+ * session keys at rest, and the Join Server the session keys it hands out; receivers unwrap
+ * with the same label.
  */
 import { create } from "@bufbuild/protobuf";
 import { type KeyEnvelope, KeyEnvelopeSchema } from "../gen/ttn/lorawan/v3/keys_pb.js";
-import type { KeyVault } from "../key-vault/key-vault.ts";
-import { errNoKek } from "./errors.ts";
+import type { KeyVault } from "./key-vault.ts";
 
 /** Whether an envelope holds a key, in plain or wrapped. */
 export function hasKey(envelope: KeyEnvelope | undefined): envelope is KeyEnvelope {
@@ -24,17 +24,15 @@ export async function openKey(
 }
 
 /**
- * An envelope of `key` wrapped with the KEK `label`, or in plain when `label` is empty.
- * `receiver` names who the key is for in the error when the vault has no such KEK.
+ * An envelope of `key` wrapped with the KEK `label`, or in plain when `label` is empty; the
+ * vault's `unknown_key` when it holds no such KEK.
  */
 export async function sealKey(
   vault: KeyVault,
   key: Uint8Array,
   label: string,
-  receiver: string,
 ): Promise<KeyEnvelope> {
   if (label === "") return create(KeyEnvelopeSchema, { key });
-  if (!vault.labels().includes(label)) throw errNoKek.create({ label, receiver });
   const wrapped = await vault.wrapKey(key, label);
   return create(KeyEnvelopeSchema, {
     kekLabel: wrapped.kekLabel,
