@@ -29,7 +29,7 @@ import {
   writeRights,
 } from "./field-masks.ts";
 import { deviceKeyOf, deviceRef } from "./identifiers.ts";
-import { initialMacState, type NewMacState } from "./mac-state.ts";
+import { defaultNewMacState, type NewMacState } from "./mac-state.ts";
 import { hasSeparateNetworkKeys, validateAgainstBand, validateValues } from "./validate.ts";
 
 /** What the public registry services work with. */
@@ -40,7 +40,7 @@ export interface RegistryServiceContext {
   frequencyPlans: FrequencyPlans;
   /** `ns.default_mac_settings`. */
   defaultMacSettings: DefaultMacSettingsConfig;
-  /** The MAC state of a new ABP session; {@link initialMacState} until the MAC layer's. */
+  /** The MAC state of a new ABP session; {@link defaultNewMacState} unless replaced. */
   newMacState?: NewMacState;
   now?: () => number;
 }
@@ -85,7 +85,7 @@ export function nsEndDeviceRegistryService(
   context: RegistryServiceContext,
 ): Partial<ServiceImpl<typeof NsEndDeviceRegistry>> {
   const { devices, rights, events, frequencyPlans } = context;
-  const newMacState = context.newMacState ?? initialMacState;
+  const newMacState = context.newMacState ?? defaultNewMacState;
   const now = context.now ?? Date.now;
   const bandOf = (device: EndDevice) =>
     deviceBand(frequencyPlans, device.frequencyPlanId, device.lorawanPhyVersion);
