@@ -18,6 +18,7 @@ export {
   list,
   listen,
   listenerPair,
+  number,
   secretKeys,
   sharedConfig,
   sharedConfigSchema,

@@ -71,12 +71,33 @@ export function boolean(defaultValue: boolean, description: string) {
 }
 
 /** A list leaf: a YAML list, or a comma-separated string from the environment or a flag. */
-export function list(item: z.ZodString, description: string) {
+export function list(item: z.ZodString, description: string, defaultValue: readonly string[] = []) {
   return z
-    .union([z.array(z.string()), z.string().transform((text) => text.split(",").filter(Boolean))])
+    .union([
+      z.array(z.string()),
+      z.string().transform((text) =>
+        text
+          .split(",")
+          .map((part) => part.trim())
+          .filter(Boolean),
+      ),
+    ])
     .pipe(z.array(item))
-    .default([])
+    .default([...defaultValue])
     .describe(description);
+}
+
+/** A number leaf: a YAML number, or a numeric string from the environment or a flag. */
+export function number(schema: z.ZodNumber) {
+  return z
+    .union([
+      z.number(),
+      z
+        .string()
+        .regex(/^-?\d+(?:\.\d+)?$/)
+        .transform(Number),
+    ])
+    .pipe(schema);
 }
 
 /**

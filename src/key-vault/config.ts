@@ -25,6 +25,14 @@ function pairs(items: string[], ctx: z.RefinementCtx): Record<string, string> {
   return keys;
 }
 
+/** A leaf naming a KEK of the key vault by label; empty (the default): the vault's default. */
+export function kekLabel(description: string) {
+  return z
+    .union([z.literal(""), label])
+    .default("")
+    .describe(description);
+}
+
 /** The key vault's configuration: `key_vault.*`. */
 export const keyVaultConfig = {
   shape: {

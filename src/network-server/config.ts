@@ -1,41 +1,11 @@
 import { z } from "zod";
-import { type ConfigSection, duration, type SectionValues } from "../config/index.ts";
+import { type ConfigSection, duration, list, number, type SectionValues } from "../config/index.ts";
+import { kekLabel } from "../key-vault/config.ts";
 
 const netId = z.string().regex(/^[0-9a-fA-F]{6}$/, { message: "a NetID is 6 hexadecimal digits" });
 const prefix = z.string().regex(/^[0-9a-fA-F]{8}\/(?:[0-9]|[12][0-9]|3[0-2])$/, {
   message: 'a DevAddr prefix is "DevAddr/length": 8 hexadecimal digits, "/", 0 to 32 bits',
 });
-const label = z.string().regex(/^$|^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, {
-  message:
-    "a key label is 1 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit",
-});
-
-/** A list from YAML, or comma separated from the environment and flags. */
-const list = (item: z.ZodString) =>
-  z
-    .union([
-      z.array(z.string()),
-      z.string().transform((text) =>
-        text
-          .split(",")
-          .map((part) => part.trim())
-          .filter(Boolean),
-      ),
-    ])
-    .pipe(z.array(item));
-
-/** A number from YAML, or a numeric string from the environment and flags. */
-const number = (schema: z.ZodNumber) =>
-  z
-    .union([
-      z.number(),
-      z
-        .string()
-        .regex(/^-?\d+(?:\.\d+)?$/)
-        .transform(Number),
-    ])
-    .pipe(schema);
-
 /**
  * The MAC settings of devices that have none of their own (TTS `ns.default-mac-settings.*`),
  * with The Things Stack's defaults.
@@ -76,11 +46,10 @@ export const networkServerConfig = {
     ns: z
       .strictObject({
         net_id: netId.default("000000").describe("NetID of this network (6 hexadecimal digits)"),
-        dev_addr_prefixes: list(prefix)
-          .default([])
-          .describe(
-            "DevAddr ranges (DevAddr/length) devices get addresses from; each inside the NetID's range; empty: the NetID's whole range",
-          ),
+        dev_addr_prefixes: list(
+          prefix,
+          "DevAddr ranges (DevAddr/length) devices get addresses from; each inside the NetID's range; empty: the NetID's whole range",
+        ),
         deduplication_window: duration(
           "200ms",
           "receptions of one uplink by several gateways are collected for this long",
@@ -90,11 +59,9 @@ export const networkServerConfig = {
           "receptions of an uplink arriving this long after its deduplication window are late duplicates, not a new uplink",
         ),
         default_mac_settings: defaultMacSettings,
-        device_kek_label: label
-          .default("")
-          .describe(
-            "KEK (key vault label) that wraps session keys at rest; empty: the key vault's default",
-          ),
+        device_kek_label: kekLabel(
+          "KEK (key vault label) that wraps session keys at rest; empty: the key vault's default",
+        ),
       })
       .prefault({}),
   },

@@ -1,12 +1,12 @@
 import { create } from "@bufbuild/protobuf";
 import { EmptySchema } from "@bufbuild/protobuf/wkt";
 import type { ServiceImpl } from "@connectrpc/connect";
+import { checkId, endDeviceRef as deviceRef } from "../../api/end-device-identifiers.ts";
+import { requireApplicationRights } from "../../auth/application-rights.ts";
 import type { JsEndDeviceBatchRegistry } from "../../gen/ttn/lorawan/v3/joinserver_pb.js";
 import { evtEndDeviceDelete } from "../events.ts";
-import { requireApplicationRights } from "./authorize.ts";
 import { forgetSessions, type RegistryServiceContext } from "./device-registry.ts";
 import { errBatchSize } from "./errors.ts";
-import { checkId, deviceRef } from "./identifiers.ts";
 
 const MAX_BATCH = 20;
 
@@ -24,9 +24,12 @@ export function jsEndDeviceBatchRegistryService(
         "application_ids.application_id",
         request.applicationIds?.applicationId ?? "",
       );
-      await requireApplicationRights(rights, handler, applicationId, [
-        "RIGHT_APPLICATION_DEVICES_WRITE",
-      ]);
+      await requireApplicationRights(
+        rights,
+        handler.requestHeader.get("authorization"),
+        applicationId,
+        ["RIGHT_APPLICATION_DEVICES_WRITE"],
+      );
       const count = request.deviceIds.length;
       if (count < 1 || count > MAX_BATCH) throw errBatchSize.create({ count });
       for (const [i, id] of request.deviceIds.entries()) checkId(`device_ids[${i}]`, id);

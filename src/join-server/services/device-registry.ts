@@ -1,6 +1,11 @@
 import { create } from "@bufbuild/protobuf";
 import { EmptySchema } from "@bufbuild/protobuf/wkt";
 import type { ServiceImpl } from "@connectrpc/connect";
+import {
+  endDeviceKeyOf as deviceKeyOf,
+  endDeviceRef as deviceRef,
+} from "../../api/end-device-identifiers.ts";
+import { requireApplicationRights } from "../../auth/application-rights.ts";
 import type { RightName } from "../../auth/rights/index.ts";
 import type { RightsFetcher } from "../../auth/rights-fetcher.ts";
 import type { EventBus } from "../../events/index.ts";
@@ -13,10 +18,8 @@ import { errDeviceIdsNotFound, errUnknownJoinEui } from "../errors.ts";
 import { evtEndDeviceCreate, evtEndDeviceDelete, evtEndDeviceUpdate } from "../events.ts";
 import { matchesPrefix } from "../join-eui-prefixes.ts";
 import type { DeviceKey, JsDeviceRegistry, JsSessionKeyRegistry } from "../registry.ts";
-import { requireApplicationRights } from "./authorize.ts";
 import { errEuiChanged, errFieldValue, errNoDevEui, errNoJoinEui } from "./errors.ts";
 import { checkPaths, namesRootKeys, readsRootKeys, visibleDevice } from "./field-masks.ts";
-import { deviceKeyOf, deviceRef } from "./identifiers.ts";
 
 /** What the public registry services work with. */
 export interface RegistryServiceContext {
@@ -72,7 +75,12 @@ export function jsEndDeviceRegistryService(
       // Rights first: a caller without them learns nothing, not even what its request lacks.
       const required: RightName[] = ["RIGHT_APPLICATION_DEVICES_READ"];
       if (readsRootKeys(paths)) required.push("RIGHT_APPLICATION_DEVICES_READ_KEYS");
-      await requireApplicationRights(rights, handler, key.applicationId, required);
+      await requireApplicationRights(
+        rights,
+        handler.requestHeader.get("authorization"),
+        key.applicationId,
+        required,
+      );
       checkPaths(paths);
       const device = await devices.get(key);
       if (!device)
@@ -89,7 +97,12 @@ export function jsEndDeviceRegistryService(
       const paths = request.fieldMask?.paths ?? [];
       const required: RightName[] = ["RIGHT_APPLICATION_DEVICES_WRITE"];
       if (namesRootKeys(paths)) required.push("RIGHT_APPLICATION_DEVICES_WRITE_KEYS");
-      await requireApplicationRights(rights, handler, key.applicationId, required);
+      await requireApplicationRights(
+        rights,
+        handler.requestHeader.get("authorization"),
+        key.applicationId,
+        required,
+      );
       checkPaths(paths);
       checkSetRequest(given, paths);
       const ids = given?.ids as EndDeviceIdentifiers;
@@ -135,9 +148,12 @@ export function jsEndDeviceRegistryService(
 
     async delete(request, handler) {
       const key = deviceKeyOf(request, "ids");
-      await requireApplicationRights(rights, handler, key.applicationId, [
-        "RIGHT_APPLICATION_DEVICES_WRITE",
-      ]);
+      await requireApplicationRights(
+        rights,
+        handler.requestHeader.get("authorization"),
+        key.applicationId,
+        ["RIGHT_APPLICATION_DEVICES_WRITE"],
+      );
       let euis: EndDeviceIdentifiers | undefined;
       await devices.update(key, (current) => {
         if (!current)

@@ -12,10 +12,6 @@ export const errFieldValue = joinServer.invalidArgument(
   "field_value",
   "invalid value of field `{field}`",
 );
-export const errInvalidIdentifier = joinServer.invalidArgument(
-  "invalid_identifier",
-  "`{field}` must be 3 to 36 lower case letters, digits and single dashes, not `{value}`",
-);
 /** A JoinEUI or DevEUI that differs from the registered device's: they cannot change. */
 export const errEuiChanged = joinServer.invalidArgument(
   "eui_changed",

@@ -1,6 +1,11 @@
 import { create } from "@bufbuild/protobuf";
 import { EmptySchema, timestampFromMs } from "@bufbuild/protobuf/wkt";
 import type { ServiceImpl } from "@connectrpc/connect";
+import {
+  endDeviceKeyOf as deviceKeyOf,
+  endDeviceRef as deviceRef,
+} from "../../api/end-device-identifiers.ts";
+import { requireApplicationRights } from "../../auth/application-rights.ts";
 import type { RightsFetcher } from "../../auth/rights-fetcher.ts";
 import type { EventBus } from "../../events/index.ts";
 import type { FrequencyPlans } from "../../frequency-plans/index.ts";
@@ -14,7 +19,6 @@ import { formatHex } from "../../lorawan/types/index.ts";
 import { mergeFieldMask } from "../../storage/message-store/index.ts";
 import { errCorruptedMacState, errDeviceNotFound } from "../errors.ts";
 import type { DeviceKey, NsDeviceRegistry } from "../registry/index.ts";
-import { requireApplicationRights } from "./authorize.ts";
 import { type DefaultMacSettingsConfig, defaultMacSettings } from "./default-mac-settings.ts";
 import { type DeviceBand, deviceBand } from "./device-band.ts";
 import { errInvalidFieldMask, errNoDevEui, errNoJoinEui } from "./errors.ts";
@@ -28,7 +32,6 @@ import {
   visibleDevice,
   writeRights,
 } from "./field-masks.ts";
-import { deviceKeyOf, deviceRef } from "./identifiers.ts";
 import { defaultNewMacState, type NewMacState } from "./mac-state.ts";
 import { hasSeparateNetworkKeys, validateAgainstBand, validateValues } from "./validate.ts";
 
@@ -164,7 +167,12 @@ export function nsEndDeviceRegistryService(
       const key = deviceKeyOf(request.endDeviceIds, "end_device_ids");
       const paths = request.fieldMask?.paths ?? [];
       // Rights first: a caller without them learns nothing, not even what its request lacks.
-      await requireApplicationRights(rights, handler, key.applicationId, readRights(paths));
+      await requireApplicationRights(
+        rights,
+        handler.requestHeader.get("authorization"),
+        key.applicationId,
+        readRights(paths),
+      );
       checkReadPaths(paths);
       const device = await devices.get(key);
       if (!device) throw notFound(key);
@@ -175,7 +183,12 @@ export function nsEndDeviceRegistryService(
       const given = request.endDevice ?? create(EndDeviceSchema);
       const key = deviceKeyOf(given.ids, "end_device.ids");
       const paths = request.fieldMask?.paths ?? [];
-      await requireApplicationRights(rights, handler, key.applicationId, writeRights(paths));
+      await requireApplicationRights(
+        rights,
+        handler.requestHeader.get("authorization"),
+        key.applicationId,
+        writeRights(paths),
+      );
       checkWritePaths(paths);
       validateValues(given, paths);
       let wasCreated = false;
@@ -192,10 +205,12 @@ export function nsEndDeviceRegistryService(
     async resetFactoryDefaults(request, handler) {
       const key = deviceKeyOf(request.endDeviceIds, "end_device_ids");
       const paths = request.fieldMask?.paths ?? [];
-      await requireApplicationRights(rights, handler, key.applicationId, [
-        "RIGHT_APPLICATION_DEVICES_WRITE",
-        ...readRights(paths),
-      ]);
+      await requireApplicationRights(
+        rights,
+        handler.requestHeader.get("authorization"),
+        key.applicationId,
+        ["RIGHT_APPLICATION_DEVICES_WRITE", ...readRights(paths)],
+      );
       checkReadPaths(paths);
       const stored = await devices.update(key, (current) => {
         if (!current) throw notFound(key);
@@ -230,9 +245,12 @@ export function nsEndDeviceRegistryService(
 
     async delete(request, handler) {
       const key = deviceKeyOf(request, "ids");
-      await requireApplicationRights(rights, handler, key.applicationId, [
-        "RIGHT_APPLICATION_DEVICES_WRITE",
-      ]);
+      await requireApplicationRights(
+        rights,
+        handler.requestHeader.get("authorization"),
+        key.applicationId,
+        ["RIGHT_APPLICATION_DEVICES_WRITE"],
+      );
       await devices.update(key, (current) => {
         if (!current) throw notFound(key);
         return null;

@@ -18,10 +18,6 @@ export const errInvalidFieldMask = networkServer.invalidArgument(
 );
 export const errNoJoinEui = networkServer.invalidArgument("no_join_eui", "no JoinEUI specified");
 export const errNoDevEui = networkServer.invalidArgument("no_dev_eui", "no DevEUI specified");
-export const errInvalidIdentifier = networkServer.invalidArgument(
-  "invalid_identifier",
-  "`{field}` must be 3 to 36 lower case letters, digits and single dashes, not `{value}`",
-);
 export const errBatchSize = networkServer.invalidArgument(
   "batch_size",
   "between 1 and 20 devices may be deleted at once, not {count}",
