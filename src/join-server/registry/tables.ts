@@ -4,25 +4,21 @@
  * `session.keys`, so that no message beyond The Things Stack's is needed.
  */
 import { type EndDevice, EndDeviceSchema } from "../../gen/ttn/lorawan/v3/end_device_pb.js";
-import { formatHex } from "../../lorawan/types/index.ts";
+import {
+  endDeviceKey,
+  endDeviceKeyColumns,
+  euisValue,
+  hexOf,
+} from "../../storage/end-device-tables.ts";
 import type { MessageTableSpec } from "../../storage/message-store/index.ts";
 
-const hexOf = (bytes: Uint8Array | undefined) =>
-  bytes && bytes.length > 0 ? formatHex(bytes) : undefined;
-
-/** The unique index value of a device's JoinEUI and DevEUI: `"<JOINEUI>:<DEVEUI>"` in hex. */
-export function euisValue(joinEui: Uint8Array, devEui: Uint8Array): string {
-  return `${formatHex(joinEui)}:${formatHex(devEui)}`;
-}
+export { euisValue };
 
 export const jsDeviceTable: MessageTableSpec<typeof EndDeviceSchema> = {
   table: "js_end_devices",
   schema: EndDeviceSchema,
-  keyColumns: ["application_id", "device_id"],
-  key: (device: EndDevice) => [
-    device.ids?.applicationIds?.applicationId ?? "",
-    device.ids?.deviceId ?? "",
-  ],
+  keyColumns: endDeviceKeyColumns,
+  key: endDeviceKey,
   indexes: [
     {
       column: "euis",

@@ -2,6 +2,7 @@ import { clone } from "@bufbuild/protobuf";
 import { timestampFromMs } from "@bufbuild/protobuf/wkt";
 import { type EndDevice, EndDeviceSchema } from "../../gen/ttn/lorawan/v3/end_device_pb.js";
 import { formatHex } from "../../lorawan/types/index.ts";
+import { deleteEndDevices } from "../../storage/end-device-tables.ts";
 import {
   applyFieldMask,
   errNotFound,
@@ -87,17 +88,8 @@ export class SqlNsDeviceRegistry implements NsDeviceRegistry {
   }
 
   async deleteMany(applicationId: string, deviceIds: readonly string[]): Promise<DeviceKey[]> {
-    const deleted = new Set<string>();
-    await this.#store.updateMany(
-      deviceIds.map((deviceId) => [applicationId, deviceId]),
-      (stored, key) => {
-        if (stored) deleted.add(key[1] as string);
-        return null;
-      },
-    );
-    return deviceIds
-      .filter((deviceId, i) => deleted.has(deviceId) && deviceIds.indexOf(deviceId) === i)
-      .map((deviceId) => ({ applicationId, deviceId }));
+    const deleted = await deleteEndDevices(this.#store, applicationId, deviceIds);
+    return deleted.map((deviceId) => ({ applicationId, deviceId }));
   }
 
   /**
