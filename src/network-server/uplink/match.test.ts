@@ -481,3 +481,27 @@ describe("matchDataUplink", () => {
     );
   });
 });
+
+describe("matchDataUplink with hostile input", () => {
+  it("drops with mic_mismatch when the reception's TxDr does not fit a byte", () => {
+    const { phyPayload } = buildUplink({ devAddr, fCnt: 3 }, mic11());
+    const dev = makeDevice({ id: "a", version: MACVersion.MAC_V1_1, last: 2 });
+    const result = matchDataUplink(decodeDataUplink(phyPayload), [dev], {
+      ...context,
+      dataRateIndex: 300,
+    });
+    assert.deepEqual(summary(result), {
+      drop: "mic_mismatch",
+      reasons: ["a/current:mic_mismatch"],
+    });
+  });
+  it("drops a session with an unknown LoRaWAN version", () => {
+    const { phyPayload } = buildUplink({ devAddr, fCnt: 3 }, mic10(keyA));
+    const dev = makeDevice({ id: "a", version: MACVersion.MAC_UNKNOWN, last: 2 });
+    const result = matchDataUplink(decodeDataUplink(phyPayload), [dev], context);
+    assert.deepEqual(summary(result), {
+      drop: "unknown_mac_version",
+      reasons: ["a/current:unknown_mac_version"],
+    });
+  });
+});

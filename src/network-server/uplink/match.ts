@@ -268,10 +268,12 @@ function verifyCandidates(
   const msg = phyPayload.subarray(0, phyPayload.length - 4);
   const { keys } = prepared;
   for (const candidate of prepared.fCnts) {
-    const ok =
-      prepared.rules.legacyMic || keys.sNwkSIntKey === undefined
+    let ok: boolean;
+    try {
+      ok = prepared.rules.legacyMic
         ? verifyDataUplinkMic10(keys.fNwkSIntKey, frame.devAddr, candidate.fCnt, msg, frame.mic)
-        : verifyDataUplinkMic11(
+        : keys.sNwkSIntKey !== undefined &&
+          verifyDataUplinkMic11(
             keys.fNwkSIntKey,
             keys.sNwkSIntKey,
             frame.devAddr,
@@ -280,6 +282,10 @@ function verifyCandidates(
             msg,
             frame.mic,
           );
+    } catch {
+      // Out-of-range input (an oversize frame, a TxDr or TxCh past a byte) verifies nothing.
+      ok = false;
+    }
     if (ok) return candidate;
   }
   return undefined;
