@@ -141,7 +141,9 @@ describe("gateway peers: Basics Station", { skip }, () => {
         dC: 0,
         diid: 7,
         pdu: Buffer.from(downlinkB64, "base64").toString("hex"),
-        RxDelay: 1,
+        // RX1 three seconds after the uplink: a loaded machine must still make it (with one
+        // second the station may rightly fall back to RX2).
+        RxDelay: 3,
         RX1DR: 5,
         RX1Freq: 867100000,
         RX2DR: 0,
