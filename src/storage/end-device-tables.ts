@@ -46,3 +46,34 @@ export async function deleteEndDevices(
     (deviceId, i) => deleted.has(deviceId) && deviceIds.indexOf(deviceId) === i,
   );
 }
+
+/** Stops a re-wrap between records (at shutdown); what was re-wrapped stays so. */
+export interface RewrapOptions {
+  signal?: AbortSignal;
+}
+
+/**
+ * Re-wraps the keys of every record that `needsRewrap` (after a KEK rotation), each in its own
+ * atomic update that checks again under the lock; `reseal` returns the record with its keys
+ * wrapped with the current KEK. Resolves to how many records changed.
+ */
+export async function rewrapRecords(
+  store: MessageStore<typeof EndDeviceSchema>,
+  needsRewrap: (record: EndDevice) => boolean,
+  reseal: (record: EndDevice) => Promise<EndDevice>,
+  options: RewrapOptions = {},
+): Promise<number> {
+  let changed = 0;
+  for await (const stored of store.scan([])) {
+    if (options.signal?.aborted) return changed;
+    if (!needsRewrap(stored)) continue;
+    let rewrapped = false;
+    await store.update(store.spec.key(stored), async (current) => {
+      if (!current || !needsRewrap(current)) return current ?? null;
+      rewrapped = true;
+      return reseal(current);
+    });
+    if (rewrapped) changed++;
+  }
+  return changed;
+}

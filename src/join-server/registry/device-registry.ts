@@ -3,7 +3,11 @@ import { timestampFromMs } from "@bufbuild/protobuf/wkt";
 import { type EndDevice, EndDeviceSchema } from "../../gen/ttn/lorawan/v3/end_device_pb.js";
 import { RootKeysSchema } from "../../gen/ttn/lorawan/v3/keys_pb.js";
 import { formatHex } from "../../lorawan/types/index.ts";
-import { deleteEndDevices } from "../../storage/end-device-tables.ts";
+import {
+  deleteEndDevices,
+  type RewrapOptions,
+  rewrapRecords,
+} from "../../storage/end-device-tables.ts";
 import {
   applyFieldMask,
   errNotFound,
@@ -15,10 +19,7 @@ import type { AtRestKeys } from "./at-rest.ts";
 import { joinServerFields } from "./fields.ts";
 import { euisValue } from "./tables.ts";
 
-/** Stops a re-wrap between records (at shutdown); what was re-wrapped stays so. */
-export interface RewrapOptions {
-  signal?: AbortSignal;
-}
+export type { RewrapOptions };
 
 /** Something else whose keys are re-wrapped with the devices' (the session keys). */
 export interface Rewrappable {
@@ -127,19 +128,12 @@ export class SqlJsDeviceRegistry implements JsDeviceRegistry {
 
   /** Also re-wraps the keys of `alsoRewrap`; counts their records too. */
   async rewrap(options: RewrapOptions = {}): Promise<number> {
-    let changed = 0;
-    for await (const stored of this.#store.scan([])) {
-      if (options.signal?.aborted) return changed;
-      if (!this.#needsRewrap(stored)) continue;
-      const key = this.#store.spec.key(stored);
-      let rewrapped = false;
-      await this.#store.update(key, async (current) => {
-        if (!current || !this.#needsRewrap(current)) return current ?? null;
-        rewrapped = true;
-        return this.#seal(current);
-      });
-      if (rewrapped) changed++;
-    }
+    let changed = await rewrapRecords(
+      this.#store,
+      (device) => this.#needsRewrap(device),
+      (device) => this.#seal(device),
+      options,
+    );
     for (const other of this.#alsoRewrap) changed += await other.rewrap(options);
     return changed;
   }

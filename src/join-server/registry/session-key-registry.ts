@@ -2,11 +2,11 @@ import { clone, create } from "@bufbuild/protobuf";
 import { type EndDevice, EndDeviceSchema } from "../../gen/ttn/lorawan/v3/end_device_pb.js";
 import { type SessionKeys, SessionKeysSchema } from "../../gen/ttn/lorawan/v3/keys_pb.js";
 import { formatHex } from "../../lorawan/types/index.ts";
+import { type RewrapOptions, rewrapRecords } from "../../storage/end-device-tables.ts";
 import { errNotFound, type MessageStore } from "../../storage/message-store/index.ts";
 import { errSessionKeysNotFound } from "../errors.ts";
 import type { JsSessionKeyRegistry } from "../registry.ts";
 import type { AtRestKeys } from "./at-rest.ts";
-import type { RewrapOptions } from "./device-registry.ts";
 
 /** The key envelopes of a session, by field. */
 const keyFields = ["fNwkSIntKey", "sNwkSIntKey", "nwkSEncKey", "appSKey"] as const;
@@ -94,21 +94,17 @@ export class SqlJsSessionKeyRegistry implements JsSessionKeyRegistry {
 
   /** Re-wraps the keys of sessions not wrapped with the current at-rest KEK; how many changed. */
   async rewrap(options: RewrapOptions = {}): Promise<number> {
-    let changed = 0;
-    for await (const stored of this.#store.scan([])) {
-      if (options.signal?.aborted) return changed;
-      if (!this.#needsRewrap(stored)) continue;
-      let rewrapped = false;
-      await this.#store.update(this.#store.spec.key(stored), async (current) => {
-        const keys = current?.session?.keys;
-        if (!current?.session || !keys || !this.#needsRewrap(current)) return current ?? null;
-        rewrapped = true;
-        current.session.keys = await this.#seal(keys);
-        return current;
-      });
-      if (rewrapped) changed++;
-    }
-    return changed;
+    // needsRewrap holds only for a row with session keys.
+    return rewrapRecords(
+      this.#store,
+      (row) => this.#needsRewrap(row),
+      async (row) => {
+        const session = row.session as NonNullable<EndDevice["session"]>;
+        session.keys = await this.#seal(session.keys as NonNullable<typeof session.keys>);
+        return row;
+      },
+      options,
+    );
   }
 
   #needsRewrap(row: EndDevice): boolean {

@@ -2,7 +2,11 @@ import { clone } from "@bufbuild/protobuf";
 import { timestampFromMs } from "@bufbuild/protobuf/wkt";
 import { type EndDevice, EndDeviceSchema } from "../../gen/ttn/lorawan/v3/end_device_pb.js";
 import { formatHex } from "../../lorawan/types/index.ts";
-import { deleteEndDevices } from "../../storage/end-device-tables.ts";
+import {
+  deleteEndDevices,
+  type RewrapOptions,
+  rewrapRecords,
+} from "../../storage/end-device-tables.ts";
 import {
   applyFieldMask,
   errNotFound,
@@ -12,10 +16,7 @@ import type { AtRestKeys } from "./at-rest.ts";
 import { networkServerFields } from "./fields.ts";
 import type { DeviceChange, DeviceKey, NsDeviceRegistry } from "./registry.ts";
 
-/** Stops a re-wrap between records (at shutdown); what was re-wrapped stays so. */
-export interface RewrapOptions {
-  signal?: AbortSignal;
-}
+export type { RewrapOptions };
 
 /**
  * {@link NsDeviceRegistry} on a {@link MessageStore}: only the Network Server's fields are
@@ -97,18 +98,11 @@ export class SqlNsDeviceRegistry implements NsDeviceRegistry {
    * `ns.device_kek_label` or the key vault's default); resolves to how many devices changed.
    */
   async rewrap(options: RewrapOptions = {}): Promise<number> {
-    let changed = 0;
-    for await (const stored of this.#store.scan([])) {
-      if (options.signal?.aborted) return changed;
-      if (!this.#keys.deviceNeedsRewrap(stored)) continue;
-      let rewrapped = false;
-      await this.#store.update(this.#store.spec.key(stored), async (current) => {
-        if (!current || !this.#keys.deviceNeedsRewrap(current)) return current ?? null;
-        rewrapped = true;
-        return this.#keys.seal(await this.#keys.open(current));
-      });
-      if (rewrapped) changed++;
-    }
-    return changed;
+    return rewrapRecords(
+      this.#store,
+      (device) => this.#keys.deviceNeedsRewrap(device),
+      async (device) => this.#keys.seal(await this.#keys.open(device)),
+      options,
+    );
   }
 }
