@@ -66,6 +66,24 @@ function open(name: string, localAddress: string): Promise<Socket> {
   });
 }
 
+const http2Preface = Buffer.from("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n", "latin1");
+
+/**
+ * Resolves once the server has taken the connection: a TCP connect completes in the kernel before
+ * the server process accepts it, and the HTTP and gRPC ports are accepted in no fixed order. An HTTP/2
+ * connection sends its preface, an HTTP/1.1 connection asks for /healthz.
+ */
+function accepted(socket: Socket): Promise<Socket> {
+  return new Promise((resolve, reject) => {
+    socket.once("data", () => resolve(socket));
+    socket.once("close", () => reject(new Error("closed before the server answered")));
+    if (socket.remotePort === endpoint("http").port)
+      socket.write("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n");
+    // The client preface and an empty SETTINGS frame: the server answers with its SETTINGS.
+    else socket.write(Buffer.concat([http2Preface, Buffer.from([0, 0, 0, 4, 0, 0, 0, 0, 0])]));
+  });
+}
+
 /** Resolves with the time from now until the socket closes, and what it received. */
 function closed(socket: Socket): Promise<{ afterMs: number; received: string }> {
   const start = Date.now();
@@ -193,7 +211,7 @@ describe("connections per address", () => {
     // The cap counts the HTTP and gRPC ports together.
     const held = await Promise.all(
       Array.from({ length: maxPerAddress }, (_, index) =>
-        open(index % 2 === 0 ? "http" : "grpc", address),
+        open(index % 2 === 0 ? "http" : "grpc", address).then(accepted),
       ),
     );
     try {
