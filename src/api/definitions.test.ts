@@ -244,6 +244,10 @@ describe("API definitions", () => {
       [
         "ApplicationDownlink.frm_payload",
         "ApplicationDownlink.session_key_id",
+        "ApplicationInvalidatedDownlinks.session_key_id",
+        "ApplicationJoinAccept.session_key_id",
+        "ApplicationUplink.frm_payload",
+        "ApplicationUplink.session_key_id",
         "JoinAcceptPayload.encrypted",
         "JoinRequest.raw_payload",
         "JoinResponse.raw_payload",

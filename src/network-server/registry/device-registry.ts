@@ -15,6 +15,7 @@ import {
 import type { AtRestKeys } from "./at-rest.ts";
 import { networkServerFields } from "./fields.ts";
 import type { DeviceChange, DeviceKey, NsDeviceRegistry } from "./registry.ts";
+import { euisValue } from "./tables.ts";
 
 export type { RewrapOptions };
 
@@ -65,27 +66,54 @@ export class SqlNsDeviceRegistry implements NsDeviceRegistry {
     return devices;
   }
 
+  async getByEuis(joinEui: Uint8Array, devEui: Uint8Array): Promise<EndDevice | undefined> {
+    const [device] = await this.#store.find("euis", euisValue(joinEui, devEui));
+    return device === undefined ? undefined : this.#keys.open(device);
+  }
+
   async update(key: DeviceKey, change: DeviceChange): Promise<EndDevice | undefined> {
-    let result: EndDevice | undefined;
-    await this.#store.update([key.applicationId, key.deviceId], async (stored) => {
-      const current = stored ? await this.#keys.open(clone(EndDeviceSchema, stored)) : undefined;
-      const next = await change(
-        current === undefined ? undefined : clone(EndDeviceSchema, current),
-      );
-      if (next === null) {
-        result = undefined;
-        return null;
-      }
-      const kept = applyFieldMask(EndDeviceSchema, next, networkServerFields);
-      kept.createdAt = stored?.createdAt ?? kept.createdAt ?? timestampFromMs(this.#now());
-      kept.updatedAt = timestampFromMs(this.#now());
-      result = await this.#keys.open(clone(EndDeviceSchema, kept));
-      return this.#keys.seal(
-        kept,
-        stored && current ? { plain: current, sealed: stored } : undefined,
-      );
-    });
+    const [result] = await this.updateMany([{ key, change }]);
     return result;
+  }
+
+  async updateMany(
+    changes: readonly { key: DeviceKey; change: DeviceChange }[],
+  ): Promise<(EndDevice | undefined)[]> {
+    if (changes.length === 0) return [];
+    const keys = changes.map(({ key }) => [key.applicationId, key.deviceId]);
+    // The store calls the change once per key in the order given, and again from the first
+    // when it retries its transaction (an insert race): the n-th call is change n mod length.
+    const results: (EndDevice | undefined)[] = [];
+    let call = 0;
+    await this.#store.updateMany(keys, async (stored) => {
+      const index = call++ % changes.length;
+      const { next, result } = await this.#changed(
+        stored,
+        (changes[index] as { change: DeviceChange }).change,
+      );
+      results[index] = result;
+      return next;
+    });
+    return results;
+  }
+
+  /** Runs one change on a stored record: what to write (sealed), and what callers see (plain). */
+  async #changed(
+    stored: EndDevice | undefined,
+    change: DeviceChange,
+  ): Promise<{ next: EndDevice | null; result: EndDevice | undefined }> {
+    const current = stored ? await this.#keys.open(clone(EndDeviceSchema, stored)) : undefined;
+    const next = await change(current === undefined ? undefined : clone(EndDeviceSchema, current));
+    if (next === null) return { next: null, result: undefined };
+    const kept = applyFieldMask(EndDeviceSchema, next, networkServerFields);
+    kept.createdAt = stored?.createdAt ?? kept.createdAt ?? timestampFromMs(this.#now());
+    kept.updatedAt = timestampFromMs(this.#now());
+    const result = await this.#keys.open(clone(EndDeviceSchema, kept));
+    const sealed = await this.#keys.seal(
+      kept,
+      stored && current ? { plain: current, sealed: stored } : undefined,
+    );
+    return { next: sealed, result };
   }
 
   async deleteMany(applicationId: string, deviceIds: readonly string[]): Promise<DeviceKey[]> {

@@ -161,6 +161,49 @@ describeOnEachEngine("Network Server registry", (_engine, open) => {
       await devices.update(key("dev3"), () => otaa("dev3", false));
       await devices.update(key("dev4"), () => otaa("dev4", false));
       assert.equal(await devices.get(key("dev2")), undefined);
+      const found = await devices.getByEuis(JOIN_EUI, hex("0004a30b001c0530"));
+      assert.equal(found?.ids?.deviceId, "dev1");
+      assert.equal(await devices.getByEuis(JOIN_EUI, hex("0004a30b001c0531")), undefined);
+    }));
+
+  it("changes many devices in one transaction, a repeated device seeing the change before", () =>
+    withDatabase(async (database) => {
+      const { devices } = registries(database);
+      await devices.update(key("dev1"), () => device("dev1", "26011234"));
+      const bump = (by: number) => (current: EndDevice | undefined) => {
+        assert.ok(current?.session);
+        assert.deepEqual(current.session.keys?.fNwkSIntKey?.key, F_NWK);
+        current.session.lastFCntUp += by;
+        return current;
+      };
+      const results = await devices.updateMany([
+        { key: key("dev1"), change: bump(1) },
+        { key: key("dev2"), change: () => device("dev2", "26011235") },
+        { key: key("dev1"), change: bump(10) },
+        { key: key("dev3"), change: () => null },
+      ]);
+      assert.deepEqual(
+        results.map((result) => result?.session?.lastFCntUp),
+        [8, 7, 18, undefined],
+      );
+      assert.deepEqual(results[1]?.session?.keys?.nwkSEncKey?.key, NWK_ENC);
+      assert.equal((await devices.get(key("dev1")))?.session?.lastFCntUp, 18);
+      assert.equal((await devices.get(key("dev2")))?.session?.lastFCntUp, 7);
+      // One change that throws: nothing of the batch is written.
+      await assert.rejects(
+        devices.updateMany([
+          { key: key("dev1"), change: bump(1) },
+          {
+            key: key("dev2"),
+            change: () => {
+              throw new Error("refused");
+            },
+          },
+        ]),
+        /refused/,
+      );
+      assert.equal((await devices.get(key("dev1")))?.session?.lastFCntUp, 18);
+      assert.deepEqual(await devices.updateMany([]), []);
     }));
 
   it("changes atomically: every one of many concurrent updates is kept", () =>

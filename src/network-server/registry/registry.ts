@@ -35,6 +35,17 @@ export interface NsDeviceRegistry {
    * store's `index_value_taken`.
    */
   update(key: DeviceKey, change: DeviceChange): Promise<EndDevice | undefined>;
+  /**
+   * Changes many devices in one transaction (a group commit): each change sees its device as
+   * stored (or as the previous change of the same key left it). A change that throws aborts
+   * the whole transaction: callers that batch unrelated work catch inside their changes.
+   * Resolves, per change, to what was stored (`undefined` when deleted or absent).
+   */
+  updateMany(
+    changes: readonly { key: DeviceKey; change: DeviceChange }[],
+  ): Promise<(EndDevice | undefined)[]>;
+  /** The device that joins with this JoinEUI and DevEUI (`supports_join`), session keys in plain. */
+  getByEuis(joinEui: Uint8Array, devEui: Uint8Array): Promise<EndDevice | undefined>;
   /** Deletes devices of one application, all or none; unknown IDs are skipped. */
   deleteMany(applicationId: string, deviceIds: readonly string[]): Promise<DeviceKey[]>;
 }
