@@ -63,3 +63,24 @@ export const errUnknownMacVersion = errors.failedPrecondition(
   "unknown_mac_version",
   "the session's LoRaWAN version {version} is not known",
 );
+export const errMacCommandsInBoth = errors.invalidArgument(
+  "mac_commands_in_f_opts_and_port_0",
+  "the uplink carries MAC commands both in FOpts ({f_opts_length} bytes) and on port 0",
+);
+/** The device changed between the match and the commit (another reception was faster). */
+export const errDeviceChanged = errors.aborted(
+  "device_changed",
+  "the device changed while its uplink was handled: FCnt {f_cnt} is no longer new",
+);
+export const errDeviceNotFound = errors.notFound(
+  "device_not_found",
+  "the device of the uplink was deleted while it was handled",
+);
+export const errBandUnknown = errors.failedPrecondition(
+  "band_unknown",
+  "the device's frequency plan `{frequency_plan_id}` and regional parameters have no band",
+);
+export const errDataRateUnknown = errors.invalidArgument(
+  "data_rate_unknown",
+  "the uplink's data rate is not one of the device's band",
+);

@@ -29,6 +29,15 @@ describe("fCntCandidates", () => {
       { fCnt: 1, reset: true },
     ]);
   });
+  it("adds the field in the last counter's epoch when it is below the last counter (a replay)", () => {
+    assert.deepEqual(fCntCandidates(1, 70_000, { supports32BitFCnt: true, resetsFCnt: false }), [
+      { fCnt: 131_073, reset: false },
+      { fCnt: 65_537, reset: false },
+    ]);
+    assert.deepEqual(fCntCandidates(1, 0, { supports32BitFCnt: true, resetsFCnt: false }), [
+      { fCnt: 1, reset: false },
+    ]);
+  });
   it("does not repeat a candidate", () => {
     assert.deepEqual(fCntCandidates(600, 500, { supports32BitFCnt: true, resetsFCnt: true }), [
       { fCnt: 600, reset: false },

@@ -2,7 +2,9 @@
  * The full frame counters a data uplink may carry, given the session's last accepted one:
  * the reconstructed 32-bit counter (or the 16-bit field itself for devices without 32-bit
  * counters, as The Things Stack's FullFCnt), and for devices that reset their counter on
- * reboot (`mac_settings.resets_f_cnt`) also the field as it is.
+ * reboot (`mac_settings.resets_f_cnt`) also the field as it is. A field below the last
+ * counter is also tried in the last counter's epoch, so that a replayed frame verifies and is
+ * refused as a replay instead of looking like a frame of another device.
  */
 import { reconstructFCnt } from "../../lorawan/crypto/index.ts";
 
@@ -29,6 +31,13 @@ export function fCntCandidates(
   const candidates: FCntCandidate[] = [];
   const full = fullFCnt(fCnt16, lastFCnt, options.supports32BitFCnt);
   if (full !== undefined) candidates.push({ fCnt: full, reset: false });
+  // A replay of an older frame of this counter epoch: reconstruction took it for a rollover,
+  // whose MIC fails. Tried after it, so that a replay is told apart from a wrong key (a device
+  // that resets its counter gets the same value as the reset candidate below).
+  if (options.supports32BitFCnt && !options.resetsFCnt && full !== undefined && full > lastFCnt) {
+    const sameEpoch = lastFCnt - (lastFCnt % 0x10000) + fCnt16;
+    if (sameEpoch < lastFCnt) candidates.push({ fCnt: sameEpoch, reset: false });
+  }
   if (options.resetsFCnt && full !== fCnt16) candidates.push({ fCnt: fCnt16, reset: true });
   return candidates;
 }
