@@ -172,6 +172,8 @@ describe("LoRa Basics Station against lorastack", { skip }, () => {
     await new Promise<void>((resolve) => networkServer.listen(0, "127.0.0.1", resolve));
     const nsPort = (networkServer.address() as AddressInfo).port;
     stack = await startLorastack({
+      // The Network Server is the test's double: the stack's own one does not run.
+      args: ["is", "gs", "gcs"],
       env: {
         LORASTACK_CLUSTER_KEYS: clusterKey,
         LORASTACK_CLUSTER_NETWORK_SERVER_ADDRESS: `127.0.0.1:${nsPort}`,

@@ -173,6 +173,8 @@ before(async () => {
   if (peersSkip) return;
   ns = await startNetworkServerDouble();
   stack = await startLorastack({
+    // The Network Server is the test's double: the stack's own one does not run.
+    args: ["is", "gs", "gcs"],
     env: {
       LORASTACK_CLUSTER_KEYS: clusterKey,
       LORASTACK_CLUSTER_NETWORK_SERVER_ADDRESS: ns.address,
