@@ -15,7 +15,7 @@ import {
 } from "../harness/gateway-peers.ts";
 import { createAdmin } from "../harness/identity-admin.ts";
 import { type LorastackProcess, startLorastack } from "../harness/lorastack-process.ts";
-import { rest, restOk } from "../harness/rest-client.ts";
+import { restOk } from "../harness/rest-client.ts";
 import { VirtualDevice } from "../harness/virtual-device.ts";
 
 const peersSkip = await gatewayPeersSkipReason(["pktfwd"]);
@@ -82,11 +82,8 @@ describe("Network Server with the real lora_pkt_fwd", { skip: peersSkip }, () =>
         frequency_plan_ids: ["EU_863_870_TTN"],
       },
     });
-    const conf = await rest(stack.httpUrl, "GET", "/gcs/gateways/gw1/semtechudp/global_conf.json", {
-      key: adminKey,
-    });
-    assert.equal(conf.status, 200);
-    gateway = await startPacketForwarder({ globalConf: conf.text });
+    const conf = await api("GET", "/gcs/gateways/gw1/semtechudp/global_conf.json");
+    gateway = await startPacketForwarder({ globalConf: conf });
   });
 
   after(async () => {
