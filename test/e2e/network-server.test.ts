@@ -80,6 +80,7 @@ describe("Network Server with the real lora_pkt_fwd", { skip: peersSkip }, () =>
       gateway: {
         ids: { gateway_id: "gw1", eui: gatewayEui },
         frequency_plan_ids: ["EU_863_870_TTN"],
+        gateway_server_address: stack.listeners.get("udp"),
       },
     });
     const conf = await api("GET", "/gcs/gateways/gw1/semtechudp/global_conf.json");
