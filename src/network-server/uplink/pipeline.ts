@@ -48,6 +48,7 @@ import {
 } from "../services/default-mac-settings.ts";
 import { type DeviceBand, deviceBand } from "../services/device-band.ts";
 import { defaultNewMacState } from "../services/mac-state.ts";
+import { uplinkAirtime } from "./airtime.ts";
 import { orderCandidates } from "./candidate-order.ts";
 import { applyDataUplink, type DataUplinkResult } from "./data-uplink.ts";
 import { errBandUnknown, errDataRateUnknown } from "./errors.ts";
@@ -253,6 +254,7 @@ export function createUplinkPipeline(options: UplinkPipelineOptions): UplinkPipe
     const frameMessage = dataUplinkMessage(uplink.frame, matched.fCnt);
     message.payload = frameMessage;
     message.deviceChannelIndex = channelIndex;
+    message.consumedAirtime = uplinkAirtime(message.settings?.dataRate, message.rawPayload.length);
     events.publish(evtReceiveDataUplink, {
       identifiers: [endDeviceRef(key)],
       data: message,
