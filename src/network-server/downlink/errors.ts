@@ -22,3 +22,26 @@ export const errTooLate = errors.failedPrecondition(
   "too_late",
   "both receive windows of the uplink have passed or are too close",
 );
+
+/** The device has no session (or no MAC state) to send a data downlink in. */
+export const errNoSession = errors.failedPrecondition(
+  "no_session",
+  "the device has no session or MAC state to send a downlink in",
+);
+/** A session key the version needs is not there in plain. */
+export const errNoSessionKey = errors.failedPrecondition(
+  "session_key_missing",
+  "the session has no `{key}`",
+);
+/** The device's frequency plan or PHY version gives no band. */
+export const errNoDeviceBand = errors.failedPrecondition(
+  "no_device_band",
+  "no band for frequency plan `{frequency_plan_id}`",
+);
+/** The gateways were asked and none scheduled the downlink. */
+export const errScheduleFailed = errors.aborted("schedule", "no gateway scheduled the downlink");
+/** A gateway reported that it did not transmit a downlink. */
+export const errTransmission = errors.aborted(
+  "transmission",
+  "downlink transmission failed with result `{result}`",
+);

@@ -1,4 +1,12 @@
 /** Downlink planning of the Network Server: receive windows, paths, limits, TxRequest. Pure. */
+
+export { acknowledgeDownlink } from "./acknowledge.ts";
+export {
+  buildDataDownlink,
+  type DataDownlink,
+  type DataDownlinkInput,
+  type DataDownlinkResult,
+} from "./data-downlink.ts";
 export { dataRateIndexOf, dataRateMessage } from "./data-rate.ts";
 export * from "./errors.ts";
 export {

@@ -1,0 +1,378 @@
+import assert from "node:assert/strict";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, afterEach, beforeEach, describe, it } from "node:test";
+import { create, type MessageInitShape } from "@bufbuild/protobuf";
+import { durationFromMs, timestampFromMs } from "@bufbuild/protobuf/wkt";
+import type { Client } from "@connectrpc/connect";
+import { pino } from "pino";
+import { sqlTaskQueue } from "../../cluster/sql/task-queue.ts";
+import type { StoredTaskQueue } from "../../cluster/tasks/queue.ts";
+import { EventBus, type StackEvent } from "../../events/index.ts";
+import { FrequencyPlans } from "../../frequency-plans/index.ts";
+import { type EndDevice, EndDeviceSchema } from "../../gen/ttn/lorawan/v3/end_device_pb.js";
+import {
+  type NsGs,
+  ScheduleDownlinkResponseSchema,
+} from "../../gen/ttn/lorawan/v3/gatewayserver_pb.js";
+import { Class, MACVersion, MType, PHYVersion } from "../../gen/ttn/lorawan/v3/lorawan_pb.js";
+import {
+  ApplicationDownlinkSchema,
+  type ApplicationUp,
+  type DownlinkMessage,
+  TxAcknowledgment_Result,
+  type UplinkMessage,
+  UplinkMessageSchema,
+} from "../../gen/ttn/lorawan/v3/messages_pb.js";
+import { StaticKeyVault } from "../../key-vault/static-key-vault.ts";
+import { decodePhyPayload } from "../../lorawan/codec/index.ts";
+import { type Database, openDatabase } from "../../storage/database.ts";
+import { migrateToLatest } from "../../storage/migrate.ts";
+import { registryDeviceStore } from "../device-store/device-store.ts";
+import { createNetworkServerRegistries } from "../registry/index.ts";
+import type { DeviceKey } from "../registry/registry.ts";
+import { errTooLate } from "./errors.ts";
+import { createDownlinkScheduler, type DownlinkScheduler } from "./scheduler.ts";
+
+const hex = (text: string) => new Uint8Array(Buffer.from(text, "hex"));
+const logger = pino({ level: "silent" });
+const T = Date.UTC(2026, 11, 5, 12);
+const KEY: DeviceKey = { applicationId: "app", deviceId: "dev" };
+const devAddr = hex("26011234");
+const NWK = hex("a1a2a3a4a5a6a7a8a9aaabacadaeaf00");
+const SKID = hex("0102");
+
+type Answer = "ok" | "too-late" | "busy";
+
+/** A fake Gateway Server: records the requests, answers as told (default success). */
+class FakeGs {
+  requests: DownlinkMessage[] = [];
+  answers: Answer[] = [];
+  scheduled?: () => void;
+  client(): Client<typeof NsGs> {
+    return {
+      scheduleDownlink: async (message: DownlinkMessage) => {
+        this.requests.push(message);
+        this.scheduled?.();
+        const answer = this.answers.shift() ?? "ok";
+        if (answer === "ok") {
+          return create(ScheduleDownlinkResponseSchema, {
+            delay: durationFromMs(100),
+            rx1: true,
+          });
+        }
+        throw errTooLate.create({
+          path_errors: [
+            {
+              name: answer === "busy" ? "conflict" : "too_late",
+              code: answer === "busy" ? "resource_exhausted" : "failed_precondition",
+            },
+          ],
+        });
+      },
+    } as unknown as Client<typeof NsGs>;
+  }
+}
+
+function baseDevice(init: Partial<MessageInitShape<typeof EndDeviceSchema>> = {}): EndDevice {
+  return create(EndDeviceSchema, {
+    ids: { applicationIds: { applicationId: KEY.applicationId }, deviceId: KEY.deviceId },
+    frequencyPlanId: "EU_863_870_TTN",
+    lorawanVersion: MACVersion.MAC_V1_0_3,
+    lorawanPhyVersion: PHYVersion.RP001_V1_0_3_REV_A,
+    macSettings: { statusCountPeriodicity: 0, statusTimePeriodicity: { seconds: 0n } },
+    session: {
+      devAddr,
+      lastFCntUp: 10,
+      keys: { sessionKeyId: SKID, fNwkSIntKey: { key: NWK } },
+    },
+    macState: {
+      lorawanVersion: MACVersion.MAC_V1_0_3,
+      currentParameters: { rx1Delay: 1, rx2DataRateIndex: 0, rx2Frequency: 869_525_000n },
+      recentUplinks: [
+        {
+          rxMetadata: [
+            { gatewayIds: { gatewayId: "gw-1" }, snr: 5, channelRssi: -80, uplinkToken: hex("aa") },
+          ],
+        },
+      ],
+    },
+    ...init,
+  } as MessageInitShape<typeof EndDeviceSchema>);
+}
+
+function uplink(mType: MType, fCnt = 11): UplinkMessage {
+  return create(UplinkMessageSchema, {
+    payload: {
+      mHdr: { mType },
+      payload:
+        mType === MType.JOIN_REQUEST
+          ? { case: "joinRequestPayload", value: {} }
+          : { case: "macPayload", value: { fHdr: { devAddr, fCtrl: {} }, fullFCnt: fCnt } },
+    },
+    settings: {
+      dataRate: {
+        modulation: {
+          case: "lora",
+          value: { spreadingFactor: 7, bandwidth: 125_000, codingRate: "4/5" },
+        },
+      },
+      frequency: 868_100_000n,
+      timestamp: 1_000_000,
+    },
+    rxMetadata: [
+      { gatewayIds: { gatewayId: "gw-1" }, snr: 5, channelRssi: -80, uplinkToken: hex("aa") },
+      { gatewayIds: { gatewayId: "gw-2" }, snr: 9, channelRssi: -60, uplinkToken: hex("bb") },
+    ],
+    receivedAt: timestampFromMs(T),
+  });
+}
+
+const appDown = (fCnt: number, confirmed = false) =>
+  create(ApplicationDownlinkSchema, {
+    sessionKeyId: SKID,
+    fPort: 3,
+    fCnt,
+    frmPayload: hex("beef"),
+    confirmed,
+    correlationIds: [`as:down:${fCnt}`],
+  });
+
+describe("downlink scheduler", () => {
+  const folders: string[] = [];
+  let database: Database;
+  let tasks: StoredTaskQueue;
+  let store: ReturnType<typeof registryDeviceStore>;
+  let gs: FakeGs;
+  let ups: ApplicationUp[];
+  let published: StackEvent[];
+  let clock: number;
+  let scheduler: DownlinkScheduler;
+
+  beforeEach(async () => {
+    const folder = await mkdtemp(join(tmpdir(), "lorastack-downlink-"));
+    folders.push(folder);
+    database = await openDatabase({ engine: "sqlite", file: join(folder, "ns.db") });
+    await migrateToLatest(database.db, database.engine);
+    const vault = new StaticKeyVault(
+      new Map([["k", hex("000102030405060708090a0b0c0d0e0f")]]),
+      "k",
+    );
+    const registries = createNetworkServerRegistries({
+      database,
+      keyVault: vault,
+      config: { device_kek_label: "" },
+    });
+    store = registryDeviceStore(registries.devices);
+    tasks = sqlTaskQueue(database, { logger, pollIntervalMs: 50, leaseMs: 5000 });
+    gs = new FakeGs();
+    ups = [];
+    published = [];
+    clock = T + 50;
+    scheduler = createDownlinkScheduler({
+      store,
+      gatewayServer: () => gs.client(),
+      tasks,
+      forwarder: { forward: async (list) => void ups.push(...list) },
+      events: new EventBus({ onPublish: (event) => published.push(event) }),
+      frequencyPlans: FrequencyPlans.builtIn(),
+      logger,
+      now: () => clock,
+      classCTimeoutMs: 10_000,
+      maxConfirmedAttempts: 2,
+    });
+  });
+  afterEach(async () => {
+    await scheduler.stop();
+    tasks.close();
+    await database.close();
+  });
+  after(async () => {
+    await Promise.all(folders.map((f) => rm(f, { recursive: true, force: true })));
+  });
+
+  const put = (device: EndDevice) => store.commit(KEY, () => device);
+  const names = () => published.map((e) => e.name);
+  const opportunity = (device: EndDevice, up: UplinkMessage, receivedAtMs = T) => ({
+    key: KEY,
+    uplink: up,
+    device,
+    receivedAtMs,
+    correlationIds: ["ns:uplink:1"],
+  });
+
+  it("class A: ACK of a confirmed uplink in RX1 and RX2, best path first, device committed", async () => {
+    const device = await put(baseDevice());
+    assert.ok(device);
+    await scheduler.afterUplink(opportunity(device, uplink(MType.CONFIRMED_UP)));
+    assert.equal(gs.requests.length, 1);
+    const message = gs.requests[0] as DownlinkMessage;
+    const request = message.settings.case === "request" ? message.settings.value : undefined;
+    assert.ok(request);
+    assert.equal(request.class, Class.A);
+    assert.deepEqual(
+      request.downlinkPaths.map((p) => (p.path.case === "uplinkToken" ? p.path.value[0] : 0)),
+      [0xbb, 0xaa],
+    );
+    assert.equal(request.rx1Frequency, 868_100_000n);
+    assert.equal(request.rx2Frequency, 869_525_000n);
+    assert.equal(request.rx1Delay, 1);
+    const frame = decodePhyPayload(message.rawPayload);
+    assert.ok(frame.mType === "unconfirmedDataDown");
+    assert.equal(frame.fCtrl.ack, true);
+    assert.deepEqual(names(), ["ns.down.data.schedule.attempt", "ns.down.data.schedule.success"]);
+    const stored = await store.get(KEY);
+    assert.equal(stored?.macState?.recentDownlinks.length, 1);
+    assert.ok(stored?.macState?.lastDownlinkAt);
+  });
+
+  it("class A: RX2 only when RX1 is too late", async () => {
+    const device = await put(baseDevice());
+    assert.ok(device);
+    clock = T + 900; // RX1 opens at T + 1000: within the 200 ms margin.
+    await scheduler.afterUplink(opportunity(device, uplink(MType.CONFIRMED_UP)));
+    const request = gs.requests[0]?.settings.value as {
+      rx1Frequency: bigint;
+      rx2Frequency: bigint;
+    };
+    assert.equal(request.rx1Frequency, 0n);
+    assert.equal(request.rx2Frequency, 869_525_000n);
+  });
+
+  it("class A: both windows passed: nothing sent, failure published", async () => {
+    const device = await put(baseDevice());
+    assert.ok(device);
+    clock = T + 1900;
+    await scheduler.afterUplink(opportunity(device, uplink(MType.CONFIRMED_UP)));
+    assert.equal(gs.requests.length, 0);
+    assert.deepEqual(names(), ["ns.down.data.schedule.fail"]);
+  });
+
+  it("class A: nothing needed, nothing sent", async () => {
+    const device = await put(baseDevice());
+    assert.ok(device);
+    await scheduler.afterUplink(opportunity(device, uplink(MType.UNCONFIRMED_UP)));
+    assert.equal(gs.requests.length, 0);
+    assert.deepEqual(names(), []);
+  });
+
+  it("class A: application downlink sent; downlink_sent on the TX acknowledgment", async () => {
+    const base = baseDevice();
+    base.session?.queuedApplicationDownlinks.push(appDown(1));
+    const device = await put(base);
+    assert.ok(device);
+    await scheduler.afterUplink(opportunity(device, uplink(MType.UNCONFIRMED_UP)));
+    assert.equal(gs.requests.length, 1);
+    assert.equal((await store.get(KEY))?.session?.queuedApplicationDownlinks.length, 0);
+    assert.deepEqual(ups, []);
+    const message = gs.requests[0] as DownlinkMessage;
+    await scheduler.handleTxAcknowledgment({
+      $typeName: "ttn.lorawan.v3.GatewayTxAcknowledgment",
+      txAck: {
+        $typeName: "ttn.lorawan.v3.TxAcknowledgment",
+        correlationIds: message.correlationIds,
+        result: TxAcknowledgment_Result.SUCCESS,
+      },
+    });
+    assert.equal((ups as ApplicationUp[])[0]?.up.case, "downlinkSent");
+    assert.ok(names().includes("ns.down.transmission.success"));
+  });
+
+  it("join-accept in the join windows; queued_join_accept cleared", async () => {
+    const base = baseDevice({ session: undefined, macState: undefined });
+    base.pendingMacState = create(EndDeviceSchema, {
+      pendingMacState: {
+        currentParameters: { rx1Delay: 1, rx2DataRateIndex: 0, rx2Frequency: 869_525_000n },
+        queuedJoinAccept: {
+          payload: hex(`20${"11".repeat(16)}`),
+          devAddr,
+          keys: { sessionKeyId: SKID },
+        },
+      },
+    }).pendingMacState;
+    const device = await put(base);
+    assert.ok(device);
+    await scheduler.afterUplink(opportunity(device, uplink(MType.JOIN_REQUEST)));
+    const message = gs.requests[0] as DownlinkMessage;
+    const request = message.settings.case === "request" ? message.settings.value : undefined;
+    assert.equal(request?.rx1Delay, 5);
+    assert.deepEqual(message.rawPayload, hex(`20${"11".repeat(16)}`));
+    assert.deepEqual(names(), ["ns.down.join.schedule.attempt", "ns.down.join.schedule.success"]);
+    const stored = await store.get(KEY);
+    assert.equal(stored?.pendingMacState?.queuedJoinAccept, undefined);
+    assert.deepEqual(stored?.pendingSession?.devAddr, devAddr);
+  });
+
+  it("class C: woken, the queued downlink goes out in RX2 through the recent gateway", async () => {
+    const base = baseDevice();
+    if (base.macState) base.macState.deviceClass = Class.C;
+    base.session?.queuedApplicationDownlinks.push(appDown(1));
+    await put(base);
+    const sent = new Promise<void>((resolve) => {
+      gs.scheduled = resolve;
+    });
+    scheduler.start();
+    await scheduler.wake(KEY);
+    await sent;
+    await waitFor(
+      async () => (await store.get(KEY))?.session?.queuedApplicationDownlinks.length === 0,
+    );
+    const request = gs.requests[0]?.settings.value as { class: Class; rx2Frequency: bigint };
+    assert.equal(request.class, Class.C);
+    assert.equal(request.rx2Frequency, 869_525_000n);
+  });
+
+  it("class C confirmed: retransmitted after the timeout, then given up (downlink_nack)", async () => {
+    const base = baseDevice();
+    if (base.macState) base.macState.deviceClass = Class.C;
+    base.session?.queuedApplicationDownlinks.push(appDown(1, true));
+    await put(base);
+    scheduler.start();
+    let count = 0;
+    const twice = new Promise<void>((resolve) => {
+      gs.scheduled = () => {
+        count++;
+        // Each transmission is followed by the class C timeout; move the clock past it.
+        clock += 11_000;
+        if (count === 2) resolve();
+      };
+    });
+    await scheduler.wake(KEY);
+    await twice;
+    await scheduler.wake(KEY);
+    await waitFor(async () => ups.some((u) => u.up.case === "downlinkNack"));
+    assert.equal(gs.requests.length, 2);
+    assert.deepEqual(gs.requests[0]?.rawPayload, gs.requests[1]?.rawPayload);
+    assert.equal((await store.get(KEY))?.macState?.pendingApplicationDownlink, undefined);
+  });
+
+  it("class C: a busy gateway is tried again later", async () => {
+    const base = baseDevice();
+    if (base.macState) base.macState.deviceClass = Class.C;
+    base.session?.queuedApplicationDownlinks.push(appDown(1));
+    await put(base);
+    gs.answers = ["busy"];
+    scheduler.start();
+    const second = new Promise<void>((resolve) => {
+      gs.scheduled = () => {
+        if (gs.requests.length === 2) resolve();
+      };
+    });
+    await scheduler.wake(KEY);
+    await second;
+    await waitFor(
+      async () => (await store.get(KEY))?.session?.queuedApplicationDownlinks.length === 0,
+    );
+    assert.ok(names().includes("ns.down.data.schedule.fail"));
+  });
+});
+
+/** Polls a condition the scheduler reaches after an event we cannot await directly. */
+async function waitFor(condition: () => Promise<boolean>, timeoutMs = 5000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > until) throw new Error("condition not reached");
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+}
