@@ -13,11 +13,12 @@ import {
   MACState_UplinkMessageSchema,
 } from "../../gen/ttn/lorawan/v3/end_device_pb.js";
 import type { Message } from "../../gen/ttn/lorawan/v3/lorawan_pb.js";
-import type { UplinkMessage } from "../../gen/ttn/lorawan/v3/messages_pb.js";
+import type { ApplicationUp, UplinkMessage } from "../../gen/ttn/lorawan/v3/messages_pb.js";
 import type { Band } from "../../lorawan/band/index.ts";
 import type { UplinkMacCommand } from "../../lorawan/mac/index.ts";
 import { adaptDataRate, adrInputFromMacState } from "../adr/index.ts";
 import type { AdrAlgorithm } from "../adr/types.ts";
+import { acknowledgeDownlink } from "../downlink/acknowledge.ts";
 import type { DeviceEffects, MacEvent } from "../mac/types.ts";
 import { handleUplinkCommands } from "../mac/uplink.ts";
 import { errDeviceChanged, errDeviceNotFound, errMacStateMissing } from "./errors.ts";
@@ -48,6 +49,8 @@ export interface DataUplinkInput {
 
 export interface DataUplinkResult {
   device: EndDevice;
+  /** `downlink_ack` / `downlink_nack` of the confirmed downlink this uplink answered. */
+  ups: ApplicationUp[];
   events: MacEvent[];
   effects: DeviceEffects;
   unanswered: Readonly<Record<number, number>> | undefined;
@@ -67,6 +70,13 @@ export function applyDataUplink(
   checkStillNew(current, match);
   let device = current;
   if (match.session === "pending") device = activatePendingSession(device, input.receivedAtMs);
+  // The uplink after a confirmed downlink answers it: ACK set or not.
+  const fCtrl =
+    input.message.payload.case === "macPayload"
+      ? input.message.payload.value.fHdr?.fCtrl
+      : undefined;
+  const acknowledged = acknowledgeDownlink(device, fCtrl?.ack ?? false, input.receivedAtMs);
+  device = acknowledged.device;
   const session = device.session;
   const macState = device.macState;
   if (session === undefined || macState === undefined) throw errMacStateMissing.create();
@@ -93,9 +103,14 @@ export function applyDataUplink(
   // The MAC layer works on its own copy: its result is the new state.
   device.macState = mac.state.macState;
   applyEffects(device, mac.effects, input.receivedAtMs);
-  if (input.message.payload.case === "macPayload" && input.message.payload.value.fHdr?.fCtrl?.adr)
-    steerDataRate(device, input);
-  return { device, events: mac.events, effects: mac.effects, unanswered: mac.state.unanswered };
+  if (fCtrl?.adr) steerDataRate(device, input);
+  return {
+    device,
+    ups: acknowledged.ups,
+    events: mac.events,
+    effects: mac.effects,
+    unanswered: mac.state.unanswered,
+  };
 }
 
 /** The stored device still takes the frame: its counter did not move past it meanwhile. */

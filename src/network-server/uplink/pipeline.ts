@@ -324,16 +324,22 @@ export function createUplinkPipeline(options: UplinkPipelineOptions): UplinkPipe
     });
     metrics.uplinks.inc({ result: "processed" });
 
-    // forward
-    if (uplink.frame.fPort !== undefined && uplink.frame.fPort > 0) {
-      const up = applicationUplink(device, matched, uplink, message, receivedAtMs);
+    // forward: the answer to a confirmed downlink, then the uplink's application payload
+    const ups = [...applied.ups];
+    const hasPayload = uplink.frame.fPort !== undefined && uplink.frame.fPort > 0;
+    const up = hasPayload
+      ? applicationUplink(device, matched, uplink, message, receivedAtMs)
+      : undefined;
+    if (up) ups.push(up);
+    if (ups.length > 0) {
       try {
-        await options.forwarder.forward([up]);
-        events.publish(evtForwardDataUplink, {
-          identifiers: [endDeviceRef(key)],
-          data: up,
-          correlationIds,
-        });
+        await options.forwarder.forward(ups);
+        if (up)
+          events.publish(evtForwardDataUplink, {
+            identifiers: [endDeviceRef(key)],
+            data: up,
+            correlationIds,
+          });
       } catch (error) {
         metrics.dropped.inc({ reason: "forward_failed" });
         logger.error(
