@@ -13,6 +13,7 @@ import { inProcessCoordination } from "../../cluster/coordination.ts";
 import { createCluster } from "../../cluster/create-cluster.ts";
 import { loadConfig, readSection } from "../../config/index.ts";
 import { errorNamespace } from "../../errors/index.ts";
+import { EventBus, type StackEvent } from "../../events/index.ts";
 import { NsAs } from "../../gen/ttn/lorawan/v3/applicationserver_pb.js";
 import { type ApplicationUp, ApplicationUpSchema } from "../../gen/ttn/lorawan/v3/messages_pb.js";
 import { createMetricsRegistry } from "../../metrics/registry.ts";
@@ -225,6 +226,52 @@ describe("application uplink forwarder", { timeout: 30_000 }, () => {
       );
     } finally {
       await second.close();
+    }
+  });
+
+  it("publishes ns.up.data.forward and ns.up.join.accept.forward (no AppSKey) once the AS took them", async () => {
+    const as = new FakeApplicationServer();
+    as.down = true;
+    const instance = await startInstance(await databaseFile(), as);
+    const published: StackEvent[] = [];
+    const events = new EventBus({ onPublish: (event) => published.push(event) });
+    const forwarder = createApplicationUplinkForwarder({
+      cluster: instance.cluster,
+      logger,
+      events,
+      retry,
+    });
+    try {
+      const joinAccept = create(ApplicationUpSchema, {
+        endDeviceIds: { applicationIds: { applicationId: "app1" }, deviceId: "dev1" },
+        correlationIds: ["ns:join:1"],
+        up: {
+          case: "joinAccept",
+          value: { sessionKeyId: Uint8Array.of(9), appSKey: { key: new Uint8Array(16).fill(1) } },
+        },
+      });
+      await forwarder.forward([joinAccept, uplink("dev1", 1)]);
+      assert.equal(published.length, 0, "nothing before the AS took them");
+      as.down = false;
+      forwarder.start();
+      await as.took(2);
+      await forwarder.stop();
+      assert.deepEqual(
+        published.map((event) => [event.name, event.identifiers[0]?.id, event.correlationIds]),
+        [
+          ["ns.up.join.accept.forward", "app1.dev1", ["ns:join:1"]],
+          ["ns.up.data.forward", "app1.dev1", ["ns:uplink:dev1-1"]],
+        ],
+      );
+      const data = published[0]?.data as ApplicationUp;
+      assert.equal(data.up.case, "joinAccept");
+      assert.equal(data.up.value?.appSKey, undefined, "the AppSKey stays out of events");
+      assert.ok(
+        as.taken[0]?.up.case === "joinAccept" && as.taken[0].up.value.appSKey,
+        "the AS gets it",
+      );
+    } finally {
+      await instance.close();
     }
   });
 

@@ -53,7 +53,8 @@ export interface QueuedApplicationUplinkForwarder extends ApplicationUplinkForwa
  * durable. The consumer (one at a time per instance, so tasks go out in due-time order) sends
  * them one by one with back-off; a message given up is logged as a dead letter.
  *
- * Order: messages of a device are retried in the order they were queued as long as their
+ * Order: each queued message is due a millisecond after the one queued before it by this
+ * instance. Messages of a device are retried in the order they were queued as long as their
  * back-off is the same; a message queued later may overtake one whose back-off has grown
  * (the task queue orders by due time only), and a direct forward after the AS came back may
  * overtake queued ones. Every message carries its FCnt and time, so the AS can tell.
@@ -66,6 +67,7 @@ export function createApplicationUplinkForwarder(
   const retry = { ...defaultApplicationUpRetry, ...options.retry };
   let consumer: Consumer | undefined;
   let lastWarnAt = Number.NEGATIVE_INFINITY;
+  let lastDueAt = 0;
 
   const send = async (ups: ApplicationUp[]) => {
     await cluster.peer("as").client(NsAs).handleUplink({ applicationUps: ups });
@@ -118,15 +120,16 @@ export function createApplicationUplinkForwarder(
           );
         }
       }
-      const dueAt = new Date(now());
       try {
-        // One after the other, so that they are due in this order.
         for (const up of ups) {
           const payload = toBinary(ApplicationUpSchema, up);
+          // Tasks due at the same time come out in no fixed order: each gets its own
+          // millisecond, so a join-accept goes before the uplink that follows it.
+          lastDueAt = Math.max(now(), lastDueAt + 1);
           await cluster.tasks.add(applicationUpQueue, {
             key: applicationUpTaskKey(up, payload),
             payload,
-            dueAt,
+            dueAt: new Date(lastDueAt),
             // A retried forward of a message still waiting keeps its attempts and due time.
             mode: "earliest",
           });
