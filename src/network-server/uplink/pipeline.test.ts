@@ -203,7 +203,6 @@ describe("uplink pipeline: data uplinks", () => {
     assert.equal(up.endDeviceIds?.deviceId, "dev1");
     assert.deepEqual(up.endDeviceIds?.devAddr, DEV_ADDR);
     assert.equal(named("ns.up.data.process").length, 1);
-    assert.equal(named("ns.up.data.forward").length, 1);
     assert.equal(answered.length, 1, "one class A opportunity");
     assert.equal(answered[0]?.uplink.rxMetadata.length, 3);
     const device = await stored();

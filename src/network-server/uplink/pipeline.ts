@@ -54,7 +54,6 @@ import { applyDataUplink, type DataUplinkResult } from "./data-uplink.ts";
 import { errBandUnknown, errDataRateUnknown } from "./errors.ts";
 import {
   evtDropDataUplink,
-  evtForwardDataUplink,
   evtProcessDataUplink,
   evtReceiveDataUplink,
   evtReceiveDuplicateUplink,
@@ -334,12 +333,6 @@ export function createUplinkPipeline(options: UplinkPipelineOptions): UplinkPipe
     if (ups.length > 0) {
       try {
         await options.forwarder.forward(ups);
-        if (up)
-          events.publish(evtForwardDataUplink, {
-            identifiers: [endDeviceRef(key)],
-            data: up,
-            correlationIds,
-          });
       } catch (error) {
         metrics.dropped.inc({ reason: "forward_failed" });
         logger.error(
