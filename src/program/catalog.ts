@@ -9,6 +9,8 @@ import { identityServerConfig } from "../identity-server/config.ts";
 import { createIdentityServer } from "../identity-server/identity-server.ts";
 import { joinServerConfig } from "../join-server/config.ts";
 import { createJoinServer } from "../join-server/join-server.ts";
+import { networkServerConfig } from "../network-server/config.ts";
+import { createNetworkServer } from "../network-server/network-server.ts";
 
 /**
  * Every component of the stack, in start order (a component starts after those it calls).
@@ -30,7 +32,13 @@ export const componentCatalog: readonly ComponentDefinition[] = [
     config: joinServerConfig,
     create: createJoinServer,
   }),
-  { name: "ns", title: "Network Server", aliases: ["network-server"] },
+  defineComponent({
+    name: "ns",
+    title: "Network Server",
+    aliases: ["network-server"],
+    config: networkServerConfig,
+    create: createNetworkServer,
+  }),
   { name: "as", title: "Application Server", aliases: ["application-server"] },
   defineComponent({
     name: "gs",

@@ -1,0 +1,178 @@
+import { create } from "@bufbuild/protobuf";
+import { EmptySchema } from "@bufbuild/protobuf/wkt";
+import { messageCodec } from "../cluster/codec.ts";
+import type { Component, ComponentContext } from "../components/index.ts";
+import { readSection } from "../config/section.ts";
+import { NsGs } from "../gen/ttn/lorawan/v3/gatewayserver_pb.js";
+import { type UplinkMessage, UplinkMessageSchema } from "../gen/ttn/lorawan/v3/messages_pb.js";
+import {
+  AsNs,
+  GsNs,
+  Ns,
+  NsEndDeviceBatchRegistry,
+  NsEndDeviceRegistry,
+} from "../gen/ttn/lorawan/v3/networkserver_pb.js";
+import { InteropClient } from "../interop/client.ts";
+import { interopConfig } from "../interop/config.ts";
+import { createApplicationUplinkForwarder } from "./application-uplinks/queued-forwarder.ts";
+import type { NetworkServerConfig } from "./config.ts";
+import { devAddrPrefixesOf, parseNetId } from "./dev-addr/index.ts";
+import { createCachedDeviceStore } from "./device-store/cached-device-store.ts";
+import { createDownlinkScheduler } from "./downlink/scheduler.ts";
+import { createJoinRequests } from "./join/join-requests.ts";
+import { createJoinServerClient } from "./join/join-server-client.ts";
+import { createNetworkServerRegistries, type NetworkServerRegistries } from "./registry/index.ts";
+import { notifyingRegistry } from "./registry-notifications.ts";
+import { asNsService } from "./services/as-ns.ts";
+import { nsEndDeviceBatchRegistryService, nsEndDeviceRegistryService, nsService } from "./services/index.ts";
+import { uplinkPipelineMetrics } from "./uplink/metrics.ts";
+import { createUplinkPipeline, type UplinkPipeline } from "./uplink/pipeline.ts";
+
+/** The Network Server component, with its registries and uplink path. */
+export interface NetworkServer extends Component {
+  registries: NetworkServerRegistries;
+  uplinks: UplinkPipeline;
+}
+
+/**
+ * The Network Server (`ns`): its device registry (session keys wrapped at rest with
+ * `ns.device_kek_label`) behind the public `NsEndDeviceRegistry`, `NsEndDeviceBatchRegistry`
+ * and `Ns` services; the uplink path behind the cluster's `GsNs` (deduplication, matching,
+ * MAC layer, ADR, group commit, hand-off to the Application Server through `NsAs`); joins
+ * through the cluster's Join Server or Backend Interfaces; downlinks through `NsGs`; the
+ * Application Server's downlink queue behind `AsNs`.
+ */
+export function createNetworkServer(context: ComponentContext<NetworkServerConfig>): NetworkServer {
+  const config = context.section.ns;
+  const { logger, cluster, events, frequencyPlans } = context;
+  const registries = createNetworkServerRegistries({
+    database: context.database,
+    keyVault: context.keyVault,
+    config,
+  });
+  const netId = parseNetId(config.net_id);
+  const netIdBytes = Uint8Array.of((netId >>> 16) & 0xff, (netId >>> 8) & 0xff, netId & 0xff);
+  const store = createCachedDeviceStore({
+    registry: registries.devices,
+    pubsub: cluster.pubsub,
+    logger: logger.child({ namespace: "ns/devices" }),
+    metrics: context.metrics,
+  });
+  const forwarder = createApplicationUplinkForwarder({
+    cluster,
+    logger: logger.child({ namespace: "ns/application-uplinks" }),
+    metrics: context.metrics,
+    events,
+  });
+  const scheduler = createDownlinkScheduler({
+    store,
+    gatewayServer: () => cluster.peer("gs").client(NsGs),
+    tasks: cluster.tasks,
+    forwarder,
+    events,
+    frequencyPlans,
+    logger: logger.child({ namespace: "ns/downlinks" }),
+  });
+  const { interop } = readSection(interopConfig, context.config);
+  const joinServers = createJoinServerClient({
+    cluster,
+    ...(interop.join_servers.length > 0 ? { interop: new InteropClient(interop.join_servers) } : {}),
+    events,
+    logger: logger.child({ namespace: "ns/joins" }),
+  });
+  const metrics = uplinkPipelineMetrics(context.metrics);
+  const joins = createJoinRequests({
+    store,
+    joinServers,
+    forwarder,
+    events,
+    frequencyPlans,
+    config,
+    keyVault: context.keyVault,
+    logger: logger.child({ namespace: "ns/joins" }),
+    countDrop: (reason) => metrics.dropped.inc({ reason }),
+  });
+  const uplinks = createUplinkPipeline({
+    store,
+    deduplicator: cluster.deduplicator<UplinkMessage>("ns.uplinks", messageCodec(UplinkMessageSchema)),
+    joins,
+    downlinks: scheduler,
+    forwarder,
+    events,
+    frequencyPlans,
+    metrics,
+    logger: logger.child({ namespace: "ns/uplinks" }),
+    deduplicationWindowMs: config.deduplication_window,
+    cooldownWindowMs: config.cooldown_window,
+    defaultMacSettings: config.default_mac_settings,
+    netId: netIdBytes,
+  });
+
+  const services = {
+    devices: notifyingRegistry(registries.devices, (key) => store.changed(key)),
+    rights: context.rights,
+    events,
+    frequencyPlans,
+    defaultMacSettings: config.default_mac_settings,
+  };
+  context.api.register(NsEndDeviceRegistry, nsEndDeviceRegistryService(services));
+  context.api.register(NsEndDeviceBatchRegistry, nsEndDeviceBatchRegistryService(services));
+  context.api.register(
+    Ns,
+    nsService({
+      netId,
+      devAddrPrefixes: devAddrPrefixesOf(netId, config.dev_addr_prefixes),
+      frequencyPlans,
+      defaultMacSettings: config.default_mac_settings,
+    }),
+  );
+  context.api.register(
+    GsNs,
+    {
+      handleUplink(message) {
+        uplinks.handleUplink(message);
+        return create(EmptySchema);
+      },
+      async reportTxAcknowledgment(ack) {
+        await scheduler.handleTxAcknowledgment(ack);
+        return create(EmptySchema);
+      },
+    },
+    { internal: true },
+  );
+  context.api.register(AsNs, asNsService({ store, scheduler, frequencyPlans, logger }), {
+    internal: true,
+  });
+
+  let ready = false;
+  let rewrapping: Promise<void> | undefined;
+  const stopping = new AbortController();
+  return {
+    registries,
+    uplinks,
+    async start() {
+      await store.start();
+      forwarder.start();
+      scheduler.start();
+      ready = true;
+      rewrapping = registries.devices.rewrap({ signal: stopping.signal }).then(
+        (changed) => {
+          if (changed > 0)
+            logger.info({ changed, kek_label: registries.atRestLabel }, "re-wrapped stored keys");
+        },
+        (error: unknown) =>
+          logger.error({ err: error, kek_label: registries.atRestLabel }, "re-wrapping stored keys failed"),
+      );
+    },
+    isReady: () => ready,
+    async stop() {
+      ready = false;
+      stopping.abort();
+      await uplinks.idle();
+      await scheduler.stop();
+      await forwarder.stop();
+      await store.stop();
+      await rewrapping;
+    },
+  };
+}
