@@ -1,12 +1,22 @@
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
+import { createServer as createHttpsServer } from "node:https";
+import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { after, describe, it } from "node:test";
+import { after, before, describe, it } from "node:test";
 import { create } from "@bufbuild/protobuf";
 import pino from "pino";
 import { z } from "zod";
+import {
+  type InteropCertificates,
+  makeInteropCertificates,
+} from "../../../test/harness/interop-certificates.ts";
+import {
+  makeTestCertificate,
+  type TestCertificate,
+} from "../../../test/harness/tls-certificate.ts";
 import { EventBus, type StackEvent } from "../../events/index.ts";
 import { FrequencyPlans } from "../../frequency-plans/index.ts";
 import { type EndDevice, EndDeviceSchema } from "../../gen/ttn/lorawan/v3/end_device_pb.js";
@@ -14,8 +24,14 @@ import type { ErrorDetails } from "../../gen/ttn/lorawan/v3/error_pb.js";
 import type { JoinRequest, JoinResponse } from "../../gen/ttn/lorawan/v3/join_pb.js";
 import { CFListType, MACVersion, PHYVersion } from "../../gen/ttn/lorawan/v3/lorawan_pb.js";
 import type { ApplicationUp } from "../../gen/ttn/lorawan/v3/messages_pb.js";
+import { InteropClient } from "../../interop/client.ts";
+import { interopTlsOptions } from "../../interop/listeners.ts";
+import { SenderAuthorities } from "../../interop/sender-authorities.ts";
+import { InteropServer } from "../../interop/server.ts";
 import { joinServerConfig } from "../../join-server/config.ts";
+import { joinServerInterop } from "../../join-server/interop.ts";
 import { createJoinHandler } from "../../join-server/join/handle-join.ts";
+import type { JoinHandler } from "../../join-server/join-handler.ts";
 import { createJoinServerRegistries } from "../../join-server/registry/index.ts";
 import { StaticKeyVault } from "../../key-vault/index.ts";
 import { encodePhyPayload } from "../../lorawan/codec/index.ts";
@@ -70,7 +86,10 @@ interface DeviceInit {
 async function setup(
   init: DeviceInit = {},
   options: {
-    joinServers?: (real: JoinServerClient) => JoinServerClient;
+    joinServers?: (
+      real: JoinServerClient,
+      js: { handler: JoinHandler; events: EventBus },
+    ) => JoinServerClient;
     forwardFails?: boolean;
   } = {},
 ) {
@@ -120,7 +139,7 @@ async function setup(
   const drops: string[] = [];
   const joins = createJoinRequests({
     store: registryDeviceStore(ns.devices),
-    joinServers: options.joinServers ? options.joinServers(real) : real,
+    joinServers: options.joinServers ? options.joinServers(real, { handler, events }) : real,
     forwarder: {
       async forward(ups) {
         if (options.forwardFails) throw new Error("the Application Server is away");
@@ -465,5 +484,94 @@ describe("createJoinRequests with a fake Join Server", () => {
     const device = await t.handle(1);
     assert.ok(device?.pendingMacState?.queuedJoinAccept);
     assert.ok(names(t.published).includes("ns.up.join.process"));
+  });
+});
+
+describe("createJoinRequests through LoRaWAN Backend Interfaces", () => {
+  let serverCertificate: TestCertificate | undefined;
+  let certificates: InteropCertificates | undefined;
+  before(async () => {
+    serverCertificate = await makeTestCertificate();
+    certificates = await makeInteropCertificates();
+  });
+  after(async () => {
+    await serverCertificate?.remove();
+    await certificates?.remove();
+  });
+
+  it("joins through the external Join Server of the JoinEUI when the cluster has none", async (t) => {
+    if (!serverCertificate || !certificates) return t.skip("openssl is not available");
+    const ours = await certificates.sender("000013");
+    const senders = SenderAuthorities.fromDirectory(certificates.caDirectory);
+    // The Join Server behind the listener is the one setup() builds below.
+    let interopHandle: InteropServer["handle"] | undefined;
+    const server = createHttpsServer(
+      interopTlsOptions(
+        { cert: serverCertificate.certificate, key: serverCertificate.key },
+        senders,
+      ),
+      (request, response) => interopHandle?.(request, response),
+    );
+    await new Promise<void>((done) => server.listen(0, "127.0.0.1", done));
+    const client = new InteropClient([
+      {
+        join_euis: ["70B3D57ED0000000/32"],
+        url: `https://localhost:${(server.address() as AddressInfo).port}/`,
+        protocol_version: "1.1",
+        sender_id: "000013",
+        tls: {
+          ca: serverCertificate.certificateFile,
+          certificate: ours.certificateFile,
+          key: ours.keyFile,
+        },
+      },
+    ]);
+    t.after(() => {
+      client.close();
+      server.close();
+    });
+    const setupDone = await setup(
+      { version: MACVersion.MAC_V1_1, phyVersion: PHYVersion.RP001_V1_1_REV_B },
+      {
+        joinServers: (_real, js) => {
+          const interop = new InteropServer({ senders });
+          interop.register(joinServerInterop(js.handler));
+          interopHandle = interop.handle;
+          return createJoinServerClient({
+            cluster: clusterWith(),
+            interop: client,
+            events: js.events,
+            logger,
+          });
+        },
+      },
+    );
+
+    const device = await setupDone.handle(1);
+    assert.ok(device, `dropped: ${dropReason(setupDone.published)}`);
+    const keys = device.pendingSession?.keys;
+    const issued = await setupDone.js.sessionKeys.get(
+      joinEui,
+      devEui,
+      keys?.sessionKeyId ?? new Uint8Array(),
+    );
+    assert.deepEqual(keys?.fNwkSIntKey?.key, issued.fNwkSIntKey?.key);
+    assert.deepEqual(keys?.sNwkSIntKey?.key, issued.sNwkSIntKey?.key);
+    assert.deepEqual(keys?.nwkSEncKey?.key, issued.nwkSEncKey?.key);
+    const accept = readJoinAccept(
+      device.pendingMacState?.queuedJoinAccept?.payload ?? new Uint8Array(),
+      nwkKey,
+    );
+    assert.equal(toHex(accept.devAddr), toHex(device.pendingSession?.devAddr));
+    assert.equal(accept.dlSettings.optNeg, true);
+    assert.deepEqual(names(setupDone.published), [
+      "ns.up.join.receive",
+      "ns.up.join.interop.attempt",
+      "js.join.accept",
+      "ns.up.join.interop.success",
+      "ns.up.join.process",
+    ]);
+    const [up] = setupDone.forwarded;
+    assert.equal(up?.up.case === "joinAccept" ? up.up.value.appSKey?.kekLabel : "", "default");
   });
 });
