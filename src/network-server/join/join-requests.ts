@@ -74,7 +74,6 @@ export interface JoinRequestsOptions {
   /** Unwraps the network session keys the Join Server wrapped for this Network Server. */
   keyVault: KeyVault;
   logger: Logger;
-  now?: () => number;
   /** DevAddr draws (tests); default `crypto.randomInt`. */
   random?: RandomBelow;
   /** Told the error name of every dropped request (a metric's counter). */
