@@ -245,6 +245,42 @@ describeOnEachEngine("cached device store", (_engine, open) => {
     assert.deepEqual(ids(await b.candidates(hex("26000013"))), ["p1"]);
   });
 
+  it("does not cache a device read while another instance changed it", async () => {
+    await seed(registry, [sessionDevice("z1", "26000051", 1)]);
+    const fanout = new Fanout();
+    let open: () => void = () => {};
+    const gate = new Promise<void>((resolve) => {
+      open = resolve;
+    });
+    let read: () => void = () => {};
+    const firstRead = new Promise<void>((resolve) => {
+      read = resolve;
+    });
+    let reads = 0;
+    // B's reads see the stored device, then wait for the gate before they answer.
+    const slow: TestRegistry = Object.assign(Object.create(registry) as TestRegistry, {
+      get: async (key: ReturnType<typeof deviceKey>) => {
+        reads++;
+        const device = await registry.get(key);
+        if (reads === 1) {
+          read();
+          await gate;
+        }
+        return device;
+      },
+      scanAddresses: (options?: { batchSize?: number }) => registry.scanAddresses(options),
+    });
+    const a = await started(storeOn(registry, new InProcessPubSub({ fanout })));
+    const b = await started(storeOn(slow, new InProcessPubSub({ fanout })));
+    const reading = b.candidates(hex("26000051"));
+    await firstRead;
+    await a.commit(deviceKey("z1"), incrementFCnt);
+    open();
+    assert.equal((await reading)[0]?.session?.lastFCntUp, 1, "what was stored when asked");
+    assert.equal((await b.candidates(hex("26000051")))[0]?.session?.lastFCntUp, 2);
+    assert.equal(reads, 2, "the stale read was not cached");
+  });
+
   it("heals a lost message by resync", async () => {
     await seed(registry, [sessionDevice("r1", "26000021", 1), sessionDevice("r2", "26000022")]);
     // Two instances whose PubSubs are not connected: every message is lost.
