@@ -69,20 +69,23 @@ export function countingRegistry(registry: TestRegistry): {
     scanAddresses: 0,
   };
   const failUpdates: { error: Error | undefined } = { error: undefined };
+  const count = <T>(method: keyof TestRegistry, result: T): T => {
+    calls[method]++;
+    return result;
+  };
   const counted: TestRegistry = {
-    get: (key) => (calls.get++, registry.get(key)),
-    rangeByDevAddr: (devAddr) => (calls.rangeByDevAddr++, registry.rangeByDevAddr(devAddr)),
-    update: (key, change) => (calls.update++, registry.update(key, change)),
+    get: (key) => count("get", registry.get(key)),
+    rangeByDevAddr: (devAddr) => count("rangeByDevAddr", registry.rangeByDevAddr(devAddr)),
+    update: (key, change) => count("update", registry.update(key, change)),
     updateMany: async (changes: readonly { key: DeviceKey; change: DeviceChange }[]) => {
       calls.updateMany++;
       if (failUpdates.error) throw failUpdates.error;
       return registry.updateMany(changes);
     },
-    getByEuis: (joinEui, devEui) => (calls.getByEuis++, registry.getByEuis(joinEui, devEui)),
-    deleteMany: (applicationId, ids) => (
-      calls.deleteMany++, registry.deleteMany(applicationId, ids)
-    ),
-    scanAddresses: (options) => (calls.scanAddresses++, registry.scanAddresses(options)),
+    getByEuis: (joinEui, devEui) => count("getByEuis", registry.getByEuis(joinEui, devEui)),
+    deleteMany: (applicationId, ids) =>
+      count("deleteMany", registry.deleteMany(applicationId, ids)),
+    scanAddresses: (options) => count("scanAddresses", registry.scanAddresses(options)),
   };
   return { registry: counted, calls, failUpdates };
 }
