@@ -120,7 +120,9 @@ class CachedStore implements CachedDeviceStore {
       onCommitted: (batch) => this.#committed(batch),
       onFailed: (keys) => {
         // The transaction may or may not have committed (a lost connection): read again.
-        for (const key of keys) this.changed(key);
+        const unique = new Map(keys.map((key) => [deviceKeyString(key), key]));
+        this.#metrics.batches.inc({ result: "failed" });
+        for (const key of unique.values()) this.changed(key);
       },
     });
   }
