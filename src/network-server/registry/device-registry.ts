@@ -1,5 +1,5 @@
 import { clone } from "@bufbuild/protobuf";
-import { timestampFromMs } from "@bufbuild/protobuf/wkt";
+import { timestampFromMs, timestampMs } from "@bufbuild/protobuf/wkt";
 import { type EndDevice, EndDeviceSchema } from "../../gen/ttn/lorawan/v3/end_device_pb.js";
 import { formatHex } from "../../lorawan/types/index.ts";
 import {
@@ -14,7 +14,13 @@ import {
 } from "../../storage/message-store/index.ts";
 import type { AtRestKeys } from "./at-rest.ts";
 import { networkServerFields } from "./fields.ts";
-import type { DeviceChange, DeviceKey, NsDeviceRegistry } from "./registry.ts";
+import type {
+  DevAddrScanner,
+  DeviceAddresses,
+  DeviceChange,
+  DeviceKey,
+  NsDeviceRegistry,
+} from "./registry.ts";
 import { euisValue } from "./tables.ts";
 
 export type { RewrapOptions };
@@ -24,7 +30,7 @@ export type { RewrapOptions };
  * stored, session keys wrapped with the at-rest KEK; readers get them in plain. Each write sets
  * `updated_at` (and `created_at` on creation).
  */
-export class SqlNsDeviceRegistry implements NsDeviceRegistry {
+export class SqlNsDeviceRegistry implements NsDeviceRegistry, DevAddrScanner {
   readonly #store: MessageStore<typeof EndDeviceSchema>;
   readonly #keys: AtRestKeys;
   readonly #now: () => number;
@@ -69,6 +75,23 @@ export class SqlNsDeviceRegistry implements NsDeviceRegistry {
   async getByEuis(joinEui: Uint8Array, devEui: Uint8Array): Promise<EndDevice | undefined> {
     const [device] = await this.#store.find("euis", euisValue(joinEui, devEui));
     return device === undefined ? undefined : this.#keys.open(device);
+  }
+
+  async *scanAddresses(options: { batchSize?: number } = {}): AsyncGenerator<DeviceAddresses> {
+    // The records are decoded but their keys stay wrapped: no key vault call per device.
+    for await (const device of this.#store.scan([], { batchSize: options.batchSize })) {
+      const devAddr = device.session?.devAddr;
+      const pendingDevAddr = device.pendingSession?.devAddr;
+      yield {
+        key: {
+          applicationId: device.ids?.applicationIds?.applicationId ?? "",
+          deviceId: device.ids?.deviceId ?? "",
+        },
+        devAddr: devAddr?.length ? devAddr : undefined,
+        pendingDevAddr: pendingDevAddr?.length ? pendingDevAddr : undefined,
+        updatedAtMs: device.updatedAt ? timestampMs(device.updatedAt) : 0,
+      };
+    }
   }
 
   async update(key: DeviceKey, change: DeviceChange): Promise<EndDevice | undefined> {

@@ -13,7 +13,13 @@ import { nsDeviceTable } from "./tables.ts";
 export { AtRestKeys } from "./at-rest.ts";
 export { type RewrapOptions, SqlNsDeviceRegistry } from "./device-registry.ts";
 export { isNetworkServerPath, networkServerFields } from "./fields.ts";
-export type { DeviceChange, DeviceKey, NsDeviceRegistry } from "./registry.ts";
+export type {
+  DevAddrScanner,
+  DeviceAddresses,
+  DeviceChange,
+  DeviceKey,
+  NsDeviceRegistry,
+} from "./registry.ts";
 export { euisValue, nsDeviceTable } from "./tables.ts";
 
 export interface NetworkServerRegistries {

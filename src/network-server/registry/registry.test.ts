@@ -338,4 +338,51 @@ describeOnEachEngine("Network Server registry", (_engine, open) => {
         (error) => errNoKek.matches(error),
       );
     }));
+
+  it("scans every device's DevAddrs in batches without unwrapping a key", () =>
+    withDatabase(async (database) => {
+      const { devices } = registries(database);
+      for (let i = 0; i < 7; i++)
+        await devices.update(key(`dev${i}`), () => device(`dev${i}`, `2601000${i}`));
+      await devices.update(key("pending"), () =>
+        device("pending", "26010100", { pendingSession: { devAddr: hex("26010101") } }),
+      );
+      await devices.update(key("none"), () =>
+        create(EndDeviceSchema, {
+          ids: { applicationIds: { applicationId: "app1" }, deviceId: "none" },
+        }),
+      );
+      let unwraps = 0;
+      const counting: KeyVault = {
+        defaultLabel: vault.defaultLabel,
+        labels: () => vault.labels(),
+        encrypt: (plaintext, label) => vault.encrypt(plaintext, label),
+        decrypt: (secret) => vault.decrypt(secret),
+        reencrypt: (secret, label) => vault.reencrypt(secret, label),
+        wrapKey: (plain, label) => vault.wrapKey(plain, label),
+        unwrapKey: (envelope) => {
+          unwraps++;
+          return vault.unwrapKey(envelope);
+        },
+      };
+      const { devices: scanning } = createNetworkServerRegistries({
+        database,
+        keyVault: counting,
+        config: { device_kek_label: "" },
+      });
+      const scanned = [];
+      for await (const entry of scanning.scanAddresses({ batchSize: 2 })) scanned.push(entry);
+      assert.equal(unwraps, 0);
+      assert.deepEqual(
+        scanned.map((entry) => entry.key.deviceId),
+        ["dev0", "dev1", "dev2", "dev3", "dev4", "dev5", "dev6", "none", "pending"],
+      );
+      const pending = scanned.find((entry) => entry.key.deviceId === "pending");
+      assert.deepEqual(pending?.devAddr, hex("26010100"));
+      assert.deepEqual(pending?.pendingDevAddr, hex("26010101"));
+      assert.ok((pending?.updatedAtMs ?? 0) > 0);
+      const none = scanned.find((entry) => entry.key.deviceId === "none");
+      assert.equal(none?.devAddr, undefined);
+      assert.equal(none?.pendingDevAddr, undefined);
+    }));
 });

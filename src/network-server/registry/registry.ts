@@ -49,3 +49,24 @@ export interface NsDeviceRegistry {
   /** Deletes devices of one application, all or none; unknown IDs are skipped. */
   deleteMany(applicationId: string, deviceIds: readonly string[]): Promise<DeviceKey[]>;
 }
+
+/**
+ * Where a device's sessions are addressed: what an in-memory DevAddr index holds of it. DevAddrs
+ * are 4 bytes; absent when the device has no (pending) session.
+ */
+export interface DeviceAddresses {
+  key: DeviceKey;
+  devAddr?: Uint8Array;
+  pendingDevAddr?: Uint8Array;
+  /** When the stored device last changed (ms since the epoch; 0 when unknown). */
+  updatedAtMs: number;
+}
+
+/** A registry that can be walked cheaply to build a DevAddr index. */
+export interface DevAddrScanner {
+  /**
+   * Every device's key and DevAddrs, in key order, read in batches by key; session keys are
+   * not unwrapped. Devices written during the walk may be seen before or after their change.
+   */
+  scanAddresses(options?: { batchSize?: number }): AsyncIterable<DeviceAddresses>;
+}
