@@ -14,6 +14,7 @@ import {
 } from "../gen/ttn/lorawan/v3/networkserver_pb.js";
 import { InteropClient } from "../interop/client.ts";
 import { interopConfig } from "../interop/config.ts";
+import { applicationUplinkMetrics } from "./application-uplinks/metrics.ts";
 import { createApplicationUplinkForwarder } from "./application-uplinks/queued-forwarder.ts";
 import type { NetworkServerConfig } from "./config.ts";
 import { devAddrPrefixesOf, parseNetId } from "./dev-addr/index.ts";
@@ -24,7 +25,11 @@ import { createJoinServerClient } from "./join/join-server-client.ts";
 import { createNetworkServerRegistries, type NetworkServerRegistries } from "./registry/index.ts";
 import { notifyingRegistry } from "./registry-notifications.ts";
 import { asNsService } from "./services/as-ns.ts";
-import { nsEndDeviceBatchRegistryService, nsEndDeviceRegistryService, nsService } from "./services/index.ts";
+import {
+  nsEndDeviceBatchRegistryService,
+  nsEndDeviceRegistryService,
+  nsService,
+} from "./services/index.ts";
 import { uplinkPipelineMetrics } from "./uplink/metrics.ts";
 import { createUplinkPipeline, type UplinkPipeline } from "./uplink/pipeline.ts";
 
@@ -61,7 +66,7 @@ export function createNetworkServer(context: ComponentContext<NetworkServerConfi
   const forwarder = createApplicationUplinkForwarder({
     cluster,
     logger: logger.child({ namespace: "ns/application-uplinks" }),
-    metrics: context.metrics,
+    metrics: applicationUplinkMetrics(context.metrics),
     events,
   });
   const scheduler = createDownlinkScheduler({
@@ -76,7 +81,9 @@ export function createNetworkServer(context: ComponentContext<NetworkServerConfi
   const { interop } = readSection(interopConfig, context.config);
   const joinServers = createJoinServerClient({
     cluster,
-    ...(interop.join_servers.length > 0 ? { interop: new InteropClient(interop.join_servers) } : {}),
+    ...(interop.join_servers.length > 0
+      ? { interop: new InteropClient(interop.join_servers) }
+      : {}),
     events,
     logger: logger.child({ namespace: "ns/joins" }),
   });
@@ -94,7 +101,10 @@ export function createNetworkServer(context: ComponentContext<NetworkServerConfi
   });
   const uplinks = createUplinkPipeline({
     store,
-    deduplicator: cluster.deduplicator<UplinkMessage>("ns.uplinks", messageCodec(UplinkMessageSchema)),
+    deduplicator: cluster.deduplicator<UplinkMessage>(
+      "ns.uplinks",
+      messageCodec(UplinkMessageSchema),
+    ),
     joins,
     downlinks: scheduler,
     forwarder,
@@ -161,7 +171,10 @@ export function createNetworkServer(context: ComponentContext<NetworkServerConfi
             logger.info({ changed, kek_label: registries.atRestLabel }, "re-wrapped stored keys");
         },
         (error: unknown) =>
-          logger.error({ err: error, kek_label: registries.atRestLabel }, "re-wrapping stored keys failed"),
+          logger.error(
+            { err: error, kek_label: registries.atRestLabel },
+            "re-wrapping stored keys failed",
+          ),
       );
     },
     isReady: () => ready,

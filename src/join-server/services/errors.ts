@@ -4,7 +4,6 @@ import { errorNamespace } from "../../errors/index.ts";
 // (`no_join_eui`, `no_dev_eui`, `field_value`; `unknown_join_eui` is in ../errors.ts) and its request validator's
 // (`field_mask_paths`, namespace `validator`), which refuses paths another registry keeps.
 const joinServer = errorNamespace("joinserver");
-const validator = errorNamespace("validator");
 
 export const errNoJoinEui = joinServer.invalidArgument("no_join_eui", "no JoinEUI specified");
 export const errNoDevEui = joinServer.invalidArgument("no_dev_eui", "no DevEUI specified");
@@ -21,7 +20,5 @@ export const errBatchSize = joinServer.invalidArgument(
   "batch_size",
   "between 1 and 20 devices may be deleted at once, not {count}",
 );
-export const errForbiddenFieldMaskPaths = validator.invalidArgument(
-  "field_mask_paths",
-  "forbidden path(s) in field mask: {forbidden_paths}",
-);
+
+export { errForbiddenFieldMaskPaths } from "../../api/validator-errors.ts";

@@ -81,7 +81,7 @@ const fallbackMaxFrmPayload = 250 - frameOverhead;
 
 /** Wakes the downlink scheduler of a device: `at` (epoch ms) or now. */
 export interface DownlinkWaker {
-  wake(key: DeviceKey, at?: number): Promise<void>;
+  wake(key: DeviceKey, at?: Date): Promise<void>;
 }
 
 export interface AsNsOptions {

@@ -5,7 +5,6 @@ import { errorNamespace } from "../../errors/index.ts";
 // validator's (`field_mask_paths`, namespace `validator`), which refuses paths another registry
 // keeps.
 const networkServer = errorNamespace("networkserver");
-const validator = errorNamespace("validator");
 
 export const errInvalidFieldValue = networkServer.invalidArgument(
   "invalid_field_value",
@@ -22,7 +21,5 @@ export const errBatchSize = networkServer.invalidArgument(
   "batch_size",
   "between 1 and 20 devices may be deleted at once, not {count}",
 );
-export const errForbiddenFieldMaskPaths = validator.invalidArgument(
-  "field_mask_paths",
-  "forbidden path(s) in field mask: {forbidden_paths}",
-);
+
+export { errForbiddenFieldMaskPaths } from "../../api/validator-errors.ts";
