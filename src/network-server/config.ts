@@ -59,6 +59,31 @@ export const networkServerConfig = {
           "receptions of an uplink arriving this long after its deduplication window are late duplicates, not a new uplink",
         ),
         default_mac_settings: defaultMacSettings,
+        device_store: z
+          .strictObject({
+            commit_interval: duration(
+              "2ms",
+              "uplink state changes wait this long for others to share their database transaction (group commit)",
+            ),
+            max_batch: number(z.number().int().min(1).max(10_000))
+              .default(1000)
+              .describe("device changes written in one transaction at most"),
+            resync_interval: duration(
+              "5m",
+              "the in-memory DevAddr index is rebuilt from the database this often; 0 disables",
+            ),
+            max_cached_devices: number(z.number().int().min(0))
+              .default(100_000)
+              .describe("devices kept decoded in memory for the uplink path at most"),
+          })
+          .prefault({}),
+        downlink_queue_capacity: number(z.number().int().min(1).max(100_000))
+          .default(10_000)
+          .describe("application downlinks queued per session at most"),
+        downlink_window_margin: duration(
+          "200ms",
+          "a receive window is only used when it opens at least this long after scheduling starts",
+        ),
         device_kek_label: kekLabel(
           "KEK (key vault label) that wraps session keys at rest; empty: the key vault's default",
         ),

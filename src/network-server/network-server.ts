@@ -62,6 +62,10 @@ export function createNetworkServer(context: ComponentContext<NetworkServerConfi
     pubsub: cluster.pubsub,
     logger: logger.child({ namespace: "ns/devices" }),
     metrics: context.metrics,
+    intervalMs: config.device_store.commit_interval,
+    maxBatch: config.device_store.max_batch,
+    resyncIntervalMs: config.device_store.resync_interval,
+    maxCachedDevices: config.device_store.max_cached_devices,
   });
   const forwarder = createApplicationUplinkForwarder({
     cluster,
@@ -77,6 +81,7 @@ export function createNetworkServer(context: ComponentContext<NetworkServerConfi
     events,
     frequencyPlans,
     logger: logger.child({ namespace: "ns/downlinks" }),
+    windowMarginMs: config.downlink_window_margin,
   });
   const { interop } = readSection(interopConfig, context.config);
   const joinServers = createJoinServerClient({
@@ -150,9 +155,19 @@ export function createNetworkServer(context: ComponentContext<NetworkServerConfi
     },
     { internal: true },
   );
-  context.api.register(AsNs, asNsService({ store, scheduler, frequencyPlans, logger }), {
-    internal: true,
-  });
+  context.api.register(
+    AsNs,
+    asNsService({
+      store,
+      scheduler,
+      frequencyPlans,
+      logger,
+      queueCapacity: config.downlink_queue_capacity,
+    }),
+    {
+      internal: true,
+    },
+  );
 
   let ready = false;
   let rewrapping: Promise<void> | undefined;
