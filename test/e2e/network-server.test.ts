@@ -1,13 +1,18 @@
 /**
  * The Network Server through the real program (`lorastack start`, every component) and the
- * real `lora_pkt_fwd` as the gateway: an OTAA device joins — its join-accept leaves the
- * forwarder in RX1 exactly JOIN_ACCEPT_DELAY1 after the join-request on the concentrator's
- * clock — and sends a confirmed uplink whose ACK leaves RX1 delay after it; the device reads
- * both as a device does (MICs, keys). After kill -9 the frame counters hold: a replay is
- * refused and the next frame is taken.
+ * real `lora_pkt_fwd` as the gateway. OTAA devices of LoRaWAN 1.0.2, 1.0.3, 1.0.4 and 1.1 join
+ * — each join-accept leaves the forwarder in RX1 exactly JOIN_ACCEPT_DELAY1 after the
+ * join-request on the concentrator's clock — and send a confirmed uplink whose ACK leaves RX1
+ * delay after it; the device reads both as a device does (MICs, keys, counters). After kill -9
+ * the frame counters hold: a replayed frame is refused, the next one is taken and answered with
+ * the next downlink counter.
  */
 import assert from "node:assert/strict";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
+import { freePort } from "../harness/free-port.ts";
 import {
   gatewayPeersSkipReason,
   type PacketForwarder,
@@ -15,7 +20,7 @@ import {
 } from "../harness/gateway-peers.ts";
 import { createAdmin } from "../harness/identity-admin.ts";
 import { type LorastackProcess, startLorastack } from "../harness/lorastack-process.ts";
-import { restOk } from "../harness/rest-client.ts";
+import { rest, restOk } from "../harness/rest-client.ts";
 import { VirtualDevice } from "../harness/virtual-device.ts";
 
 const peersSkip = await gatewayPeersSkipReason(["pktfwd"]);
@@ -23,33 +28,120 @@ const gatewayEui = "AA555A0000000201";
 const joinEui = "70B3D57ED0000001";
 const hex = (text: string) => new Uint8Array(Buffer.from(text, "hex"));
 const toHex = (bytes: Uint8Array) => Buffer.from(bytes).toString("hex");
+const u32 = (value: number) => value >>> 0;
 
+let dataDir = "";
+let udpPort = 0;
 let stack: LorastackProcess;
 let adminKey = "";
-let gateway: PacketForwarder | undefined;
+let gateway: PacketForwarder;
 
 const api = (method: string, path: string, body?: unknown) =>
   restOk(stack.httpUrl, method, path, { key: adminKey, body });
 
+async function start(): Promise<void> {
+  stack = await startLorastack({
+    dataDir,
+    env: {
+      LORASTACK_NS_NET_ID: "000013",
+      LORASTACK_NS_DEV_ADDR_PREFIXES: "26000000/7",
+      LORASTACK_UDP_LISTEN: `127.0.0.1:${udpPort}`,
+    },
+  });
+}
+
+/** Polls `check` until it returns a value (a state of the running program, not a sleep). */
+async function until<T>(check: () => Promise<T | undefined>, what: string): Promise<T> {
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+async function metric(name: string, labels: string): Promise<number> {
+  const text = await (await fetch(`http://${stack.listeners.get("metrics")}/metrics`)).text();
+  const line = text
+    .split("\n")
+    .find((entry) => entry.startsWith(`${name}{`) && entry.split("} ")[0]?.includes(labels));
+  return line ? Number(line.split(" ").at(-1)) : 0;
+}
+
+interface Row {
+  version: string;
+  phyVersion: string;
+  deviceId: string;
+  devEui: string;
+  appKey: string;
+  nwkKey?: string;
+}
+
+const rows: Row[] = [
+  {
+    version: "MAC_V1_0_2",
+    phyVersion: "PHY_V1_0_2_REV_B",
+    deviceId: "dev-102",
+    devEui: "0004A30B00000102",
+    appKey: "01".repeat(16),
+  },
+  {
+    version: "MAC_V1_0_3",
+    phyVersion: "PHY_V1_0_3_REV_A",
+    deviceId: "dev-103",
+    devEui: "0004A30B00000103",
+    appKey: "02".repeat(16),
+  },
+  {
+    version: "MAC_V1_0_4",
+    phyVersion: "RP002_V1_0_1",
+    deviceId: "dev-104",
+    devEui: "0004A30B00000104",
+    appKey: "03".repeat(16),
+  },
+  {
+    version: "MAC_V1_1",
+    phyVersion: "PHY_V1_1_REV_B",
+    deviceId: "dev-11",
+    devEui: "0004A30B00000110",
+    appKey: "04".repeat(16),
+    nwkKey: "05".repeat(16),
+  },
+];
+
 /** An OTAA device in the Identity, Join and Network Servers. */
-async function registerOtaa(deviceId: string, devEui: string, appKey: string, version: string) {
+async function register(row: Row): Promise<void> {
   const ids = {
-    device_id: deviceId,
+    device_id: row.deviceId,
     application_ids: { application_id: "app1" },
     join_eui: joinEui,
-    dev_eui: devEui,
+    dev_eui: row.devEui,
   };
   await api("POST", "/applications/app1/devices", { end_device: { ids } });
-  await api("PUT", `/js/applications/app1/devices/${deviceId}`, {
-    end_device: { ids, root_keys: { app_key: { key: appKey } } },
-    field_mask: { paths: ["ids.join_eui", "ids.dev_eui", "root_keys.app_key.key"] },
+  await api("PUT", `/js/applications/app1/devices/${row.deviceId}`, {
+    end_device: {
+      ids,
+      root_keys: {
+        app_key: { key: row.appKey },
+        ...(row.nwkKey ? { nwk_key: { key: row.nwkKey } } : {}),
+      },
+    },
+    field_mask: {
+      paths: [
+        "ids.join_eui",
+        "ids.dev_eui",
+        "root_keys.app_key.key",
+        ...(row.nwkKey ? ["root_keys.nwk_key.key"] : []),
+      ],
+    },
   });
-  await api("PUT", `/ns/applications/app1/devices/${deviceId}`, {
+  await api("PUT", `/ns/applications/app1/devices/${row.deviceId}`, {
     end_device: {
       ids,
       frequency_plan_id: "EU_863_870_TTN",
-      lorawan_version: version,
-      lorawan_phy_version: "PHY_V1_0_3_REV_A",
+      lorawan_version: row.version,
+      lorawan_phy_version: row.phyVersion,
       supports_join: true,
     },
     field_mask: {
@@ -65,14 +157,32 @@ async function registerOtaa(deviceId: string, devEui: string, appKey: string, ve
   });
 }
 
-const u32 = (value: number) => value >>> 0;
+function deviceOf(row: Row): VirtualDevice {
+  return new VirtualDevice({
+    joinEui: hex(joinEui),
+    devEui: hex(row.devEui),
+    appKey: hex(row.appKey),
+    ...(row.nwkKey ? { nwkKey: hex(row.nwkKey) } : {}),
+    version: row.nwkKey ? "1.1" : "1.0",
+  });
+}
+
+/** Sends `phy` on 868.3 MHz and returns what the forwarder transmits next, with the uplink. */
+async function exchange(phy: Uint8Array, freq = 868.3) {
+  const rx = await gateway.uplink({ freq, datr: "SF7BW125", lsnr: 9, rssi: -50, hex: toHex(phy) });
+  const tx = await gateway.nextTransmission({ timeoutMs: 10_000 });
+  return { rx, tx, data: new Uint8Array(Buffer.from(tx.data, "base64")) };
+}
+
+const joined = new Map<string, VirtualDevice>();
+const firstFrames = new Map<string, Uint8Array>();
 
 describe("Network Server with the real lora_pkt_fwd", { skip: peersSkip }, () => {
   before(async () => {
-    stack = await startLorastack({
-      env: { LORASTACK_NS_NET_ID: "000013", LORASTACK_NS_DEV_ADDR_PREFIXES: "26000000/7" },
-    });
-    adminKey = await createAdmin(stack.dataDir);
+    dataDir = await mkdtemp(join(tmpdir(), "lorastack-ns-e2e-"));
+    udpPort = await freePort();
+    await start();
+    adminKey = await createAdmin(dataDir);
     await api("POST", "/users/admin/applications", {
       application: { ids: { application_id: "app1" } },
     });
@@ -80,62 +190,102 @@ describe("Network Server with the real lora_pkt_fwd", { skip: peersSkip }, () =>
       gateway: {
         ids: { gateway_id: "gw1", eui: gatewayEui },
         frequency_plan_ids: ["EU_863_870_TTN"],
-        gateway_server_address: stack.listeners.get("udp"),
+        gateway_server_address: `127.0.0.1:${udpPort}`,
       },
     });
     const conf = await api("GET", "/gcs/gateways/gw1/semtechudp/global_conf.json");
     gateway = await startPacketForwarder({ globalConf: conf });
+    for (const row of rows) await register(row);
   });
 
   after(async () => {
     await gateway?.stop();
     await stack?.stop();
+    await rm(dataDir, { recursive: true, force: true });
   });
 
-  it("joins, and acknowledges a confirmed uplink, each in RX1 at the concentrator time", async () => {
-    const appKey = "2B7E151628AED2A6ABF7158809CF4F3C";
-    await registerOtaa("dev1", "0004A30B001C0530", appKey, "MAC_V1_0_3");
-    const device = new VirtualDevice({
-      joinEui: hex(joinEui),
-      devEui: hex("0004A30B001C0530"),
-      appKey: hex(appKey),
-      version: "1.0",
+  for (const row of rows) {
+    it(`${row.version}: joins, and its confirmed uplink is acknowledged, each in RX1 at the concentrator time`, async () => {
+      const device = deviceOf(row);
+      const accept = await exchange(device.joinRequest(), 868.1);
+      assert.equal(
+        accept.tx.count_us,
+        u32(accept.rx.tmst + 5_000_000),
+        "JOIN_ACCEPT_DELAY1 after the request",
+      );
+      assert.equal(accept.tx.freq_hz, 868_100_000);
+      assert.equal(accept.tx.datr, "SF7BW125");
+      const session = device.acceptJoin(accept.data);
+      assert.deepEqual([...session.joinAccept.homeNetId], [0x00, 0x00, 0x13]);
+      assert.equal((session.devAddr[0] ?? 0) & 0xfe, 0x26, "a DevAddr of the configured prefix");
+      const rxDelay = Math.max(1, session.joinAccept.rxDelay);
+
+      const ack = await exchange(
+        device.uplink({ confirmed: true, fPort: 2, payload: hex("c0ffee") }),
+      );
+      assert.equal(
+        ack.tx.count_us,
+        u32(ack.rx.tmst + rxDelay * 1_000_000),
+        "RX1 delay after the uplink",
+      );
+      assert.equal(ack.tx.freq_hz, 868_300_000, "RX1 on the uplink's channel");
+      const read = device.readDownlink(ack.data);
+      assert.equal(read.frame.fCtrl.ack, true);
+
+      const stored = await api(
+        "GET",
+        `/ns/applications/app1/devices/${row.deviceId}?field_mask=session`,
+      );
+      assert.equal(stored.session.dev_addr, toHex(session.devAddr).toUpperCase());
+      joined.set(row.version, device);
     });
-    const radio = gateway as PacketForwarder;
-    const joinRx = await radio.uplink({
-      freq: 868.1,
+  }
+
+  it("keeps frame counters across kill -9: a replay is refused, the next frame is taken", async () => {
+    const device = joined.get("MAC_V1_0_3");
+    const replayed = firstFrames.get("MAC_V1_0_3");
+    assert.ok(device && replayed, "the 1.0.3 device joined");
+    await gateway.uplink({
+      freq: 868.5,
       datr: "SF7BW125",
-      hex: toHex(device.joinRequest()),
+      lsnr: 9,
+      hex: toHex(device.uplink({ fPort: 2, payload: hex("01") })),
     });
-    const accept = await radio.nextTransmission({ timeoutMs: 10_000 });
-    assert.equal(
-      accept.count_us,
-      u32(joinRx.tmst + 5_000_000),
-      "JOIN_ACCEPT_DELAY1 after the request",
+    await until(async () => {
+      const stored = await api(
+        "GET",
+        "/ns/applications/app1/devices/dev-103?field_mask=session.last_f_cnt_up",
+      );
+      return stored.session?.last_f_cnt_up === 1 ? true : undefined;
+    }, "the uplink to be durable");
+
+    await stack.stop("SIGKILL");
+    await start();
+    // The forwarder's next PULL_DATA tells the new process where to send downlinks.
+    await until(async () => {
+      const stats = await rest(stack.httpUrl, "GET", "/gs/gateways/gw1/connection/stats", {
+        key: adminKey,
+      });
+      return stats.status === 200 ? true : undefined;
+    }, "the gateway to be connected again");
+
+    await gateway.uplink({ freq: 868.5, datr: "SF7BW125", lsnr: 9, hex: toHex(replayed) });
+    await until(
+      async () =>
+        (await metric("lorastack_ns_uplinks_dropped_total", 'reason="f_cnt_too_low"')) >= 1
+          ? true
+          : undefined,
+      "the replay to be refused",
     );
-    assert.equal(accept.freq_hz, 868_100_000);
-    assert.equal(accept.datr, "SF7BW125");
-    const session = device.acceptJoin(new Uint8Array(Buffer.from(accept.data, "base64")));
-    assert.equal(session.joinAccept.homeNetId[2], 0x13);
-    const rxDelay = Math.max(1, session.joinAccept.rxDelay);
-
-    const upRx = await radio.uplink({
-      freq: 868.3,
-      datr: "SF7BW125",
-      hex: toHex(device.uplink({ confirmed: true, fPort: 2, payload: hex("c0ffee") })),
-    });
-    const ack = await radio.nextTransmission({ timeoutMs: 10_000 });
-    assert.equal(ack.count_us, u32(upRx.tmst + rxDelay * 1_000_000), "RX1 delay after the uplink");
-    assert.equal(ack.freq_hz, 868_300_000, "RX1 on the uplink's channel");
-    const read = device.readDownlink(new Uint8Array(Buffer.from(ack.data, "base64")));
+    const downlinkFCntBefore = device.nFCntDown;
+    const next = await exchange(device.uplink({ confirmed: true, fPort: 2, payload: hex("02") }));
+    const read = device.readDownlink(next.data);
     assert.equal(read.frame.fCtrl.ack, true);
-    assert.equal(read.fCnt, 0);
-
+    assert.ok(read.fCnt > downlinkFCntBefore, "the downlink counter went on");
     const stored = await api(
       "GET",
-      "/ns/applications/app1/devices/dev1?field_mask=session.last_f_cnt_up,session.dev_addr",
+      "/ns/applications/app1/devices/dev-103?field_mask=session.last_f_cnt_up",
     );
-    assert.equal(stored.session.last_f_cnt_up ?? 0, 0);
-    assert.equal(stored.session.dev_addr, toHex(session.devAddr).toUpperCase());
+    assert.equal(stored.session.last_f_cnt_up, 2);
   });
 });
