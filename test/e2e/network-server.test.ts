@@ -174,6 +174,12 @@ async function exchange(phy: Uint8Array, freq = 868.3) {
   return { rx, tx, data: new Uint8Array(Buffer.from(tx.data, "base64")) };
 }
 
+/** The next transmission within a class A window's wait, read by `device`; none: undefined. */
+async function readNextDownlink(device: VirtualDevice) {
+  const tx = await gateway.nextTransmission({ timeoutMs: 6_500 }).catch(() => undefined);
+  return tx && device.readDownlink(new Uint8Array(Buffer.from(tx.data, "base64")));
+}
+
 const joined = new Map<string, VirtualDevice>();
 const firstFrames = new Map<string, Uint8Array>();
 
@@ -220,9 +226,15 @@ describe("Network Server with the real lora_pkt_fwd", { skip: peersSkip }, () =>
       assert.equal((session.devAddr[0] ?? 0) & 0xfe, 0x26, "a DevAddr of the configured prefix");
       const rxDelay = Math.max(1, session.joinAccept.rxDelay);
 
-      const ack = await exchange(
-        device.uplink({ confirmed: true, fPort: 2, payload: hex("c0ffee") }),
-      );
+      // 868.3 MHz is channel 1 of EU868 at DR5 (the LoRaWAN 1.1 MIC covers both).
+      const confirmed = device.uplink({
+        confirmed: true,
+        fPort: 2,
+        payload: hex("c0ffee"),
+        txCh: 1,
+      });
+      firstFrames.set(row.version, confirmed);
+      const ack = await exchange(confirmed);
       assert.equal(
         ack.tx.count_us,
         u32(ack.rx.tmst + rxDelay * 1_000_000),
@@ -241,6 +253,52 @@ describe("Network Server with the real lora_pkt_fwd", { skip: peersSkip }, () =>
     });
   }
 
+  it("ADR: a device heard well at SF12 is steered to SF7 with a LinkADRReq, and its answer is applied", async () => {
+    const device = joined.get("MAC_V1_0_2");
+    assert.ok(device, "the 1.0.2 device joined");
+    // Uplinks at SF12 heard with a good SNR; every downlink is read (its counter, its
+    // commands) until one asks for DR5.
+    let request: { dataRateIndex: number; txPowerIndex: number } | undefined;
+    for (let sent = 0; sent < 40 && request === undefined; sent++) {
+      const since = Date.now();
+      const rx = await gateway.uplink({
+        freq: 868.5,
+        datr: "SF12BW125",
+        lsnr: 10,
+        rssi: -40,
+        hex: toHex(device.uplink({ fPort: 3, payload: hex("aa"), adr: true })),
+      });
+      const tx = await gateway.nextTransmission({ timeoutMs: 6_500 }).catch(() => undefined);
+      if (tx === undefined) continue;
+      assert.ok(Date.now() - since < 10_000);
+      assert.equal(u32(tx.count_us - rx.tmst) % 1_000_000, 0, "in a receive window of the uplink");
+      const read = device.readDownlink(new Uint8Array(Buffer.from(tx.data, "base64")));
+      const linkAdr = read.commands.find((command) => command.name === "LinkADRReq") as
+        | { dataRateIndex: number; txPowerIndex: number }
+        | undefined;
+      if (linkAdr) request = linkAdr;
+    }
+    assert.ok(request, "a LinkADRReq came");
+    assert.equal(request.dataRateIndex, 5, "SF7");
+    const { encodeMacCommands } = await import("../../src/lorawan/mac/index.ts");
+    const answer = encodeMacCommands(
+      [{ cid: 0x03, name: "LinkADRAns", powerAck: true, dataRateAck: true, channelMaskAck: true }],
+      "uplink",
+    );
+    await gateway.uplink({
+      freq: 868.1,
+      datr: "SF7BW125",
+      lsnr: 10,
+      hex: toHex(device.uplink({ fPort: 3, payload: hex("bb"), fOpts: answer })),
+    });
+    await until(async () => {
+      const stored = await api("GET", "/ns/applications/app1/devices/dev-102?field_mask=mac_state");
+      return stored.mac_state?.current_parameters?.adr_data_rate_index === 5 ? true : undefined;
+    }, "the device's data rate to be DR5");
+    // A downlink answering the LinkADRAns (if any) is read too, to keep the counters right.
+    await readNextDownlink(device);
+  });
+
   it("keeps frame counters across kill -9: a replay is refused, the next frame is taken", async () => {
     const device = joined.get("MAC_V1_0_3");
     const replayed = firstFrames.get("MAC_V1_0_3");
@@ -258,6 +316,8 @@ describe("Network Server with the real lora_pkt_fwd", { skip: peersSkip }, () =>
       );
       return stored.session?.last_f_cnt_up === 1 ? true : undefined;
     }, "the uplink to be durable");
+    // Its class A answer (MAC requests the device has not answered), if any, is read too.
+    await readNextDownlink(device);
 
     await stack.stop("SIGKILL");
     await start();
@@ -278,7 +338,17 @@ describe("Network Server with the real lora_pkt_fwd", { skip: peersSkip }, () =>
       "the replay to be refused",
     );
     const downlinkFCntBefore = device.nFCntDown;
-    const next = await exchange(device.uplink({ confirmed: true, fPort: 2, payload: hex("02") }));
+    // The new process knows where to send downlinks once the forwarder's next PULL_DATA
+    // comes (every keepalive interval): as a device does, the unacknowledged confirmed uplink
+    // is sent again (a retransmission, acknowledged again by the Network Server).
+    const confirmed = device.uplink({ confirmed: true, fPort: 2, payload: hex("02") });
+    let next: { data: Uint8Array } | undefined;
+    for (let attempt = 0; attempt < 3 && next === undefined; attempt++) {
+      await gateway.uplink({ freq: 868.3, datr: "SF7BW125", lsnr: 9, hex: toHex(confirmed) });
+      const tx = await gateway.nextTransmission({ timeoutMs: 7_000 }).catch(() => undefined);
+      if (tx) next = { data: new Uint8Array(Buffer.from(tx.data, "base64")) };
+    }
+    assert.ok(next, "the confirmed uplink was acknowledged");
     const read = device.readDownlink(next.data);
     assert.equal(read.frame.fCtrl.ack, true);
     assert.ok(read.fCnt > downlinkFCntBefore, "the downlink counter went on");

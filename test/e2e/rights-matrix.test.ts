@@ -100,6 +100,8 @@ function fillVariables(template: string): string {
     if (name === "application_id") return pathValues.application as string;
     if (name === "gateway_id") return pathValues.gateway as string;
     if (name === "client_id") return pathValues.client as string;
+    if (name === "frequency_plan_id") return "EU_863_870";
+    if (name === "lorawan_phy_version") return "RP002_V1_0_3";
     throw new Error(`no value for path variable ${variable} in ${template}`);
   });
 }
@@ -235,6 +237,12 @@ const openToAll: Record<string, string> = {
   "GET /api/v3/js/join_eui_prefixes":
     "the Join Server's configuration, open as in The Things Stack",
   "GET /api/v3/js/default_join_eui": "the Join Server's configuration, open as in The Things Stack",
+  "GET /api/v3/ns/dev_addr": "the Network Server's configuration, open as in The Things Stack",
+  "GET /api/v3/ns/net_id": "the Network Server's configuration, open as in The Things Stack",
+  "GET /api/v3/ns/dev_addr_prefixes":
+    "the Network Server's configuration, open as in The Things Stack",
+  "GET /api/v3/ns/default_mac_settings/{frequency_plan_id}/{lorawan_phy_version}":
+    "the Network Server's configuration, open as in The Things Stack",
 };
 
 /**

@@ -14,16 +14,20 @@ export function uplinkMacCommands(
   frame: UplinkDataFrame,
   keys: NetworkSessionKeys,
   fullFCnt: number,
+  lorawan11: boolean,
 ): UplinkMacCommand[] {
   const onPortZero = frame.fPort === 0;
   if (onPortZero && frame.fOpts.length > 0)
     throw errMacCommandsInBoth.create({ f_opts_length: frame.fOpts.length });
   let bytes: Uint8Array;
+  // A 1.0.x session may hold a NwkSEncKey too (the NwkSKey, copied as The Things Stack does):
+  // the version, not the keys, says how the commands are encrypted.
+  const nwkSEncKey = lorawan11 ? keys.nwkSEncKey : undefined;
   if (onPortZero) {
-    const key = keys.nwkSEncKey ?? keys.fNwkSIntKey;
+    const key = nwkSEncKey ?? keys.fNwkSIntKey;
     bytes = decryptFrmPayload(key, "uplink", frame.devAddr, fullFCnt, frame.frmPayload);
-  } else if (frame.fOpts.length > 0 && keys.nwkSEncKey !== undefined) {
-    bytes = encryptFOpts(keys.nwkSEncKey, "FCntUp", frame.devAddr, fullFCnt, frame.fOpts);
+  } else if (frame.fOpts.length > 0 && nwkSEncKey !== undefined) {
+    bytes = encryptFOpts(nwkSEncKey, "FCntUp", frame.devAddr, fullFCnt, frame.fOpts);
   } else bytes = frame.fOpts;
   if (bytes.length === 0) return [];
   return decodeMacCommandsLenient(bytes, "uplink").commands;

@@ -29,6 +29,7 @@ import {
   EndDeviceIdentifiersSchema,
   NetworkIdentifiersSchema,
 } from "../../gen/ttn/lorawan/v3/identifiers_pb.js";
+import { MACVersion } from "../../gen/ttn/lorawan/v3/lorawan_pb.js";
 import {
   type ApplicationUp,
   ApplicationUpSchema,
@@ -279,7 +280,12 @@ export function createUplinkPipeline(options: UplinkPipelineOptions): UplinkPipe
     let applied: DataUplinkResult | undefined;
     let device: EndDevice | undefined;
     try {
-      const commands = uplinkMacCommands(uplink.frame, matched.keys, matched.fCnt);
+      const commands = uplinkMacCommands(
+        uplink.frame,
+        matched.keys,
+        matched.fCnt,
+        matched.lorawanVersion === MACVersion.MAC_V1_1,
+      );
       const deviceBandFound = bandOf(matched.device) as DeviceBand;
       const macSettings = effectiveMacSettings(
         defaultMacSettings(deviceBandFound, options.defaultMacSettings),
@@ -454,7 +460,7 @@ export function createUplinkPipeline(options: UplinkPipelineOptions): UplinkPipe
       const received = create(UplinkMessageSchema, {
         ...message,
         receivedAt: timestampFromMs(now()),
-        correlationIds: [...message.correlationIds, `ns:uplink:${newUlid()}`],
+        correlationIds: [...message.correlationIds, `ns:uplink:${newUlid().id}`],
       });
       const running = process(received, mType).catch((error: unknown) => {
         metrics.dropped.inc({ reason: "internal" });
