@@ -7,6 +7,7 @@ import {
   NsJs,
 } from "../gen/ttn/lorawan/v3/joinserver_pb.js";
 import { createInteropEndpoint } from "../interop/listeners.ts";
+import { rewrapInBackground } from "../key-vault/rewrap-in-background.ts";
 import type { JoinServerConfig } from "./config.ts";
 import { joinServerInterop } from "./interop.ts";
 import { createJoinHandler } from "./join/handle-join.ts";
@@ -79,19 +80,13 @@ export function createJoinServer(context: ComponentContext<JoinServerConfig>): J
     async start() {
       await interop.open();
       ready = true;
-      // After a KEK rotation the stored keys move to the new KEK while the server runs: keys
-      // under the old one stay readable meanwhile, so nothing waits for this.
-      rewrapping = registries.devices.rewrap({ signal: stopping.signal }).then(
-        (changed) => {
-          if (changed > 0)
-            logger.info({ changed, kek_label: registries.atRestLabel }, "re-wrapped stored keys");
-        },
-        (error: unknown) =>
-          logger.error(
-            { err: error, kek_label: registries.atRestLabel },
-            "re-wrapping stored keys failed",
-          ),
-      );
+      // After a KEK rotation the stored keys move to the new KEK while the server runs.
+      rewrapping = rewrapInBackground({
+        rewrap: (options) => registries.devices.rewrap(options),
+        kekLabel: registries.atRestLabel,
+        logger,
+        signal: stopping.signal,
+      });
     },
     isReady: () => ready,
     async stop() {

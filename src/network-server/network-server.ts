@@ -14,6 +14,7 @@ import {
 } from "../gen/ttn/lorawan/v3/networkserver_pb.js";
 import { InteropClient } from "../interop/client.ts";
 import { interopConfig } from "../interop/config.ts";
+import { rewrapInBackground } from "../key-vault/rewrap-in-background.ts";
 import { applicationUplinkMetrics } from "./application-uplinks/metrics.ts";
 import { createApplicationUplinkForwarder } from "./application-uplinks/queued-forwarder.ts";
 import type { NetworkServerConfig } from "./config.ts";
@@ -180,17 +181,13 @@ export function createNetworkServer(context: ComponentContext<NetworkServerConfi
       forwarder.start();
       scheduler.start();
       ready = true;
-      rewrapping = registries.devices.rewrap({ signal: stopping.signal }).then(
-        (changed) => {
-          if (changed > 0)
-            logger.info({ changed, kek_label: registries.atRestLabel }, "re-wrapped stored keys");
-        },
-        (error: unknown) =>
-          logger.error(
-            { err: error, kek_label: registries.atRestLabel },
-            "re-wrapping stored keys failed",
-          ),
-      );
+      // After a KEK rotation the stored keys move to the new KEK while the server runs.
+      rewrapping = rewrapInBackground({
+        rewrap: (options) => registries.devices.rewrap(options),
+        kekLabel: registries.atRestLabel,
+        logger,
+        signal: stopping.signal,
+      });
     },
     isReady: () => ready,
     async stop() {

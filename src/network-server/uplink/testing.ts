@@ -1,5 +1,6 @@
 // Test helpers of the uplink matching: devices as the NS registry hands them out and data
 // uplinks built with src/lorawan (encode, then MIC).
+
 import { create, type MessageInitShape } from "@bufbuild/protobuf";
 import { timestampFromMs } from "@bufbuild/protobuf/wkt";
 import {
@@ -11,6 +12,7 @@ import {
 import { MType } from "../../gen/ttn/lorawan/v3/lorawan_pb.js";
 import { encodePhyPayload, type UplinkDataFrame } from "../../lorawan/codec/index.ts";
 import { computeDataUplinkMic10, computeDataUplinkMic11 } from "../../lorawan/crypto/index.ts";
+import { dataUplinkMessage } from "./frame-message.ts";
 
 export function hex(text: string): Uint8Array {
   return new Uint8Array(Buffer.from(text, "hex"));
@@ -75,28 +77,8 @@ export function recentUplink(
   receivedAtMs: number,
   fullFCnt: number,
 ): MACState_UplinkMessage {
-  const { frame } = uplink;
   return create(MACState_UplinkMessageSchema, {
-    payload: {
-      mHdr: {
-        mType: frame.mType === "confirmedDataUp" ? MType.CONFIRMED_UP : MType.UNCONFIRMED_UP,
-      },
-      mic: frame.mic,
-      payload: {
-        case: "macPayload",
-        value: {
-          fHdr: {
-            devAddr: frame.devAddr,
-            fCtrl: { ...frame.fCtrl },
-            fCnt: frame.fCnt,
-            fOpts: frame.fOpts,
-          },
-          fPort: frame.fPort ?? 0,
-          frmPayload: frame.frmPayload,
-          fullFCnt,
-        },
-      },
-    },
+    payload: dataUplinkMessage(uplink.frame, fullFCnt),
     receivedAt: timestampFromMs(receivedAtMs),
   });
 }
