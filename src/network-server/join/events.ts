@@ -25,6 +25,27 @@ export const evtProcessJoinRequest = defineEvent("ns.up.join.process", {
   visibility: traffic,
   dataType: UplinkMessageSchema,
 });
+/**
+ * Rejoin-requests (LoRaWAN 1.1). The Things Stack defines `ns.up.rejoin.drop` ("drop
+ * rejoin-request") and its Console reads `ns.up.rejoin.receive`; `process` is named as the
+ * join-request's. The Join Server attempts are the join-request's `ns.up.join.cluster.*` and
+ * `ns.up.join.interop.*`, as the same `NsJs.HandleJoin` carries both.
+ */
+export const evtReceiveRejoinRequest = defineEvent("ns.up.rejoin.receive", {
+  description: "receive rejoin-request",
+  visibility: traffic,
+  dataType: UplinkMessageSchema,
+});
+export const evtDropRejoinRequest = defineEvent("ns.up.rejoin.drop", {
+  description: "drop rejoin-request",
+  visibility: traffic,
+  dataType: ErrorDetailsSchema,
+});
+export const evtProcessRejoinRequest = defineEvent("ns.up.rejoin.process", {
+  description: "successfully processed rejoin-request",
+  visibility: traffic,
+  dataType: UplinkMessageSchema,
+});
 export const evtClusterJoinAttempt = defineEvent("ns.up.join.cluster.attempt", {
   description: "send join-request to cluster-local Join Server",
   visibility: traffic,

@@ -63,15 +63,23 @@ export interface JoinRequestInput {
   devAddr: Uint8Array;
   netId: Uint8Array;
   correlationIds: readonly string[];
+  /**
+   * A type 2 rejoin: the join-accept repeats the device's current RX settings and carries no
+   * CFList, so its radio parameters stay as they are (LoRaWAN 1.1 §6.2.4).
+   */
+  keepRadioParameters?: boolean;
 }
 
 /** The request to the Join Server (TTS `ttnpb.JoinRequest`). */
 export function buildJoinRequest(input: JoinRequestInput): JoinRequest {
   const { device, band, macState, uplink } = input;
-  const desired = macState.desiredParameters;
-  const cfList = cfListFits(band, macState, uplink)
-    ? cfListOf(band, desired?.channels ?? [])
-    : undefined;
+  const desired = input.keepRadioParameters
+    ? macState.currentParameters
+    : macState.desiredParameters;
+  const cfList =
+    !input.keepRadioParameters && cfListFits(band, macState, uplink)
+      ? cfListOf(band, desired?.channels ?? [])
+      : undefined;
   return create(JoinRequestSchema, {
     rawPayload: uplink.rawPayload,
     devAddr: input.devAddr,

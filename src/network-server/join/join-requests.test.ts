@@ -35,7 +35,6 @@ import type { JoinHandler } from "../../join-server/join-handler.ts";
 import { createJoinServerRegistries } from "../../join-server/registry/index.ts";
 import { StaticKeyVault } from "../../key-vault/index.ts";
 import { encodePhyPayload } from "../../lorawan/codec/index.ts";
-import { computeRejoinRequestMic } from "../../lorawan/crypto/index.ts";
 import { type Database, openDatabase } from "../../storage/database.ts";
 import { migrateToLatest } from "../../storage/migrate.ts";
 import { networkServerConfig } from "../config.ts";
@@ -356,25 +355,6 @@ describe("createJoinRequests drops what it cannot serve", () => {
       assert.deepEqual(t.drops, [reason]);
     });
   }
-
-  it("drops rejoin-requests, as The Things Stack does", async () => {
-    const t = await setup({ version: MACVersion.MAC_V1_1 });
-    const frame = {
-      mType: "rejoinRequest" as const,
-      rejoinType: 1 as const,
-      joinEui,
-      devEui,
-      rjCount1: 1,
-      mic: new Uint8Array(4),
-    };
-    const unsigned = encodePhyPayload(frame);
-    const raw = encodePhyPayload({
-      ...frame,
-      mic: computeRejoinRequestMic(nwkKey, unsigned.subarray(0, unsigned.length - 4)),
-    });
-    assert.equal(await t.handle(1, undefined, raw), undefined);
-    assert.equal(dropReason(t.published), "rejoin_request");
-  });
 
   it("drops a join-request on a frequency that is not one of the device's channels", async () => {
     const t = await setup();

@@ -49,14 +49,21 @@ export async function networkSessionKeys(
   });
 }
 
-/** The join-request as the one recent uplink of the new MAC state (what the downlink answers). */
-export function recentJoinRequest(uplink: UplinkMessage, deviceChannelIndex: number) {
+/**
+ * The join-request (or rejoin-request) as the one recent uplink of the new MAC state (what the
+ * downlink answers).
+ */
+export function recentJoinRequest(
+  uplink: UplinkMessage,
+  deviceChannelIndex: number,
+  mType: MType = MType.JOIN_REQUEST,
+) {
   // The kept message has the whole uplink's field numbers: the bytes read as one another.
   const recent = fromBinary(MACState_UplinkMessageSchema, toBinary(UplinkMessageSchema, uplink), {
     readUnknownFields: false,
   });
   recent.payload ??= create(MessageSchema, {});
-  recent.payload.mHdr = create(MHDRSchema, { mType: MType.JOIN_REQUEST });
+  recent.payload.mHdr = create(MHDRSchema, { mType });
   recent.deviceChannelIndex = deviceChannelIndex;
   return recent;
 }
@@ -69,6 +76,8 @@ export interface PendingInput {
   uplink: UplinkMessage;
   deviceChannelIndex: number;
   receivedAtMs: number;
+  /** `REJOIN_REQUEST` for a rejoin; the recent uplink's message type. */
+  mType?: MType;
 }
 
 /** The pending session and MAC state of a join the Join Server accepted. */
@@ -97,7 +106,7 @@ export function pendingState(input: PendingInput): { session: Session; macState:
     netId: request.netId,
   });
   macState.rxWindowsAvailable = true;
-  macState.recentUplinks = [recentJoinRequest(input.uplink, input.deviceChannelIndex)];
+  macState.recentUplinks = [recentJoinRequest(input.uplink, input.deviceChannelIndex, input.mType)];
   const session = create(SessionSchema, {
     devAddr: request.devAddr,
     keys: clone(SessionKeysSchema, keys),
