@@ -21,6 +21,7 @@ import type { NetworkServerConfig } from "./config.ts";
 import { devAddrPrefixesOf, parseNetId } from "./dev-addr/index.ts";
 import { createCachedDeviceStore } from "./device-store/cached-device-store.ts";
 import { createDownlinkScheduler } from "./downlink/scheduler.ts";
+import { sqlDevEuiLookup } from "./join/dev-eui-lookup.ts";
 import { createJoinRequests } from "./join/join-requests.ts";
 import { createJoinServerClient } from "./join/join-server-client.ts";
 import { createNetworkServerRegistries, type NetworkServerRegistries } from "./registry/index.ts";
@@ -104,6 +105,7 @@ export function createNetworkServer(context: ComponentContext<NetworkServerConfi
     keyVault: context.keyVault,
     logger: logger.child({ namespace: "ns/joins" }),
     countDrop: (reason) => metrics.dropped.inc({ reason }),
+    devEuiLookup: sqlDevEuiLookup(context.database),
   });
   const uplinks = createUplinkPipeline({
     store,

@@ -26,6 +26,8 @@ export function activatePendingSession(device: EndDevice, receivedAtMs: number):
   macState.pendingJoinRequest = undefined;
   next.session = session;
   next.macState = macState;
+  // The device counts its type 0 rejoin-requests from 0 again in the new session.
+  next.lastRjCount0 = 0;
   next.pendingSession = undefined;
   next.pendingMacState = undefined;
   return next;
