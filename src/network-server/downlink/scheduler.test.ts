@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, afterEach, beforeEach, describe, it } from "node:test";
 import { create, type MessageInitShape } from "@bufbuild/protobuf";
-import { durationFromMs, timestampFromMs } from "@bufbuild/protobuf/wkt";
+import { durationFromMs, timestampFromMs, timestampMs } from "@bufbuild/protobuf/wkt";
 import type { Client } from "@connectrpc/connect";
 import { pino } from "pino";
 import { sqlTaskQueue } from "../../cluster/sql/task-queue.ts";
@@ -33,6 +33,7 @@ import { registryDeviceStore } from "../device-store/device-store.ts";
 import { createNetworkServerRegistries } from "../registry/index.ts";
 import type { DeviceKey } from "../registry/registry.ts";
 import { errTooLate } from "./errors.ts";
+import { nextPingSlot } from "./ping-slots.ts";
 import { createDownlinkScheduler, type DownlinkScheduler } from "./scheduler.ts";
 
 const hex = (text: string) => new Uint8Array(Buffer.from(text, "hex"));
@@ -515,6 +516,34 @@ describe("downlink scheduler", () => {
       async () => (await store.get(KEY))?.session?.queuedApplicationDownlinks.length === 0,
     );
     assert.equal((await store.get(KEY))?.session?.lastNFCntDown, 4, "no counter used");
+  });
+
+  it("class B multicast: at the next ping slot, ping slot data rate and frequency, class B", async () => {
+    const group = multicastGroup(named(5, [["gw-gps", 0]]));
+    if (group.macState?.currentParameters) {
+      group.macState.deviceClass = Class.B;
+      group.macState.pingSlotPeriodicity = create(EndDeviceSchema, {
+        macState: { pingSlotPeriodicity: { value: 0 } },
+      }).macState?.pingSlotPeriodicity;
+      group.macState.currentParameters.pingSlotDataRateIndexValue = create(EndDeviceSchema, {
+        macState: { currentParameters: { pingSlotDataRateIndexValue: { value: 3 } } },
+      }).macState?.currentParameters?.pingSlotDataRateIndexValue;
+    }
+    await put(group);
+    const one = scheduledTimes(1);
+    scheduler.start();
+    await scheduler.wake(KEY);
+    await one;
+    const request =
+      gs.requests[0]?.settings.case === "request" ? gs.requests[0].settings.value : undefined;
+    assert.equal(request?.class, Class.B);
+    const slot = nextPingSlot(devAddr, 0, clock + 1000);
+    assert.ok(request?.absoluteTime);
+    assert.equal(timestampMs(request.absoluteTime), slot.atMs);
+    assert.equal(request.rx2Frequency, 869_525_000n);
+    const lora = request.rx2DataRate?.modulation;
+    assert.equal(lora?.case === "lora" ? lora.value.spreadingFactor : 0, 9, "DR3 is SF9");
+    assert.deepEqual(fixedGateways(gs.requests[0]), ["gw-gps"]);
   });
 });
 

@@ -33,6 +33,7 @@ import type { NsDeviceStore } from "../device-store/device-store.ts";
 import type { DeviceKey } from "../registry/registry.ts";
 import { deviceBand } from "../services/device-band.ts";
 import { downlinkFailedUp, downlinkUp } from "./application-ups.ts";
+import { classBWindow } from "./class-b-window.ts";
 import { buildDataDownlink, type DataDownlinkResult } from "./data-downlink.ts";
 import { dataRateIndexOf } from "./data-rate.ts";
 import { commitSent, commitUnsent } from "./device-commit.ts";
@@ -96,6 +97,10 @@ export interface DownlinkSchedulerOptions {
   windowMarginMs?: number;
   /** Class C confirmed downlinks wait this long for their ACK unless the device says (default 5 min). */
   classCTimeoutMs?: number;
+  /** Class B confirmed downlinks wait this long for their ACK unless the device says (default 10 min). */
+  classBTimeoutMs?: number;
+  /** A class B ping slot must open at least this long after scheduling starts (ms, default 1 s). */
+  classBMarginMs?: number;
   /** Transmissions of a confirmed class C downlink unless it says (default 3). */
   maxConfirmedAttempts?: number;
   /** When every gateway is busy, a class C downlink is tried again after this (ms, default 1 s). */
@@ -155,6 +160,11 @@ export function createDownlinkScheduler(options: DownlinkSchedulerOptions): Down
   function bandOf(device: EndDevice): Band {
     return deviceBand(options.frequencyPlans, device.frequencyPlanId, device.lorawanPhyVersion)
       .band;
+  }
+
+  function classBTimeout(device: EndDevice): number {
+    const timeout: Duration | undefined = device.macSettings?.classBTimeout;
+    return timeout ? durationMs(timeout) : (options.classBTimeoutMs ?? 600_000);
   }
 
   function classCTimeout(device: EndDevice): number {
@@ -453,21 +463,30 @@ export function createDownlinkScheduler(options: DownlinkSchedulerOptions): Down
     const macState = device?.macState;
     if (!device || !macState || !device.session) return {};
     if (device.macSettings?.scheduleDownlinks?.value === false) return {};
+    const classB = macState.deviceClass === Class.B;
     const classC =
       macState.deviceClass === Class.C ||
       (device.supportsClassC && (device.session.queuedApplicationDownlinks.length ?? 0) > 0);
-    if (!classC || !macState.currentParameters) return {};
+    if ((!classB && !classC) || !macState.currentParameters) return {};
     const band = bandOf(device);
     const rx = rxParameters(macState.currentParameters);
     const nowMs = now();
+    // Class B: the next ping slot the Gateway Server can still reach; class C: RX2, now.
+    const pingSlot = classB
+      ? classBWindow(device, band, nowMs + (options.classBMarginMs ?? 1000))
+      : undefined;
+    if (classB && pingSlot === undefined) {
+      log.debug({ device: key }, "class B device without ping slot periodicity or channel");
+      return {};
+    }
     const result = buildDataDownlink({
       device,
       band,
       deviceClass: "C",
-      dataRateIndexes: [rx.rx2DataRateIndex],
+      dataRateIndexes: [pingSlot?.dataRateIndex ?? rx.rx2DataRateIndex],
       dwellTime: rx.downlinkDwellTime,
       nowMs,
-      classCTimeoutMs: classCTimeout(device),
+      classCTimeoutMs: classB ? classBTimeout(device) : classCTimeout(device),
       maxConfirmedAttempts: options.maxConfirmedAttempts ?? 3,
       maxRequestAttempts: options.maxRequestAttempts,
     });
@@ -477,9 +496,10 @@ export function createDownlinkScheduler(options: DownlinkSchedulerOptions): Down
       return { retryAtMs: result.waitUntilMs };
     }
     const application = downlink.applicationDownlink;
+    // The application's time wins over the ping slot (TTS: the application knows the slots too).
     const absoluteTimeMs = application?.classBC?.absoluteTime
       ? timestampMs(application.classBC.absoluteTime)
-      : undefined;
+      : pingSlot?.atMs;
     const lead = options.absoluteTimeLeadMs ?? 30_000;
     if (absoluteTimeMs !== undefined && absoluteTimeMs - nowMs > lead) {
       // Too early for the gateway: the task comes back when the Gateway Server can take it.
@@ -500,9 +520,10 @@ export function createDownlinkScheduler(options: DownlinkSchedulerOptions): Down
       },
       priorities,
     );
-    const window = classCWindow(band, rx, nowMs);
+    const window = pingSlot ?? classCWindow(band, rx, nowMs);
     const requests = groups.map((paths) =>
       classCTxRequest({
+        deviceClass: classB ? Class.B : Class.C,
         band,
         window,
         paths,
@@ -535,7 +556,10 @@ export function createDownlinkScheduler(options: DownlinkSchedulerOptions): Down
     const delayMs = success.response.delay ? durationMs(success.response.delay) : 0;
     // After a confirmed downlink the next attempt is its retransmission after the timeout; else
     // what is left goes once this one is on air.
-    if (downlink.confirmed) return { retryAtMs: now() + delayMs + classCTimeout(device) };
+    if (downlink.confirmed) {
+      const timeout = classB ? classBTimeout(device) : classCTimeout(device);
+      return { retryAtMs: now() + delayMs + timeout };
+    }
     const left = (result.device.session?.queuedApplicationDownlinks.length ?? 0) > 0;
     return left ? { retryAtMs: now() + delayMs } : {};
   }
