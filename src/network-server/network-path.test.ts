@@ -278,3 +278,123 @@ describe("network path: uplinks, MAC, ADR and class A downlinks", () => {
     assert.ok(events.some((event) => event.name === "ns.mac.request.give_up"));
   });
 });
+
+describe("network path: multicast group (class C)", () => {
+  const GROUP = { applicationId: "app1", deviceId: "group1" };
+  const GROUP_ADDR = hex("260bfff0");
+  const GROUP_NWK = hex("4b7e151628aed2a6abf7158809cf4f3c");
+  const GROUP_APP = hex("5b7e151628aed2a6abf7158809cf4f3c");
+  // Loaded here so that this scenario adds no import to the file's shared header.
+  const load = async () => ({
+    asNs: await import("./services/as-ns.ts"),
+    messages: await import("../gen/ttn/lorawan/v3/messages_pb.js"),
+    lorawan: await import("../gen/ttn/lorawan/v3/lorawan_pb.js"),
+    crypto: await import("../lorawan/crypto/index.ts"),
+  });
+
+  /** Polls for what the scheduler's task does after the push returned. */
+  async function until<T>(
+    value: () => T | undefined | Promise<T | undefined>,
+    timeoutMs = 5000,
+  ): Promise<T> {
+    const end = Date.now() + timeoutMs;
+    for (;;) {
+      const found = await value();
+      if (found !== undefined) return found;
+      if (Date.now() > end) throw new Error("not reached");
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+  }
+
+  it("AsNs push wakes the scheduler; both named gateway groups get the frame a member device reads", async () => {
+    const { asNs, messages, lorawan, crypto } = await load();
+    const group = create(EndDeviceSchema, {
+      ids: { applicationIds: { applicationId: GROUP.applicationId }, deviceId: GROUP.deviceId },
+      frequencyPlanId: "EU_863_870_TTN",
+      lorawanVersion: MACVersion.MAC_V1_0_2,
+      lorawanPhyVersion: PHYVersion.RP001_V1_0_2_REV_B,
+      multicast: true,
+      supportsClassC: true,
+      session: {
+        devAddr: GROUP_ADDR,
+        keys: {
+          sessionKeyId: hex("02"),
+          fNwkSIntKey: { key: GROUP_NWK },
+          sNwkSIntKey: { key: GROUP_NWK },
+          nwkSEncKey: { key: GROUP_NWK },
+        },
+      },
+    });
+    const band = deviceBand(frequencyPlans, group.frequencyPlanId, group.lorawanPhyVersion);
+    group.macState = defaultNewMacState(group, band, defaultMacSettings(band, DEFAULTS));
+    assert.equal(group.macState.deviceClass, lorawan.Class.C, "a new group's MAC state is class C");
+    await store.commit(GROUP, () => group);
+
+    const service = asNs.asNsService({ store, scheduler, frequencyPlans, logger });
+    const plain = hex("c0ffee");
+    const push = async (fCnt: number) =>
+      service.downlinkQueuePush?.(
+        create(messages.DownlinkQueueRequestSchema, {
+          endDeviceIds: group.ids,
+          downlinks: [
+            {
+              sessionKeyId: hex("02"),
+              fPort: 7,
+              fCnt,
+              frmPayload: crypto.encryptFrmPayload(GROUP_APP, "downlink", GROUP_ADDR, fCnt, plain),
+              correlationIds: [`as:down:${fCnt}`],
+              classBC: {
+                gateways: [
+                  { gatewayIds: { gatewayId: "gw-north" }, groupIndex: 0 },
+                  { gatewayIds: { gatewayId: "gw-south" }, groupIndex: 1 },
+                ],
+              },
+            },
+          ],
+        }),
+        {} as never,
+      );
+    await push(1);
+    const [north, south] = await until(() =>
+      gateway.requests.length >= 2 ? gateway.requests.slice(0, 2) : undefined,
+    );
+    assert.ok(north && south);
+    const gatewayOf = (message: DownlinkMessage) => {
+      const request = message.settings.case === "request" ? message.settings.value : undefined;
+      assert.equal(request?.class, lorawan.Class.C);
+      assert.equal(request?.rx2Frequency, 869_525_000n);
+      const path = request?.downlinkPaths[0]?.path;
+      return path?.case === "fixed" ? path.value.gatewayIds?.gatewayId : undefined;
+    };
+    assert.deepEqual([gatewayOf(north), gatewayOf(south)], ["gw-north", "gw-south"]);
+
+    // A member of the group holds the multicast session and reads the frame as sent.
+    const member = new VirtualDevice({
+      joinEui: hex("0000000000000000"),
+      devEui: hex("0004a30b001c0531"),
+      appKey: hex("00".repeat(16)),
+      version: "1.0",
+    });
+    member.useSession({
+      devAddr: GROUP_ADDR,
+      fNwkSIntKey: GROUP_NWK,
+      sNwkSIntKey: GROUP_NWK,
+      nwkSEncKey: GROUP_NWK,
+      appSKey: GROUP_APP,
+    });
+    const read = member.readDownlink(north.rawPayload);
+    assert.equal(read.confirmed, false);
+    assert.equal(read.fCnt, 1);
+    assert.deepEqual(read.payload, plain);
+    assert.deepEqual(read.commands, []);
+    assert.deepEqual(south.rawPayload, north.rawPayload);
+
+    // Committed as sent: the group's counter moved on and its queue is empty.
+    const session = await until(async () => {
+      const current = (await registries.devices.get(GROUP))?.session;
+      return current?.queuedApplicationDownlinks.length === 0 ? current : undefined;
+    });
+    assert.equal(session.lastNFCntDown, 1);
+    assert.ok(events.some((event) => event.name === "ns.down.data.schedule.success"));
+  });
+});

@@ -282,3 +282,94 @@ describe("data downlink builder", () => {
     assert.equal(d.macState?.lastDownlinkAt, undefined);
   });
 });
+
+describe("data downlink builder: multicast group", () => {
+  const gateways = [{ gatewayIds: { gatewayId: "gw-1" } }];
+  /** A class C group with a queued answer and a DevStatusReq due: a unicast device sends both. */
+  const group = (queue: ApplicationDownlink[], multicast = true, lastN = 0) => {
+    const d = device(MACVersion.MAC_V1_0_3, queue, { lastN, answers: true });
+    d.multicast = multicast;
+    d.macSettings = create(EndDeviceSchema, {
+      macSettings: { statusCountPeriodicity: 1, statusTimePeriodicity: { seconds: 1n } },
+    }).macSettings;
+    return d;
+  };
+  const classC = (d: EndDevice, nowMs = T) => input(d, { deviceClass: "C", nowMs });
+
+  it("no MAC commands and no ADR bit; the same device as unicast gets them", () => {
+    const unicast = buildDataDownlink(
+      classC(group([appDown(1, { classBC: { gateways } })], false)),
+    );
+    assert.ok(unicast.downlink?.macCommands, "the control: unicast carries MAC commands");
+    const result = buildDataDownlink(classC(group([appDown(1, { classBC: { gateways } })])));
+    const down = result.downlink;
+    assert.ok(down);
+    assert.equal(down.macCommands, false);
+    const frame = frameOf(down.phyPayload);
+    assert.equal(frame.fOpts.length, 0);
+    assert.equal(frame.fCtrl.adr, false);
+    assert.equal(frame.mType, "unconfirmedDataDown");
+    assert.equal(frame.fPort, 10);
+    assert.equal(result.device.macState?.queuedResponses.length, 1, "answers stay unsent");
+  });
+
+  it("NFCntDown as an ABP 1.0 device: the downlink's counter, then the next", () => {
+    const first = buildDataDownlink(
+      classC(
+        group(
+          [appDown(8, { classBC: { gateways } }), appDown(9, { classBC: { gateways } })],
+          true,
+          7,
+        ),
+      ),
+    );
+    assert.equal(first.downlink?.fCnt, 8);
+    assert.equal(first.device.session?.lastNFCntDown, 8);
+    assert.ok(
+      verifyDataDownlinkMic10(
+        NWK,
+        devAddr,
+        8,
+        msgOf(first.downlink?.phyPayload ?? new Uint8Array()),
+        frameOf(first.downlink?.phyPayload ?? new Uint8Array()).mic,
+      ),
+    );
+    const second = buildDataDownlink(classC(first.device));
+    assert.equal(second.downlink?.fCnt, 9);
+    assert.equal(second.device.session?.lastNFCntDown, 9);
+  });
+
+  it("nothing but answers queued: no downlink for a group", () => {
+    const result = buildDataDownlink(classC(group([])));
+    assert.equal(result.downlink, undefined);
+  });
+
+  const refusals: [string, ApplicationDownlink, string][] = [
+    [
+      "confirmed",
+      appDown(1, { confirmed: true, classBC: { gateways } }),
+      "confirmed_multicast_downlink",
+    ],
+    ["no gateway named", appDown(1), "multicast_without_gateways"],
+    [
+      "absolute time passed",
+      appDown(1, { classBC: { gateways, absoluteTime: { seconds: BigInt(T / 1000 - 1) } } }),
+      "absolute_time_passed",
+    ],
+  ];
+  for (const [name, refused, code] of refusals) {
+    it(`refused (${name}): taken from the queue as downlink_failed, the next one goes`, () => {
+      const next = appDown(2, { classBC: { gateways } });
+      const result = buildDataDownlink(classC(group([refused, next])));
+      assert.deepEqual(
+        result.refused?.map((d) => d.fCnt),
+        [1],
+      );
+      const failed = result.ups.find((u) => u.up.case === "downlinkFailed");
+      assert.ok(failed?.up.case === "downlinkFailed");
+      assert.equal(failed.up.value.error?.name, code);
+      assert.equal(result.downlink?.fCnt, 2);
+      assert.deepEqual(result.device.session?.queuedApplicationDownlinks, []);
+    });
+  }
+});

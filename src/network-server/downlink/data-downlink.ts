@@ -2,11 +2,14 @@
  * The data downlink of a device, built from its state: MAC commands (answers first, in FOpts or
  * on FPort 0), the first queued application downlink that is still valid and fits, the frame
  * counter of the version (1.0.x one counter, 1.1 NFCntDown/AFCntDown), 1.1 FOpts encryption,
- * the MIC, FPending, and the state the device is in once the downlink is sent. Pure: the clock
+ * the MIC, FPending, and the state the device is in once the downlink is sent. A multicast group
+ * gets no MAC commands and no ADR bit (it has no uplinks to answer them), and downlinks that can
+ * never go (see refusals.ts) are taken from the queue as `downlink_failed`. Pure: the clock
  * comes in the input, nothing is published or stored.
  */
 import { clone, create } from "@bufbuild/protobuf";
 import { timestampFromMs, timestampMs } from "@bufbuild/protobuf/wkt";
+import { errorDetailsMessage } from "../../api/error-details.ts";
 import {
   type EndDevice,
   EndDeviceSchema,
@@ -42,9 +45,10 @@ import {
   type MacEvent,
 } from "../mac/index.ts";
 import { downlinkCounters, partitionQueue } from "./application-queue.ts";
-import { downlinkUp, queueInvalidatedUp } from "./application-ups.ts";
+import { downlinkFailedUp, downlinkUp, queueInvalidatedUp } from "./application-ups.ts";
 import { errNoSession, errNoSessionKey } from "./errors.ts";
 import { maxFrmPayloadSize } from "./payload-size.ts";
+import { refusalOf } from "./refusals.ts";
 
 /** How many downlinks the MAC state keeps in `recent_downlinks`. */
 export const RECENT_DOWNLINKS = 5;
@@ -104,6 +108,8 @@ export interface DataDownlinkResult {
   readonly macEvents: readonly MacEvent[];
   /** Queued downlinks dropped as invalid (another session, frame counter used). */
   readonly invalidated: readonly ApplicationDownlink[];
+  /** Queued downlinks that can never be sent (refusals.ts), answered with `downlink_failed`. */
+  readonly refused?: readonly ApplicationDownlink[] | undefined;
   /** The confirmed class C downlink given up after its last attempt. */
   readonly gaveUp?: ApplicationDownlink | undefined;
   /** Nothing can go before this time (a confirmed class C downlink awaits its ACK). */
@@ -124,6 +130,7 @@ export function buildDataDownlink(input: DataDownlinkInput): DataDownlinkResult 
   const macState = device.macState;
   if (session === undefined || macState === undefined) throw errNoSession.create();
   const lorawan11 = macState.lorawanVersion === MACVersion.MAC_V1_1;
+  const multicast = device.multicast;
   const keys = sessionKeys(device, lorawan11);
   const ups: ApplicationUp[] = [];
   let changed = false;
@@ -159,17 +166,30 @@ export function buildDataDownlink(input: DataDownlinkInput): DataDownlinkResult 
   const sent = sentSoFar(macState);
   const counters = downlinkCounters(session, lorawan11, sent);
   const partition = partitionQueue(session.queuedApplicationDownlinks, keys.sessionKeyId, counters);
-  const sendable = partition.sendable;
   invalidated = partition.invalidated;
   if (invalidated.length > 0) {
     ups.push(queueInvalidatedUp(device, invalidated, counters.lastApplication ?? 0, input.nowMs));
+    session.queuedApplicationDownlinks = partition.sendable;
+    changed = true;
+  }
+  const refused: ApplicationDownlink[] = [];
+  const sendable = partition.sendable.filter((downlink) => {
+    const error = refusalOf(downlink, { multicast, nowMs: input.nowMs });
+    if (error === undefined) return true;
+    refused.push(downlink);
+    const details = errorDetailsMessage(error, downlink.correlationIds[0] ?? "");
+    ups.push(downlinkFailedUp(device, downlink, details, input.nowMs));
+    return false;
+  });
+  if (refused.length > 0) {
     session.queuedApplicationDownlinks = sendable;
     changed = true;
   }
 
   const maxPayload = (fOptsLength: number) => payloadLimit(input, fOptsLength);
   const limit0 = maxPayload(0);
-  if (limit0 === undefined) return { device, changed, ups, macEvents: [], invalidated, gaveUp };
+  if (limit0 === undefined)
+    return { device, changed, ups, macEvents: [], invalidated, refused, gaveUp };
 
   // Class A leaves class B/C-only downlinks queued; class C waits while a confirmed one is out.
   const eligible = sendable.filter((d) => input.deviceClass !== "A" || d.classBC === undefined);
@@ -187,9 +207,10 @@ export function buildDataDownlink(input: DataDownlinkInput): DataDownlinkResult 
     maxRequestAttempts: input.maxRequestAttempts,
   };
   const layer = { macState, unanswered: input.unanswered };
-  // A retransmission is the same frame again: no MAC commands ride on it.
+  // A retransmission is the same frame again: no MAC commands ride on it. A multicast group never
+  // answers, so no command is ever sent to it.
   let mac: DownlinkCommandsResult | undefined =
-    retransmit === undefined
+    retransmit === undefined && !multicast
       ? enqueueDownlinkCommands(layer, { downlink: Math.min(FOPTS_BUDGET, limit0) }, context)
       : undefined;
   let macBytes = encodeCommands(mac?.commands ?? []);
@@ -206,13 +227,13 @@ export function buildDataDownlink(input: DataDownlinkInput): DataDownlinkResult 
     onPort0 = macBytes.length > FOPTS_BUDGET;
   }
 
-  const answersQueued = macState.queuedResponses.length > 0;
+  const answersQueued = !multicast && macState.queuedResponses.length > 0;
   const needed =
     application !== undefined ||
     (input.deviceClass === "A"
       ? input.ackFCntUp !== undefined || input.adrAckReq === true || macBytes.length > 0
       : answersQueued);
-  if (!needed) return { device, changed, ups, macEvents: [], invalidated, gaveUp };
+  if (!needed) return { device, changed, ups, macEvents: [], invalidated, refused, gaveUp };
 
   const left =
     retransmit !== undefined || application === undefined ? eligible.length : eligible.length - 1;
@@ -225,7 +246,7 @@ export function buildDataDownlink(input: DataDownlinkInput): DataDownlinkResult 
     fCnt,
     confirmed: application?.confirmed === true,
     ack: input.ackFCntUp,
-    adr: usesAdr(device),
+    adr: !multicast && usesAdr(device),
     fPending,
     macBytes,
     onPort0,
@@ -268,6 +289,7 @@ export function buildDataDownlink(input: DataDownlinkInput): DataDownlinkResult 
     changed: true,
     ups,
     invalidated,
+    refused,
     gaveUp,
     macEvents: mac?.events ?? [],
     downlink: {

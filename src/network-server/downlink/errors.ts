@@ -45,3 +45,18 @@ export const errTransmission = errors.aborted(
   "transmission",
   "downlink transmission failed with result `{result}`",
 );
+/** A multicast group cannot acknowledge: its downlinks are never confirmed. */
+export const errConfirmedMulticast = errors.failedPrecondition(
+  "confirmed_multicast_downlink",
+  "a multicast downlink cannot be confirmed",
+);
+/** A multicast group has no uplinks to find gateways by: its downlinks name them. */
+export const errMulticastWithoutGateways = errors.failedPrecondition(
+  "multicast_without_gateways",
+  "a multicast downlink must name its gateways in `class_b_c.gateways`",
+);
+/** A downlink for an absolute time that passed before it could be sent. */
+export const errAbsoluteTimePassed = errors.failedPrecondition(
+  "absolute_time_passed",
+  "the downlink's absolute time has passed",
+);

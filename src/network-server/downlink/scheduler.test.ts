@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, afterEach, beforeEach, describe, it } from "node:test";
 import { create, type MessageInitShape } from "@bufbuild/protobuf";
-import { durationFromMs, timestampFromMs } from "@bufbuild/protobuf/wkt";
+import { durationFromMs, timestampFromMs, timestampMs } from "@bufbuild/protobuf/wkt";
 import type { Client } from "@connectrpc/connect";
 import { pino } from "pino";
 import { sqlTaskQueue } from "../../cluster/sql/task-queue.ts";
@@ -33,6 +33,7 @@ import { registryDeviceStore } from "../device-store/device-store.ts";
 import { createNetworkServerRegistries } from "../registry/index.ts";
 import type { DeviceKey } from "../registry/registry.ts";
 import { errTooLate } from "./errors.ts";
+import { nextPingSlot } from "./ping-slots.ts";
 import { createDownlinkScheduler, type DownlinkScheduler } from "./scheduler.ts";
 
 const hex = (text: string) => new Uint8Array(Buffer.from(text, "hex"));
@@ -365,6 +366,184 @@ describe("downlink scheduler", () => {
       async () => (await store.get(KEY))?.session?.queuedApplicationDownlinks.length === 0,
     );
     assert.ok(names().includes("ns.down.data.schedule.fail"));
+  });
+
+  /** A class C multicast group: no uplinks, downlinks through the gateways they name. */
+  const multicastGroup = (...queue: ReturnType<typeof appDown>[]) => {
+    const base = baseDevice({ multicast: true, supportsClassC: true });
+    if (base.macState) {
+      base.macState.deviceClass = Class.C;
+      base.macState.recentUplinks = [];
+    }
+    if (base.session) base.session.lastNFCntDown = 4;
+    base.session?.queuedApplicationDownlinks.push(...queue);
+    return base;
+  };
+  const named = (fCnt: number, gateways: [string, number][], absoluteTimeMs?: number) => {
+    const down = appDown(fCnt);
+    down.classBC = create(ApplicationDownlinkSchema, {
+      classBC: {
+        gateways: gateways.map(([gatewayId, groupIndex]) => ({
+          gatewayIds: { gatewayId },
+          groupIndex,
+        })),
+        absoluteTime: absoluteTimeMs === undefined ? undefined : timestampFromMs(absoluteTimeMs),
+      },
+    }).classBC;
+    return down;
+  };
+  const fixedGateways = (message: DownlinkMessage | undefined) => {
+    const request = message?.settings.case === "request" ? message.settings.value : undefined;
+    return request?.downlinkPaths.map((p) =>
+      p.path.case === "fixed" ? p.path.value.gatewayIds?.gatewayId : "?",
+    );
+  };
+  const ack = (message: DownlinkMessage | undefined, result: TxAcknowledgment_Result) =>
+    scheduler.handleTxAcknowledgment({
+      $typeName: "ttn.lorawan.v3.GatewayTxAcknowledgment",
+      txAck: {
+        $typeName: "ttn.lorawan.v3.TxAcknowledgment",
+        correlationIds: message?.correlationIds ?? [],
+        result,
+      },
+    });
+  const scheduledTimes = (count: number) =>
+    new Promise<void>((resolve) => {
+      gs.scheduled = () => {
+        if (gs.requests.length === count) resolve();
+      };
+    });
+
+  it("multicast: one transmission per gateway group, at the absolute time, no MAC commands, NFCntDown", async () => {
+    const at = clock + 5_000;
+    await put(
+      multicastGroup(
+        named(
+          5,
+          [
+            ["gw-a", 0],
+            ["gw-b", 1],
+          ],
+          at,
+        ),
+      ),
+    );
+    const both = scheduledTimes(2);
+    scheduler.start();
+    await scheduler.wake(KEY);
+    await both;
+    await waitFor(async () => (await store.get(KEY))?.session?.lastNFCntDown === 5);
+    assert.deepEqual(gs.requests.map(fixedGateways), [["gw-a"], ["gw-b"]]);
+    for (const message of gs.requests) {
+      const request = message.settings.case === "request" ? message.settings.value : undefined;
+      assert.equal(request?.class, Class.C);
+      assert.equal(request?.rx2Frequency, 869_525_000n);
+      assert.equal(request?.absoluteTime?.seconds, timestampFromMs(at).seconds);
+      const frame = decodePhyPayload(message.rawPayload);
+      assert.ok(frame.mType === "unconfirmedDataDown");
+      assert.equal(frame.fCnt, 5);
+      assert.equal(frame.fOpts.length, 0);
+    }
+    assert.deepEqual(gs.requests[0]?.rawPayload, gs.requests[1]?.rawPayload, "the same frame");
+    const stored = await store.get(KEY);
+    assert.equal(stored?.session?.queuedApplicationDownlinks.length, 0);
+    assert.deepEqual(stored?.macState?.queuedResponses, []);
+    // downlink_sent once: the first group failed, the second sent it.
+    await ack(gs.requests[0], TxAcknowledgment_Result.TOO_LATE);
+    assert.deepEqual(ups, []);
+    await ack(gs.requests[1], TxAcknowledgment_Result.SUCCESS);
+    assert.deepEqual(
+      (ups as ApplicationUp[]).map((u) => u.up.case),
+      ["downlinkSent"],
+    );
+  });
+
+  it("multicast: gateways of one group are one transmission, the Gateway Server picks", async () => {
+    await put(
+      multicastGroup(
+        named(5, [
+          ["gw-a", 3],
+          ["gw-b", 3],
+        ]),
+      ),
+    );
+    const one = scheduledTimes(1);
+    scheduler.start();
+    await scheduler.wake(KEY);
+    await one;
+    await waitFor(async () => (await store.get(KEY))?.session?.lastNFCntDown === 5);
+    assert.deepEqual(gs.requests.map(fixedGateways), [["gw-a", "gw-b"]]);
+    // The next downlink of the group takes the next counter.
+    await store.commit(KEY, (d) => {
+      d?.session?.queuedApplicationDownlinks.push(named(6, [["gw-a", 0]]));
+      return d ?? null;
+    });
+    const two = scheduledTimes(2);
+    await scheduler.wake(KEY);
+    await two;
+    await waitFor(async () => (await store.get(KEY))?.session?.lastNFCntDown === 6);
+    const frame = decodePhyPayload(gs.requests[1]?.rawPayload ?? new Uint8Array());
+    assert.ok(frame.mType === "unconfirmedDataDown");
+    assert.equal(frame.fCnt, 6);
+  });
+
+  it("multicast: refused when nothing names a gateway (downlink_failed), even with recent uplinks", async () => {
+    const group = multicastGroup(appDown(5));
+    // Recent uplinks would give a unicast device its paths; a group never uses them.
+    group.macState?.recentUplinks.push(...(baseDevice().macState?.recentUplinks ?? []));
+    await put(group);
+    scheduler.start();
+    await scheduler.wake(KEY);
+    await waitFor(async () => ups.some((u) => u.up.case === "downlinkFailed"));
+    assert.equal(gs.requests.length, 0);
+    const failed = ups[0]?.up;
+    assert.ok(failed?.case === "downlinkFailed");
+    assert.equal(failed.value.error?.name, "multicast_without_gateways");
+    await waitFor(
+      async () => (await store.get(KEY))?.session?.queuedApplicationDownlinks.length === 0,
+    );
+    assert.equal((await store.get(KEY))?.session?.lastNFCntDown, 4);
+  });
+
+  it("multicast: every named gateway refuses for good: downlink_failed, taken from the queue", async () => {
+    await put(multicastGroup(named(5, [["gw-a", 0]])));
+    gs.answers = ["too-late"];
+    scheduler.start();
+    await scheduler.wake(KEY);
+    await waitFor(async () => ups.some((u) => u.up.case === "downlinkFailed"));
+    assert.equal(gs.requests.length, 1);
+    await waitFor(
+      async () => (await store.get(KEY))?.session?.queuedApplicationDownlinks.length === 0,
+    );
+    assert.equal((await store.get(KEY))?.session?.lastNFCntDown, 4, "no counter used");
+  });
+
+  it("class B multicast: at the next ping slot, ping slot data rate and frequency, class B", async () => {
+    const group = multicastGroup(named(5, [["gw-gps", 0]]));
+    if (group.macState?.currentParameters) {
+      group.macState.deviceClass = Class.B;
+      group.macState.pingSlotPeriodicity = create(EndDeviceSchema, {
+        macState: { pingSlotPeriodicity: { value: 0 } },
+      }).macState?.pingSlotPeriodicity;
+      group.macState.currentParameters.pingSlotDataRateIndexValue = create(EndDeviceSchema, {
+        macState: { currentParameters: { pingSlotDataRateIndexValue: { value: 3 } } },
+      }).macState?.currentParameters?.pingSlotDataRateIndexValue;
+    }
+    await put(group);
+    const one = scheduledTimes(1);
+    scheduler.start();
+    await scheduler.wake(KEY);
+    await one;
+    const request =
+      gs.requests[0]?.settings.case === "request" ? gs.requests[0].settings.value : undefined;
+    assert.equal(request?.class, Class.B);
+    const slot = nextPingSlot(devAddr, 0, clock + 1000);
+    assert.ok(request?.absoluteTime);
+    assert.equal(timestampMs(request.absoluteTime), slot.atMs);
+    assert.equal(request.rx2Frequency, 869_525_000n);
+    const lora = request.rx2DataRate?.modulation;
+    assert.equal(lora?.case === "lora" ? lora.value.spreadingFactor : 0, 9, "DR3 is SF9");
+    assert.deepEqual(fixedGateways(gs.requests[0]), ["gw-gps"]);
   });
 });
 

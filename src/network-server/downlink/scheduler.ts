@@ -1,7 +1,8 @@
 /**
  * Everything the Network Server sends to gateways: the class A answer to an uplink (data
- * downlink or join-accept) in RX1/RX2, class C downlinks from a durable task per device, and
- * the results of both (events, ApplicationUps), through `NsGs.ScheduleDownlink`.
+ * downlink or join-accept) in RX1/RX2, class C downlinks from a durable task per device (a
+ * multicast group's once per gateway group it names), and the results of both (events,
+ * ApplicationUps), through `NsGs.ScheduleDownlink`.
  */
 import { create } from "@bufbuild/protobuf";
 import { type Duration, durationMs, timestampMs } from "@bufbuild/protobuf/wkt";
@@ -17,6 +18,7 @@ import type { ErrorDetails } from "../../gen/ttn/lorawan/v3/error_pb.js";
 import type { NsGs, ScheduleDownlinkResponse } from "../../gen/ttn/lorawan/v3/gatewayserver_pb.js";
 import { Class, MType, type TxRequest } from "../../gen/ttn/lorawan/v3/lorawan_pb.js";
 import {
+  type ApplicationDownlink,
   type ApplicationUp,
   type DownlinkMessage,
   DownlinkMessageSchema,
@@ -31,18 +33,25 @@ import type { NsDeviceStore } from "../device-store/device-store.ts";
 import type { DeviceKey } from "../registry/registry.ts";
 import { deviceBand } from "../services/device-band.ts";
 import { downlinkFailedUp, downlinkUp } from "./application-ups.ts";
+import { classBWindow } from "./class-b-window.ts";
 import { buildDataDownlink, type DataDownlinkResult } from "./data-downlink.ts";
 import { dataRateIndexOf } from "./data-rate.ts";
 import { commitSent, commitUnsent } from "./device-commit.ts";
 import { errScheduleFailed, errTooLate, errTransmission } from "./errors.ts";
 import * as events from "./events.ts";
+import { gatewayGroups } from "./gateway-groups.ts";
 import { type OrderedDownlinkPath, orderDownlinkPaths, type ReceptionMetadata } from "./paths.ts";
 import {
   type DownlinkPriorities,
   defaultDownlinkPriorities,
   downlinkPriority,
 } from "./priority.ts";
-import { downlinkCorrelationPrefix, SentDownlinks } from "./sent-downlinks.ts";
+import {
+  downlinkCorrelationPrefix,
+  reportable,
+  SentDownlinks,
+  type Transmissions,
+} from "./sent-downlinks.ts";
 import { classATxRequest, classCTxRequest } from "./tx-request.ts";
 import {
   type ClassAWindows,
@@ -88,6 +97,10 @@ export interface DownlinkSchedulerOptions {
   windowMarginMs?: number;
   /** Class C confirmed downlinks wait this long for their ACK unless the device says (default 5 min). */
   classCTimeoutMs?: number;
+  /** Class B confirmed downlinks wait this long for their ACK unless the device says (default 10 min). */
+  classBTimeoutMs?: number;
+  /** A class B ping slot must open at least this long after scheduling starts (ms, default 1 s). */
+  classBMarginMs?: number;
   /** Transmissions of a confirmed class C downlink unless it says (default 3). */
   maxConfirmedAttempts?: number;
   /** When every gateway is busy, a class C downlink is tried again after this (ms, default 1 s). */
@@ -97,6 +110,11 @@ export interface DownlinkSchedulerOptions {
   priorities?: DownlinkPriorities;
   /** Consumer concurrency of the task queue (default 4). */
   concurrency?: number;
+  /**
+   * A downlink for an absolute time is handed to the Gateway Server this long before it (ms,
+   * default 30 s): gateways take downlinks only so far ahead.
+   */
+  absoluteTimeLeadMs?: number;
 }
 
 /** The task queue of downlinks outside class A; one task per device. */
@@ -104,6 +122,9 @@ export const DOWNLINK_QUEUE = "ns.downlink";
 
 // Why scheduling found nothing to do, or gave up; the task ends.
 type Outcome = { readonly retryAtMs?: number | undefined };
+type Scheduled =
+  | { response: ScheduleDownlinkResponse }
+  | { error: DefinedError; details: ErrorDetails };
 
 export function createDownlinkScheduler(options: DownlinkSchedulerOptions): DownlinkScheduler {
   const now = options.now ?? Date.now;
@@ -141,6 +162,11 @@ export function createDownlinkScheduler(options: DownlinkSchedulerOptions): Down
       .band;
   }
 
+  function classBTimeout(device: EndDevice): number {
+    const timeout: Duration | undefined = device.macSettings?.classBTimeout;
+    return timeout ? durationMs(timeout) : (options.classBTimeoutMs ?? 600_000);
+  }
+
   function classCTimeout(device: EndDevice): number {
     const timeout: Duration | undefined = device.macSettings?.classCTimeout;
     return timeout ? durationMs(timeout) : (options.classCTimeoutMs ?? 300_000);
@@ -151,9 +177,7 @@ export function createDownlinkScheduler(options: DownlinkSchedulerOptions): Down
     key: DeviceKey,
     message: DownlinkMessage,
     kind: "data" | "join",
-  ): Promise<
-    { response: ScheduleDownlinkResponse } | { error: DefinedError; details: ErrorDetails }
-  > {
+  ): Promise<Scheduled> {
     const [attempt, success, fail] =
       kind === "data"
         ? [
@@ -206,13 +230,14 @@ export function createDownlinkScheduler(options: DownlinkSchedulerOptions): Down
     scheduled: boolean,
   ): Promise<void> {
     const downlink = result.downlink;
+    const dropped = [...result.invalidated, ...(result.refused ?? [])];
     if (scheduled && downlink) {
       await options.store.commit(key, (current) =>
         current === undefined ? null : commitSent(current, base, result.device, downlink),
       );
-    } else if (result.invalidated.length > 0 || result.gaveUp !== undefined) {
+    } else if (dropped.length > 0 || result.gaveUp !== undefined) {
       await options.store.commit(key, (current) =>
-        current === undefined ? null : commitUnsent(current, result.invalidated, result.gaveUp),
+        current === undefined ? null : commitUnsent(current, dropped, result.gaveUp),
       );
     }
     if (scheduled) {
@@ -221,34 +246,48 @@ export function createDownlinkScheduler(options: DownlinkSchedulerOptions): Down
     await forward(result.ups);
   }
 
+  /**
+   * Sends the built frame with each request (one per gateway group; one for a unicast device)
+   * and commits it once any gateway took it; the outcome of each request.
+   */
   async function sendData(
     key: DeviceKey,
     device: EndDevice,
     result: DataDownlinkResult,
-    request: TxRequest,
+    requests: readonly TxRequest[],
     correlationIds: readonly string[],
-  ): Promise<Awaited<ReturnType<typeof schedule>> | undefined> {
+  ): Promise<Scheduled[] | undefined> {
     const downlink = result.downlink;
     if (!downlink) {
       await finishData(key, device, result, false);
       return undefined;
     }
-    const { message, correlationId } = downlinkMessage(
-      device,
-      downlink.phyPayload,
-      request,
-      correlationIds,
-      {
-        payload: downlink.message,
-        sessionKeyId: downlink.sessionKeyId,
-      },
-    );
-    const outcome = await schedule(key, message, "data");
-    if ("response" in outcome) {
-      sent.add(correlationId, { key, message, applicationDownlink: downlink.applicationDownlink });
+    const outcomes: Scheduled[] = [];
+    const taken: { correlationId: string; message: DownlinkMessage }[] = [];
+    for (const request of requests) {
+      const { message, correlationId } = downlinkMessage(
+        device,
+        downlink.phyPayload,
+        request,
+        correlationIds,
+        { payload: downlink.message, sessionKeyId: downlink.sessionKeyId },
+      );
+      const outcome = await schedule(key, message, "data");
+      outcomes.push(outcome);
+      if ("response" in outcome) taken.push({ correlationId, message });
     }
-    await finishData(key, device, result, "response" in outcome);
-    return outcome;
+    const transmissions: Transmissions | undefined =
+      taken.length > 1 ? { pending: taken.length, reported: false } : undefined;
+    for (const { correlationId, message } of taken) {
+      sent.add(correlationId, {
+        key,
+        message,
+        applicationDownlink: downlink.applicationDownlink,
+        transmissions,
+      });
+    }
+    await finishData(key, device, result, taken.length > 0);
+    return outcomes;
   }
 
   async function afterUplink(opportunity: ClassAOpportunity): Promise<void> {
@@ -353,7 +392,7 @@ export function createDownlinkScheduler(options: DownlinkSchedulerOptions): Down
       ),
       frequencyPlanId: device.frequencyPlanId,
     });
-    await sendData(key, device, result, request, opportunity.correlationIds);
+    await sendData(key, device, result, [request], opportunity.correlationIds);
   }
 
   async function sendJoinAccept(opportunity: ClassAOpportunity, band: Band): Promise<void> {
@@ -424,21 +463,30 @@ export function createDownlinkScheduler(options: DownlinkSchedulerOptions): Down
     const macState = device?.macState;
     if (!device || !macState || !device.session) return {};
     if (device.macSettings?.scheduleDownlinks?.value === false) return {};
+    const classB = macState.deviceClass === Class.B;
     const classC =
       macState.deviceClass === Class.C ||
       (device.supportsClassC && (device.session.queuedApplicationDownlinks.length ?? 0) > 0);
-    if (!classC || !macState.currentParameters) return {};
+    if ((!classB && !classC) || !macState.currentParameters) return {};
     const band = bandOf(device);
     const rx = rxParameters(macState.currentParameters);
     const nowMs = now();
+    // Class B: the next ping slot the Gateway Server can still reach; class C: RX2, now.
+    const pingSlot = classB
+      ? classBWindow(device, band, nowMs + (options.classBMarginMs ?? 1000))
+      : undefined;
+    if (classB && pingSlot === undefined) {
+      log.debug({ device: key }, "class B device without ping slot periodicity or channel");
+      return {};
+    }
     const result = buildDataDownlink({
       device,
       band,
       deviceClass: "C",
-      dataRateIndexes: [rx.rx2DataRateIndex],
+      dataRateIndexes: [pingSlot?.dataRateIndex ?? rx.rx2DataRateIndex],
       dwellTime: rx.downlinkDwellTime,
       nowMs,
-      classCTimeoutMs: classCTimeout(device),
+      classCTimeoutMs: classB ? classBTimeout(device) : classCTimeout(device),
       maxConfirmedAttempts: options.maxConfirmedAttempts ?? 3,
       maxRequestAttempts: options.maxRequestAttempts,
     });
@@ -447,47 +495,89 @@ export function createDownlinkScheduler(options: DownlinkSchedulerOptions): Down
       await finishData(key, device, result, false);
       return { retryAtMs: result.waitUntilMs };
     }
-    const paths = classCPaths(device, downlink.applicationDownlink);
-    if (paths.length === 0) {
+    const application = downlink.applicationDownlink;
+    // The application's time wins over the ping slot (TTS: the application knows the slots too).
+    const absoluteTimeMs = application?.classBC?.absoluteTime
+      ? timestampMs(application.classBC.absoluteTime)
+      : pingSlot?.atMs;
+    const lead = options.absoluteTimeLeadMs ?? 30_000;
+    if (absoluteTimeMs !== undefined && absoluteTimeMs - nowMs > lead) {
+      // Too early for the gateway: the task comes back when the Gateway Server can take it.
+      await finishData(key, device, result, false);
+      return { retryAtMs: absoluteTimeMs - lead };
+    }
+    const groups = classCPathGroups(device, application);
+    if (groups.length === 0) {
       log.debug({ device: key }, "no gateway to send the class C downlink through");
       await finishData(key, device, result, false);
       return {};
     }
-    const request = classCTxRequest({
-      band,
-      window: classCWindow(band, rx, nowMs),
-      paths,
-      priority: downlinkPriority(
-        {
-          kind: "data",
-          applicationPriority: downlink.applicationDownlink?.priority,
-          macCommands: downlink.macCommands,
-        },
-        priorities,
-      ),
-      frequencyPlanId: device.frequencyPlanId,
-      absoluteTimeMs: downlink.applicationDownlink?.classBC?.absoluteTime
-        ? timestampMs(downlink.applicationDownlink.classBC.absoluteTime)
-        : undefined,
-    });
-    const outcome = await sendData(
+    const priority = downlinkPriority(
+      {
+        kind: "data",
+        applicationPriority: application?.priority,
+        macCommands: downlink.macCommands,
+      },
+      priorities,
+    );
+    const window = pingSlot ?? classCWindow(band, rx, nowMs);
+    const requests = groups.map((paths) =>
+      classCTxRequest({
+        deviceClass: classB ? Class.B : Class.C,
+        band,
+        window,
+        paths,
+        priority,
+        frequencyPlanId: device.frequencyPlanId,
+        absoluteTimeMs,
+      }),
+    );
+    const outcomes = await sendData(
       key,
       device,
       result,
-      request,
-      downlink.applicationDownlink?.correlationIds ?? [],
+      requests,
+      application?.correlationIds ?? [],
     );
-    if (outcome === undefined) return {};
-    if ("error" in outcome) {
+    if (outcomes === undefined) return {};
+    const success = outcomes.find((o) => "response" in o);
+    if (success === undefined) {
       // A busy gateway (conflict, duty cycle) or one without clock sync yet: try again later.
-      return retryable(outcome.error) ? { retryAtMs: now() + (options.retryDelayMs ?? 1000) } : {};
+      const failures = outcomes.filter((o) => "error" in o);
+      if (failures.some((o) => retryable(o.error))) {
+        return { retryAtMs: now() + (options.retryDelayMs ?? 1000) };
+      }
+      // A multicast downlink has only the gateways it names: when none of them can, it fails.
+      if (device.multicast && application !== undefined) {
+        await failDownlink(key, device, application, failures[0]?.details);
+      }
+      return {};
     }
-    const delayMs = outcome.response.delay ? durationMs(outcome.response.delay) : 0;
+    const delayMs = success.response.delay ? durationMs(success.response.delay) : 0;
     // After a confirmed downlink the next attempt is its retransmission after the timeout; else
     // what is left goes once this one is on air.
-    if (downlink.confirmed) return { retryAtMs: now() + delayMs + classCTimeout(device) };
+    if (downlink.confirmed) {
+      const timeout = classB ? classBTimeout(device) : classCTimeout(device);
+      return { retryAtMs: now() + delayMs + timeout };
+    }
     const left = (result.device.session?.queuedApplicationDownlinks.length ?? 0) > 0;
     return left ? { retryAtMs: now() + delayMs } : {};
+  }
+
+  /** Takes a downlink that cannot be sent from the queue and tells the Application Server. */
+  async function failDownlink(
+    key: DeviceKey,
+    device: EndDevice,
+    application: ApplicationDownlink,
+    details: ErrorDetails | undefined,
+  ): Promise<void> {
+    await options.store.commit(key, (current) =>
+      current === undefined ? null : commitUnsent(current, [application], undefined),
+    );
+    const error =
+      details ??
+      errorDetailsMessage(errScheduleFailed.create(), application.correlationIds[0] ?? "");
+    await forward([downlinkFailedUp(device, application, error, now())]);
   }
 
   async function wake(key: DeviceKey, at?: Date): Promise<void> {
@@ -523,6 +613,7 @@ export function createDownlinkScheduler(options: DownlinkSchedulerOptions): Down
     if (error)
       publish(events.evtTransmissionFail, key, errorDetailsMessage(error, ids[0] ?? ""), ids);
     else publish(events.evtTransmissionSuccess, key, message, ids);
+    if (found !== undefined && !reportable(found.transmissions, success)) return;
     const macPayload =
       message.payload?.payload.case === "macPayload" ? message.payload.payload.value : undefined;
     if (!macPayload || macPayload.fPort === 0) return;
@@ -568,36 +659,21 @@ function rxParameters(params: MACParameters): DeviceRxParameters {
   };
 }
 
-/** Class C paths: the downlink's own gateways, else those of the device's recent uplinks. */
-function classCPaths(
+/**
+ * The paths of a class C downlink, one list per transmission. A multicast group sends once per
+ * gateway group it names; a unicast device once, through the gateways the downlink names (any of
+ * them) or else those of its most recent uplink.
+ */
+function classCPathGroups(
   device: EndDevice,
-  downlink:
-    | {
-        classBC?:
-          | { gateways: readonly { gatewayIds?: unknown; antennaIndex: number }[] }
-          | undefined;
-      }
-    | undefined,
-): OrderedDownlinkPath[] {
-  const gateways = downlink?.classBC?.gateways ?? [];
-  if (gateways.length > 0) {
-    return gateways.map((g) => ({
-      gatewayIds: g.gatewayIds as OrderedDownlinkPath["gatewayIds"],
-      path: {
-        $typeName: "ttn.lorawan.v3.DownlinkPath",
-        path: {
-          case: "fixed",
-          value: {
-            $typeName: "ttn.lorawan.v3.GatewayAntennaIdentifiers",
-            gatewayIds: g.gatewayIds as never,
-            antennaIndex: g.antennaIndex,
-          },
-        },
-      },
-    }));
-  }
+  downlink: ApplicationDownlink | undefined,
+): OrderedDownlinkPath[][] {
+  const named = gatewayGroups(downlink);
+  if (device.multicast) return named;
+  if (named.length > 0) return [named.flat()];
   const recent = device.macState?.recentUplinks.at(-1);
-  return orderDownlinkPaths((recent?.rxMetadata ?? []) as readonly ReceptionMetadata[]);
+  const paths = orderDownlinkPaths((recent?.rxMetadata ?? []) as readonly ReceptionMetadata[]);
+  return paths.length > 0 ? [paths] : [];
 }
 
 // Errors of a busy or not yet synchronized gateway pass; the others will not.

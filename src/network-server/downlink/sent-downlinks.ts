@@ -9,6 +9,29 @@ export interface SentDownlink {
   readonly key: DeviceKey;
   readonly message: DownlinkMessage;
   readonly applicationDownlink?: ApplicationDownlink | undefined;
+  /** Shared by the transmissions of one frame through several gateway groups (multicast). */
+  readonly transmissions?: Transmissions | undefined;
+}
+
+/**
+ * The gateway groups one frame went to: the Application Server hears `downlink_sent` once, on
+ * the first success, and `downlink_failed` only when every group failed.
+ */
+export interface Transmissions {
+  /** Acknowledgments still to come. */
+  pending: number;
+  /** The Application Server was told. */
+  reported: boolean;
+}
+
+/** Whether this acknowledgment of one of several transmissions is the one to report. */
+export function reportable(transmissions: Transmissions | undefined, success: boolean): boolean {
+  if (transmissions === undefined) return true;
+  transmissions.pending--;
+  if (transmissions.reported) return false;
+  if (!success && transmissions.pending > 0) return false;
+  transmissions.reported = true;
+  return true;
 }
 
 /** A correlation id of our own for a downlink, carried through the Gateway Server's TX ack. */

@@ -47,6 +47,8 @@ export function classATxRequest(input: ClassARequestInput): TxRequest {
 }
 
 export interface ClassCRequestInput {
+  /** Class C (default), or class B with the ping slot as window and its time as absolute time. */
+  readonly deviceClass?: Class | undefined;
   readonly band: Band;
   readonly window: ReceiveWindow;
   readonly paths: readonly OrderedDownlinkPath[];
@@ -56,11 +58,14 @@ export interface ClassCRequestInput {
   readonly absoluteTimeMs?: number | undefined;
 }
 
-/** The `TxRequest` of a class C downlink: RX2 parameters, now or at an absolute time. */
+/**
+ * The `TxRequest` of a class C downlink (RX2 parameters, now or at an absolute time) or of a
+ * class B one (the ping slot's parameters in the RX2 fields, at the slot's time).
+ */
 export function classCTxRequest(input: ClassCRequestInput): TxRequest {
   if (input.paths.length === 0) throw errNoDownlinkPath.create();
   return create(TxRequestSchema, {
-    class: Class.C,
+    class: input.deviceClass ?? Class.C,
     downlinkPaths: input.paths.map((p) => p.path),
     ...windowFields(input.band, "rx2", input.window),
     priority: input.priority,
