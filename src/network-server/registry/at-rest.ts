@@ -10,83 +10,135 @@ import {
   KeyEnvelopeSchema,
   type SessionKeys,
 } from "../../gen/ttn/lorawan/v3/keys_pb.js";
-import { hasKey, openKey } from "../../key-vault/key-envelopes.ts";
+import { hasKey } from "../../key-vault/key-envelopes.ts";
 import type { KeyVault } from "../../key-vault/key-vault.ts";
 import { errNoKek } from "../errors.ts";
+import { UnwrappedKeys } from "./unwrapped-keys.ts";
 
 /** The network session keys; the AppSKey is the Application Server's and never stored here. */
 const keyFields = ["fNwkSIntKey", "sNwkSIntKey", "nwkSEncKey"] as const;
+type KeyField = (typeof keyFields)[number];
 
 /** Every place of a device that holds session keys. */
-function sessionKeysOf(device: EndDevice): SessionKeys[] {
-  return [...sessionKeysByPlace(device).values()];
+const places: readonly {
+  name: string;
+  keys(device: EndDevice): SessionKeys | undefined;
+}[] = [
+  { name: "session", keys: (device) => device.session?.keys },
+  { name: "pending_session", keys: (device) => device.pendingSession?.keys },
+  { name: "mac_state", keys: (device) => device.macState?.queuedJoinAccept?.keys },
+  { name: "pending_mac_state", keys: (device) => device.pendingMacState?.queuedJoinAccept?.keys },
+];
+
+/**
+ * The envelopes a stored device held and their plain keys, by place and field: what sealing
+ * its next state reuses for the keys that did not change.
+ */
+export type StoredKeys = Map<
+  string,
+  Partial<Record<KeyField, { sealed: KeyEnvelope; plain: Uint8Array }>>
+>;
+
+export interface AtRestKeysOptions {
+  /** Unwrapped keys kept in memory at most (default 100,000; 0: none). */
+  unwrappedCacheSize?: number;
 }
 
 export class AtRestKeys {
   readonly vault: KeyVault;
   /** The KEK that wraps keys written from now on. */
   readonly label: string;
+  readonly #unwrapped: UnwrappedKeys;
 
   /** `label`: `ns.device_kek_label`; empty: the vault's default. Throws `no_kek` without one. */
-  constructor(vault: KeyVault, label: string) {
+  constructor(vault: KeyVault, label: string, options: AtRestKeysOptions = {}) {
     const resolved = label || vault.defaultLabel;
     if (!resolved || !vault.labels().includes(resolved)) throw errNoKek.create({ label: resolved });
     this.vault = vault;
     this.label = resolved;
+    this.#unwrapped = new UnwrappedKeys(options.unwrappedCacheSize ?? 100_000);
   }
 
   /** Unwraps every session key of `device` in place; drops any AppSKey. */
   async open(device: EndDevice): Promise<EndDevice> {
-    for (const keys of sessionKeysOf(device)) {
-      keys.appSKey = undefined;
-      for (const field of keyFields) {
-        const key = await openKey(this.vault, keys[field]);
-        keys[field] = key ? create(KeyEnvelopeSchema, { key }) : undefined;
-      }
-    }
+    await this.openStored(device);
     return device;
   }
 
   /**
-   * Wraps every session key of `device` in place with the current label; drops any AppSKey.
-   * Keys equal to those of `stored` (same place, already wrapped with the current label) keep
-   * their stored envelope, so that unchanged keys cost no wrapping.
+   * Unwraps every session key of a stored `device` in place, as {@link open}, and returns the
+   * envelopes it held, for {@link sealed} to reuse.
    */
-  async seal(
-    device: EndDevice,
-    stored?: { plain: EndDevice; sealed: EndDevice },
-  ): Promise<EndDevice> {
-    const before = stored ? sessionKeysByPlace(stored.plain) : undefined;
-    const sealedBefore = stored ? sessionKeysByPlace(stored.sealed) : undefined;
-    for (const [place, keys] of sessionKeysByPlace(device)) {
+  async openStored(device: EndDevice): Promise<StoredKeys> {
+    const stored: StoredKeys = new Map();
+    for (const place of places) {
+      const keys = place.keys(device);
+      if (!keys) continue;
       keys.appSKey = undefined;
+      const opened: Partial<Record<KeyField, { sealed: KeyEnvelope; plain: Uint8Array }>> = {};
       for (const field of keyFields) {
-        const key = await openKey(this.vault, keys[field]);
-        if (!key) {
+        const envelope = keys[field];
+        if (!hasKey(envelope)) {
           keys[field] = undefined;
           continue;
         }
-        const oldPlain = before?.get(place)?.[field]?.key;
-        const oldSealed = sealedBefore?.get(place)?.[field];
-        if (oldPlain && oldSealed && !this.needsRewrap(oldSealed) && sameBytes(oldPlain, key)) {
-          keys[field] = oldSealed;
+        // A plain envelope stays as it is: only wrapped ones cost an unwrap.
+        if (envelope.encryptedKey.length === 0 && envelope.kekLabel === "") continue;
+        const plain = await this.#plain(envelope);
+        // The device gets its own copy: what callers do to it cannot reach the cache.
+        keys[field] = create(KeyEnvelopeSchema, { key: plain.slice() });
+        opened[field] = { sealed: envelope, plain };
+      }
+      stored.set(place.name, opened);
+    }
+    return stored;
+  }
+
+  /**
+   * Wraps every session key of `device` (keys in plain) in place with the current label and
+   * drops any AppSKey, for the device to be stored; returns what puts the plain keys back (the
+   * device is written and handed on without a copy). Keys equal to those of `stored` (same
+   * place, wrapped with the current label) keep their stored envelope: unchanged keys cost no
+   * wrap.
+   */
+  async seal(device: EndDevice, stored?: StoredKeys): Promise<() => void> {
+    const replaced: { keys: SessionKeys; field: KeyField; plain: KeyEnvelope }[] = [];
+    for (const place of places) {
+      const keys = place.keys(device);
+      if (!keys) continue;
+      keys.appSKey = undefined;
+      for (const field of keyFields) {
+        const envelope = keys[field];
+        if (!hasKey(envelope)) {
+          keys[field] = undefined;
+          continue;
+        }
+        const key = envelope.encryptedKey.length > 0 ? await this.#plain(envelope) : envelope.key;
+        replaced.push({ keys, field, plain: envelope });
+        const before = stored?.get(place.name)?.[field];
+        if (before && !this.needsRewrap(before.sealed) && sameBytes(before.plain, key)) {
+          keys[field] = before.sealed;
           continue;
         }
         const wrapped = await this.vault.wrapKey(key, this.label);
+        this.#unwrapped.set(wrapped, key.slice());
         keys[field] = create(KeyEnvelopeSchema, {
           kekLabel: wrapped.kekLabel,
           encryptedKey: wrapped.encryptedKey,
         });
       }
     }
-    return device;
+    return () => {
+      for (const { keys, field, plain } of replaced) keys[field] = plain;
+    };
   }
 
   /** Whether a stored device holds a key not (only) wrapped with the current label. */
   deviceNeedsRewrap(device: EndDevice): boolean {
-    return sessionKeysOf(device).some((keys) =>
-      keyFields.some((field) => this.needsRewrap(keys[field])),
-    );
+    return places.some((place) => {
+      const keys = place.keys(device);
+      return keys !== undefined && keyFields.some((field) => this.needsRewrap(keys[field]));
+    });
   }
 
   /** Whether a stored envelope is not (only) wrapped with the current label. */
@@ -94,21 +146,21 @@ export class AtRestKeys {
     if (!hasKey(envelope)) return false;
     return envelope.key.length > 0 || envelope.kekLabel !== this.label;
   }
-}
 
-/** The session keys of a device by where they are: the session, a queued join-accept, ... */
-function sessionKeysByPlace(device: EndDevice): Map<string, SessionKeys> {
-  const places = new Map<string, SessionKeys>();
-  const add = (place: string, keys: SessionKeys | undefined) => {
-    if (keys) places.set(place, keys);
-  };
-  add("session", device.session?.keys);
-  add("pending_session", device.pendingSession?.keys);
-  add("mac_state", device.macState?.queuedJoinAccept?.keys);
-  add("pending_mac_state", device.pendingMacState?.queuedJoinAccept?.keys);
-  return places;
+  /** The plain key of an envelope holding one; the unwrapped copy is the cache's, not to change. */
+  async #plain(envelope: KeyEnvelope): Promise<Uint8Array> {
+    if (envelope.encryptedKey.length === 0) return envelope.key;
+    const cached = this.#unwrapped.get(envelope);
+    if (cached) return cached;
+    const wrapped = { kekLabel: envelope.kekLabel, encryptedKey: envelope.encryptedKey };
+    const plain = await this.vault.unwrapKey(wrapped);
+    this.#unwrapped.set(wrapped, plain.slice());
+    return plain;
+  }
 }
 
 function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  return a.length === b.length && a.every((byte, i) => byte === b[i]);
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
