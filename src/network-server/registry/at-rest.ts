@@ -4,7 +4,7 @@
  * get plain envelopes (`KeyEnvelope.key` only).
  */
 import { create } from "@bufbuild/protobuf";
-import type { EndDevice } from "../../gen/ttn/lorawan/v3/end_device_pb.js";
+import type { EndDevice, MACState, Session } from "../../gen/ttn/lorawan/v3/end_device_pb.js";
 import {
   type KeyEnvelope,
   KeyEnvelopeSchema,
@@ -19,16 +19,66 @@ import { UnwrappedKeys } from "./unwrapped-keys.ts";
 const keyFields = ["fNwkSIntKey", "sNwkSIntKey", "nwkSEncKey"] as const;
 type KeyField = (typeof keyFields)[number];
 
-/** Every place of a device that holds session keys. */
+/**
+ * Every place of a device that holds session keys: how to read them, and how to give the
+ * device other keys there without changing any message below it (the messages down to the
+ * keys are copied; the rest stays shared), with what puts the place back.
+ */
 const places: readonly {
   name: string;
   keys(device: EndDevice): SessionKeys | undefined;
+  withKeys(device: EndDevice, keys: SessionKeys): () => void;
 }[] = [
-  { name: "session", keys: (device) => device.session?.keys },
-  { name: "pending_session", keys: (device) => device.pendingSession?.keys },
-  { name: "mac_state", keys: (device) => device.macState?.queuedJoinAccept?.keys },
-  { name: "pending_mac_state", keys: (device) => device.pendingMacState?.queuedJoinAccept?.keys },
+  {
+    name: "session",
+    keys: (device) => device.session?.keys,
+    withKeys: (device, keys) => {
+      const session = device.session;
+      device.session = { ...(session as Session), keys };
+      return () => {
+        device.session = session;
+      };
+    },
+  },
+  {
+    name: "pending_session",
+    keys: (device) => device.pendingSession?.keys,
+    withKeys: (device, keys) => {
+      const session = device.pendingSession;
+      device.pendingSession = { ...(session as Session), keys };
+      return () => {
+        device.pendingSession = session;
+      };
+    },
+  },
+  {
+    name: "mac_state",
+    keys: (device) => device.macState?.queuedJoinAccept?.keys,
+    withKeys: (device, keys) => {
+      const state = device.macState;
+      device.macState = withJoinAcceptKeys(state as MACState, keys);
+      return () => {
+        device.macState = state;
+      };
+    },
+  },
+  {
+    name: "pending_mac_state",
+    keys: (device) => device.pendingMacState?.queuedJoinAccept?.keys,
+    withKeys: (device, keys) => {
+      const state = device.pendingMacState;
+      device.pendingMacState = withJoinAcceptKeys(state as MACState, keys);
+      return () => {
+        device.pendingMacState = state;
+      };
+    },
+  },
 ];
+
+function withJoinAcceptKeys(state: MACState, keys: SessionKeys): MACState {
+  const joinAccept = state.queuedJoinAccept as NonNullable<MACState["queuedJoinAccept"]>;
+  return { ...state, queuedJoinAccept: { ...joinAccept, keys } };
+}
 
 /**
  * The envelopes a stored device held and their plain keys, by place and field: what sealing
@@ -59,15 +109,25 @@ export class AtRestKeys {
     this.#unwrapped = new UnwrappedKeys(options.unwrappedCacheSize ?? 100_000);
   }
 
-  /** Unwraps every session key of `device` in place; drops any AppSKey. */
+  /**
+   * Unwraps every session key of `device` and drops any AppSKey, changing no message below
+   * the device: where keys change, the device gets copies of the messages down to them.
+   */
   async open(device: EndDevice): Promise<EndDevice> {
-    await this.openStored(device);
+    for (const place of places) {
+      const keys = place.keys(device);
+      if (!keys || !needsOpening(keys)) continue;
+      const opened = { ...keys, appSKey: undefined };
+      for (const field of keyFields) opened[field] = await this.#opened(keys[field]);
+      place.withKeys(device, opened);
+    }
     return device;
   }
 
   /**
-   * Unwraps every session key of a stored `device` in place, as {@link open}, and returns the
-   * envelopes it held, for {@link sealed} to reuse.
+   * Unwraps every session key of a `device` read from storage, in place (the device and all
+   * its messages are the caller's), and drops any AppSKey; returns the envelopes it held, for
+   * {@link seal} to reuse.
    */
   async openStored(device: EndDevice): Promise<StoredKeys> {
     const stored: StoredKeys = new Map();
@@ -82,7 +142,6 @@ export class AtRestKeys {
           keys[field] = undefined;
           continue;
         }
-        // A plain envelope stays as it is: only wrapped ones cost an unwrap.
         if (envelope.encryptedKey.length === 0 && envelope.kekLabel === "") continue;
         const plain = await this.#plain(envelope);
         // The device gets its own copy: what callers do to it cannot reach the cache.
@@ -95,41 +154,41 @@ export class AtRestKeys {
   }
 
   /**
-   * Wraps every session key of `device` (keys in plain) in place with the current label and
-   * drops any AppSKey, for the device to be stored; returns what puts the plain keys back (the
-   * device is written and handed on without a copy). Keys equal to those of `stored` (same
-   * place, wrapped with the current label) keep their stored envelope: unchanged keys cost no
-   * wrap.
+   * Wraps every session key of `device` (keys in plain) with the current label and drops any
+   * AppSKey, for the device to be stored, changing no message below the device (as
+   * {@link open}); returns what puts the plain keys back, so that the same device is written
+   * and then handed on. Keys equal to those of `stored` (same place, wrapped with the current
+   * label) keep their stored envelope: unchanged keys cost no wrap.
    */
   async seal(device: EndDevice, stored?: StoredKeys): Promise<() => void> {
-    const replaced: { keys: SessionKeys; field: KeyField; plain: KeyEnvelope }[] = [];
+    const restores: (() => void)[] = [];
     for (const place of places) {
       const keys = place.keys(device);
       if (!keys) continue;
-      keys.appSKey = undefined;
+      const sealed = { ...keys, appSKey: undefined };
       for (const field of keyFields) {
         const envelope = keys[field];
         if (!hasKey(envelope)) {
-          keys[field] = undefined;
+          sealed[field] = undefined;
           continue;
         }
-        const key = envelope.encryptedKey.length > 0 ? await this.#plain(envelope) : envelope.key;
-        replaced.push({ keys, field, plain: envelope });
+        const key = await this.#plain(envelope);
         const before = stored?.get(place.name)?.[field];
         if (before && !this.needsRewrap(before.sealed) && sameBytes(before.plain, key)) {
-          keys[field] = before.sealed;
+          sealed[field] = before.sealed;
           continue;
         }
         const wrapped = await this.vault.wrapKey(key, this.label);
         this.#unwrapped.set(wrapped, key.slice());
-        keys[field] = create(KeyEnvelopeSchema, {
+        sealed[field] = create(KeyEnvelopeSchema, {
           kekLabel: wrapped.kekLabel,
           encryptedKey: wrapped.encryptedKey,
         });
       }
+      restores.push(place.withKeys(device, sealed));
     }
     return () => {
-      for (const { keys, field, plain } of replaced) keys[field] = plain;
+      for (const restore of restores.reverse()) restore();
     };
   }
 
@@ -147,7 +206,15 @@ export class AtRestKeys {
     return envelope.key.length > 0 || envelope.kekLabel !== this.label;
   }
 
-  /** The plain key of an envelope holding one; the unwrapped copy is the cache's, not to change. */
+  /** A plain envelope of the key `envelope` holds (itself when it is one already). */
+  async #opened(envelope: KeyEnvelope | undefined): Promise<KeyEnvelope | undefined> {
+    if (!hasKey(envelope)) return undefined;
+    if (envelope.encryptedKey.length === 0 && envelope.kekLabel === "") return envelope;
+    // A copy of the cached key: what callers do to theirs cannot reach the cache.
+    return create(KeyEnvelopeSchema, { key: (await this.#plain(envelope)).slice() });
+  }
+
+  /** The plain key of an envelope holding one; the cache's own bytes, not to be changed. */
   async #plain(envelope: KeyEnvelope): Promise<Uint8Array> {
     if (envelope.encryptedKey.length === 0) return envelope.key;
     const cached = this.#unwrapped.get(envelope);
@@ -157,6 +224,18 @@ export class AtRestKeys {
     this.#unwrapped.set(wrapped, plain.slice());
     return plain;
   }
+}
+
+/** Whether opening changes these keys: an AppSKey to drop, or a key not plain only. */
+function needsOpening(keys: SessionKeys): boolean {
+  if (keys.appSKey !== undefined) return true;
+  return keyFields.some((field) => {
+    const envelope = keys[field];
+    return (
+      envelope !== undefined &&
+      (envelope.encryptedKey.length > 0 || envelope.kekLabel !== "" || envelope.key.length === 0)
+    );
+  });
 }
 
 function sameBytes(a: Uint8Array, b: Uint8Array): boolean {

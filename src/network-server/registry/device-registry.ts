@@ -47,7 +47,9 @@ export class SqlNsDeviceRegistry implements NsDeviceRegistry, DevAddrScanner {
 
   async get(key: DeviceKey): Promise<EndDevice | undefined> {
     try {
-      return await this.#keys.open(await this.#store.get([key.applicationId, key.deviceId]));
+      const device = await this.#store.get([key.applicationId, key.deviceId]);
+      await this.#keys.openStored(device);
+      return device;
     } catch (error) {
       if (errNotFound.matches(error)) return undefined;
       throw error;
@@ -67,14 +69,16 @@ export class SqlNsDeviceRegistry implements NsDeviceRegistry, DevAddrScanner {
       const id = this.#store.spec.key(device).join("\u0000");
       if (seen.has(id)) continue;
       seen.add(id);
-      devices.push(await this.#keys.open(device));
+      await this.#keys.openStored(device);
+      devices.push(device);
     }
     return devices;
   }
 
   async getByEuis(joinEui: Uint8Array, devEui: Uint8Array): Promise<EndDevice | undefined> {
     const [device] = await this.#store.find("euis", euisValue(joinEui, devEui));
-    return device === undefined ? undefined : this.#keys.open(device);
+    if (device) await this.#keys.openStored(device);
+    return device;
   }
 
   async *scanAddresses(options: { batchSize?: number } = {}): AsyncGenerator<DeviceAddresses> {
@@ -173,7 +177,8 @@ export class SqlNsDeviceRegistry implements NsDeviceRegistry, DevAddrScanner {
       this.#store,
       (device) => this.#keys.deviceNeedsRewrap(device),
       async (device) => {
-        await this.#keys.seal(await this.#keys.open(device));
+        await this.#keys.openStored(device);
+        await this.#keys.seal(device);
         return device;
       },
       options,

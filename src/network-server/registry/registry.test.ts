@@ -2,8 +2,13 @@ import assert from "node:assert/strict";
 import { it } from "node:test";
 import { create, type MessageInitShape } from "@bufbuild/protobuf";
 import { describeOnEachEngine } from "../../../test/harness/engines.ts";
-import { type EndDevice, EndDeviceSchema } from "../../gen/ttn/lorawan/v3/end_device_pb.js";
-import { KeyEnvelopeSchema } from "../../gen/ttn/lorawan/v3/keys_pb.js";
+import {
+  type EndDevice,
+  EndDeviceSchema,
+  MACStateSchema,
+  SessionSchema,
+} from "../../gen/ttn/lorawan/v3/end_device_pb.js";
+import { KeyEnvelopeSchema, SessionKeysSchema } from "../../gen/ttn/lorawan/v3/keys_pb.js";
 import type { KeyVault } from "../../key-vault/key-vault.ts";
 import { StaticKeyVault } from "../../key-vault/static-key-vault.ts";
 import type { Database } from "../../storage/index.ts";
@@ -361,6 +366,59 @@ describeOnEachEngine("Network Server registry", (_engine, open) => {
       assert.deepEqual((await devices.rangeByDevAddr(hex("26011234")))[0]?.session?.lastFCntUp, 8);
       assert.equal(calls.unwraps, 3, "no key unwrapped again");
       assert.equal(calls.wraps, 3, "no key wrapped again");
+      for (const row of await rawMessages(database))
+        for (const plain of ALL_KEYS) assert.ok(!containsBytes(row, plain));
+    }));
+
+  it("changes no message a change took from elsewhere, not even while writing", () =>
+    withDatabase(async (database) => {
+      const { devices } = registries(database);
+      await devices.update(key("dev1"), () => device("dev1", "26011234"));
+      await devices.update(key("dev2"), () => device("dev2", "26011235"));
+      // One keys message in two places of the device, and the caller's own.
+      const shared = create(SessionKeysSchema, {
+        sessionKeyId: hex("02"),
+        fNwkSIntKey: { key: PENDING },
+        appSKey: { key: APP_S_KEY },
+      });
+      const untouched = () => {
+        assert.deepEqual(shared.fNwkSIntKey?.key, PENDING);
+        assert.equal(shared.fNwkSIntKey?.encryptedKey.length, 0);
+        assert.deepEqual(shared.appSKey?.key, APP_S_KEY);
+      };
+      const [first, second] = await devices.updateMany([
+        {
+          key: key("dev1"),
+          change: (current) => {
+            if (!current) return null;
+            current.pendingSession = create(SessionSchema, {
+              devAddr: hex("26011236"),
+              keys: shared,
+            });
+            current.pendingMacState = create(MACStateSchema, {
+              queuedJoinAccept: { payload: hex("20"), keys: shared },
+            });
+            return current;
+          },
+        },
+        {
+          key: key("dev2"),
+          change: (current) => {
+            untouched();
+            return current ?? null;
+          },
+        },
+      ]);
+      untouched();
+      assert.ok(second);
+      for (const keys of [
+        first?.pendingSession?.keys,
+        first?.pendingMacState?.queuedJoinAccept?.keys,
+        (await devices.get(key("dev1")))?.pendingSession?.keys,
+      ]) {
+        assert.deepEqual(keys?.fNwkSIntKey?.key, PENDING);
+        assert.equal(keys?.appSKey, undefined, "the AppSKey is not kept");
+      }
       for (const row of await rawMessages(database))
         for (const plain of ALL_KEYS) assert.ok(!containsBytes(row, plain));
     }));
