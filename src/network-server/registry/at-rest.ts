@@ -117,7 +117,7 @@ export class AtRestKeys {
     for (const place of places) {
       const keys = place.keys(device);
       if (!keys || !needsOpening(keys)) continue;
-      const opened = { ...keys, appSKey: undefined };
+      const opened = withoutAppSKey(keys);
       for (const field of keyFields) opened[field] = await this.#opened(keys[field]);
       place.withKeys(device, opened);
     }
@@ -134,7 +134,8 @@ export class AtRestKeys {
     for (const place of places) {
       const keys = place.keys(device);
       if (!keys) continue;
-      keys.appSKey = undefined;
+      // Set only when there is one: a device read back has no such field at all.
+      if (keys.appSKey !== undefined) keys.appSKey = undefined;
       const opened: Partial<Record<KeyField, { sealed: KeyEnvelope; plain: Uint8Array }>> = {};
       for (const field of keyFields) {
         const envelope = keys[field];
@@ -165,7 +166,7 @@ export class AtRestKeys {
     for (const place of places) {
       const keys = place.keys(device);
       if (!keys) continue;
-      const sealed = { ...keys, appSKey: undefined };
+      const sealed = withoutAppSKey(keys);
       for (const field of keyFields) {
         const envelope = keys[field];
         if (!hasKey(envelope)) {
@@ -224,6 +225,12 @@ export class AtRestKeys {
     this.#unwrapped.set(wrapped, plain.slice());
     return plain;
   }
+}
+
+/** A copy of the keys without the AppSKey field, as a device read back has them. */
+function withoutAppSKey(keys: SessionKeys): SessionKeys {
+  const { appSKey: _dropped, ...copy } = keys;
+  return copy;
 }
 
 /** Whether opening changes these keys: an AppSKey to drop, or a key not plain only. */
