@@ -98,11 +98,16 @@ export class GroupCommit {
     }
   }
 
-  async #writeBatch(batch: readonly Queued[], split: boolean): Promise<void> {
+  /**
+   * Writes a batch in one transaction. The first attempt hands each change the device and
+   * nothing else; a change that fails aborts it, and the batch is written again `careful`ly:
+   * each change then gets a copy, and its device is written back as it was when it fails.
+   */
+  async #writeBatch(batch: readonly Queued[], split: boolean, careful = false): Promise<void> {
     const failures = new Map<number, unknown>();
     const changes = batch.map((queued, i) => ({
       key: queued.key,
-      change: wrap(queued, (error) => {
+      change: wrap(queued, careful, (error) => {
         if (error === undefined) failures.delete(i);
         else failures.set(i, error);
       }),
@@ -112,8 +117,9 @@ export class GroupCommit {
       this.transactions++;
       results = await this.#options.registry.updateMany(changes);
     } catch (error) {
+      if (error === changeFailed) return this.#writeBatch(batch, split, true);
       if (split && batch.length > 1 && callerCaused.some((cause) => cause.matches(error))) {
-        for (const queued of batch) await this.#writeBatch([queued], false);
+        for (const queued of batch) await this.#writeBatch([queued], false, careful);
         return;
       }
       this.#options.onFailed(batch.map((queued) => queued.key));
@@ -128,14 +134,19 @@ export class GroupCommit {
   }
 }
 
+/** What aborts an attempt in which a change failed (never seen outside this module). */
+const changeFailed = new Error("a change of the batch failed");
+
 /**
  * The caller's change, made safe to batch: an error (or a result with another device's key)
- * is reported and the device is written back as it was, so the transaction goes on. The
- * registry may call a change again (it retries an insert race): each call reports anew.
+ * is reported; then, when `careful`, the device is written back as it was, so that the
+ * transaction goes on, and otherwise the attempt is aborted (no copy of the device is made
+ * for a failure that is rare). The registry may call a change again (a retried transaction):
+ * each call reports anew.
  */
-function wrap(queued: Queued, report: (error: unknown) => void): DeviceChange {
+function wrap(queued: Queued, careful: boolean, report: (error: unknown) => void): DeviceChange {
   return async (current) => {
-    const pristine = current === undefined ? undefined : clone(EndDeviceSchema, current);
+    const pristine = careful && current !== undefined ? clone(EndDeviceSchema, current) : undefined;
     try {
       const next = await queued.change(current);
       if (next !== null && !sameKey(next, queued.key))
@@ -148,6 +159,7 @@ function wrap(queued: Queued, report: (error: unknown) => void): DeviceChange {
       return next;
     } catch (error) {
       report(error ?? new Error("device change failed"));
+      if (!careful) throw changeFailed;
       return pristine ?? null;
     }
   };

@@ -13,7 +13,7 @@ import {
   type MessageStore,
 } from "../../storage/message-store/index.ts";
 import type { AtRestKeys } from "./at-rest.ts";
-import { networkServerFields } from "./fields.ts";
+import { hasOnlyNetworkServerFields, networkServerFields } from "./fields.ts";
 import type {
   DevAddrScanner,
   DeviceAddresses,
@@ -47,7 +47,9 @@ export class SqlNsDeviceRegistry implements NsDeviceRegistry, DevAddrScanner {
 
   async get(key: DeviceKey): Promise<EndDevice | undefined> {
     try {
-      return await this.#keys.open(await this.#store.get([key.applicationId, key.deviceId]));
+      const device = await this.#store.get([key.applicationId, key.deviceId]);
+      await this.#keys.openStored(device);
+      return device;
     } catch (error) {
       if (errNotFound.matches(error)) return undefined;
       throw error;
@@ -67,14 +69,16 @@ export class SqlNsDeviceRegistry implements NsDeviceRegistry, DevAddrScanner {
       const id = this.#store.spec.key(device).join("\u0000");
       if (seen.has(id)) continue;
       seen.add(id);
-      devices.push(await this.#keys.open(device));
+      await this.#keys.openStored(device);
+      devices.push(device);
     }
     return devices;
   }
 
   async getByEuis(joinEui: Uint8Array, devEui: Uint8Array): Promise<EndDevice | undefined> {
     const [device] = await this.#store.find("euis", euisValue(joinEui, devEui));
-    return device === undefined ? undefined : this.#keys.open(device);
+    if (device) await this.#keys.openStored(device);
+    return device;
   }
 
   async *scanAddresses(options: { batchSize?: number } = {}): AsyncGenerator<DeviceAddresses> {
@@ -107,36 +111,56 @@ export class SqlNsDeviceRegistry implements NsDeviceRegistry, DevAddrScanner {
     // The store calls the change once per key in the order given, and again from the first
     // when it retries its transaction (an insert race): the n-th call is change n mod length.
     const results: (EndDevice | undefined)[] = [];
+    // Each result is sealed in place for the store to write, and unsealed once it has.
+    const sealed = new Map<EndDevice, () => void>();
     let call = 0;
-    await this.#store.updateMany(keys, async (stored) => {
-      const index = call++ % changes.length;
-      const { next, result } = await this.#changed(
-        stored,
-        (changes[index] as { change: DeviceChange }).change,
-      );
-      results[index] = result;
-      return next;
-    });
+    try {
+      await this.#store.updateMany(keys, async (stored) => {
+        const index = call++ % changes.length;
+        const { result, unseal } = await this.#changed(
+          stored,
+          (changes[index] as { change: DeviceChange }).change,
+          sealed,
+        );
+        results[index] = result;
+        if (result && unseal) sealed.set(result, unseal);
+        return result ?? null;
+      });
+    } finally {
+      for (const unseal of sealed.values()) unseal();
+    }
     return results;
   }
 
-  /** Runs one change on a stored record: what to write (sealed), and what callers see (plain). */
+  /**
+   * Runs one change on a stored record: the result, sealed until `unseal` is called (the store
+   * writes it sealed, callers see it plain). `sealed`: the results of earlier changes of this
+   * transaction.
+   */
   async #changed(
     stored: EndDevice | undefined,
     change: DeviceChange,
-  ): Promise<{ next: EndDevice | null; result: EndDevice | undefined }> {
-    const current = stored ? await this.#keys.open(clone(EndDeviceSchema, stored)) : undefined;
-    const next = await change(current === undefined ? undefined : clone(EndDeviceSchema, current));
-    if (next === null) return { next: null, result: undefined };
-    const kept = applyFieldMask(EndDeviceSchema, next, networkServerFields);
-    kept.createdAt = stored?.createdAt ?? kept.createdAt ?? timestampFromMs(this.#now());
+    sealed: ReadonlyMap<EndDevice, () => void>,
+  ): Promise<{ result: EndDevice | undefined; unseal?: () => void }> {
+    const createdAt = stored?.createdAt;
+    // The store decodes each record afresh for this call: it is ours to open in place and hand
+    // to the change, except when it is what an earlier change of the same key left (a repeated
+    // key), which is that change's result.
+    const current = stored && sealed.has(stored) ? clone(EndDeviceSchema, stored) : stored;
+    const storedKeys = current ? await this.#keys.openStored(current) : undefined;
+    const next = await change(current);
+    if (next === null) return { result: undefined };
+    // The change's own copy back, with nothing of another registry: kept as it is. Anything
+    // else is copied, so that the caller's object and what is stored stay apart.
+    const kept =
+      next === current && hasOnlyNetworkServerFields(next)
+        ? next
+        : applyFieldMask(EndDeviceSchema, next, networkServerFields);
+    kept.createdAt = createdAt ?? kept.createdAt ?? timestampFromMs(this.#now());
     kept.updatedAt = timestampFromMs(this.#now());
-    const result = await this.#keys.open(clone(EndDeviceSchema, kept));
-    const sealed = await this.#keys.seal(
-      kept,
-      stored && current ? { plain: current, sealed: stored } : undefined,
-    );
-    return { next: sealed, result };
+    // Keys the change put in wrapped (with any label) are unwrapped for the callers.
+    const result = await this.#keys.open(kept);
+    return { result, unseal: await this.#keys.seal(result, storedKeys) };
   }
 
   async deleteMany(applicationId: string, deviceIds: readonly string[]): Promise<DeviceKey[]> {
@@ -152,7 +176,11 @@ export class SqlNsDeviceRegistry implements NsDeviceRegistry, DevAddrScanner {
     return rewrapRecords(
       this.#store,
       (device) => this.#keys.deviceNeedsRewrap(device),
-      async (device) => this.#keys.seal(await this.#keys.open(device)),
+      async (device) => {
+        await this.#keys.openStored(device);
+        await this.#keys.seal(device);
+        return device;
+      },
       options,
     );
   }

@@ -1,3 +1,6 @@
+import { reflect } from "@bufbuild/protobuf/reflect";
+import { type EndDevice, EndDeviceSchema } from "../../gen/ttn/lorawan/v3/end_device_pb.js";
+
 /**
  * The fields of `EndDevice` the Network Server keeps (see the comments in end_device.proto):
  * everything else of a device is another registry's. Top-level field paths.
@@ -33,4 +36,16 @@ const foreign = ["session.keys.app_s_key", "pending_session.keys.app_s_key"];
 export function isNetworkServerPath(path: string): boolean {
   if (foreign.some((other) => path === other || path.startsWith(`${other}.`))) return false;
   return topLevel.has(path.split(".")[0] as string);
+}
+
+/** The top-level fields of `EndDevice` that are other registries'. */
+const foreignFields = EndDeviceSchema.fields.filter((field) => !topLevel.has(field.name));
+
+/**
+ * Whether `device` sets no field of another registry at the top level (the AppSKey inside a
+ * session is not looked at: the at-rest keys drop it): then it needs no field mask to be kept.
+ */
+export function hasOnlyNetworkServerFields(device: EndDevice): boolean {
+  const message = reflect(EndDeviceSchema, device, false);
+  return foreignFields.every((field) => !message.isSet(field));
 }

@@ -2,8 +2,13 @@ import assert from "node:assert/strict";
 import { it } from "node:test";
 import { create, type MessageInitShape } from "@bufbuild/protobuf";
 import { describeOnEachEngine } from "../../../test/harness/engines.ts";
-import { type EndDevice, EndDeviceSchema } from "../../gen/ttn/lorawan/v3/end_device_pb.js";
-import { KeyEnvelopeSchema } from "../../gen/ttn/lorawan/v3/keys_pb.js";
+import {
+  type EndDevice,
+  EndDeviceSchema,
+  MACStateSchema,
+  SessionSchema,
+} from "../../gen/ttn/lorawan/v3/end_device_pb.js";
+import { KeyEnvelopeSchema, SessionKeysSchema } from "../../gen/ttn/lorawan/v3/keys_pb.js";
 import type { KeyVault } from "../../key-vault/key-vault.ts";
 import { StaticKeyVault } from "../../key-vault/static-key-vault.ts";
 import type { Database } from "../../storage/index.ts";
@@ -187,6 +192,8 @@ describeOnEachEngine("Network Server registry", (_engine, open) => {
         [8, 7, 18, undefined],
       );
       assert.deepEqual(results[1]?.session?.keys?.nwkSEncKey?.key, NWK_ENC);
+      for (const result of [results[0], results[2]])
+        assert.deepEqual(result?.session?.keys?.fNwkSIntKey?.key, F_NWK, "results in plain");
       assert.equal((await devices.get(key("dev1")))?.session?.lastFCntUp, 18);
       assert.equal((await devices.get(key("dev2")))?.session?.lastFCntUp, 7);
       // One change that throws: nothing of the batch is written.
@@ -304,6 +311,116 @@ describeOnEachEngine("Network Server registry", (_engine, open) => {
       });
       assert.equal(wraps, 1, "only the changed key is wrapped");
       assert.deepEqual((await counted.get(key("dev1")))?.session?.keys?.nwkSEncKey?.key, PENDING);
+    }));
+
+  it("unwraps a stored key once, and leaves the caller's device as it gave it", () =>
+    withDatabase(async (database) => {
+      const calls = { wraps: 0, unwraps: 0 };
+      const counting: KeyVault = {
+        defaultLabel: vault.defaultLabel,
+        labels: () => vault.labels(),
+        encrypt: (plaintext, label) => vault.encrypt(plaintext, label),
+        decrypt: (secret) => vault.decrypt(secret),
+        reencrypt: (secret, label) => vault.reencrypt(secret, label),
+        wrapKey: (plain, label) => {
+          calls.wraps++;
+          return vault.wrapKey(plain, label);
+        },
+        unwrapKey: (envelope) => {
+          calls.unwraps++;
+          return vault.unwrapKey(envelope);
+        },
+      };
+      const options = { database, keyVault: counting, config: { device_kek_label: "" } };
+      const given = device("dev1", "26011234");
+      const created = await createNetworkServerRegistries(options).devices.update(
+        key("dev1"),
+        () => given,
+      );
+      assert.notEqual(created, given, "the caller's device is copied");
+      assert.deepEqual(given.session?.keys?.fNwkSIntKey?.key, F_NWK);
+      assert.equal(given.session?.keys?.fNwkSIntKey?.encryptedKey.length, 0, "left in plain");
+      assert.deepEqual(given.session?.keys?.appSKey?.key, APP_S_KEY);
+      assert.equal(given.name, "the Identity Server's");
+      assert.equal(created?.name, "", "another registry's field is not kept");
+      assert.deepEqual(created?.session?.keys?.sNwkSIntKey?.key, S_NWK);
+      assert.equal(calls.wraps, 3);
+
+      // A new registry knows no unwrapped key: the first read unwraps, later ones do not.
+      const { devices } = createNetworkServerRegistries(options);
+      calls.unwraps = 0;
+      const first = await devices.get(key("dev1"));
+      assert.equal(calls.unwraps, 3, "three distinct keys");
+      assert.deepEqual(first?.session?.keys?.nwkSEncKey?.key, NWK_ENC);
+      // What a reader does to its keys does not reach the cache.
+      first?.session?.keys?.nwkSEncKey?.key.fill(0);
+      const updated = await devices.update(key("dev1"), (current) => {
+        assert.deepEqual(current?.session?.keys?.nwkSEncKey?.key, NWK_ENC);
+        if (current) current.name = "not the Network Server's";
+        if (current?.session) current.session.lastFCntUp++;
+        return current ?? null;
+      });
+      assert.equal(updated?.name, "");
+      assert.equal(updated?.session?.lastFCntUp, 8);
+      assert.deepEqual(updated?.session?.keys?.fNwkSIntKey?.key, F_NWK);
+      assert.deepEqual((await devices.rangeByDevAddr(hex("26011234")))[0]?.session?.lastFCntUp, 8);
+      assert.equal(calls.unwraps, 3, "no key unwrapped again");
+      assert.equal(calls.wraps, 3, "no key wrapped again");
+      for (const row of await rawMessages(database))
+        for (const plain of ALL_KEYS) assert.ok(!containsBytes(row, plain));
+    }));
+
+  it("changes no message a change took from elsewhere, not even while writing", () =>
+    withDatabase(async (database) => {
+      const { devices } = registries(database);
+      await devices.update(key("dev1"), () => device("dev1", "26011234"));
+      await devices.update(key("dev2"), () => device("dev2", "26011235"));
+      // One keys message in two places of the device, and the caller's own.
+      const shared = create(SessionKeysSchema, {
+        sessionKeyId: hex("02"),
+        fNwkSIntKey: { key: PENDING },
+        appSKey: { key: APP_S_KEY },
+      });
+      const untouched = () => {
+        assert.deepEqual(shared.fNwkSIntKey?.key, PENDING);
+        assert.equal(shared.fNwkSIntKey?.encryptedKey.length, 0);
+        assert.deepEqual(shared.appSKey?.key, APP_S_KEY);
+      };
+      const [first, second] = await devices.updateMany([
+        {
+          key: key("dev1"),
+          change: (current) => {
+            if (!current) return null;
+            current.pendingSession = create(SessionSchema, {
+              devAddr: hex("26011236"),
+              keys: shared,
+            });
+            current.pendingMacState = create(MACStateSchema, {
+              queuedJoinAccept: { payload: hex("20"), keys: shared },
+            });
+            return current;
+          },
+        },
+        {
+          key: key("dev2"),
+          change: (current) => {
+            untouched();
+            return current ?? null;
+          },
+        },
+      ]);
+      untouched();
+      assert.ok(second);
+      for (const keys of [
+        first?.pendingSession?.keys,
+        first?.pendingMacState?.queuedJoinAccept?.keys,
+        (await devices.get(key("dev1")))?.pendingSession?.keys,
+      ]) {
+        assert.deepEqual(keys?.fNwkSIntKey?.key, PENDING);
+        assert.equal(keys?.appSKey, undefined, "the AppSKey is not kept");
+      }
+      for (const row of await rawMessages(database))
+        for (const plain of ALL_KEYS) assert.ok(!containsBytes(row, plain));
     }));
 
   it("re-wraps every key after the at-rest KEK changes; old keys still read before", () =>

@@ -14,7 +14,9 @@ export interface DeviceKey {
 
 /**
  * Computes a device's new state from its current one (session keys in plain): the device to
- * store, or `null` to delete it. Throwing aborts the change and nothing is written.
+ * store, or `null` to delete it. Throwing aborts the change and nothing is written. `current`
+ * is the change's own; returned, it becomes the registry's (it is what callers and caches get,
+ * without a copy): not to be changed afterwards. Messages taken from elsewhere are not changed.
  */
 export type DeviceChange = (
   current: EndDevice | undefined,
