@@ -26,7 +26,7 @@ import {
 import { type Database, openDatabase } from "../../storage/database.ts";
 import { migrateToLatest } from "../../storage/migrate.ts";
 import { networkServerConfig } from "../config.ts";
-import { type NsDeviceStore, registryDeviceStore } from "../device-store/device-store.ts";
+import { registryDeviceStore } from "../device-store/device-store.ts";
 import { createNetworkServerRegistries } from "../registry/index.ts";
 import { activatePendingSession } from "../uplink/pending-session.ts";
 import { sqlDevEuiLookup } from "./dev-eui-lookup.ts";
@@ -64,34 +64,6 @@ async function openTestDatabase(): Promise<Database> {
   });
   await migrateToLatest(database.db, database.engine);
   return database;
-}
-
-/**
- * The registry keeps only the Network Server's fields (registry/fields.ts), which do not list
- * `last_rj_count_0` yet: this store keeps it beside the registry, per device.
- */
-function keepingRjCount0(store: NsDeviceStore): NsDeviceStore {
-  const counts = new Map<string, number>();
-  const id = (device: EndDevice) =>
-    `${device.ids?.applicationIds?.applicationId}/${device.ids?.deviceId}`;
-  const restore = (device: EndDevice | undefined) => {
-    if (device) device.lastRjCount0 = counts.get(id(device)) ?? 0;
-    return device;
-  };
-  return {
-    candidates: (devAddr) => store.candidates(devAddr),
-    get: async (key) => restore(await store.get(key)),
-    getByEuis: async (joinEui, devEui) => restore(await store.getByEuis(joinEui, devEui)),
-    commit: async (key, change) =>
-      restore(
-        await store.commit(key, async (current) => {
-          const next = await change(restore(current));
-          if (next) counts.set(id(next), next.lastRjCount0);
-          return next;
-        }),
-      ),
-    changed: (key) => store.changed(key),
-  };
 }
 
 /** A rejoin-request PHYPayload signed with `micKey`. */
@@ -142,7 +114,7 @@ async function setup(version: MACVersion = MACVersion.MAC_V1_1, lookup = true) {
   );
   const forwarded: ApplicationUp[] = [];
   const drops: string[] = [];
-  const store = keepingRjCount0(registryDeviceStore(ns.devices));
+  const store = registryDeviceStore(ns.devices);
   const joins = createJoinRequests({
     store,
     joinServers: createJoinServerClient({

@@ -13,7 +13,7 @@ import {
   type MessageStore,
 } from "../../storage/message-store/index.ts";
 import type { AtRestKeys } from "./at-rest.ts";
-import { hasOnlyNetworkServerFields, networkServerFields } from "./fields.ts";
+import { hasOnlyNetworkServerFields, storedNetworkServerFields } from "./fields.ts";
 import type {
   DevAddrScanner,
   DeviceAddresses,
@@ -155,7 +155,7 @@ export class SqlNsDeviceRegistry implements NsDeviceRegistry, DevAddrScanner {
     const kept =
       next === current && hasOnlyNetworkServerFields(next)
         ? next
-        : applyFieldMask(EndDeviceSchema, next, networkServerFields);
+        : applyFieldMask(EndDeviceSchema, next, storedNetworkServerFields);
     kept.createdAt = createdAt ?? kept.createdAt ?? timestampFromMs(this.#now());
     kept.updatedAt = timestampFromMs(this.#now());
     // Keys the change put in wrapped (with any label) are unwrapped for the callers.

@@ -29,6 +29,17 @@ export const networkServerFields: readonly string[] = [
 
 const topLevel = new Set(networkServerFields);
 
+/**
+ * What the Network Server stores: its fields, and for itself the RJcount0 of LoRaWAN 1.1
+ * rejoin-requests (types 0 and 2 are checked here; in The Things Stack's API the field is the
+ * Join Server's, so the Network Server's API neither shows nor takes it).
+ */
+export const storedNetworkServerFields: readonly string[] = [
+  ...networkServerFields,
+  "last_rj_count_0",
+];
+const stored = new Set(storedNetworkServerFields);
+
 /** Paths inside the Network Server's fields that are another registry's: the AppSKey. */
 const foreign = ["session.keys.app_s_key", "pending_session.keys.app_s_key"];
 
@@ -38,8 +49,8 @@ export function isNetworkServerPath(path: string): boolean {
   return topLevel.has(path.split(".")[0] as string);
 }
 
-/** The top-level fields of `EndDevice` that are other registries'. */
-const foreignFields = EndDeviceSchema.fields.filter((field) => !topLevel.has(field.name));
+/** The top-level fields of `EndDevice` that the Network Server does not store. */
+const foreignFields = EndDeviceSchema.fields.filter((field) => !stored.has(field.name));
 
 /**
  * Whether `device` sets no field of another registry at the top level (the AppSKey inside a
