@@ -3,7 +3,8 @@
  * uplink may have moved since the downlink was built: when the session and MAC state are still
  * those the downlink was built on, the built state is taken whole; otherwise only what the
  * sent frame makes true is merged in (counters used, the downlink taken from the queue, the
- * pending confirmed downlink), so a frame counter is never used twice. Pure.
+ * pending confirmed downlink, the MAC requests it carried, the answers it carried unless new
+ * ones were queued meanwhile), so a frame counter is never used twice. Pure.
  */
 import { clone, equals } from "@bufbuild/protobuf";
 import {
@@ -12,6 +13,7 @@ import {
   MACStateSchema,
   SessionSchema,
 } from "../../gen/ttn/lorawan/v3/end_device_pb.js";
+import { type MACCommand, MACCommandSchema } from "../../gen/ttn/lorawan/v3/lorawan_pb.js";
 import type { ApplicationDownlink } from "../../gen/ttn/lorawan/v3/messages_pb.js";
 import { bytesEqual } from "../../lorawan/types/index.ts";
 import { RECENT_DOWNLINKS } from "./data-downlink.ts";
@@ -69,6 +71,19 @@ export function commitSent(
       macState.pendingApplicationDownlink = built.macState?.pendingApplicationDownlink;
       macState.lastConfirmedDownlinkAt = built.macState?.lastConfirmedDownlinkAt;
     }
+  }
+  // The MAC requests of the sent frame are what the device will answer: pending now. Its
+  // answers were sent: cleared, unless an uplink meanwhile queued new ones.
+  const baseState = base.macState;
+  if (built.macState) {
+    macState.pendingRequests = built.macState.pendingRequests;
+    const queuedBefore = baseState?.queuedResponses ?? [];
+    const unchanged =
+      macState.queuedResponses.length === queuedBefore.length &&
+      macState.queuedResponses.every((command, index) =>
+        equals(MACCommandSchema, command, queuedBefore[index] as MACCommand),
+      );
+    if (unchanged) macState.queuedResponses = built.macState.queuedResponses;
   }
   macState.lastDownlinkAt = built.macState?.lastDownlinkAt;
   macState.lastNetworkInitiatedDownlinkAt = built.macState?.lastNetworkInitiatedDownlinkAt;
