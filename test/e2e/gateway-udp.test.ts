@@ -271,8 +271,12 @@ describe("Semtech UDP with the real lora_pkt_fwd", { skip: peersSkip }, () => {
     assert.equal(tx.datr, "SF12BW125");
     const ack = await ns.nextAcknowledgment(() => true, { since });
     assert.equal(ack.txAck?.result, TxAcknowledgment_Result.SUCCESS);
-    const live = await stats("gw-udp");
-    assert.ok(Number(live?.round_trip_times?.count) >= 1, JSON.stringify(live));
+    // The round trip is measured from the forwarder's datagrams, which may come a moment after
+    // the acknowledgment reached the Network Server.
+    const live = await until(async () => {
+      const current = await stats("gw-udp");
+      return Number(current?.round_trip_times?.count) >= 1 ? current : undefined;
+    }, "a round trip time in the stats");
     assert.ok(
       ((live?.sub_bands ?? []) as Json[]).some((band) => band.downlink_utilization > 0),
       "the downlinks used some of a sub-band's duty cycle",
