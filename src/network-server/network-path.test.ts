@@ -276,6 +276,21 @@ describe("network path: uplinks, MAC, ADR and class A downlinks", () => {
     for (let uplink = 0; uplink < 4; uplink++)
       await send(device.uplink({ fPort: 1, payload: hex("01"), adr: false }), 12, 10);
     assert.ok(events.some((event) => event.name === "ns.mac.request.give_up"));
+    // The count is stored with the MAC state: it survives a restart, and the downlink path
+    // (not only the uplink's) honours it.
+    assert.ok(((await stored())?.macState?.unansweredRequests[0x03] ?? 0) >= 3);
+    const confirmed = await send(
+      device.uplink({ confirmed: true, fPort: 1, payload: hex("01"), adr: true }),
+      12,
+      10,
+    );
+    assert.ok(confirmed, "the ACK");
+    const read = device.readDownlink(confirmed.rawPayload);
+    assert.deepEqual(
+      read.commands.filter((command) => command.name === "LinkADRReq"),
+      [],
+      "a given-up request is not asked again",
+    );
   });
 });
 
@@ -396,5 +411,103 @@ describe("network path: multicast group (class C)", () => {
     });
     assert.equal(session.lastNFCntDown, 1);
     assert.ok(events.some((event) => event.name === "ns.down.data.schedule.success"));
+  });
+});
+
+describe("network path: the outbox to the Application Server", () => {
+  // Loaded here so that this scenario adds no import to the file's shared header.
+  const load = async () => ({
+    relay: await import("./application-uplinks/outbox-relay.ts"),
+    outbox: await import("./registry/outbox.ts"),
+  });
+
+  it("an uplink committed but not handed over (a crash) stays in the outbox and is relayed once", async () => {
+    const { relay, outbox } = await load();
+    // The process "dies" before the hand-over: the forwarder never takes the messages.
+    const dead = { forward: async () => Promise.reject(new Error("gone")) };
+    const crashed = createUplinkPipeline({
+      store,
+      deduplicator: new InProcessDeduplicator<UplinkMessage>(),
+      joins: { handle: async () => undefined },
+      downlinks: scheduler,
+      forwarder: dead,
+      outbox: relay.createApplicationUpOutbox({ db: database.db, forwarder: dead, logger }),
+      events: new EventBus(),
+      frequencyPlans,
+      metrics: uplinkPipelineMetrics(new Registry()),
+      logger,
+      deduplicationWindowMs: 20,
+      cooldownWindowMs: 40,
+      defaultMacSettings: DEFAULTS,
+      netId: hex("000013"),
+    });
+    const device = virtualDevice();
+    const frame = device.uplink({ fPort: 7, payload: hex("0102") });
+    crashed.handleUplink(reception(frame));
+    await crashed.idle();
+    assert.equal((await stored())?.session?.lastFCntUp, 0, "the uplink was committed");
+    const rows = await outbox.readOutbox(database.db, { beforeMs: Date.now() + 1, limit: 10 });
+    assert.equal(rows.length, 1, "its message was written with the commit");
+
+    // A replay of the same frame is refused: nothing more is written.
+    crashed.handleUplink(reception(frame));
+    await crashed.idle();
+    assert.equal(
+      (await outbox.readOutbox(database.db, { beforeMs: Date.now() + 1, limit: 10 })).length,
+      1,
+    );
+
+    // After the restart, the relay hands it over and clears it.
+    const restarted = relay.createApplicationUpOutbox({
+      db: database.db,
+      forwarder: { forward: async (ups) => void forwarded.push(...ups) },
+      logger,
+      graceMs: 0,
+    });
+    assert.equal(await restarted.relay(), 1);
+    assert.equal(forwarded.length, 1);
+    const up = forwarded[0]?.up;
+    assert.equal(up?.case, "uplinkMessage");
+    assert.equal(up?.case === "uplinkMessage" && up.value.fPort, 7);
+    assert.equal(up?.case === "uplinkMessage" && up.value.fCnt, 0);
+    assert.equal(await restarted.relay(), 0, "handed over once");
+    await restarted.stop();
+  });
+
+  it("an uplink handed over leaves nothing in the outbox", async () => {
+    const { relay, outbox } = await load();
+    const forwarder = {
+      forward: async (ups: readonly ApplicationUp[]) => void forwarded.push(...ups),
+    };
+    const used = relay.createApplicationUpOutbox({
+      db: database.db,
+      forwarder,
+      logger,
+      removeDelayMs: 1,
+    });
+    const live = createUplinkPipeline({
+      store,
+      deduplicator: new InProcessDeduplicator<UplinkMessage>(),
+      joins: { handle: async () => undefined },
+      downlinks: scheduler,
+      forwarder,
+      outbox: used,
+      events: new EventBus(),
+      frequencyPlans,
+      metrics: uplinkPipelineMetrics(new Registry()),
+      logger,
+      deduplicationWindowMs: 20,
+      cooldownWindowMs: 40,
+      defaultMacSettings: DEFAULTS,
+      netId: hex("000013"),
+    });
+    live.handleUplink(reception(virtualDevice().uplink({ fPort: 7, payload: hex("0102") })));
+    await live.idle();
+    assert.equal(forwarded.length, 1);
+    await used.stop();
+    assert.deepEqual(
+      await outbox.readOutbox(database.db, { beforeMs: Date.now() + 1, limit: 10 }),
+      [],
+    );
   });
 });

@@ -16,6 +16,7 @@ import { InteropClient } from "../interop/client.ts";
 import { interopConfig } from "../interop/config.ts";
 import { rewrapInBackground } from "../key-vault/rewrap-in-background.ts";
 import { applicationUplinkMetrics } from "./application-uplinks/metrics.ts";
+import { createApplicationUpOutbox } from "./application-uplinks/outbox-relay.ts";
 import { createApplicationUplinkForwarder } from "./application-uplinks/queued-forwarder.ts";
 import type { NetworkServerConfig } from "./config.ts";
 import { devAddrPrefixesOf, parseNetId } from "./dev-addr/index.ts";
@@ -75,6 +76,11 @@ export function createNetworkServer(context: ComponentContext<NetworkServerConfi
     metrics: applicationUplinkMetrics(context.metrics),
     events,
   });
+  const outbox = createApplicationUpOutbox({
+    db: context.database.db,
+    forwarder,
+    logger: logger.child({ namespace: "ns/application-uplinks" }),
+  });
   const scheduler = createDownlinkScheduler({
     store,
     gatewayServer: () => cluster.peer("gs").client(NsGs),
@@ -99,6 +105,7 @@ export function createNetworkServer(context: ComponentContext<NetworkServerConfi
     store,
     joinServers,
     forwarder,
+    outbox,
     events,
     frequencyPlans,
     config,
@@ -116,6 +123,7 @@ export function createNetworkServer(context: ComponentContext<NetworkServerConfi
     joins,
     downlinks: scheduler,
     forwarder,
+    outbox,
     events,
     frequencyPlans,
     metrics,
@@ -181,6 +189,8 @@ export function createNetworkServer(context: ComponentContext<NetworkServerConfi
     async start() {
       await store.start();
       forwarder.start();
+      // What a crash left between a commit and its hand-over goes to the AS first.
+      outbox.start();
       scheduler.start();
       ready = true;
       // After a KEK rotation the stored keys move to the new KEK while the server runs.
@@ -197,6 +207,7 @@ export function createNetworkServer(context: ComponentContext<NetworkServerConfi
       stopping.abort();
       await uplinks.idle();
       await scheduler.stop();
+      await outbox.stop();
       await forwarder.stop();
       await store.stop();
       await rewrapping;

@@ -17,7 +17,7 @@ import {
   type SessionAddresses,
 } from "./dev-addr-index.ts";
 import { DeviceCache } from "./device-cache.ts";
-import type { NsDeviceStore } from "./device-store.ts";
+import type { CommitOptions, NsDeviceStore } from "./device-store.ts";
 import { type CommittedBatch, GroupCommit } from "./group-commit.ts";
 import { type DeviceStoreMetrics, deviceStoreMetrics } from "./metrics.ts";
 import { type DeviceSyncMessage, deviceSyncCodec, deviceSyncTopic } from "./sync-message.ts";
@@ -188,8 +188,9 @@ class CachedStore implements CachedDeviceStore {
   commit(
     key: DeviceKey,
     change: Parameters<NsDeviceStore["commit"]>[1],
+    options?: CommitOptions,
   ): Promise<EndDevice | undefined> {
-    return this.#commits.commit(key, change);
+    return this.#commits.commit(key, change, options?.outbox);
   }
 
   changed(key: DeviceKey): void {

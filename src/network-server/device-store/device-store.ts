@@ -5,7 +5,17 @@
  * change overwrites another.
  */
 import type { EndDevice } from "../../gen/ttn/lorawan/v3/end_device_pb.js";
+import type { OutboxMessage } from "../registry/outbox.ts";
 import type { DeviceChange, DeviceKey, NsDeviceRegistry } from "../registry/registry.ts";
+
+/** What goes with a device change. */
+export interface CommitOptions {
+  /**
+   * Messages for the Application Server written in the change's transaction (the outbox),
+   * asked for once the change succeeded: they are durable exactly when the change is.
+   */
+  outbox?: () => readonly OutboxMessage[];
+}
 
 export interface NsDeviceStore {
   /**
@@ -22,7 +32,11 @@ export interface NsDeviceStore {
    * device (its own copy, to change and return) and resolves once the result is durable. A
    * change that throws rejects with its error and writes nothing of it.
    */
-  commit(key: DeviceKey, change: DeviceChange): Promise<EndDevice | undefined>;
+  commit(
+    key: DeviceKey,
+    change: DeviceChange,
+    options?: CommitOptions,
+  ): Promise<EndDevice | undefined>;
   /**
    * A device was changed past this store (by the registry's services): whatever is kept of it
    * is dropped, here and on every other instance.
@@ -39,7 +53,10 @@ export function registryDeviceStore(registry: NsDeviceRegistry): NsDeviceStore {
     candidates: (devAddr) => registry.rangeByDevAddr(devAddr),
     get: (key) => registry.get(key),
     getByEuis: (joinEui, devEui) => registry.getByEuis(joinEui, devEui),
-    commit: (key, change) => registry.update(key, change),
+    commit: async (key, change, options) => {
+      const [device] = await registry.updateMany([{ key, change, outbox: options?.outbox }]);
+      return device;
+    },
     changed: () => {},
   };
 }

@@ -5,12 +5,14 @@
 import { clone } from "@bufbuild/protobuf";
 import { type EndDevice, EndDeviceSchema } from "../../gen/ttn/lorawan/v3/end_device_pb.js";
 import { errIndexValueTaken, errKeyChanged } from "../../storage/message-store/index.ts";
+import type { OutboxMessage } from "../registry/outbox.ts";
 import type { DeviceChange, DeviceKey, NsDeviceRegistry } from "../registry/registry.ts";
 import { errStoreStopped } from "./errors.ts";
 
 interface Queued {
   key: DeviceKey;
   change: DeviceChange;
+  outbox: (() => readonly OutboxMessage[]) | undefined;
   resolve: (device: EndDevice | undefined) => void;
   reject: (error: unknown) => void;
 }
@@ -51,10 +53,15 @@ export class GroupCommit {
     this.#options = options;
   }
 
-  commit(key: DeviceKey, change: DeviceChange): Promise<EndDevice | undefined> {
+  /** Queues a change; `outbox`: messages written with it when it succeeds (see DeviceUpdate). */
+  commit(
+    key: DeviceKey,
+    change: DeviceChange,
+    outbox?: () => readonly OutboxMessage[],
+  ): Promise<EndDevice | undefined> {
     if (this.#stopped) return Promise.reject(errStoreStopped.create({}));
     return new Promise((resolve, reject) => {
-      this.#queue.push({ key, change, resolve, reject });
+      this.#queue.push({ key, change, outbox, resolve, reject });
       this.#schedule();
     });
   }
@@ -111,6 +118,8 @@ export class GroupCommit {
         if (error === undefined) failures.delete(i);
         else failures.set(i, error);
       }),
+      // A change that failed was written back as it was: nothing of it goes out.
+      outbox: queued.outbox && (() => (failures.has(i) ? [] : (queued.outbox?.() ?? []))),
     }));
     let results: (EndDevice | undefined)[];
     try {

@@ -43,6 +43,7 @@ import {
   enqueueDownlinkCommands,
   FOPTS_BUDGET,
   type MacEvent,
+  unansweredOf,
 } from "../mac/index.ts";
 import { downlinkCounters, partitionQueue } from "./application-queue.ts";
 import { downlinkFailedUp, downlinkUp, queueInvalidatedUp } from "./application-ups.ts";
@@ -66,8 +67,6 @@ export interface DataDownlinkInput {
   /** The uplink set ADRACKReq: a downlink is due even if it carries nothing. */
   readonly adrAckReq?: boolean | undefined;
   readonly nowMs: number;
-  /** Unanswered uplinks per CID (see the MAC layer), when the caller keeps them. */
-  readonly unanswered?: Readonly<Record<number, number>> | undefined;
   /** Unanswered uplinks after which a MAC request is given up. */
   readonly maxRequestAttempts?: number | undefined;
   /** How long a class C confirmed downlink waits for its ACK (ms). */
@@ -206,7 +205,7 @@ export function buildDataDownlink(input: DataDownlinkInput): DataDownlinkResult 
     classA: input.deviceClass === "A",
     maxRequestAttempts: input.maxRequestAttempts,
   };
-  const layer = { macState, unanswered: input.unanswered };
+  const layer = { macState, unanswered: unansweredOf(macState) };
   // A retransmission is the same frame again: no MAC commands ride on it. A multicast group never
   // answers, so no command is ever sent to it.
   let mac: DownlinkCommandsResult | undefined =

@@ -24,6 +24,7 @@ import { EndDeviceIdentifiersSchema } from "../../gen/ttn/lorawan/v3/identifiers
 import type { JoinResponse } from "../../gen/ttn/lorawan/v3/join_pb.js";
 import { MACVersion, MType } from "../../gen/ttn/lorawan/v3/lorawan_pb.js";
 import {
+  type ApplicationUp,
   ApplicationUpSchema,
   type UplinkMessage,
   UplinkMessageSchema,
@@ -37,11 +38,13 @@ import {
 } from "../../lorawan/codec/index.ts";
 import { formatHex } from "../../lorawan/types/index.ts";
 import type { ApplicationUplinkForwarder } from "../application-uplinks/forwarder.ts";
+import type { ApplicationUpOutbox } from "../application-uplinks/outbox-relay.ts";
 import type { NetworkServerConfig } from "../config.ts";
 import { devAddrPrefixesOf, parseNetId, type RandomBelow } from "../dev-addr/index.ts";
 import type { NsDeviceStore } from "../device-store/device-store.ts";
 import { versionAtLeast } from "../mac/commands.ts";
 import { newMacState } from "../mac/new-state.ts";
+import type { OutboxMessage } from "../registry/outbox.ts";
 import { defaultMacSettings } from "../services/default-mac-settings.ts";
 import { deviceBand } from "../services/device-band.ts";
 import type { DevEuiLookup } from "./dev-eui-lookup.ts";
@@ -92,6 +95,8 @@ export interface JoinRequestsOptions {
   store: NsDeviceStore;
   joinServers: JoinServerClient;
   forwarder: ApplicationUplinkForwarder;
+  /** When set, the join-accept for the AS is written in the join's commit (see the pipeline's). */
+  outbox?: ApplicationUpOutbox | undefined;
   events: EventBus;
   frequencyPlans: FrequencyPlans;
   config: NetworkServerConfig["ns"];
@@ -180,6 +185,7 @@ function unchanged(stored: EndDevice, seen: EndDevice, sameSession: boolean): bo
 }
 
 export function createJoinRequests(options: JoinRequestsOptions): JoinRequests {
+  const { outbox } = options;
   const { store, joinServers, forwarder, events, frequencyPlans, config, keyVault, logger } =
     options;
   const netIdValue = parseNetId(config.net_id);
@@ -296,23 +302,35 @@ export function createJoinRequests(options: JoinRequestsOptions): JoinRequests {
       applicationId: device.ids?.applicationIds?.applicationId ?? "",
       deviceId: device.ids?.deviceId ?? "",
     };
-    const stored = await store.commit(key, (current) => {
-      // The Join Server took a DevNonce (or RJcount) by now; a device changed meanwhile joins
-      // again.
-      if (!current || !unchanged(current, device, rjCount0 !== undefined))
-        throw errDeviceChanged.create();
-      // A concurrent rejoin may have taken this RJcount0 meanwhile.
-      if (rejoin) checkRejoinRequest(current, rejoin, uplink.rawPayload);
-      // The current session stays until the device uses the pending one.
-      current.pendingSession = pending.session;
-      current.pendingMacState = pending.macState;
-      if (rjCount0 !== undefined) current.lastRjCount0 = rjCount0;
-      return current;
-    });
+    const joinCorrelationIds = pending.macState.queuedJoinAccept?.correlationIds ?? correlationIds;
+    const up = joinAcceptUp(device, pending.session.devAddr, input, response, joinCorrelationIds);
+    let outboxed: OutboxMessage[] | undefined;
+    const commitOptions = outbox && {
+      outbox: () => {
+        outboxed = outbox.messages([up]);
+        return outboxed;
+      },
+    };
+    const stored = await store.commit(
+      key,
+      (current) => {
+        // The Join Server took a DevNonce (or RJcount) by now; a device changed meanwhile joins
+        // again.
+        if (!current || !unchanged(current, device, rjCount0 !== undefined))
+          throw errDeviceChanged.create();
+        // A concurrent rejoin may have taken this RJcount0 meanwhile.
+        if (rejoin) checkRejoinRequest(current, rejoin, uplink.rawPayload);
+        // The current session stays until the device uses the pending one.
+        current.pendingSession = pending.session;
+        current.pendingMacState = pending.macState;
+        if (rjCount0 !== undefined) current.lastRjCount0 = rjCount0;
+        return current;
+      },
+      commitOptions,
+    );
     if (!stored) throw errDeviceChanged.create();
 
-    const joinCorrelationIds = pending.macState.queuedJoinAccept?.correlationIds ?? correlationIds;
-    await forwardJoinAccept(stored, input, response, joinCorrelationIds);
+    await forwardJoinAccept(stored, up, outboxed);
     const processed = clone(UplinkMessageSchema, uplink);
     processed.deviceChannelIndex = deviceChannelIndex;
     events.publish(kind.process, {
@@ -324,33 +342,18 @@ export function createJoinRequests(options: JoinRequestsOptions): JoinRequests {
   }
 
   /**
-   * The join-accept's AppSKey, as the Join Server wrapped it, goes to the Application Server.
-   * The join stands when that fails: the Application Server can still ask the Join Server.
+   * The join-accept's AppSKey, as the Join Server wrapped it, goes to the Application Server
+   * (from the outbox written with the pending session, when there is one). The join stands when
+   * that fails: the Application Server can still ask the Join Server.
    */
   async function forwardJoinAccept(
     device: EndDevice,
-    input: JoinRequestInput,
-    response: JoinResponse,
-    correlationIds: readonly string[],
+    up: ApplicationUp,
+    outboxed: readonly OutboxMessage[] | undefined,
   ): Promise<void> {
-    const ids = clone(EndDeviceIdentifiersSchema, device.ids ?? create(EndDeviceIdentifiersSchema));
-    ids.devAddr = device.pendingSession?.devAddr ?? new Uint8Array();
-    const receivedAt = timestampFromMs(input.receivedAtMs);
-    const up = create(ApplicationUpSchema, {
-      endDeviceIds: ids,
-      correlationIds: [...correlationIds],
-      receivedAt,
-      up: {
-        case: "joinAccept",
-        value: {
-          sessionKeyId: response.sessionKeys?.sessionKeyId ?? new Uint8Array(),
-          appSKey: response.sessionKeys?.appSKey,
-          receivedAt,
-        },
-      },
-    });
     try {
-      await forwarder.forward([up]);
+      if (outbox && outboxed) await outbox.handOver([up], outboxed);
+      else await forwarder.forward([up]);
     } catch (error) {
       logger.warn(
         { err: error, identifiers: deviceRef(device) },
@@ -378,4 +381,30 @@ export function createJoinRequests(options: JoinRequestsOptions): JoinRequests {
       }
     },
   };
+}
+
+/** The `join_accept` for the Application Server: the new session's key ID and wrapped AppSKey. */
+function joinAcceptUp(
+  device: EndDevice,
+  devAddr: Uint8Array,
+  input: JoinRequestInput,
+  response: JoinResponse,
+  correlationIds: readonly string[],
+): ApplicationUp {
+  const ids = clone(EndDeviceIdentifiersSchema, device.ids ?? create(EndDeviceIdentifiersSchema));
+  ids.devAddr = devAddr;
+  const receivedAt = timestampFromMs(input.receivedAtMs);
+  return create(ApplicationUpSchema, {
+    endDeviceIds: ids,
+    correlationIds: [...correlationIds],
+    receivedAt,
+    up: {
+      case: "joinAccept",
+      value: {
+        sessionKeyId: response.sessionKeys?.sessionKeyId ?? new Uint8Array(),
+        appSKey: response.sessionKeys?.appSKey,
+        receivedAt,
+      },
+    },
+  });
 }

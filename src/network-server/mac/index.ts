@@ -12,4 +12,5 @@ export * from "./events.ts";
 export { DEFAULT_MAX_REQUEST_ATTEMPTS, MAC_HANDLERS, REQUEST_ORDER } from "./handlers.ts";
 export { linkCheckAnswer } from "./link-check.ts";
 export type * from "./types.ts";
+export { unansweredOf } from "./types.ts";
 export { handleUplinkCommands, type UplinkCommandsResult } from "./uplink.ts";

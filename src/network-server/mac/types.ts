@@ -91,8 +91,8 @@ export interface DeviceEffects {
 
 /**
  * The MAC layer's state of a device: the MACState message, and per CID how many uplinks in a
- * row came without the answer to a pending request (the MACState message has no field for it;
- * the caller keeps it beside the MAC state).
+ * row came without the answer to a pending request (stored by callers in
+ * `MACState.unanswered_requests`, see {@link unansweredOf}).
  */
 export interface MacLayerState {
   readonly macState: MACState;
@@ -150,4 +150,16 @@ export interface MacHandler {
    * channel masks); devices of some versions repeat the answer once per request of the block.
    */
   readonly block?: boolean;
+}
+
+/** The per-CID counts of unanswered requests stored in a MAC state (none: undefined). */
+export function unansweredOf(
+  macState: MACState | undefined,
+): Readonly<Record<number, number>> | undefined {
+  const stored = macState?.unansweredRequests;
+  if (stored === undefined) return undefined;
+  const entries = Object.entries(stored);
+  return entries.length === 0
+    ? undefined
+    : Object.fromEntries(entries.map(([c, n]) => [Number(c), n]));
 }

@@ -1,5 +1,6 @@
 import { clone } from "@bufbuild/protobuf";
 import { timestampFromMs, timestampMs } from "@bufbuild/protobuf/wkt";
+import type { Kysely } from "kysely";
 import { type EndDevice, EndDeviceSchema } from "../../gen/ttn/lorawan/v3/end_device_pb.js";
 import { formatHex } from "../../lorawan/types/index.ts";
 import {
@@ -12,13 +13,16 @@ import {
   errNotFound,
   type MessageStore,
 } from "../../storage/message-store/index.ts";
+import { inTransaction } from "../../storage/transaction.ts";
 import type { AtRestKeys } from "./at-rest.ts";
 import { hasOnlyNetworkServerFields, storedNetworkServerFields } from "./fields.ts";
+import { writeOutbox } from "./outbox.ts";
 import type {
   DevAddrScanner,
   DeviceAddresses,
   DeviceChange,
   DeviceKey,
+  DeviceUpdate,
   NsDeviceRegistry,
 } from "./registry.ts";
 import { euisValue } from "./tables.ts";
@@ -32,6 +36,8 @@ export type { RewrapOptions };
  */
 export class SqlNsDeviceRegistry implements NsDeviceRegistry, DevAddrScanner {
   readonly #store: MessageStore<typeof EndDeviceSchema>;
+  // biome-ignore lint/suspicious/noExplicitAny: the outbox table is not in the typed schema
+  readonly #db: Kysely<any>;
   readonly #keys: AtRestKeys;
   readonly #now: () => number;
 
@@ -41,6 +47,7 @@ export class SqlNsDeviceRegistry implements NsDeviceRegistry, DevAddrScanner {
     now?: () => number;
   }) {
     this.#store = options.store;
+    this.#db = options.store.db;
     this.#keys = options.keys;
     this.#now = options.now ?? Date.now;
   }
@@ -103,10 +110,24 @@ export class SqlNsDeviceRegistry implements NsDeviceRegistry, DevAddrScanner {
     return result;
   }
 
-  async updateMany(
-    changes: readonly { key: DeviceKey; change: DeviceChange }[],
-  ): Promise<(EndDevice | undefined)[]> {
+  async updateMany(changes: readonly DeviceUpdate[]): Promise<(EndDevice | undefined)[]> {
     if (changes.length === 0) return [];
+    if (!changes.some((change) => change.outbox)) return this.#updateMany(this.#store, changes);
+    // Messages for the Application Server go in the same transaction as the device state.
+    return inTransaction(this.#db, async (trx) => {
+      const results = await this.#updateMany(this.#store.withDatabase(trx), changes);
+      const messages = changes.flatMap((change, i) =>
+        results[i] !== undefined && change.outbox ? change.outbox() : [],
+      );
+      if (messages.length > 0) await writeOutbox(trx, messages, this.#now());
+      return results;
+    });
+  }
+
+  async #updateMany(
+    store: MessageStore<typeof EndDeviceSchema>,
+    changes: readonly DeviceUpdate[],
+  ): Promise<(EndDevice | undefined)[]> {
     const keys = changes.map(({ key }) => [key.applicationId, key.deviceId]);
     // The store calls the change once per key in the order given, and again from the first
     // when it retries its transaction (an insert race): the n-th call is change n mod length.
@@ -115,7 +136,7 @@ export class SqlNsDeviceRegistry implements NsDeviceRegistry, DevAddrScanner {
     const sealed = new Map<EndDevice, () => void>();
     let call = 0;
     try {
-      await this.#store.updateMany(keys, async (stored) => {
+      await store.updateMany(keys, async (stored) => {
         const index = call++ % changes.length;
         const { result, unseal } = await this.#changed(
           stored,

@@ -13,11 +13,19 @@ import { nsDeviceTable } from "./tables.ts";
 export { AtRestKeys } from "./at-rest.ts";
 export { type RewrapOptions, SqlNsDeviceRegistry } from "./device-registry.ts";
 export { isNetworkServerPath, networkServerFields } from "./fields.ts";
+export {
+  type OutboxMessage,
+  readOutbox,
+  removeFromOutbox,
+  type StoredOutboxMessage,
+  writeOutbox,
+} from "./outbox.ts";
 export type {
   DevAddrScanner,
   DeviceAddresses,
   DeviceChange,
   DeviceKey,
+  DeviceUpdate,
   NsDeviceRegistry,
 } from "./registry.ts";
 export { euisValue, nsDeviceTable } from "./tables.ts";

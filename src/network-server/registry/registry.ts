@@ -5,6 +5,7 @@
  * is atomic (`update`).
  */
 import type { EndDevice } from "../../gen/ttn/lorawan/v3/end_device_pb.js";
+import type { OutboxMessage } from "./outbox.ts";
 
 /** A device's application and device IDs. */
 export interface DeviceKey {
@@ -21,6 +22,17 @@ export interface DeviceKey {
 export type DeviceChange = (
   current: EndDevice | undefined,
 ) => EndDevice | null | Promise<EndDevice | null>;
+
+/**
+ * One change of {@link NsDeviceRegistry.updateMany}. `outbox`, called once the change's device
+ * is written, gives messages for the Application Server that are written in the same
+ * transaction (the outbox, see outbox.ts): they exist exactly when the change does.
+ */
+export interface DeviceUpdate {
+  key: DeviceKey;
+  change: DeviceChange;
+  outbox?: (() => readonly OutboxMessage[]) | undefined;
+}
 
 export interface NsDeviceRegistry {
   /** The device, session keys in plain; `undefined` when there is none. */
@@ -43,9 +55,7 @@ export interface NsDeviceRegistry {
    * the whole transaction: callers that batch unrelated work catch inside their changes.
    * Resolves, per change, to what was stored (`undefined` when deleted or absent).
    */
-  updateMany(
-    changes: readonly { key: DeviceKey; change: DeviceChange }[],
-  ): Promise<(EndDevice | undefined)[]>;
+  updateMany(changes: readonly DeviceUpdate[]): Promise<(EndDevice | undefined)[]>;
   /** The device that joins with this JoinEUI and DevEUI (`supports_join`), session keys in plain. */
   getByEuis(joinEui: Uint8Array, devEui: Uint8Array): Promise<EndDevice | undefined>;
   /** Deletes devices of one application, all or none; unknown IDs are skipped. */

@@ -19,7 +19,7 @@ import type { UplinkMacCommand } from "../../lorawan/mac/index.ts";
 import { adaptDataRate, adrInputFromMacState } from "../adr/index.ts";
 import type { AdrAlgorithm } from "../adr/types.ts";
 import { acknowledgeDownlink } from "../downlink/acknowledge.ts";
-import type { DeviceEffects, MacEvent } from "../mac/types.ts";
+import { type DeviceEffects, type MacEvent, unansweredOf } from "../mac/types.ts";
 import { handleUplinkCommands } from "../mac/uplink.ts";
 import { errDeviceChanged, errDeviceNotFound, errMacStateMissing } from "./errors.ts";
 import type { UplinkMatch } from "./match.ts";
@@ -39,8 +39,6 @@ export interface DataUplinkInput {
   dataRateIndex: number;
   macSettings: MACSettings;
   receivedAtMs: number;
-  /** Per CID, uplinks in a row without the answer to a pending request (kept in memory). */
-  unanswered: Readonly<Record<number, number>> | undefined;
   adr?: AdrAlgorithm | undefined;
   /** A fresh MAC state for the device (ResetInd). */
   initialState?: () => MACState;
@@ -53,7 +51,6 @@ export interface DataUplinkResult {
   ups: ApplicationUp[];
   events: MacEvent[];
   effects: DeviceEffects;
-  unanswered: Readonly<Record<number, number>> | undefined;
 }
 
 /**
@@ -84,7 +81,8 @@ export function applyDataUplink(
   appendRecentUplink(macState, input);
   macState.rxWindowsAvailable = true;
 
-  const mac = handleUplinkCommands({ macState, unanswered: input.unanswered }, input.commands, {
+  const unanswered = unansweredOf(macState);
+  const mac = handleUplinkCommands({ macState, unanswered }, input.commands, {
     band: input.band,
     macSettings: input.macSettings,
     fCntUp: match.fCnt,
@@ -102,6 +100,7 @@ export function applyDataUplink(
   });
   // The MAC layer works on its own copy: its result is the new state.
   device.macState = mac.state.macState;
+  device.macState.unansweredRequests = { ...mac.state.unanswered };
   applyEffects(device, mac.effects, input.receivedAtMs);
   if (fCtrl?.adr) steerDataRate(device, input);
   return {
@@ -109,7 +108,6 @@ export function applyDataUplink(
     ups: acknowledged.ups,
     events: mac.events,
     effects: mac.effects,
-    unanswered: mac.state.unanswered,
   };
 }
 

@@ -24,7 +24,7 @@ import type { DefinedError } from "../../errors/index.ts";
 import type { EventBus } from "../../events/index.ts";
 import { newUlid } from "../../events/ulid.ts";
 import type { FrequencyPlans } from "../../frequency-plans/index.ts";
-import type { EndDevice } from "../../gen/ttn/lorawan/v3/end_device_pb.js";
+import type { EndDevice, MACSettings } from "../../gen/ttn/lorawan/v3/end_device_pb.js";
 import {
   EndDeviceIdentifiersSchema,
   NetworkIdentifiersSchema,
@@ -40,8 +40,10 @@ import type { Logger } from "../../log/logger.ts";
 import type { Band } from "../../lorawan/band/index.ts";
 import type { AdrAlgorithm } from "../adr/types.ts";
 import type { ApplicationUplinkForwarder } from "../application-uplinks/forwarder.ts";
+import type { ApplicationUpOutbox } from "../application-uplinks/outbox-relay.ts";
 import type { NsDeviceStore } from "../device-store/device-store.ts";
 import { dataRateIndexOf } from "../downlink/data-rate.ts";
+import type { OutboxMessage } from "../registry/outbox.ts";
 import type { DeviceKey } from "../registry/registry.ts";
 import {
   type DefaultMacSettingsConfig,
@@ -97,6 +99,12 @@ export interface UplinkPipelineOptions {
   joins: JoinRequestHandler;
   downlinks: ClassADownlinks;
   forwarder: ApplicationUplinkForwarder;
+  /**
+   * When set, an uplink's messages for the Application Server are written in its commit's
+   * transaction and handed over through the outbox (nothing lost in a crash after the commit);
+   * without it, they are forwarded after the commit.
+   */
+  outbox?: ApplicationUpOutbox;
   events: EventBus;
   frequencyPlans: FrequencyPlans;
   metrics: UplinkPipelineMetrics;
@@ -133,10 +141,8 @@ export function createUplinkPipeline(options: UplinkPipelineOptions): UplinkPipe
   const maxInFlight = options.maxInFlight ?? 20_000;
   const window = { windowMs: options.deduplicationWindowMs, cooldownMs: options.cooldownWindowMs };
   const inFlight = new Set<Promise<void>>();
-  // Per device, uplinks in a row without the answer to a pending MAC request (not durable:
-  // after a restart a request is retried a few times more).
-  const unanswered = new Map<string, Readonly<Record<number, number>> | undefined>();
   // The device of each frame handled lately, to tell who a late duplicate belongs to.
+  const bandDefaults = new WeakMap<DeviceBand, MACSettings>();
   const recentFrames = new Map<string, { key: DeviceKey; expiresAt: number }>();
   const bands = new Map<string, DeviceBand | DefinedError>();
 
@@ -279,6 +285,25 @@ export function createUplinkPipeline(options: UplinkPipelineOptions): UplinkPipe
     // commit
     let applied: DataUplinkResult | undefined;
     let device: EndDevice | undefined;
+    const hasPayload = uplink.frame.fPort !== undefined && uplink.frame.fPort > 0;
+    // The messages for the Application Server: the answer to a confirmed downlink, then the
+    // uplink's application payload.
+    const upsOf = (result: DataUplinkResult) => {
+      const ups = [...result.ups];
+      if (hasPayload)
+        ups.push(applicationUplink(result.device, matched, uplink, message, receivedAtMs));
+      return ups;
+    };
+    let outboxed: { ups: ApplicationUp[]; messages: OutboxMessage[] } | undefined;
+    const { outbox } = options;
+    const commitOptions = outbox && {
+      outbox: () => {
+        if (applied === undefined) return [];
+        const ups = upsOf(applied);
+        outboxed = { ups, messages: outbox.messages(ups) };
+        return outboxed.messages;
+      },
+    };
     try {
       const commands = uplinkMacCommands(
         uplink.frame,
@@ -288,32 +313,34 @@ export function createUplinkPipeline(options: UplinkPipelineOptions): UplinkPipe
       );
       const deviceBandFound = bandOf(matched.device) as DeviceBand;
       const macSettings = effectiveMacSettings(
-        defaultMacSettings(deviceBandFound, options.defaultMacSettings),
+        defaultsOf(deviceBandFound),
         matched.device.macSettings,
       );
-      const unansweredBefore = unanswered.get(deviceKeyString(key));
-      device = await store.commit(key, (current) => {
-        applied = applyDataUplink(current, {
-          match: matched,
-          message: frameMessage,
-          uplink: message,
-          commands,
-          band,
-          dataRateIndex,
-          macSettings,
-          receivedAtMs,
-          unanswered: unansweredBefore,
-          ...(options.adr ? { adr: options.adr } : {}),
-          initialState: () =>
-            defaultNewMacState(current as EndDevice, deviceBandFound, macSettings),
-        });
-        return applied.device;
-      });
+      device = await store.commit(
+        key,
+        (current) => {
+          applied = undefined;
+          applied = applyDataUplink(current, {
+            match: matched,
+            message: frameMessage,
+            uplink: message,
+            commands,
+            band,
+            dataRateIndex,
+            macSettings,
+            receivedAtMs,
+            ...(options.adr ? { adr: options.adr } : {}),
+            initialState: () =>
+              defaultNewMacState(current as EndDevice, deviceBandFound, macSettings),
+          });
+          return applied.device;
+        },
+        commitOptions,
+      );
     } catch (error) {
       return dropDataUplink(key, asDefinedError(error), message);
     }
     if (device === undefined || applied === undefined) return;
-    unanswered.set(deviceKeyString(key), applied.unanswered);
 
     // publish
     for (const event of applied.events)
@@ -329,16 +356,12 @@ export function createUplinkPipeline(options: UplinkPipelineOptions): UplinkPipe
     });
     metrics.uplinks.inc({ result: "processed" });
 
-    // forward: the answer to a confirmed downlink, then the uplink's application payload
-    const ups = [...applied.ups];
-    const hasPayload = uplink.frame.fPort !== undefined && uplink.frame.fPort > 0;
-    const up = hasPayload
-      ? applicationUplink(device, matched, uplink, message, receivedAtMs)
-      : undefined;
-    if (up) ups.push(up);
+    // forward (at least once: from the outbox written with the commit, when there is one)
+    const ups = outboxed?.ups ?? upsOf(applied);
     if (ups.length > 0) {
       try {
-        await options.forwarder.forward(ups);
+        if (outbox && outboxed) await outbox.handOver(ups, outboxed.messages);
+        else await options.forwarder.forward(ups);
       } catch (error) {
         metrics.dropped.inc({ reason: "forward_failed" });
         logger.error(
@@ -412,6 +435,16 @@ export function createUplinkPipeline(options: UplinkPipelineOptions): UplinkPipe
         },
       },
     });
+  }
+
+  /** The band's default MAC settings, built once per band (read only: shared by uplinks). */
+  function defaultsOf(band: DeviceBand): MACSettings {
+    let defaults = bandDefaults.get(band);
+    if (defaults === undefined) {
+      defaults = defaultMacSettings(band, options.defaultMacSettings);
+      bandDefaults.set(band, defaults);
+    }
+    return defaults;
   }
 
   function bandOf(device: EndDevice): DeviceBand | DefinedError {
@@ -497,10 +530,6 @@ function keyOf(device: EndDevice): DeviceKey {
     applicationId: device.ids?.applicationIds?.applicationId ?? "",
     deviceId: device.ids?.deviceId ?? "",
   };
-}
-
-function deviceKeyString(key: DeviceKey): string {
-  return `${key.applicationId}\u0000${key.deviceId}`;
 }
 
 /** The index of the device's channel the uplink came on (0 when the frequency is not one). */

@@ -89,6 +89,11 @@ export class MessageStore<Desc extends DescMessage> {
     this.#indexes = new Map(spec.indexes.map((index) => [index.column, index]));
   }
 
+  /** The database handle (or transaction) the store works on, for writes that go with its own. */
+  get db(): UntypedDatabase {
+    return this.#db;
+  }
+
   /** The same store on another handle: a transaction that other stores write in too. */
   // biome-ignore lint/suspicious/noExplicitAny: as the constructor
   withDatabase(db: Kysely<any>): MessageStore<Desc> {

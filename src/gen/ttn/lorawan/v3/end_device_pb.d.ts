@@ -1383,6 +1383,15 @@ export declare type MACState = Message<"ttn.lorawan.v3.MACState"> & {
    * @generated from field: ttn.lorawan.v3.RelayForwardDownlinkReq pending_relay_downlink = 24;
    */
   pendingRelayDownlink?: RelayForwardDownlinkReq | undefined;
+
+  /**
+   * Per MAC command identifier, how many uplinks in a row came without the answer to its
+   * pending request; a command given up is not asked again until the state is reset or an
+   * answer arrives (lorastack's own field: The Things Stack keeps no such count).
+   *
+   * @generated from field: map<uint32, uint32> unanswered_requests = 100;
+   */
+  unansweredRequests: { [key: number]: number };
 };
 
 /**
