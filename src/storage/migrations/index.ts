@@ -9,6 +9,7 @@ import { migration0008Events } from "./0008-events.ts";
 import { migration0009DevEuiAndOAuthOwners } from "./0009-dev-eui-and-oauth-owners.ts";
 import { migration0010JoinServer } from "./0010-join-server.ts";
 import { migration0011NetworkServer } from "./0011-network-server.ts";
+import { migration0012ApplicationServer } from "./0012-application-server.ts";
 import type { Migration } from "./migration.ts";
 
 /** Every migration, in the order it applies. Append only: never edit or reorder a released one. */
@@ -24,6 +25,7 @@ export const migrations: readonly Migration[] = [
   migration0009DevEuiAndOAuthOwners,
   migration0010JoinServer,
   migration0011NetworkServer,
+  migration0012ApplicationServer,
 ];
 
 export { bytesType, type Migration, timestampType } from "./migration.ts";

@@ -1,0 +1,48 @@
+import { clone, create } from "@bufbuild/protobuf";
+import {
+  type ApplicationLink,
+  ApplicationLinkSchema,
+  SetApplicationLinkRequestSchema,
+} from "../../gen/ttn/lorawan/v3/applicationserver_pb.js";
+import { errNotFound, type MessageStore } from "../../storage/message-store/index.ts";
+import type { AsLinkRegistry } from "../registry.ts";
+
+/**
+ * {@link AsLinkRegistry} on a {@link MessageStore}: one row per application, holding its
+ * identifiers and its link (see tables.ts).
+ */
+export class SqlAsLinkRegistry implements AsLinkRegistry {
+  readonly #store: MessageStore<typeof SetApplicationLinkRequestSchema>;
+
+  constructor(store: MessageStore<typeof SetApplicationLinkRequestSchema>) {
+    this.#store = store;
+  }
+
+  async get(applicationId: string): Promise<ApplicationLink | undefined> {
+    try {
+      const row = await this.#store.get([applicationId]);
+      return row.link ?? create(ApplicationLinkSchema);
+    } catch (error) {
+      if (errNotFound.matches(error)) return undefined;
+      throw error;
+    }
+  }
+
+  async set(applicationId: string, link: ApplicationLink): Promise<ApplicationLink> {
+    const row = create(SetApplicationLinkRequestSchema, {
+      applicationIds: { applicationId },
+      link: clone(ApplicationLinkSchema, link),
+    });
+    await this.#store.update([applicationId], () => row);
+    return clone(ApplicationLinkSchema, link);
+  }
+
+  async delete(applicationId: string): Promise<boolean> {
+    let existed = false;
+    await this.#store.update([applicationId], (stored) => {
+      existed = stored !== undefined;
+      return null;
+    });
+    return existed;
+  }
+}
