@@ -13,7 +13,7 @@ import { asDeviceTable, asLinkTable } from "./tables.ts";
 export { AtRestKeys } from "./at-rest.ts";
 export { type RewrapOptions, SqlAsDeviceRegistry } from "./device-registry.ts";
 export { applicationServerFields } from "./fields.ts";
-export { SqlAsLinkRegistry } from "./link-registry.ts";
+export { SqlAsLinkRegistry, type UpdatableLinkRegistry } from "./link-registry.ts";
 export { asDeviceTable, asLinkTable } from "./tables.ts";
 
 export interface ApplicationServerRegistries {

@@ -8,10 +8,21 @@ import { errNotFound, type MessageStore } from "../../storage/message-store/inde
 import type { AsLinkRegistry } from "../registry.ts";
 
 /**
+ * {@link AsLinkRegistry} with an atomic change, for a Set with a field mask: `change` sees the
+ * stored link (`undefined`: none) and returns the link to store.
+ */
+export interface UpdatableLinkRegistry extends AsLinkRegistry {
+  update(
+    applicationId: string,
+    change: (current: ApplicationLink | undefined) => ApplicationLink,
+  ): Promise<ApplicationLink>;
+}
+
+/**
  * {@link AsLinkRegistry} on a {@link MessageStore}: one row per application, holding its
  * identifiers and its link (see tables.ts).
  */
-export class SqlAsLinkRegistry implements AsLinkRegistry {
+export class SqlAsLinkRegistry implements UpdatableLinkRegistry {
   readonly #store: MessageStore<typeof SetApplicationLinkRequestSchema>;
 
   constructor(store: MessageStore<typeof SetApplicationLinkRequestSchema>) {
@@ -35,6 +46,21 @@ export class SqlAsLinkRegistry implements AsLinkRegistry {
     });
     await this.#store.update([applicationId], () => row);
     return clone(ApplicationLinkSchema, link);
+  }
+
+  async update(
+    applicationId: string,
+    change: (current: ApplicationLink | undefined) => ApplicationLink,
+  ): Promise<ApplicationLink> {
+    let result = create(ApplicationLinkSchema);
+    await this.#store.update([applicationId], (stored) => {
+      result = change(stored ? (stored.link ?? create(ApplicationLinkSchema)) : undefined);
+      return create(SetApplicationLinkRequestSchema, {
+        applicationIds: { applicationId },
+        link: clone(ApplicationLinkSchema, result),
+      });
+    });
+    return clone(ApplicationLinkSchema, result);
   }
 
   async delete(applicationId: string): Promise<boolean> {
