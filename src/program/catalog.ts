@@ -1,3 +1,5 @@
+import { createApplicationServer } from "../application-server/application-server.ts";
+import { applicationServerConfig } from "../application-server/config.ts";
 import { type ComponentDefinition, defineComponent } from "../components/index.ts";
 import { gatewayConfigurationConfig } from "../gateway-configuration/config.ts";
 import { createGatewayConfigurationServer } from "../gateway-configuration/gateway-configuration-server.ts";
@@ -39,7 +41,13 @@ export const componentCatalog: readonly ComponentDefinition[] = [
     config: networkServerConfig,
     create: createNetworkServer,
   }),
-  { name: "as", title: "Application Server", aliases: ["application-server"] },
+  defineComponent({
+    name: "as",
+    title: "Application Server",
+    aliases: ["application-server"],
+    config: applicationServerConfig,
+    create: (context) => createApplicationServer(context),
+  }),
   defineComponent({
     name: "gs",
     title: "Gateway Server",

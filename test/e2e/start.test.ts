@@ -29,7 +29,7 @@ describe("lorastack start", () => {
       assert.equal(ready.status, 200);
       assert.deepEqual(await ready.json(), {
         ready: true,
-        components: { is: true, js: true, ns: true, gs: true, gcs: true },
+        components: { is: true, js: true, ns: true, as: true, gs: true, gcs: true },
       });
 
       const metrics = await fetch(`http://${stack.listeners.get("metrics")}/metrics`);
@@ -49,7 +49,7 @@ describe("lorastack start", () => {
         `metrics ${stack.listeners.get("metrics")}`,
         `grpc ${stack.listeners.get("grpc")}`,
       ]);
-      assert.deepEqual(started?.components, ["is", "js", "ns", "gs", "gcs"]);
+      assert.deepEqual(started?.components, ["is", "js", "ns", "as", "gs", "gcs"]);
       assert.ok(
         existsSync(join(stack.dataDir, "lorastack.db")),
         "the SQLite database is in the data dir",
@@ -151,9 +151,9 @@ describe("lorastack start", () => {
       /unknown component `frobnicator`; known components: is, js, ns, as, gs/,
     );
 
-    const notBuilt = await runLorastack(["start", "gs", "as"], { dataDir: scratch });
+    const notBuilt = await runLorastack(["start", "gs", "dcs"], { dataDir: scratch });
     assert.equal(notBuilt.code, 2);
-    assert.match(notBuilt.stderr, /component `as` \(Application Server\) is not built/);
+    assert.match(notBuilt.stderr, /component `dcs` \(Device Claiming Server\) is not built/);
   });
 });
 

@@ -9,6 +9,7 @@ import { migration0008Events } from "./0008-events.ts";
 import { migration0009DevEuiAndOAuthOwners } from "./0009-dev-eui-and-oauth-owners.ts";
 import { migration0010JoinServer } from "./0010-join-server.ts";
 import { migration0011NetworkServer } from "./0011-network-server.ts";
+import { migration0012ApplicationServer } from "./0012-application-server.ts";
 import { migration0014NetworkServerOutbox } from "./0014-network-server-outbox.ts";
 import type { Migration } from "./migration.ts";
 
@@ -25,6 +26,7 @@ export const migrations: readonly Migration[] = [
   migration0009DevEuiAndOAuthOwners,
   migration0010JoinServer,
   migration0011NetworkServer,
+  migration0012ApplicationServer,
   migration0014NetworkServerOutbox,
 ];
 

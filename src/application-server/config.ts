@@ -1,0 +1,76 @@
+import { z } from "zod";
+import { type ConfigSection, duration, number, type SectionValues } from "../config/index.ts";
+import { kekLabel } from "../key-vault/config.ts";
+
+/** The default and the ceiling of `as.formatters.max_parameter_length` (TTS's 40 KiB is too tight). */
+const DEFAULT_MAX_PARAMETER_LENGTH = 65_536;
+
+/**
+ * The Application Server's configuration keys (`as.*`), after The Things Stack's `as.*`: the
+ * KEK of AppSKeys at rest, what users are told to connect to over MQTT, the limits of payload
+ * formatter scripts and the delivery of webhooks. The MQTT listeners themselves are the
+ * shared `mqtt.listen` and `mqtt.listen_tls`.
+ */
+export const applicationServerConfig = {
+  shape: {
+    as: z
+      .strictObject({
+        device_kek_label: kekLabel(
+          "KEK (key vault label) that wraps AppSKeys at rest; empty: the key vault's default",
+        ),
+        mqtt: z
+          .strictObject({
+            public_address: z
+              .string()
+              .default("")
+              .describe(
+                'MQTT address users are told (mqtt-connection-info), "host:port"; empty: this host and mqtt.listen',
+              ),
+            public_tls_address: z
+              .string()
+              .default("")
+              .describe(
+                'MQTT over TLS address users are told, "host:port"; empty: this host and mqtt.listen_tls',
+              ),
+          })
+          .prefault({}),
+        formatters: z
+          .strictObject({
+            memory_limit_mb: number(z.number().int().min(8).max(4096))
+              .default(32)
+              .describe("memory of the sandbox that runs payload formatter scripts, in MiB"),
+            timeout: duration("100ms", "a payload formatter script runs this long at most"),
+            max_parameter_length: number(
+              z
+                .number()
+                .int()
+                .min(1)
+                .max(16 * 1024 * 1024),
+            )
+              .default(DEFAULT_MAX_PARAMETER_LENGTH)
+              .describe("longest payload formatter script (formatter parameter), in bytes"),
+          })
+          .prefault({}),
+        webhooks: z
+          .strictObject({
+            timeout: duration("5s", "a webhook request is given up after this long"),
+            unhealthy_attempts_threshold: number(z.number().int().min(1).max(1000))
+              .default(5)
+              .describe("failed deliveries in a row after which a webhook is suspended"),
+            unhealthy_retry_interval: duration(
+              "1m",
+              "a suspended webhook is tried again after this long",
+            ),
+            downlink_api_key_header: z
+              .string()
+              .default("X-Downlink-Apikey")
+              .describe("header that carries a webhook's downlink API key"),
+          })
+          .prefault({}),
+      })
+      .prefault({}),
+  },
+} satisfies ConfigSection;
+
+/** The validated `as` section. */
+export type ApplicationServerConfig = SectionValues<typeof applicationServerConfig>;
