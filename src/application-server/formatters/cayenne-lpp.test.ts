@@ -185,7 +185,11 @@ describe("CayenneLPP round trips", () => {
         const encoded = encodeLppDownlink(data);
         if (Object.keys(data).length === 0) return;
         assert.ok(encoded.ok);
-        assert.deepEqual(decodeLppDownlink(encoded.value), { ok: true, value: { ...data }, warnings: [] });
+        assert.deepEqual(decodeLppDownlink(encoded.value), {
+          ok: true,
+          value: { ...data },
+          warnings: [],
+        });
       }),
     );
   });
