@@ -542,11 +542,11 @@ export declare type ApplicationUplink = Message<"ttn.lorawan.v3.ApplicationUplin
   decodedPayloadWarnings: string[];
 
   /**
-   * Output of the uplink normalizer.
+   * Output of the uplink normalizer: one object per measurement set (The Things Stack's list).
    *
-   * @generated from field: google.protobuf.Struct normalized_payload = 18;
+   * @generated from field: repeated google.protobuf.Struct normalized_payload = 18;
    */
-  normalizedPayload?: JsonObject | undefined;
+  normalizedPayload: JsonObject[];
 
   /**
    * @generated from field: repeated string normalized_payload_warnings = 19;
