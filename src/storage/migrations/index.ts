@@ -9,6 +9,7 @@ import { migration0008Events } from "./0008-events.ts";
 import { migration0009DevEuiAndOAuthOwners } from "./0009-dev-eui-and-oauth-owners.ts";
 import { migration0010JoinServer } from "./0010-join-server.ts";
 import { migration0011NetworkServer } from "./0011-network-server.ts";
+import { migration0013ApplicationWebhooks } from "./0013-application-webhooks.ts";
 import type { Migration } from "./migration.ts";
 
 /** Every migration, in the order it applies. Append only: never edit or reorder a released one. */
@@ -24,6 +25,8 @@ export const migrations: readonly Migration[] = [
   migration0009DevEuiAndOAuthOwners,
   migration0010JoinServer,
   migration0011NetworkServer,
+  // 0012 (the Application Server's registries) comes from its own branch.
+  migration0013ApplicationWebhooks,
 ];
 
 export { bytesType, type Migration, timestampType } from "./migration.ts";
