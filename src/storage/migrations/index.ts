@@ -10,6 +10,7 @@ import { migration0009DevEuiAndOAuthOwners } from "./0009-dev-eui-and-oauth-owne
 import { migration0010JoinServer } from "./0010-join-server.ts";
 import { migration0011NetworkServer } from "./0011-network-server.ts";
 import { migration0012ApplicationServer } from "./0012-application-server.ts";
+import { migration0013ApplicationWebhooks } from "./0013-application-webhooks.ts";
 import { migration0014NetworkServerOutbox } from "./0014-network-server-outbox.ts";
 import type { Migration } from "./migration.ts";
 
@@ -27,6 +28,7 @@ export const migrations: readonly Migration[] = [
   migration0010JoinServer,
   migration0011NetworkServer,
   migration0012ApplicationServer,
+  migration0013ApplicationWebhooks,
   migration0014NetworkServerOutbox,
 ];
 
