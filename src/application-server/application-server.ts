@@ -8,6 +8,7 @@ import {
 } from "./registry/index.ts";
 import { asEndDeviceRegistryService } from "./services/device-registry.ts";
 import { asLinkService } from "./services/links.ts";
+import { createTraffic } from "./traffic-wiring.ts";
 
 /**
  * A part of the Application Server wired in after its registries (uplink handling, downlink
@@ -37,10 +38,10 @@ export interface ApplicationServer extends Component {
 
 /**
  * The Application Server (`as`): its device and link registries (AppSKeys wrapped at rest
- * with `as.device_kek_label`), the public `AsEndDeviceRegistry` and `As` services, the parts
- * given in `parts`, and — once started — a background re-wrap of AppSKeys still under an
- * older KEK. No `NsAs` is served until the uplink part registers it: until then the Network
- * Server keeps application uplinks queued.
+ * with `as.device_kek_label`), the public `AsEndDeviceRegistry` and `As` services, the traffic
+ * path (`NsAs` from the Network Server, payload formatters, the downlink queue and `AppAs`,
+ * and the integrations every message goes to: MQTT and webhooks), the parts given in `parts`,
+ * and — once started — a background re-wrap of AppSKeys still under an older KEK.
  */
 export function createApplicationServer(
   context: ComponentContext<ApplicationServerConfig>,
@@ -67,7 +68,8 @@ export function createApplicationServer(
     As,
     asLinkService({ links: registries.links, rights: context.rights, maxParameterLength }),
   );
-  const built = parts.map((factory) => factory({ context, registries }));
+  const traffic = createTraffic(context, registries);
+  const built = [traffic, ...parts.map((factory) => factory({ context, registries }))];
 
   let ready = false;
   let started: ApplicationServerPart[] = [];

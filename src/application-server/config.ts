@@ -61,10 +61,16 @@ export const applicationServerConfig = {
               "1m",
               "a suspended webhook is tried again after this long",
             ),
-            downlink_api_key_header: z
-              .string()
-              .default("X-Downlink-Apikey")
-              .describe("header that carries a webhook's downlink API key"),
+            downlinks: z
+              .strictObject({
+                public_address: z
+                  .string()
+                  .default("")
+                  .describe(
+                    "public URL of the API (http://host:port/api/v3) that webhook receivers call back for downlinks (X-Downlink-Push, X-Downlink-Replace); empty: localhost and http.listen",
+                  ),
+              })
+              .prefault({}),
           })
           .prefault({}),
       })

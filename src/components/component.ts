@@ -7,6 +7,7 @@ import type { Config, ConfigSection, SectionValues } from "../config/index.ts";
 import type { EventBus } from "../events/index.ts";
 import type { FrequencyPlans } from "../frequency-plans/index.ts";
 import type { KeyVault } from "../key-vault/key-vault.ts";
+import type { ConnectionLimiter } from "../listeners/connection-limiter.ts";
 import type { Listen } from "../listeners/index.ts";
 import type { Logger } from "../log/logger.ts";
 import type { Registry } from "../metrics/registry.ts";
@@ -43,6 +44,11 @@ export interface ComponentContext<Section = unknown> {
   rights: RightsFetcher;
   /** Encrypts secrets and wraps keys at rest (`key_vault.*`). */
   keyVault: KeyVault;
+  /**
+   * The process's caps on client connections (`connections.*`: per address and in total),
+   * shared with the HTTP and gRPC ports; absent: no caps (tests).
+   */
+  connectionLimiter?: ConnectionLimiter | undefined;
 }
 
 /** A running part of the stack, such as the Gateway Server. */

@@ -192,6 +192,7 @@ export async function startRuntime(options: {
       cluster,
       rights,
       keyVault,
+      connectionLimiter: connections.limiter,
     });
     undo.push(() => host.stop());
 

@@ -38,11 +38,13 @@ describe("lorastack start", () => {
       assert.match(await metrics.text(), /^lorastack_process_cpu_user_seconds_total/m);
 
       const started = stack.logs.find((line) => line.msg === "lorastack started");
-      // Components open their own listeners (the Join Server's Backend Interfaces, the Gateway
-      // Server's UDP port) as they start, before the runtime's HTTP and gRPC ports open to
-      // traffic. Without tls.* the TLS listeners stay closed.
+      // Components open their own listeners (the Join Server's Backend Interfaces, the
+      // Application Server's MQTT, the Gateway Server's UDP port) as they start, before the
+      // runtime's HTTP and gRPC ports open to traffic. Without tls.* the TLS listeners stay
+      // closed.
       assert.deepEqual(started?.listeners, [
         `interop ${stack.listeners.get("interop")}`,
+        `mqtt ${stack.listeners.get("mqtt")}`,
         `udp ${stack.listeners.get("udp")}`,
         `basic_station ${stack.listeners.get("basic_station")}`,
         `http ${stack.listeners.get("http")}`,
