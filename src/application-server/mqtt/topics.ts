@@ -13,6 +13,7 @@ const layout = "v3";
 /** The kinds of `ApplicationUp` and the topic suffix each is published on. */
 const upSuffixes: Record<NonNullable<ApplicationUp["up"]["case"]>, readonly string[]> = {
   uplinkMessage: ["up"],
+  uplinkNormalized: ["up", "normalized"],
   joinAccept: ["join"],
   downlinkAck: ["down", "ack"],
   downlinkNack: ["down", "nack"],

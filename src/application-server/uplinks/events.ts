@@ -26,6 +26,11 @@ export const evtForwardDataUp = defineEvent("as.up.data.forward", {
   visibility,
   dataType: ApplicationUpSchema,
 });
+export const evtForwardNormalizedUp = defineEvent("as.up.normalized.forward", {
+  description: "forward normalized uplink data message",
+  visibility,
+  dataType: ApplicationUpSchema,
+});
 export const evtDecodeFailDataUp = defineEvent("as.up.data.decode.fail", {
   description: "decode uplink data message failure",
   visibility,

@@ -274,6 +274,16 @@ describe("uplink handler", () => {
     assert.deepEqual(uplinkOf(t.sink.received[0]).normalizedPayload, [
       { air: { temperature: 21 } },
     ]);
+    // Each normalized item also goes out alone, as TTS's up/normalized, after the uplink.
+    const normalized = t.sink.received[1];
+    assert.equal(normalized?.up.case, "uplinkNormalized");
+    assert.equal(t.sink.received.length, 2);
+    if (normalized?.up.case === "uplinkNormalized") {
+      assert.deepEqual(normalized.up.value.normalizedPayload, { air: { temperature: 21 } });
+      assert.deepEqual(normalized.up.value.frmPayload, Uint8Array.of(21));
+      assert.equal(normalized.up.value.fCnt, uplinkOf(t.sink.received[0]).fCnt);
+    }
+    assert.ok(t.events.names().includes("as.up.normalized.forward"));
   });
 
   it("join-accept, then an uplink of the new session decrypts with its key", async () => {

@@ -55,6 +55,7 @@ import {
   evtForwardDataUp,
   evtForwardJoinAccept,
   evtForwardLocationSolved,
+  evtForwardNormalizedUp,
   evtForwardServiceData,
   evtReceiveDataUp,
   evtReceiveJoinAccept,
@@ -123,6 +124,8 @@ export function createUplinkHandler(options: UplinkHandlerOptions): UplinkHandle
 
   const steps: Record<UpCase, Step> = {
     uplinkMessage: dataUplink,
+    // Made here from a data uplink's normalized payload; never taken from a Network Server.
+    uplinkNormalized: async () => undefined,
     joinAccept,
     downlinkQueueInvalidated: queueInvalidated,
     downlinkAck: downlinkNotice,
@@ -418,6 +421,10 @@ export function createUplinkHandler(options: UplinkHandlerOptions): UplinkHandle
     if (!out) return;
     if (simulated) out.simulated = true;
     await deliver(sinks, out);
+    for (const normalized of normalizedUps(out)) {
+      publish(evtForwardNormalizedUp, forwardInput(normalized));
+      await deliver(sinks, normalized);
+    }
   }
 
   return {
@@ -457,3 +464,39 @@ const attributes = (key: DeviceKey) => ({
   application_id: key.applicationId,
   device_id: key.deviceId,
 });
+
+/**
+ * The `uplink_normalized` messages of a decoded data uplink: one per item of its
+ * `normalized_payload`, with the uplink's metadata (TTS's `up/normalized`).
+ */
+function normalizedUps(up: ApplicationUp): ApplicationUp[] {
+  if (up.up.case !== "uplinkMessage") return [];
+  const uplink = up.up.value;
+  return uplink.normalizedPayload.map((payload) =>
+    create(ApplicationUpSchema, {
+      endDeviceIds: up.endDeviceIds,
+      correlationIds: up.correlationIds,
+      receivedAt: up.receivedAt,
+      simulated: up.simulated,
+      up: {
+        case: "uplinkNormalized",
+        value: {
+          sessionKeyId: uplink.sessionKeyId,
+          fPort: uplink.fPort,
+          fCnt: uplink.fCnt,
+          frmPayload: uplink.frmPayload,
+          normalizedPayload: payload,
+          normalizedPayloadWarnings: uplink.normalizedPayloadWarnings,
+          rxMetadata: uplink.rxMetadata,
+          settings: uplink.settings,
+          receivedAt: uplink.receivedAt,
+          confirmed: uplink.confirmed,
+          consumedAirtime: uplink.consumedAirtime,
+          locations: uplink.locations,
+          versionIds: uplink.versionIds,
+          networkIds: uplink.networkIds,
+        },
+      },
+    }),
+  );
+}

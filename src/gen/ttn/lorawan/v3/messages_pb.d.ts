@@ -623,6 +623,92 @@ export declare type ApplicationUplink = Message<"ttn.lorawan.v3.ApplicationUplin
 export declare const ApplicationUplinkSchema: GenMessage<ApplicationUplink>;
 
 /**
+ * One normalized measurement of a data uplink (one item of `normalized_payload`), as the
+ * Application Server sends it on `up/normalized`.
+ *
+ * @generated from message ttn.lorawan.v3.ApplicationUplinkNormalized
+ */
+export declare type ApplicationUplinkNormalized = Message<"ttn.lorawan.v3.ApplicationUplinkNormalized"> & {
+  /**
+   * @generated from field: bytes session_key_id = 1;
+   */
+  sessionKeyId: Uint8Array;
+
+  /**
+   * @generated from field: uint32 f_port = 2;
+   */
+  fPort: number;
+
+  /**
+   * @generated from field: uint32 f_cnt = 3;
+   */
+  fCnt: number;
+
+  /**
+   * The decrypted frame payload.
+   *
+   * @generated from field: bytes frm_payload = 4;
+   */
+  frmPayload: Uint8Array;
+
+  /**
+   * @generated from field: google.protobuf.Struct normalized_payload = 5;
+   */
+  normalizedPayload?: JsonObject | undefined;
+
+  /**
+   * @generated from field: repeated string normalized_payload_warnings = 6;
+   */
+  normalizedPayloadWarnings: string[];
+
+  /**
+   * @generated from field: repeated ttn.lorawan.v3.RxMetadata rx_metadata = 7;
+   */
+  rxMetadata: RxMetadata[];
+
+  /**
+   * @generated from field: ttn.lorawan.v3.TxSettings settings = 8;
+   */
+  settings?: TxSettings | undefined;
+
+  /**
+   * @generated from field: google.protobuf.Timestamp received_at = 9;
+   */
+  receivedAt?: Timestamp | undefined;
+
+  /**
+   * @generated from field: bool confirmed = 10;
+   */
+  confirmed: boolean;
+
+  /**
+   * @generated from field: google.protobuf.Duration consumed_airtime = 11;
+   */
+  consumedAirtime?: Duration | undefined;
+
+  /**
+   * @generated from field: map<string, ttn.lorawan.v3.Location> locations = 12;
+   */
+  locations: { [key: string]: Location };
+
+  /**
+   * @generated from field: ttn.lorawan.v3.EndDeviceVersionIdentifiers version_ids = 13;
+   */
+  versionIds?: EndDeviceVersionIdentifiers | undefined;
+
+  /**
+   * @generated from field: ttn.lorawan.v3.NetworkIdentifiers network_ids = 14;
+   */
+  networkIds?: NetworkIdentifiers | undefined;
+};
+
+/**
+ * Describes the message ttn.lorawan.v3.ApplicationUplinkNormalized.
+ * Use `create(ApplicationUplinkNormalizedSchema)` to create a new message.
+ */
+export declare const ApplicationUplinkNormalizedSchema: GenMessage<ApplicationUplinkNormalized>;
+
+/**
  * A join-accept of an end device: the security context of its new session.
  *
  * @generated from message ttn.lorawan.v3.ApplicationJoinAccept
@@ -803,6 +889,12 @@ export declare type ApplicationUp = Message<"ttn.lorawan.v3.ApplicationUp"> & {
      */
     value: ApplicationUplink;
     case: "uplinkMessage";
+  } | {
+    /**
+     * @generated from field: ttn.lorawan.v3.ApplicationUplinkNormalized uplink_normalized = 15;
+     */
+    value: ApplicationUplinkNormalized;
+    case: "uplinkNormalized";
   } | {
     /**
      * @generated from field: ttn.lorawan.v3.ApplicationJoinAccept join_accept = 4;
