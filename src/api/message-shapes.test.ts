@@ -534,6 +534,14 @@ describe("The Things Stack's message shapes", () => {
     assert.deepEqual(fieldsOf(GatewaySchema), gatewayFields);
   });
 
+  /**
+   * Fields of lorastack's own beside TTS's, at numbers TTS does not use (100 and up): what
+   * TTS keeps elsewhere and we keep in the message.
+   */
+  const ownFields: Record<string, readonly string[]> = {
+    MACState: ["100 unanswered_requests map<uint32, uint32>"],
+  };
+
   it("the messages they hold have The Things Stack's fields", () => {
     const messages = new Map(known.messages);
     for (const schema of [EndDeviceSchema, GatewaySchema]) {
@@ -550,7 +558,14 @@ describe("The Things Stack's message shapes", () => {
     for (const [name, expected] of Object.entries(nestedFields)) {
       const message = messages.get(name);
       assert.ok(message, `${name} is defined`);
-      assert.deepEqual(fieldsOf(message), expected, name);
+      const own = ownFields[name] ?? [];
+      const fields = fieldsOf(message);
+      for (const field of own) assert.ok(fields.includes(field), `${name} has our ${field}`);
+      assert.deepEqual(
+        fields.filter((field) => !own.includes(field)),
+        expected,
+        name,
+      );
     }
   });
 
