@@ -1,5 +1,11 @@
 import { z } from "zod";
-import { type ConfigSection, duration, number, type SectionValues } from "../config/index.ts";
+import {
+  boolean,
+  type ConfigSection,
+  duration,
+  number,
+  type SectionValues,
+} from "../config/index.ts";
 import { kekLabel } from "../key-vault/config.ts";
 
 /** The default and the ceiling of `as.formatters.max_parameter_length` (TTS's 40 KiB is too tight). */
@@ -49,6 +55,23 @@ export const applicationServerConfig = {
             )
               .default(DEFAULT_MAX_PARAMETER_LENGTH)
               .describe("longest payload formatter script (formatter parameter), in bytes"),
+          })
+          .prefault({}),
+        storage: z
+          .strictObject({
+            enabled: boolean(
+              true,
+              "keep the applications' messages for the storage integration (packages/storage)",
+            ),
+            retention: duration("720h", "stored messages are deleted after this long"),
+            sweep_interval: duration("1h", "expired stored messages are deleted this often"),
+            commit_interval: duration(
+              "5ms",
+              "messages to store wait this long for others to share their database transaction",
+            ),
+            max_batch: number(z.number().int().min(1).max(10_000))
+              .default(200)
+              .describe("messages stored in one transaction at most"),
           })
           .prefault({}),
         webhooks: z

@@ -12,6 +12,7 @@ import { mqttSink } from "./mqtt/sink.ts";
 import { publicAddressOf } from "./public-addresses.ts";
 import type { ApplicationServerRegistries } from "./registry/index.ts";
 import { appAsService } from "./services/app-as.ts";
+import { createStorage } from "./storage/storage.ts";
 import type { ApplicationUpSink } from "./traffic.ts";
 import { createAppSKeyResolver } from "./uplinks/app-s-key.ts";
 import { createUplinkHandler, nsAsService } from "./uplinks/handler.ts";
@@ -110,17 +111,35 @@ export function createTraffic(
     metrics,
     ...(context.connectionLimiter ? { limiter: context.connectionLimiter } : {}),
   });
+  const storage = config.storage.enabled
+    ? createStorage({
+        database: context.database,
+        rights: context.rights,
+        metrics,
+        logger: logger.child({ namespace: "as/storage" }),
+        settings: {
+          retentionMs: config.storage.retention,
+          sweepIntervalMs: config.storage.sweep_interval,
+          commitIntervalMs: config.storage.commit_interval,
+          maxBatch: config.storage.max_batch,
+        },
+      })
+    : undefined;
+  storage?.registerServices(context.api);
   sinks.push(mqttSink(cluster.pubsub), webhooks.sink);
+  if (storage) sinks.push(storage.sink);
 
   return {
     async start() {
       await webhooks.registerRoutes(context.http);
       await mqtt.start();
       webhooks.start();
+      storage?.start();
     },
     async stop() {
       await webhooks.stop();
       await mqtt.stop();
+      await storage?.stop();
       await formatters.close();
     },
   };
