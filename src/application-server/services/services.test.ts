@@ -287,6 +287,10 @@ describe("Application Server registry services over REST", () => {
       link: {
         default_formatters: { up_formatter: "FORMATTER_CAYENNELPP" },
         skip_payload_crypto: true,
+        // Fields TTS dropped from its link (v3.0 scripts still send them): ignored, as TTS does.
+        network_server_address: "ns.example.com",
+        api_key: "NNSXS.OLD",
+        tls: true,
       },
       field_mask: { paths: ["default_formatters", "skip_payload_crypto"] },
     });
