@@ -12,6 +12,7 @@ import { migration0011NetworkServer } from "./0011-network-server.ts";
 import { migration0012ApplicationServer } from "./0012-application-server.ts";
 import { migration0013ApplicationWebhooks } from "./0013-application-webhooks.ts";
 import { migration0014NetworkServerOutbox } from "./0014-network-server-outbox.ts";
+import { migration0015ApplicationPubSubs } from "./0015-application-pubsubs.ts";
 import type { Migration } from "./migration.ts";
 
 /** Every migration, in the order it applies. Append only: never edit or reorder a released one. */
@@ -30,6 +31,7 @@ export const migrations: readonly Migration[] = [
   migration0012ApplicationServer,
   migration0013ApplicationWebhooks,
   migration0014NetworkServerOutbox,
+  migration0015ApplicationPubSubs,
 ];
 
 export { bytesType, type Migration, timestampType } from "./migration.ts";
