@@ -246,6 +246,10 @@ describe("API definitions", () => {
         "ApplicationDownlink.session_key_id",
         "ApplicationInvalidatedDownlinks.session_key_id",
         "ApplicationJoinAccept.session_key_id",
+        // PEM text, base64 in JSON as every bytes field of The Things Stack's pub/subs.
+        "ApplicationPubSub.MQTTProvider.tls_ca",
+        "ApplicationPubSub.MQTTProvider.tls_client_cert",
+        "ApplicationPubSub.MQTTProvider.tls_client_key",
         "ApplicationUplink.frm_payload",
         "ApplicationUplink.session_key_id",
         "JoinAcceptPayload.encrypted",

@@ -12,6 +12,7 @@ import { migration0011NetworkServer } from "./0011-network-server.ts";
 import { migration0012ApplicationServer } from "./0012-application-server.ts";
 import { migration0013ApplicationWebhooks } from "./0013-application-webhooks.ts";
 import { migration0014NetworkServerOutbox } from "./0014-network-server-outbox.ts";
+import { migration0015ApplicationPubSubs } from "./0015-application-pubsubs.ts";
 import { migration0016ApplicationStorage } from "./0016-application-storage.ts";
 import type { Migration } from "./migration.ts";
 
@@ -31,6 +32,7 @@ export const migrations: readonly Migration[] = [
   migration0012ApplicationServer,
   migration0013ApplicationWebhooks,
   migration0014NetworkServerOutbox,
+  migration0015ApplicationPubSubs,
   migration0016ApplicationStorage,
 ];
 
