@@ -252,6 +252,8 @@ describe("API definitions", () => {
         "ApplicationPubSub.MQTTProvider.tls_client_key",
         "ApplicationUplink.frm_payload",
         "ApplicationUplink.session_key_id",
+        "ApplicationUplinkNormalized.frm_payload",
+        "ApplicationUplinkNormalized.session_key_id",
         "JoinAcceptPayload.encrypted",
         "JoinRequest.raw_payload",
         "JoinResponse.raw_payload",

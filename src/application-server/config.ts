@@ -57,6 +57,35 @@ export const applicationServerConfig = {
               .describe("longest payload formatter script (formatter parameter), in bytes"),
           })
           .prefault({}),
+        pubsub: z
+          .strictObject({
+            reconnect_interval: duration(
+              "5s",
+              "a pub/sub's unreachable broker is tried again this often",
+            ),
+            connect_timeout: duration(
+              "10s",
+              "how long a pub/sub waits for its broker to accept it",
+            ),
+            buffer_size: number(z.number().int().min(0).max(1_000_000))
+              .default(1000)
+              .describe(
+                "messages kept per pub/sub while its broker is unreachable (the oldest dropped beyond)",
+              ),
+            max_in_flight: number(z.number().int().min(1).max(65_535))
+              .default(100)
+              .describe("messages a pub/sub sends before their acknowledgments"),
+            max_downlink_message_size: number(
+              z
+                .number()
+                .int()
+                .min(64)
+                .max(16 * 1024 * 1024),
+            )
+              .default(65_536)
+              .describe("largest downlink message a pub/sub takes from its broker, in bytes"),
+          })
+          .prefault({}),
         storage: z
           .strictObject({
             enabled: boolean(

@@ -10,6 +10,7 @@ import { createPayloadFormatters } from "./formatters/create-payload-formatters.
 import { createApplicationMqttServer } from "./mqtt/server.ts";
 import { mqttSink } from "./mqtt/sink.ts";
 import { publicAddressOf } from "./public-addresses.ts";
+import { createPubSubs } from "./pubsubs/pubsubs.ts";
 import type { ApplicationServerRegistries } from "./registry/index.ts";
 import { appAsService } from "./services/app-as.ts";
 import { createStorage } from "./storage/storage.ts";
@@ -126,7 +127,22 @@ export function createTraffic(
       })
     : undefined;
   storage?.registerServices(context.api);
-  sinks.push(mqttSink(cluster.pubsub), webhooks.sink);
+  const pubsubs = createPubSubs({
+    database: context.database,
+    rights: context.rights,
+    queue,
+    metrics,
+    logger: logger.child({ namespace: "as/pubsubs" }),
+    settings: {
+      reconnectIntervalMs: config.pubsub.reconnect_interval,
+      connectTimeoutMs: config.pubsub.connect_timeout,
+      bufferSize: config.pubsub.buffer_size,
+      maxInFlight: config.pubsub.max_in_flight,
+      maxDownlinkMessageBytes: config.pubsub.max_downlink_message_size,
+    },
+  });
+  pubsubs.registerServices(context.api);
+  sinks.push(mqttSink(cluster.pubsub), webhooks.sink, pubsubs.sink);
   if (storage) sinks.push(storage.sink);
 
   return {
@@ -134,9 +150,11 @@ export function createTraffic(
       await webhooks.registerRoutes(context.http);
       await mqtt.start();
       webhooks.start();
+      await pubsubs.start();
       storage?.start();
     },
     async stop() {
+      await pubsubs.stop();
       await webhooks.stop();
       await mqtt.stop();
       await storage?.stop();
