@@ -11,6 +11,7 @@ import {
   type MACSettings,
   type MACState,
   MACState_UplinkMessageSchema,
+  type Session,
 } from "../../gen/ttn/lorawan/v3/end_device_pb.js";
 import type { Message } from "../../gen/ttn/lorawan/v3/lorawan_pb.js";
 import type { ApplicationUp, UplinkMessage } from "../../gen/ttn/lorawan/v3/messages_pb.js";
@@ -64,9 +65,9 @@ export function applyDataUplink(
 ): DataUplinkResult {
   const { match } = input;
   if (current === undefined) throw errDeviceNotFound.create();
-  checkStillNew(current, match);
+  const session = stillNew(current, match);
   let device = current;
-  if (match.session === "pending") device = activatePendingSession(device, input.receivedAtMs);
+  if (session === "pending") device = activatePendingSession(device, input.receivedAtMs);
   // The uplink after a confirmed downlink answers it: ACK set or not.
   const fCtrl =
     input.message.payload.case === "macPayload"
@@ -74,10 +75,9 @@ export function applyDataUplink(
       : undefined;
   const acknowledged = acknowledgeDownlink(device, fCtrl?.ack ?? false, input.receivedAtMs);
   device = acknowledged.device;
-  const session = device.session;
   const macState = device.macState;
-  if (session === undefined || macState === undefined) throw errMacStateMissing.create();
-  session.lastFCntUp = match.fCnt;
+  if (device.session === undefined || macState === undefined) throw errMacStateMissing.create();
+  device.session.lastFCntUp = match.fCnt;
   appendRecentUplink(macState, input);
   macState.rxWindowsAvailable = true;
 
@@ -111,19 +111,38 @@ export function applyDataUplink(
   };
 }
 
-/** The stored device still takes the frame: its counter did not move past it meanwhile. */
-function checkStillNew(current: EndDevice, match: UplinkMatch): void {
+/**
+ * The stored device still takes the frame: its session is the one matched and its counter did
+ * not move past the frame meanwhile. Returns the session the frame belongs to now: a frame
+ * matched to the pending session belongs to the current one when an earlier frame of that
+ * session was committed first and made it current (frames a gateway sends in a burst).
+ */
+function stillNew(current: EndDevice, match: UplinkMatch): "pending" | "current" {
   const matched = match.session === "pending" ? match.device.pendingSession : match.device.session;
+  if (match.session === "pending" && !sameSession(current.pendingSession, matched)) {
+    const stored = current.session;
+    if (!sameSession(stored, matched) || stored === undefined)
+      throw errDeviceChanged.create({ f_cnt: match.fCnt });
+    // The session carried a frame already: only a later one is new.
+    if (match.fCnt <= stored.lastFCntUp) throw errDeviceChanged.create({ f_cnt: match.fCnt });
+    return "current";
+  }
   const stored = match.session === "pending" ? current.pendingSession : current.session;
-  const sameSession =
-    stored !== undefined &&
-    matched !== undefined &&
-    equalBytes(stored.devAddr, matched.devAddr) &&
-    equalBytes(stored.keys?.sessionKeyId, matched.keys?.sessionKeyId);
-  if (!sameSession) throw errDeviceChanged.create({ f_cnt: match.fCnt });
+  if (!sameSession(stored, matched) || stored === undefined || matched === undefined)
+    throw errDeviceChanged.create({ f_cnt: match.fCnt });
   // Unchanged counter: the match holds. Moved: only a frame after the stored one is new.
   if (stored.lastFCntUp !== matched.lastFCntUp && match.fCnt <= stored.lastFCntUp)
     throw errDeviceChanged.create({ f_cnt: match.fCnt });
+  return match.session;
+}
+
+function sameSession(a: Session | undefined, b: Session | undefined): boolean {
+  return (
+    a !== undefined &&
+    b !== undefined &&
+    equalBytes(a.devAddr, b.devAddr) &&
+    equalBytes(a.keys?.sessionKeyId, b.keys?.sessionKeyId)
+  );
 }
 
 function appendRecentUplink(macState: MACState, input: DataUplinkInput): void {

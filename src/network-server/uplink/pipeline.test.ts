@@ -32,7 +32,11 @@ import { defaultMacSettings } from "../services/default-mac-settings.ts";
 import { deviceBand } from "../services/device-band.ts";
 import { defaultNewMacState } from "../services/mac-state.ts";
 import { uplinkPipelineMetrics } from "./metrics.ts";
-import { createUplinkPipeline, type UplinkPipeline } from "./pipeline.ts";
+import {
+  createUplinkPipeline,
+  type UplinkPipeline,
+  type UplinkPipelineOptions,
+} from "./pipeline.ts";
 import { buildUplink, hex } from "./testing.ts";
 
 const DEFAULTS = {
@@ -55,6 +59,7 @@ let events: StackEvent[];
 let forwarded: ApplicationUp[];
 let answered: { device: EndDevice; uplink: UplinkMessage }[];
 let pipeline: UplinkPipeline;
+let pipelineOptions: UplinkPipelineOptions;
 let metrics: Registry;
 let counter = 0;
 
@@ -157,7 +162,7 @@ beforeEach(async () => {
   const bus = new EventBus();
   bus.listen((event) => events.push(event));
   metrics = new Registry();
-  pipeline = createUplinkPipeline({
+  pipelineOptions = {
     store: registryDeviceStore(registries.devices),
     deduplicator: new InProcessDeduplicator<UplinkMessage>(),
     joins: { handle: async () => undefined },
@@ -179,7 +184,8 @@ beforeEach(async () => {
     cooldownWindowMs: 60,
     defaultMacSettings: DEFAULTS,
     netId: hex("000013"),
-  });
+  };
+  pipeline = createUplinkPipeline(pipelineOptions);
 });
 
 describe("uplink pipeline: data uplinks", () => {
@@ -209,6 +215,42 @@ describe("uplink pipeline: data uplinks", () => {
     assert.equal(device?.session?.lastFCntUp, 5);
     assert.equal(device?.macState?.recentUplinks.length, 1);
     assert.equal(device?.macState?.recentUplinks[0]?.rxMetadata.length, 3);
+  });
+
+  it("frames of a new session arriving in a burst are all taken (the pending session turns current)", async () => {
+    // After a join: only a pending session. A gateway that buffered frames sends them together,
+    // so the second is matched to the pending session before the first made it current.
+    const device = abpDevice("dev1");
+    device.pendingSession = device.session;
+    device.pendingMacState = device.macState;
+    device.session = undefined;
+    device.macState = undefined;
+    await store(device);
+    // The cached store's group commit writes the three changes in one transaction, each seeing
+    // the previous one's result: the way the component runs.
+    const { createCachedDeviceStore } = await import("../device-store/cached-device-store.ts");
+    const { InProcessPubSub } = await import("../../cluster/in-process/pubsub.ts");
+    const cached = createCachedDeviceStore({
+      registry: registries.devices,
+      pubsub: new InProcessPubSub(),
+      logger: pino({ level: "silent" }),
+      intervalMs: 20,
+    });
+    await cached.start();
+    pipeline = createUplinkPipeline({ ...pipelineOptions, store: cached });
+    await send(reception(frame(0), "gw1"), reception(frame(1), "gw1"), reception(frame(2), "gw1"));
+    assert.deepEqual(
+      forwarded.map((up) => (up.up.case === "uplinkMessage" ? up.up.value.fCnt : -1)).sort(),
+      [0, 1, 2],
+    );
+    assert.equal(await dropped("device_changed"), 0);
+    const after = await stored();
+    assert.equal(after?.session?.lastFCntUp, 2);
+    assert.equal(after?.pendingSession, undefined);
+    // A replay of the first frame is still refused.
+    await send(reception(frame(0), "gw2"));
+    assert.equal(forwarded.length, 3);
+    await cached.stop();
   });
 
   const rows: {
