@@ -234,6 +234,8 @@ export const enumAliases: ReadonlyMap<string, ReadonlyMap<string, number>> = new
     PowerState: inOrder(["UNKNOWN", "BATTERY", "EXTERNAL"]),
     PayloadFormatter: inOrder(["NONE", "REPOSITORY", "GRPC_SERVICE", "JAVASCRIPT", "CAYENNELPP"]),
     "TxAcknowledgment.Result": {},
+    // applicationserver_pubsub.proto
+    "ApplicationPubSub.MQTTProvider.QoS": {},
     // metadata.proto: value 2 is unused.
     LocationSource: {
       UNKNOWN: 0,
