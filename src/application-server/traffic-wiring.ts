@@ -16,6 +16,7 @@ import { appAsService } from "./services/app-as.ts";
 import { createStorage } from "./storage/storage.ts";
 import type { ApplicationUpSink } from "./traffic.ts";
 import { createAppSKeyResolver } from "./uplinks/app-s-key.ts";
+import { correlatingUplinks } from "./uplinks/correlation.ts";
 import { createUplinkHandler, nsAsService } from "./uplinks/handler.ts";
 import { createWebhooks } from "./webhooks/webhooks.ts";
 
@@ -52,20 +53,23 @@ export function createTraffic(
     labelNames: ["reason"],
     registers: [metrics],
   });
-  const uplinks = createUplinkHandler({
-    devices: registries.devices,
-    links: registries.links,
-    formatters,
-    keys: createAppSKeyResolver({
-      keyVault: context.keyVault,
-      joinServer: () => cluster.peer("js").client(AsJs),
+  // Every message gets its `as:up:` correlation ID before it is handled (events, integrations).
+  const uplinks = correlatingUplinks(
+    createUplinkHandler({
+      devices: registries.devices,
+      links: registries.links,
+      formatters,
+      keys: createAppSKeyResolver({
+        keyVault: context.keyVault,
+        joinServer: () => cluster.peer("js").client(AsJs),
+      }),
+      queue,
+      sinks,
+      events: context.events,
+      dropped,
+      logger: logger.child({ namespace: "as/uplinks" }),
     }),
-    queue,
-    sinks,
-    events: context.events,
-    dropped,
-    logger: logger.child({ namespace: "as/uplinks" }),
-  });
+  );
   context.api.register(NsAs, nsAsService(uplinks), { internal: true });
 
   const mqttAddress = context.config.mqtt.listen;
