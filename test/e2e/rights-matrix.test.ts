@@ -102,6 +102,10 @@ function fillVariables(template: string): string {
     if (name === "client_id") return pathValues.client as string;
     if (name === "frequency_plan_id") return "EU_863_870";
     if (name === "lorawan_phy_version") return "RP002_V1_0_3";
+    if (name === "webhook_id") return "wh-a";
+    if (name === "pub_sub_id") return "ps-a";
+    // The storage integration's message type.
+    if (name === "type") return "uplink_message";
     throw new Error(`no value for path variable ${variable} in ${template}`);
   });
 }
@@ -180,6 +184,23 @@ function bodyFor(method: string, template: string): unknown {
 
 /** Bodies of the user routes (login tokens, invitations, validations, notifications, ...). */
 const userRouteBodies: Record<string, unknown> = {
+  "POST /api/v3/as/applications/{end_device_ids.application_ids.application_id}/devices/{end_device_ids.device_id}/up/simulate":
+    {
+      end_device_ids: { device_id: "dev-a", application_ids: { application_id: "app-a" } },
+      uplink_message: { f_port: 1, frm_payload: "AQI=" },
+    },
+  "POST /api/v3/as/webhooks/{webhook.ids.application_ids.application_id}": {
+    webhook: { ids: { webhook_id: "wh-a" }, base_url: "http://127.0.0.1:9/", format: "json" },
+    field_mask: { paths: ["base_url", "format"] },
+  },
+  "POST /api/v3/as/pubsub/{pubsub.ids.application_ids.application_id}": {
+    pubsub: {
+      ids: { pub_sub_id: "ps-a" },
+      format: "json",
+      mqtt: { server_url: "mqtt://127.0.0.1:9" },
+    },
+    field_mask: { paths: ["format", "mqtt"] },
+  },
   "POST /api/v3/users/{user_ids.user_id}/bookmarks": {
     entity_ids: { application_ids: { application_id: "app-a" } },
   },
@@ -243,6 +264,8 @@ const openToAll: Record<string, string> = {
     "the Network Server's configuration, open as in The Things Stack",
   "GET /api/v3/ns/default_mac_settings/{frequency_plan_id}/{lorawan_phy_version}":
     "the Network Server's configuration, open as in The Things Stack",
+  "GET /api/v3/as/webhook-formats": "the formats webhooks can use, open as in The Things Stack",
+  "GET /api/v3/as/pubsub-formats": "the formats pub/subs can use, open as in The Things Stack",
 };
 
 /**
