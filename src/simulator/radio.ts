@@ -69,3 +69,15 @@ export interface ReceiveWindow {
   frequencyHz: number;
   rate: LoraRate;
 }
+
+/**
+ * The medium: devices transmit into it, gateways in range hear it (each with its own RSSI and
+ * SNR), and downlinks that gateways transmit come back out of it to every device (a device keeps
+ * those that start inside one of its receive windows, on its frequency and data rate).
+ */
+export interface Air {
+  /** A device transmits a frame. */
+  send(uplink: AirUplink, from: { deviceId: string }): void;
+  /** Every downlink any gateway transmits; returns how to stop listening. */
+  onDownlink(listener: (downlink: AirDownlink) => void): () => void;
+}
