@@ -3,6 +3,7 @@ import { DefinedError } from "../errors/index.ts";
 import { registerConfigCommand } from "./commands/config.ts";
 import { registerDbCommand } from "./commands/db.ts";
 import { registerIsDbCommand } from "./commands/is-db.ts";
+import { registerSimulateCommand } from "./commands/simulate.ts";
 import { registerStartCommand } from "./commands/start.ts";
 import { registerVersionCommand } from "./commands/version.ts";
 import { type CommandIO, processIO } from "./io.ts";
@@ -20,6 +21,7 @@ const usageErrorNamespaces = new Set([
   "identity-server/ids",
   "identity-server/passwords",
   "identity-server/rights",
+  "simulator/run",
 ]);
 
 /**
@@ -30,6 +32,9 @@ export function buildProgram(io: CommandIO): Command {
   const program = new Command("lorastack")
     .description("lorastack: a LoRaWAN network stack")
     .version(lorastackVersion, "-v, --version")
+    // The program's own options come before a command: `simulate --version 1.1` is the
+    // command's flag, not the program's.
+    .enablePositionalOptions()
     .showHelpAfterError()
     .exitOverride()
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
@@ -38,6 +43,7 @@ export function buildProgram(io: CommandIO): Command {
   registerVersionCommand(program, io);
   registerDbCommand(program, io);
   registerIsDbCommand(program, io);
+  registerSimulateCommand(program, io);
   for (const command of program.commands) command.exitOverride();
   return program;
 }

@@ -305,6 +305,41 @@ describe("downlink scheduler", () => {
     assert.deepEqual(stored?.pendingSession?.devAddr, devAddr);
   });
 
+  it("join-accept in RX1 on the join-request's own channel (868.5 MHz, the third default one)", async () => {
+    const base = baseDevice({ session: undefined, macState: undefined });
+    const channels = [868_100_000n, 868_300_000n, 868_500_000n].map((frequency) => ({
+      uplinkFrequency: frequency,
+      downlinkFrequency: frequency,
+      enableUplink: true,
+      maxDataRateIndex: 5,
+    }));
+    base.pendingMacState = create(EndDeviceSchema, {
+      pendingMacState: {
+        currentParameters: {
+          rx1Delay: 1,
+          rx2DataRateIndex: 0,
+          rx2Frequency: 869_525_000n,
+          channels,
+        },
+        // What the join recorded of the join-request: its channel among these.
+        recentUplinks: [{ deviceChannelIndex: 2 }],
+        queuedJoinAccept: {
+          payload: hex(`20${"11".repeat(16)}`),
+          devAddr,
+          keys: { sessionKeyId: SKID },
+        },
+      },
+    }).pendingMacState;
+    const device = await put(base);
+    assert.ok(device);
+    const join = uplink(MType.JOIN_REQUEST);
+    if (join.settings) join.settings.frequency = 868_500_000n;
+    await scheduler.afterUplink(opportunity(device, join));
+    const message = gs.requests[0] as DownlinkMessage;
+    const request = message.settings.case === "request" ? message.settings.value : undefined;
+    assert.equal(request?.rx1Frequency, 868_500_000n);
+  });
+
   it("class C: woken, the queued downlink goes out in RX2 through the recent gateway", async () => {
     const base = baseDevice();
     if (base.macState) base.macState.deviceClass = Class.C;

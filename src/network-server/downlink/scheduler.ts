@@ -399,8 +399,12 @@ export function createDownlinkScheduler(options: DownlinkSchedulerOptions): Down
     const { device, key, uplink } = opportunity;
     const accept = device.pendingMacState?.queuedJoinAccept;
     const params = device.pendingMacState?.currentParameters ?? device.macState?.currentParameters;
-    const up = classAUplink(opportunity, band);
-    if (!accept || !params || !up) return;
+    const classA = classAUplink(opportunity, band);
+    if (!accept || !params || !classA) return;
+    // The join-request's channel among the new MAC state's channels (the join recorded it):
+    // RX1 answers on it, not on channel 0.
+    const joinChannel = device.pendingMacState?.recentUplinks.at(-1)?.deviceChannelIndex;
+    const up = { ...classA, channelIndex: joinChannel ?? classA.channelIndex };
     const rx = { ...rxParameters(params), rx1DataRateOffset: 0 };
     const windows = classAWindows(band, up, rx, "join-accept");
     const use = usableWindows(key, windows, opportunity.correlationIds, "join");

@@ -31,6 +31,11 @@ export interface BasicStationGatewayOptions {
   timesyncIntervalMs?: number;
   /** How long `start` waits for discovery and the router_config, ms. */
   startTimeoutMs?: number;
+  /**
+   * The LNS credential, sent as the `Authorization` header of the traffic websocket as a
+   * station sends its `tc.key` (e.g. `Bearer NNSXS...`, a gateway API key); none: unauthenticated.
+   */
+  authorization?: string;
 }
 
 export interface BasicStationStats {
@@ -169,7 +174,8 @@ export class BasicStationGateway implements SimulatedGateway {
   async #connect(): Promise<void> {
     const discoveryUrl = `${this.#options.url}/router-info`;
     const answer = await this.#discover(discoveryUrl);
-    const socket = new WebSocket(answer);
+    const authorization = this.#options.authorization;
+    const socket = new WebSocket(answer, authorization ? { headers: { authorization } } : {});
     this.#socket = socket;
     const configured = new Promise<void>((resolve, reject) => {
       this.#configured = resolve;
