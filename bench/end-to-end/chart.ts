@@ -19,15 +19,20 @@ const MARGIN = { left: 70, right: 170, top: 40, bottom: 50 };
 const escapeXml = (text: string) => text.replace(/[<>&"]/g, (c) => `&#${c.charCodeAt(0)};`);
 
 export function throughputLatencySvg(title: string, series: readonly Series[]): string {
-  const all = series.flatMap((entry) => entry.points).filter(([x, y]) => Number.isFinite(x) && Number.isFinite(y) && y > 0);
+  const all = series
+    .flatMap((entry) => entry.points)
+    .filter(([x, y]) => Number.isFinite(x) && Number.isFinite(y) && y > 0);
   const maxX = niceCeiling(Math.max(1, ...all.map(([x]) => x)));
-  const minY = 10 ** Math.floor(Math.log10(Math.max(0.1, Math.min(1000, ...all.map(([, y]) => y)))));
+  const minY =
+    10 ** Math.floor(Math.log10(Math.max(0.1, Math.min(1000, ...all.map(([, y]) => y)))));
   const maxY = 10 ** Math.ceil(Math.log10(Math.max(minY * 10, ...all.map(([, y]) => y))));
   const plotW = WIDTH - MARGIN.left - MARGIN.right;
   const plotH = HEIGHT - MARGIN.top - MARGIN.bottom;
   const x = (value: number) => MARGIN.left + (value / maxX) * plotW;
   const y = (value: number) =>
-    MARGIN.top + plotH - ((Math.log10(value) - Math.log10(minY)) / (Math.log10(maxY) - Math.log10(minY))) * plotH;
+    MARGIN.top +
+    plotH -
+    ((Math.log10(value) - Math.log10(minY)) / (Math.log10(maxY) - Math.log10(minY))) * plotH;
   const parts: string[] = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${HEIGHT}" viewBox="0 0 ${WIDTH} ${HEIGHT}" font-family="sans-serif" font-size="12">`,
     `<rect width="${WIDTH}" height="${HEIGHT}" fill="white"/>`,
@@ -52,13 +57,19 @@ export function throughputLatencySvg(title: string, series: readonly Series[]): 
     `<text transform="translate(16 ${MARGIN.top + plotH / 2}) rotate(-90)" text-anchor="middle">last reception → MQTT delivery</text>`,
   );
   series.forEach((entry, index) => {
-    const points = entry.points.filter(([px, py]) => Number.isFinite(px) && Number.isFinite(py) && py > 0);
+    const points = entry.points.filter(
+      ([px, py]) => Number.isFinite(px) && Number.isFinite(py) && py > 0,
+    );
     const dash = entry.dashed ? ` stroke-dasharray="6 4"` : "";
     if (points.length > 0) {
       const path = points.map(([px, py]) => `${x(px).toFixed(1)},${y(py).toFixed(1)}`).join(" ");
-      parts.push(`<polyline points="${path}" fill="none" stroke="${entry.color}" stroke-width="2"${dash}/>`);
+      parts.push(
+        `<polyline points="${path}" fill="none" stroke="${entry.color}" stroke-width="2"${dash}/>`,
+      );
       for (const [px, py] of points) {
-        parts.push(`<circle cx="${x(px).toFixed(1)}" cy="${y(py).toFixed(1)}" r="3" fill="${entry.color}"/>`);
+        parts.push(
+          `<circle cx="${x(px).toFixed(1)}" cy="${y(py).toFixed(1)}" r="3" fill="${entry.color}"/>`,
+        );
       }
     }
     const legendY = MARGIN.top + 10 + index * 20;

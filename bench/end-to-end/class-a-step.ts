@@ -67,12 +67,21 @@ export async function classAStep(options: {
   const system = new CpuMeter(options.systemPid);
   const generator = new CpuMeter(process.pid);
   const start = performance.now();
-  const sentRate = await sendAtRate(options.frames, options.rate, options.gateways, (frame, _at, tmst) => {
-    pending.set(tmst, frame);
-  });
+  const sentRate = await sendAtRate(
+    options.frames,
+    options.rate,
+    options.gateways,
+    (frame, _at, tmst) => {
+      pending.set(tmst, frame);
+    },
+  );
   const sendSeconds = (performance.now() - start) / 1000;
   const sent = options.frames.length;
-  await settle(() => answered, () => answered >= sent, options.idleMs);
+  await settle(
+    () => answered,
+    () => answered >= sent,
+    options.idleMs,
+  );
   for (const gateway of options.gateways) gateway.onDownlink(() => {});
   return {
     targetRate: options.rate,

@@ -72,14 +72,26 @@ export function joinFrame(device: BenchDevice, gateways: number): ReadyFrame {
   const phy = device.radio.joinRequest();
   // DevNonce: bytes 17..18 of the join-request, little-endian.
   const counter = (phy[17] as number) | ((phy[18] as number) << 8);
-  return { device: device.index, counter, confirmed: false, join: true, tails: tails(phy, device.index, gateways) };
+  return {
+    device: device.index,
+    counter,
+    confirmed: false,
+    join: true,
+    tails: tails(phy, device.index, gateways),
+  };
 }
 
 /** The device's next data uplink (10 bytes on FPort 1, ADR off). */
 export function dataFrame(device: BenchDevice, gateways: number, confirmed: boolean): ReadyFrame {
   const counter = device.radio.fCntUp;
   const phy = device.radio.uplink({ fPort: 1, payload: PAYLOAD, confirmed, adr: false });
-  return { device: device.index, counter, confirmed, join: false, tails: tails(phy, counter, gateways) };
+  return {
+    device: device.index,
+    counter,
+    confirmed,
+    join: false,
+    tails: tails(phy, counter, gateways),
+  };
 }
 
 /**

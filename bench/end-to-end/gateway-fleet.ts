@@ -8,7 +8,11 @@
  */
 import { createSocket, type Socket } from "node:dgram";
 import { once } from "node:events";
-import { encodePullData, encodeTxAck, TX_ACK_SUCCESS } from "../../src/gateway-protocols/semtech-udp/index.ts";
+import {
+  encodePullData,
+  encodeTxAck,
+  TX_ACK_SUCCESS,
+} from "../../src/gateway-protocols/semtech-udp/index.ts";
 
 /**
  * Lead lora_pkt_fwd's JIT queue needs before a packet's transmit time, µs: TX_START_DELAY
@@ -140,7 +144,7 @@ export class BenchGateway {
     this.#socket.send(encodeTxAck(token, this.eui, TX_ACK_SUCCESS));
     const tmst = typeof txpk.tmst === "number" ? txpk.tmst : undefined;
     // Signed 32-bit difference: the counter wraps every 71 minutes.
-    const leadUs = tmst === undefined ? 0 : ((tmst - arrivedAt) | 0);
+    const leadUs = tmst === undefined ? 0 : (tmst - arrivedAt) | 0;
     this.#onDownlink({
       gateway: this.index,
       tmst,

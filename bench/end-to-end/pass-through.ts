@@ -19,6 +19,8 @@ await once(mqttServer, "listening");
 const udp = createSocket("udp4");
 udp.bind(0, "127.0.0.1");
 await once(udp, "listening");
+// The Gateway Server's own UDP listener asks for 4 MiB: the floor gets the same.
+udp.setRecvBufferSize(4 * 1024 * 1024);
 
 interface Rxpk {
   data?: string;
@@ -32,7 +34,11 @@ udp.on("message", (datagram, remote) => {
   // PUSH_DATA → PUSH_ACK, PULL_DATA → PULL_ACK; nothing else is answered.
   const answer = datagram[3] === 0x00 ? 0x01 : datagram[3] === 0x02 ? 0x04 : undefined;
   if (answer === undefined) return;
-  udp.send(Buffer.from([2, datagram[1] as number, datagram[2] as number, answer]), remote.port, remote.address);
+  udp.send(
+    Buffer.from([2, datagram[1] as number, datagram[2] as number, answer]),
+    remote.port,
+    remote.address,
+  );
   if (answer !== 0x01) return;
   let body: { rxpk?: Rxpk[] };
   try {
@@ -73,7 +79,9 @@ const address = (value: unknown) => {
   const { address: host, port } = value as { address: string; port: number };
   return `${host}:${port}`;
 };
-process.stdout.write(`${JSON.stringify({ udp: address(udp.address()), mqtt: address(mqttServer.address()) })}\n`);
+process.stdout.write(
+  `${JSON.stringify({ udp: address(udp.address()), mqtt: address(mqttServer.address()) })}\n`,
+);
 process.on("SIGTERM", () => {
   udp.close();
   mqttServer.close();

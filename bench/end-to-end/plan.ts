@@ -22,15 +22,15 @@ export interface Plan {
 export const PLANS: Record<Plan["name"], Plan> = {
   full: {
     name: "full",
-    devices: 4000,
+    devices: 2000,
     gateways: 3,
-    joinRates: [100, 250, 500, 1000, 2000],
+    joinRates: [100, 250, 500, 1000],
     joinStepSeconds: 1,
     uplinkRates: [500, 1000, 2000, 3000, 5000, 7500, 10_000, 15_000],
     uplinkStepSeconds: 8,
     confirmedRates: [100, 250, 500, 1000, 2000],
     confirmedStepSeconds: 4,
-    floorRates: [2000, 5000, 10_000, 15_000, 20_000, 30_000],
+    floorRates: [1000, 2000, 5000, 10_000, 15_000, 20_000],
     idleMs: 3000,
   },
   quick: {
@@ -44,6 +44,6 @@ export const PLANS: Record<Plan["name"], Plan> = {
     confirmedRates: [20],
     confirmedStepSeconds: 1,
     floorRates: [200],
-    idleMs: 1500,
+    idleMs: 1000,
   },
 };

@@ -24,7 +24,8 @@ export function cpuSeconds(pid: number): number {
 export function memory(pid: number): { rss: number; peakRss: number } {
   try {
     const status = readFileSync(`/proc/${pid}/status`, "utf8");
-    const kib = (name: string) => Number(status.match(new RegExp(`^${name}:\\s+(\\d+)`, "m"))?.[1] ?? 0);
+    const kib = (name: string) =>
+      Number(status.match(new RegExp(`^${name}:\\s+(\\d+)`, "m"))?.[1] ?? 0);
     return { rss: kib("VmRSS") * 1024, peakRss: kib("VmHWM") * 1024 };
   } catch {
     return { rss: 0, peakRss: 0 };

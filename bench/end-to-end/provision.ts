@@ -42,7 +42,10 @@ export async function provision(
   });
   for (const [index, eui] of gatewayEuis.entries()) {
     await api("POST", "/users/admin/gateways", {
-      gateway: { ids: { gateway_id: `bench-gw-${index}`, eui }, frequency_plan_ids: [FREQUENCY_PLAN] },
+      gateway: {
+        ids: { gateway_id: `bench-gw-${index}`, eui },
+        frequency_plan_ids: [FREQUENCY_PLAN],
+      },
     });
   }
   const start = performance.now();
@@ -91,7 +94,13 @@ async function registerDevice(api: Api, device: BenchDevice): Promise<void> {
         supports_join: true,
       },
       field_mask: {
-        paths: [...idPaths, "frequency_plan_id", "lorawan_version", "lorawan_phy_version", "supports_join"],
+        paths: [
+          ...idPaths,
+          "frequency_plan_id",
+          "lorawan_version",
+          "lorawan_phy_version",
+          "supports_join",
+        ],
       },
     }),
     api("PUT", `/as/${path}`, { end_device: { ids }, field_mask: { paths: idPaths } }),

@@ -42,7 +42,8 @@ export async function sendAtRate(
         gateway.push(tails[g] as string[], counter);
       });
       const at = performance.now();
-      for (let i = next; i < end; i++) onSent(frames[i] as ReadyFrame, at, (counter + i - next) >>> 0);
+      for (let i = next; i < end; i++)
+        onSent(frames[i] as ReadyFrame, at, (counter + i - next) >>> 0);
       next = end;
     }
   }

@@ -33,7 +33,11 @@ export function percentile(sorted: readonly number[], share: number): number {
 }
 
 /** Polls until `done` holds or nothing changed in `idleMs` (a backlog that stopped moving). */
-export async function settle(progress: () => number, done: () => boolean, idleMs: number): Promise<void> {
+export async function settle(
+  progress: () => number,
+  done: () => boolean,
+  idleMs: number,
+): Promise<void> {
   let last = progress();
   let lastChange = performance.now();
   while (!done()) {
@@ -69,7 +73,11 @@ export async function uplinkStep(options: {
     sentAt.set(frameKey(frame.device, frame.counter), at);
   });
   const sent = options.frames.length;
-  await settle(() => latencies.length, () => latencies.length >= sent, options.idleMs);
+  await settle(
+    () => latencies.length,
+    () => latencies.length >= sent,
+    options.idleMs,
+  );
   const systemCores = system.read();
   const generatorCores = generator.read();
   options.integration.onUplink = () => {};
