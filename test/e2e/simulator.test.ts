@@ -178,11 +178,11 @@ describe("lorastack simulate against the running stack", () => {
 
   it("ADR moves devices that start at SF12 (DR0) to a faster data rate", async () => {
     const report = await runSimulation(
-      options({ idPrefix: "adr", devices: 2, dataRate: 0, rate: 0.4, durationS: 28 }),
+      options({ idPrefix: "adr", devices: 1, dataRate: 0, rate: 0.25, durationS: 30 }),
       quiet,
     );
-    assert.equal(report.joined, 2);
-    assert.ok(report.macCommandsApplied >= 2, `LinkADRReq applied: ${JSON.stringify(report)}`);
+    assert.equal(report.joined, 1);
+    assert.ok(report.macCommandsApplied >= 1, `LinkADRReq applied: ${JSON.stringify(report)}`);
     assert.equal(
       report.dataRates.DR0 ?? 0,
       0,
