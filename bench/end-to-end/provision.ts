@@ -45,6 +45,9 @@ export async function provision(
       gateway: {
         ids: { gateway_id: `bench-gw-${index}`, eui },
         frequency_plan_ids: [FREQUENCY_PLAN],
+        // The benchmark measures how many downlinks the stack schedules in time, not the
+        // airtime EU868's duty cycle leaves three gateways (about 1 % of what is asked).
+        enforce_duty_cycle: false,
       },
     });
   }
