@@ -6,6 +6,7 @@ import {
   type Session,
 } from "../../gen/ttn/lorawan/v3/end_device_pb.js";
 import { type SessionKeys, SessionKeysSchema } from "../../gen/ttn/lorawan/v3/keys_pb.js";
+import type { AtRestKeys } from "../../key-vault/at-rest-keys.ts";
 import {
   deleteEndDevices,
   type RewrapOptions,
@@ -17,7 +18,6 @@ import {
   type MessageStore,
 } from "../../storage/message-store/index.ts";
 import type { AsDeviceRegistry, DeviceChange, DeviceKey } from "../registry.ts";
-import type { AtRestKeys } from "./at-rest.ts";
 import { applicationServerFields } from "./fields.ts";
 
 export type { RewrapOptions };

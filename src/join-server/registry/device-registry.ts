@@ -2,6 +2,7 @@ import { clone, create } from "@bufbuild/protobuf";
 import { timestampFromMs } from "@bufbuild/protobuf/wkt";
 import { type EndDevice, EndDeviceSchema } from "../../gen/ttn/lorawan/v3/end_device_pb.js";
 import { RootKeysSchema } from "../../gen/ttn/lorawan/v3/keys_pb.js";
+import type { AtRestKeys } from "../../key-vault/at-rest-keys.ts";
 import { formatHex } from "../../lorawan/types/index.ts";
 import {
   deleteEndDevices,
@@ -15,7 +16,6 @@ import {
 } from "../../storage/message-store/index.ts";
 import { errDeviceNotFound } from "../errors.ts";
 import type { DeviceChange, DeviceKey, JsDeviceRegistry } from "../registry.ts";
-import type { AtRestKeys } from "./at-rest.ts";
 import { joinServerFields } from "./fields.ts";
 import { euisValue } from "./tables.ts";
 

@@ -2,16 +2,18 @@
  * The Join Server's storage, built once per process: the device and session key registries on
  * the database, keys wrapped at rest with `js.device_kek_label` (or the key vault's default).
  */
+
+import { AtRestKeys } from "../../key-vault/at-rest-keys.ts";
 import type { KeyVault } from "../../key-vault/key-vault.ts";
 import type { Database } from "../../storage/index.ts";
 import { MessageStore } from "../../storage/message-store/index.ts";
 import type { JoinServerConfig } from "../config.ts";
-import { AtRestKeys } from "./at-rest.ts";
+import { errNoKek } from "../errors.ts";
 import { SqlJsDeviceRegistry } from "./device-registry.ts";
 import { SqlJsSessionKeyRegistry } from "./session-key-registry.ts";
 import { jsDeviceTable, jsSessionKeyTable } from "./tables.ts";
 
-export { AtRestKeys } from "./at-rest.ts";
+export { AtRestKeys } from "../../key-vault/at-rest-keys.ts";
 export { type RewrapOptions, SqlJsDeviceRegistry } from "./device-registry.ts";
 export { isJoinServerPath, joinServerFields } from "./fields.ts";
 export { SqlJsSessionKeyRegistry } from "./session-key-registry.ts";
@@ -31,7 +33,9 @@ export function createJoinServerRegistries(options: {
   config: JoinServerConfig["js"];
 }): JoinServerRegistries {
   const { database, keyVault, config } = options;
-  const keys = new AtRestKeys(keyVault, config.device_kek_label);
+  const keys = new AtRestKeys(keyVault, config.device_kek_label, (label) =>
+    errNoKek.create({ label, receiver: "Join Server's storage" }),
+  );
   const sessionKeys = new SqlJsSessionKeyRegistry({
     store: new MessageStore(database.db, jsSessionKeyTable),
     keys,

@@ -1,12 +1,12 @@
 import { clone, create } from "@bufbuild/protobuf";
 import { type EndDevice, EndDeviceSchema } from "../../gen/ttn/lorawan/v3/end_device_pb.js";
 import { type SessionKeys, SessionKeysSchema } from "../../gen/ttn/lorawan/v3/keys_pb.js";
+import type { AtRestKeys } from "../../key-vault/at-rest-keys.ts";
 import { formatHex } from "../../lorawan/types/index.ts";
 import { type RewrapOptions, rewrapRecords } from "../../storage/end-device-tables.ts";
 import { errNotFound, type MessageStore } from "../../storage/message-store/index.ts";
 import { errSessionKeysNotFound } from "../errors.ts";
 import type { JsSessionKeyRegistry } from "../registry.ts";
-import type { AtRestKeys } from "./at-rest.ts";
 
 /** The key envelopes of a session, by field. */
 const keyFields = ["fNwkSIntKey", "sNwkSIntKey", "nwkSEncKey", "appSKey"] as const;

@@ -1,24 +1,26 @@
 /**
- * Keys at rest: every root and session key the Join Server stores is wrapped with one KEK of
- * the key vault (`js.device_kek_label`, or the vault's default), never kept in plain. Readers
- * get plain envelopes (`KeyEnvelope.key` only).
+ * Keys at rest for a component's registry (the Join Server's root and session keys, the
+ * Application Server's AppSKeys): every key it stores is wrapped with one KEK of the key vault
+ * (its `device_kek_label`, or the vault's default), never kept in plain. Readers get plain
+ * envelopes (`KeyEnvelope.key` only).
  */
 import { create } from "@bufbuild/protobuf";
-import { type KeyEnvelope, KeyEnvelopeSchema } from "../../gen/ttn/lorawan/v3/keys_pb.js";
-import { hasKey, openKey } from "../../key-vault/key-envelopes.ts";
-import type { KeyVault } from "../../key-vault/key-vault.ts";
-import { errNoKek } from "../errors.ts";
+import { type KeyEnvelope, KeyEnvelopeSchema } from "../gen/ttn/lorawan/v3/keys_pb.js";
+import { hasKey, openKey } from "./key-envelopes.ts";
+import type { KeyVault } from "./key-vault.ts";
 
 export class AtRestKeys {
   readonly vault: KeyVault;
   /** The KEK that wraps keys written from now on. */
   readonly label: string;
 
-  /** `label`: `js.device_kek_label`; empty: the vault's default. Throws `no_kek` without one. */
-  constructor(vault: KeyVault, label: string) {
+  /**
+   * `label`: the component's `device_kek_label`; empty: the vault's default. Throws what
+   * `noKek` makes (the component's `no_kek`) when the vault has no such KEK.
+   */
+  constructor(vault: KeyVault, label: string, noKek: (label: string) => Error) {
     const resolved = label || vault.defaultLabel;
-    if (!resolved || !vault.labels().includes(resolved))
-      throw errNoKek.create({ label: resolved, receiver: "Join Server's storage" });
+    if (!resolved || !vault.labels().includes(resolved)) throw noKek(resolved);
     this.vault = vault;
     this.label = resolved;
   }
