@@ -1,14 +1,10 @@
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
-import { mkdtemp, rm } from "node:fs/promises";
 import { createServer as createHttpsServer } from "node:https";
 import type { AddressInfo } from "node:net";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { create } from "@bufbuild/protobuf";
 import pino from "pino";
-import { z } from "zod";
 import {
   type InteropCertificates,
   makeInteropCertificates,
@@ -28,52 +24,38 @@ import { InteropClient } from "../../interop/client.ts";
 import { interopTlsOptions } from "../../interop/listeners.ts";
 import { SenderAuthorities } from "../../interop/sender-authorities.ts";
 import { InteropServer } from "../../interop/server.ts";
-import { joinServerConfig } from "../../join-server/config.ts";
 import { joinServerInterop } from "../../join-server/interop.ts";
 import { createJoinHandler } from "../../join-server/join/handle-join.ts";
 import type { JoinHandler } from "../../join-server/join-handler.ts";
 import { createJoinServerRegistries } from "../../join-server/registry/index.ts";
 import { StaticKeyVault } from "../../key-vault/index.ts";
 import { encodePhyPayload } from "../../lorawan/codec/index.ts";
-import { type Database, openDatabase } from "../../storage/database.ts";
-import { migrateToLatest } from "../../storage/migrate.ts";
-import { networkServerConfig } from "../config.ts";
 import { registryDeviceStore } from "../device-store/device-store.ts";
 import { createNetworkServerRegistries } from "../registry/index.ts";
 import { createJoinRequests } from "./join-requests.ts";
 import { createJoinServerClient, type JoinServerClient } from "./join-server-client.ts";
-import { clusterWith, hex, joinRequestPhy, readJoinAccept, toHex, uplinkOf } from "./testing.ts";
+import {
+  clusterWith,
+  hex,
+  joinRequestPhy,
+  readJoinAccept,
+  testDatabases,
+  testDevice,
+  testJsConfig,
+  testNsConfig,
+  toHex,
+  uplinkOf,
+} from "./testing.ts";
 
-const joinEui = hex("70b3d57ed0000001");
-const devEui = hex("0004a30b001c0530");
-const appKey = hex("2b7e151628aed2a6abf7158809cf4f3c");
-const nwkKey = hex("000102030405060708090a0b0c0d0e0f");
+const { joinEui, devEui, appKey, nwkKey, key } = testDevice;
 const receivedAtMs = Date.UTC(2026, 11, 5, 12, 0, 0);
-const key = { applicationId: "app1", deviceId: "dev1" };
 const logger = pino({ level: "silent" });
+const nsConfig = testNsConfig;
+const jsConfig = testJsConfig;
 
-const nsConfig = z
-  .strictObject(networkServerConfig.shape)
-  .parse({ ns: { net_id: "000013", dev_addr_prefixes: ["26011000/20"] } }).ns;
-const jsConfig = z.strictObject(joinServerConfig.shape).parse({
-  js: { join_eui_prefixes: ["70b3d57ed0000000/32"], network_server_kek_label: "ns-kek" },
-});
-
-let folder: string | undefined;
-let databases = 0;
-after(async () => {
-  if (folder) await rm(folder, { recursive: true, force: true });
-});
-
-async function openTestDatabase(): Promise<Database> {
-  folder ??= await mkdtemp(join(tmpdir(), "lorastack-ns-join-"));
-  const database = await openDatabase({
-    engine: "sqlite",
-    file: join(folder, `${++databases}.db`),
-  });
-  await migrateToLatest(database.db, database.engine);
-  return database;
-}
+const databases = testDatabases("lorastack-ns-join-");
+after(() => databases.remove());
+const openTestDatabase = () => databases.open();
 
 interface DeviceInit {
   version?: MACVersion;

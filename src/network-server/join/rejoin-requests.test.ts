@@ -1,19 +1,14 @@
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { after, describe, it } from "node:test";
 import { create } from "@bufbuild/protobuf";
 import pino from "pino";
-import { z } from "zod";
 import { EventBus, type StackEvent } from "../../events/index.ts";
 import { FrequencyPlans } from "../../frequency-plans/index.ts";
 import { type EndDevice, EndDeviceSchema } from "../../gen/ttn/lorawan/v3/end_device_pb.js";
 import type { ErrorDetails } from "../../gen/ttn/lorawan/v3/error_pb.js";
 import { MACVersion, MType, PHYVersion } from "../../gen/ttn/lorawan/v3/lorawan_pb.js";
 import type { ApplicationUp } from "../../gen/ttn/lorawan/v3/messages_pb.js";
-import { joinServerConfig } from "../../join-server/config.ts";
 import { createJoinHandler } from "../../join-server/join/handle-join.ts";
 import { createJoinServerRegistries } from "../../join-server/registry/index.ts";
 import { StaticKeyVault } from "../../key-vault/index.ts";
@@ -23,48 +18,35 @@ import {
   deriveJsEncKey,
   deriveJsIntKey,
 } from "../../lorawan/crypto/index.ts";
-import { type Database, openDatabase } from "../../storage/database.ts";
-import { migrateToLatest } from "../../storage/migrate.ts";
-import { networkServerConfig } from "../config.ts";
 import { registryDeviceStore } from "../device-store/device-store.ts";
 import { createNetworkServerRegistries } from "../registry/index.ts";
 import { activatePendingSession } from "../uplink/pending-session.ts";
 import { sqlDevEuiLookup } from "./dev-eui-lookup.ts";
 import { createJoinRequests } from "./join-requests.ts";
 import { createJoinServerClient } from "./join-server-client.ts";
-import { clusterWith, hex, joinRequestPhy, readJoinAccept, toHex, uplinkOf } from "./testing.ts";
+import {
+  clusterWith,
+  hex,
+  joinRequestPhy,
+  readJoinAccept,
+  testDatabases,
+  testDevice,
+  testJsConfig,
+  testNsConfig,
+  toHex,
+  uplinkOf,
+} from "./testing.ts";
 
-const joinEui = hex("70b3d57ed0000001");
-const devEui = hex("0004a30b001c0530");
-const appKey = hex("2b7e151628aed2a6abf7158809cf4f3c");
-const nwkKey = hex("000102030405060708090a0b0c0d0e0f");
+const { joinEui, devEui, appKey, nwkKey, key } = testDevice;
 const netId = hex("000013");
 const receivedAtMs = Date.UTC(2026, 11, 5, 12, 0, 0);
-const key = { applicationId: "app1", deviceId: "dev1" };
 const logger = pino({ level: "silent" });
+const nsConfig = testNsConfig;
+const jsConfig = testJsConfig;
 
-const nsConfig = z
-  .strictObject(networkServerConfig.shape)
-  .parse({ ns: { net_id: "000013", dev_addr_prefixes: ["26011000/20"] } }).ns;
-const jsConfig = z.strictObject(joinServerConfig.shape).parse({
-  js: { join_eui_prefixes: ["70b3d57ed0000000/32"], network_server_kek_label: "ns-kek" },
-});
-
-let folder: string | undefined;
-let databases = 0;
-after(async () => {
-  if (folder) await rm(folder, { recursive: true, force: true });
-});
-
-async function openTestDatabase(): Promise<Database> {
-  folder ??= await mkdtemp(join(tmpdir(), "lorastack-ns-rejoin-"));
-  const database = await openDatabase({
-    engine: "sqlite",
-    file: join(folder, `${++databases}.db`),
-  });
-  await migrateToLatest(database.db, database.engine);
-  return database;
-}
+const databases = testDatabases("lorastack-ns-rejoin-");
+after(() => databases.remove());
+const openTestDatabase = () => databases.open();
 
 /** A rejoin-request PHYPayload signed with `micKey`. */
 function rejoinPhy(frame: RejoinRequestFrame, micKey: Uint8Array): Uint8Array {

@@ -3,18 +3,26 @@
  * their uplinks, a device's reading of a join-accept, and a cluster whose `js` peer is a join
  * handler in this process (or none).
  */
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { create } from "@bufbuild/protobuf";
 import { timestampFromMs } from "@bufbuild/protobuf/wkt";
+import { z } from "zod";
 import type { Cluster } from "../../cluster/cluster.ts";
 import { errPeerNotConfigured } from "../../cluster/peers/errors.ts";
 import type { JoinRequest, JoinResponse } from "../../gen/ttn/lorawan/v3/join_pb.js";
 import { type UplinkMessage, UplinkMessageSchema } from "../../gen/ttn/lorawan/v3/messages_pb.js";
+import { joinServerConfig } from "../../join-server/config.ts";
 import {
   decodeJoinAcceptPayload,
   encodePhyPayload,
   type JoinAcceptPayload,
 } from "../../lorawan/codec/index.ts";
 import { computeJoinRequestMic, decryptJoinAccept } from "../../lorawan/crypto/index.ts";
+import { type Database, openDatabase } from "../../storage/database.ts";
+import { migrateToLatest } from "../../storage/migrate.ts";
+import { networkServerConfig } from "../config.ts";
 
 export const hex = (text: string) => Uint8Array.from(Buffer.from(text, "hex"));
 export const toHex = (bytes: Uint8Array | undefined) => Buffer.from(bytes ?? []).toString("hex");
@@ -88,6 +96,46 @@ export function clusterWith(
         });
       }
       return { role: "js", local: true, client: () => ({ handleJoin }) as never };
+    },
+  };
+}
+
+/** The device the join tests join: its EUIs, root keys and registry key. */
+export const testDevice = {
+  joinEui: hex("70b3d57ed0000001"),
+  devEui: hex("0004a30b001c0530"),
+  appKey: hex("2b7e151628aed2a6abf7158809cf4f3c"),
+  nwkKey: hex("000102030405060708090a0b0c0d0e0f"),
+  key: { applicationId: "app1", deviceId: "dev1" },
+};
+
+/** The Network and Join Servers' configuration of the join tests (NetID 000013). */
+export const testNsConfig = z
+  .strictObject(networkServerConfig.shape)
+  .parse({ ns: { net_id: "000013", dev_addr_prefixes: ["26011000/20"] } }).ns;
+export const testJsConfig = z.strictObject(joinServerConfig.shape).parse({
+  js: { join_eui_prefixes: ["70b3d57ed0000000/32"], network_server_kek_label: "ns-kek" },
+});
+
+/** Fresh migrated SQLite databases in one temporary folder, removed by `remove`. */
+export function testDatabases(prefix: string): {
+  open(): Promise<Database>;
+  remove(): Promise<void>;
+} {
+  let folder: string | undefined;
+  let count = 0;
+  return {
+    async open() {
+      folder ??= await mkdtemp(join(tmpdir(), prefix));
+      const database = await openDatabase({
+        engine: "sqlite",
+        file: join(folder, `${++count}.db`),
+      });
+      await migrateToLatest(database.db, database.engine);
+      return database;
+    },
+    async remove() {
+      if (folder) await rm(folder, { recursive: true, force: true });
     },
   };
 }
