@@ -68,9 +68,21 @@ export interface ReadOptions extends JsonOptions {
   onUnknownField?: (path: string) => void;
 }
 
+// Options are read once per descriptor: reading one builds an extension container each time,
+// and the uplink path writes every message of every integration as JSON.
+const hexFields = new WeakMap<DescField, boolean>();
+const wrappedFields = new WeakMap<DescMessage, DescField | null>();
+const numberEnums = new WeakMap<DescEnum, boolean>();
+const enumNames = new WeakMap<DescEnum, Map<number, string>>();
+
 /** Whether a field is marked `(lorastack.options.hex)`: its bytes are written as hex. */
 export function isHexField(field: DescField): boolean {
-  return field.fieldKind !== "map" && getOption(field, hex) === true;
+  let known = hexFields.get(field);
+  if (known === undefined) {
+    known = field.fieldKind !== "map" && getOption(field, hex) === true;
+    hexFields.set(field, known);
+  }
+  return known;
 }
 
 /**
@@ -78,14 +90,37 @@ export function isHexField(field: DescField): boolean {
  * field's; `undefined` for other messages.
  */
 export function wrappedField(desc: DescMessage): DescField | undefined {
-  if (getOption(desc, wrapper) !== true) return undefined;
-  const field = desc.fields.find((candidate) => candidate.name === "value");
-  return field?.fieldKind === "scalar" || field?.fieldKind === "enum" ? field : undefined;
+  let known = wrappedFields.get(desc);
+  if (known === undefined) {
+    const field =
+      getOption(desc, wrapper) === true
+        ? desc.fields.find((candidate) => candidate.name === "value")
+        : undefined;
+    known = field?.fieldKind === "scalar" || field?.fieldKind === "enum" ? field : null;
+    wrappedFields.set(desc, known);
+  }
+  return known ?? undefined;
 }
 
 /** Whether an enum is marked `(lorastack.options.json_number)`: written as its number. */
 export function isNumberEnum(descEnum: DescEnum): boolean {
-  return getOption(descEnum, json_number) === true;
+  let known = numberEnums.get(descEnum);
+  if (known === undefined) {
+    known = getOption(descEnum, json_number) === true;
+    numberEnums.set(descEnum, known);
+  }
+  return known;
+}
+
+/** An enum value's name by number (the first of aliases, as the descriptor lists them). */
+function enumNameOf(descEnum: DescEnum, value: number): string | undefined {
+  let names = enumNames.get(descEnum);
+  if (names === undefined) {
+    names = new Map();
+    for (const v of descEnum.values) if (!names.has(v.number)) names.set(v.number, v.name);
+    enumNames.set(descEnum, names);
+  }
+  return names.get(value);
 }
 
 /** Serializes a message to a JSON value as The Things Stack writes it. */
@@ -196,7 +231,7 @@ function encodeSingular(
 function encodeEnum(descEnum: DescEnum, value: number): JsonValue {
   if (descEnum.typeName === "google.protobuf.NullValue") return null;
   if (isNumberEnum(descEnum)) return value;
-  return descEnum.values.find((v) => v.number === value)?.name ?? value;
+  return enumNameOf(descEnum, value) ?? value;
 }
 
 function encodeScalar(type: ScalarType, value: unknown, asHex: boolean): JsonValue {
