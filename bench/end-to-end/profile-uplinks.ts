@@ -58,7 +58,14 @@ try {
   console.log(`joined ${joined.length}/${devices.length}`);
   for (const rate of rates) {
     const frames = dataFrames(joined, rate * seconds, gateways.length, false);
-    const step = await uplinkStep({ frames, rate, gateways, integration, systemPid: pid, idleMs: 3000 });
+    const step = await uplinkStep({
+      frames,
+      rate,
+      gateways,
+      integration,
+      systemPid: pid,
+      idleMs: 3000,
+    });
     console.log(JSON.stringify(step));
   }
   await integration.close();
