@@ -9,6 +9,7 @@ import {
   Kysely,
   PostgresDialect,
   SqliteAdapter,
+  type SqliteDatabase,
   SqliteDialect,
   type SqliteDialectConfig,
   SqliteDriver,
@@ -80,7 +81,7 @@ function openSqlite(file: string): Database {
   connection.pragma("synchronous = NORMAL");
   connection.pragma("foreign_keys = ON");
   const db = new Kysely<DatabaseSchema>({
-    dialect: new TransactionalSqliteDialect({ database: connection }),
+    dialect: new TransactionalSqliteDialect({ database: cachingStatements(connection) }),
   });
   return {
     engine: "sqlite",
@@ -91,6 +92,34 @@ function openSqlite(file: string): Database {
     },
     async close() {
       await db.destroy();
+    },
+  };
+}
+
+/** Prepared statements kept per connection (SQL texts of the program's queries are few). */
+const STATEMENT_CACHE_SIZE = 500;
+
+/**
+ * The connection as Kysely sees it, with its prepared statements kept: Kysely prepares every
+ * query it runs, and preparing costs more than running a small statement. Kysely runs one
+ * statement at a time on the connection (a stream holds it until done), so a kept statement is
+ * never in use twice. Least recently used statements are dropped past the limit.
+ */
+function cachingStatements(connection: BetterSqlite3.Database): SqliteDatabase {
+  const statements = new Map<string, BetterSqlite3.Statement>();
+  return {
+    close: () => connection.close(),
+    prepare(text) {
+      let statement = statements.get(text);
+      if (statement === undefined) {
+        statement = connection.prepare(text);
+        if (statements.size >= STATEMENT_CACHE_SIZE) {
+          const oldest = statements.keys().next().value as string;
+          statements.delete(oldest);
+        }
+      } else statements.delete(text);
+      statements.set(text, statement);
+      return statement;
     },
   };
 }

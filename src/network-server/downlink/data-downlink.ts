@@ -12,7 +12,6 @@ import { timestampFromMs, timestampMs } from "@bufbuild/protobuf/wkt";
 import { errorDetailsMessage } from "../../api/error-details.ts";
 import {
   type EndDevice,
-  EndDeviceSchema,
   type MACState,
   MACState_DownlinkMessageSchema,
 } from "../../gen/ttn/lorawan/v3/end_device_pb.js";
@@ -45,6 +44,7 @@ import {
   type MacEvent,
   unansweredOf,
 } from "../mac/index.ts";
+import { cloneDevice } from "../mac/state-clone.ts";
 import { downlinkCounters, partitionQueue } from "./application-queue.ts";
 import { downlinkFailedUp, downlinkUp, queueInvalidatedUp } from "./application-ups.ts";
 import { errNoSession, errNoSessionKey } from "./errors.ts";
@@ -124,7 +124,7 @@ interface Keys {
 
 /** Builds the next data downlink of the device, if one is needed. */
 export function buildDataDownlink(input: DataDownlinkInput): DataDownlinkResult {
-  const device = clone(EndDeviceSchema, input.device);
+  const device = cloneDevice(input.device);
   const session = device.session;
   const macState = device.macState;
   if (session === undefined || macState === undefined) throw errNoSession.create();

@@ -6,11 +6,10 @@
  * after too many unanswered uplinks is not asked again until an answer of it arrives or the
  * caller clears its count (new session, changed settings).
  */
-import { clone } from "@bufbuild/protobuf";
-import { MACStateSchema } from "../../gen/ttn/lorawan/v3/end_device_pb.js";
 import { type DownlinkMacCommand, macCommandDescriptor } from "../../lorawan/mac/index.ts";
 import { fromStateCommand, toStateCommand } from "./commands.ts";
 import { DEFAULT_MAX_REQUEST_ATTEMPTS, REQUEST_ORDER } from "./handlers.ts";
+import { cloneMacState } from "./state-clone.ts";
 import type { DownlinkContext, MacBudget, MacEvent, MacLayerState } from "./types.ts";
 import { emit } from "./work.ts";
 
@@ -42,7 +41,7 @@ export function enqueueDownlinkCommands(
   budget: MacBudget,
   context: DownlinkContext,
 ): DownlinkCommandsResult {
-  const macState = clone(MACStateSchema, state.macState);
+  const macState = cloneMacState(state.macState);
   const events: MacEvent[] = [];
   const commands: DownlinkMacCommand[] = [];
   let down = budget.downlink;

@@ -6,8 +6,6 @@
  * command of a LinkADRReq block). Requests the uplink left unanswered stay pending, are sent
  * again with the next downlink, and are given up after `maxRequestAttempts` such uplinks.
  */
-import { clone } from "@bufbuild/protobuf";
-import { MACStateSchema } from "../../gen/ttn/lorawan/v3/end_device_pb.js";
 import {
   type DownlinkMacCommand,
   macCommandDescriptor,
@@ -16,6 +14,7 @@ import {
 import { pendingRequests, toStateCommand } from "./commands.ts";
 import { evtDropMACAnswer, evtGiveUpMACRequest } from "./events.ts";
 import { DEFAULT_MAX_REQUEST_ATTEMPTS, MAC_HANDLERS } from "./handlers.ts";
+import { cloneMacState } from "./state-clone.ts";
 import type { DeviceEffects, MacEvent, MacLayerState, UplinkContext, UplinkWork } from "./types.ts";
 import { emit } from "./work.ts";
 
@@ -42,7 +41,7 @@ export function handleUplinkCommands(
   context: UplinkContext,
 ): UplinkCommandsResult {
   const work: UplinkWork = {
-    state: clone(MACStateSchema, state.macState),
+    state: cloneMacState(state.macState),
     context,
     events: [],
     effects: {},
