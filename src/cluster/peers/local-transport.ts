@@ -70,7 +70,7 @@ export function createLocalTransport(registry: ApiRegistry): Transport {
       } finally {
         // As a server does when a call completes: anything the handler started on the
         // signal stops.
-        context.abort();
+        context.abort(callCompleted);
       }
     },
 
@@ -89,7 +89,7 @@ export function createLocalTransport(registry: ApiRegistry): Transport {
       try {
         outputs = await startStream(method, implementation, requests, context);
       } catch (error) {
-        context.abort();
+        context.abort(callCompleted);
         throw error;
       }
       const messages = abortable(outputs, context.signal, () => abortError(method, signal));
@@ -103,13 +103,19 @@ export function createLocalTransport(registry: ApiRegistry): Transport {
           try {
             for await (const message of messages) yield asMessage(method.output, message);
           } finally {
-            context.abort();
+            context.abort(callCompleted);
           }
         })(),
       };
     },
   };
 }
+
+/**
+ * The reason the context of a completed call is aborted with (what a handler still waiting on
+ * the signal sees); one object, not an exception with a stack trace per call.
+ */
+const callCompleted = Object.freeze({ name: "CallCompleted", message: "the call completed" });
 
 function implementationOf(registry: ApiRegistry, method: DescMethod): Implementation {
   const registration = registry.find(method.parent.typeName);
@@ -189,7 +195,18 @@ function untilAborted<T>(promise: Promise<T>, signal: AbortSignal, error: () => 
   return new Promise<T>((resolve, reject) => {
     const onAbort = () => reject(error());
     signal.addEventListener("abort", onAbort, { once: true });
-    promise.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
+    // The listener goes as soon as the call settles: the context is aborted right after a
+    // completed call, which must not build an abort error nobody reads.
+    promise.then(
+      (value) => {
+        signal.removeEventListener("abort", onAbort);
+        resolve(value);
+      },
+      (reason: unknown) => {
+        signal.removeEventListener("abort", onAbort);
+        reject(reason);
+      },
+    );
   });
 }
 
