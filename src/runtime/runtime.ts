@@ -285,6 +285,7 @@ export async function startRuntime(options: {
 async function openAndMigrate(config: Config, logger: Logger): Promise<Database> {
   const database = await openDatabase(databaseLocation(config.database.uri, config.data_dir), {
     logger: logger.child({ component: "database" }),
+    checkpointInWorker: true,
   });
   try {
     const report = await migrateToLatest(database.db, database.engine);

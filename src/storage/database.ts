@@ -22,6 +22,7 @@ import { connectionErrorLog } from "./connection-log.ts";
 import type { DatabaseEngine, DatabaseLocation } from "./engine.ts";
 import { errDatabaseUnavailable } from "./errors.ts";
 import type { DatabaseSchema } from "./schema.ts";
+import { SqliteCheckpointer } from "./sqlite-checkpointer.ts";
 
 /** An open database: the typed query builder plus what the program needs around it. */
 export interface Database {
@@ -53,11 +54,18 @@ export function databaseLocation(uri: string, dataDir: string): DatabaseLocation
  */
 export async function openDatabase(
   location: DatabaseLocation,
-  options: { logger?: Logger } = {},
+  options: {
+    logger?: Logger;
+    /**
+     * SQLite: checkpoint the write-ahead log in a worker thread (see sqlite-checkpointer.ts),
+     * as the running program does; short-lived uses (commands, tests) leave it to SQLite.
+     */
+    checkpointInWorker?: boolean;
+  } = {},
 ): Promise<Database> {
   const database =
     location.engine === "sqlite"
-      ? openSqlite(location.file)
+      ? openSqlite(location.file, options)
       : openPostgres(location.uri, options.logger);
   try {
     await database.ping();
@@ -71,7 +79,10 @@ export async function openDatabase(
   return database;
 }
 
-function openSqlite(file: string): Database {
+function openSqlite(
+  file: string,
+  options: { logger?: Logger; checkpointInWorker?: boolean },
+): Database {
   mkdirSync(dirname(file), { recursive: true });
   const connection = new BetterSqlite3(file, { timeout: 5000 });
   // WAL lets readers run beside the writer. synchronous=NORMAL in WAL mode keeps every
@@ -80,6 +91,9 @@ function openSqlite(file: string): Database {
   connection.pragma("journal_mode = WAL");
   connection.pragma("synchronous = NORMAL");
   connection.pragma("foreign_keys = ON");
+  const checkpointer = options.checkpointInWorker
+    ? new SqliteCheckpointer({ file, connection, logger: options.logger })
+    : undefined;
   const db = new Kysely<DatabaseSchema>({
     dialect: new TransactionalSqliteDialect({ database: cachingStatements(connection) }),
   });
@@ -91,6 +105,7 @@ function openSqlite(file: string): Database {
       await sql`select 1`.execute(db);
     },
     async close() {
+      await checkpointer?.close();
       await db.destroy();
     },
   };

@@ -6,7 +6,8 @@ import { ensureInstallationId } from "../metadata.ts";
 import { migrateToLatest } from "../migrate.ts";
 
 const file = process.argv[2] as string;
-const database = await openDatabase({ engine: "sqlite", file });
+// As the running program opens it: checkpoints in a worker thread.
+const database = await openDatabase({ engine: "sqlite", file }, { checkpointInWorker: true });
 await migrateToLatest(database.db, database.engine);
 await ensureInstallationId(database.db);
 for (let i = 0; ; i++) {
