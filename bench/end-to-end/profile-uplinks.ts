@@ -68,6 +68,15 @@ try {
     });
     console.log(JSON.stringify(step));
   }
+  if (process.env.METRICS) {
+    const metrics = await (await fetch(`http://${stack.listeners.get("metrics")}/metrics`)).text();
+    console.log(
+      metrics
+        .split("\n")
+        .filter((line) => /^lorastack_(events|ns_|as_|gs_)/.test(line))
+        .join("\n"),
+    );
+  }
   await integration.close();
   await Promise.all(gateways.map((g) => g.stop()));
 } finally {
