@@ -27,7 +27,10 @@ const stack = await startLorastack({
   env: {
     LORASTACK_NS_NET_ID: "000013",
     LORASTACK_NS_DEV_ADDR_PREFIXES: "26000000/7",
-    ...(outDir ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${outDir}` } : {}),
+    NODE_OPTIONS: [
+      outDir ? `--cpu-prof --cpu-prof-dir=${outDir}` : "",
+      process.env.STACK_NODE_OPTIONS ?? "",
+    ].join(" "),
   },
   timeoutMs: 60_000,
 });

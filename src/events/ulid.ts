@@ -10,6 +10,19 @@ const timeLength = 10;
 const randomLength = 16;
 const maxTime = 2 ** 48 - 1;
 
+/** Random bytes drawn from the system in blocks: one call per 256 ids, not one per id. */
+const randomPool = new Uint8Array(randomLength * 256);
+let randomPoolUsed = randomPool.length;
+
+function fillRandom(target: Uint8Array): void {
+  if (randomPoolUsed + target.length > randomPool.length) {
+    randomFillSync(randomPool);
+    randomPoolUsed = 0;
+  }
+  target.set(randomPool.subarray(randomPoolUsed, randomPoolUsed + target.length));
+  randomPoolUsed += target.length;
+}
+
 /** A ULID and the time it carries (an event's `time` is the time of its id). */
 export interface Ulid {
   id: string;
@@ -45,7 +58,7 @@ export class UlidFactory {
     const now = Math.min(Math.max(this.#now(), 0), maxTime);
     if (now > this.#lastMs) {
       this.#lastMs = now;
-      randomFillSync(this.#random);
+      fillRandom(this.#random);
       for (let index = 0; index < randomLength; index++)
         this.#random[index] = (this.#random[index] as number) & 31;
     } else if (!this.#increment()) {

@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { create, type MessageInitShape } from "@bufbuild/protobuf";
+import { clone, create, equals, type MessageInitShape } from "@bufbuild/protobuf";
 import { timestampFromMs } from "@bufbuild/protobuf/wkt";
 import { ApplicationLinkSchema } from "../../gen/ttn/lorawan/v3/applicationserver_pb.js";
 import { EndDeviceIdentifiersSchema } from "../../gen/ttn/lorawan/v3/identifiers_pb.js";
@@ -244,9 +244,13 @@ describe("uplink handler", () => {
           downFormatter: PayloadFormatter.FORMATTER_NONE,
           downFormatterParameter: "",
         });
-      await t.handler.handle([await scenario.up(t.vault)]);
+      const input = await scenario.up(t.vault);
+      const before = clone(ApplicationUpSchema, input);
+      await t.handler.handle([input]);
       assert.equal(t.sink.received.length, 1);
       const got = uplinkOf(t.sink.received[0]);
+      // The Network Server's message is left as it was (in process it is the same object).
+      assert.ok(equals(ApplicationUpSchema, input, before), "the input is not changed");
       assert.deepEqual([...got.frmPayload], scenario.plain);
       assert.equal(got.appSKey, undefined, "the AppSKey never reaches integrations");
       assert.equal(got.decodedPayload !== undefined, scenario.decoded);
