@@ -1,7 +1,8 @@
 /**
  * The throughput-against-latency chart, written as SVG by hand (no dependency): one line per
  * series (p50 and p99 of the stack, p99 of the pass-through floor), x = uplinks per second
- * sent, y = latency in ms on a log scale (latencies span 1 ms to seconds).
+ * sent, y = latency in ms on a log scale (latencies span 1 ms to seconds); the sustained point
+ * ringed and labelled.
  */
 
 export interface Series {
@@ -12,13 +13,24 @@ export interface Series {
   dashed?: boolean;
 }
 
+/** A point to ring and label (the sustained rate). */
+export interface Mark {
+  x: number;
+  y: number;
+  label: string;
+}
+
 const WIDTH = 720;
 const HEIGHT = 420;
 const MARGIN = { left: 70, right: 170, top: 40, bottom: 50 };
 
 const escapeXml = (text: string) => text.replace(/[<>&"]/g, (c) => `&#${c.charCodeAt(0)};`);
 
-export function throughputLatencySvg(title: string, series: readonly Series[]): string {
+export function throughputLatencySvg(
+  title: string,
+  mark: Mark | undefined,
+  series: readonly Series[],
+): string {
   const all = series
     .flatMap((entry) => entry.points)
     .filter(([x, y]) => Number.isFinite(x) && Number.isFinite(y) && y > 0);
@@ -81,6 +93,15 @@ export function throughputLatencySvg(title: string, series: readonly Series[]): 
       `<text x="${legendX + 30}" y="${legendY + 4}">${escapeXml(entry.name)}</text>`,
     );
   });
+  if (mark && Number.isFinite(mark.x) && Number.isFinite(mark.y) && mark.y > 0) {
+    const [mx, my] = [x(mark.x), y(mark.y)];
+    // The label goes left of the ring when the point is in the right half of the plot.
+    const left = mx > MARGIN.left + plotW / 2;
+    parts.push(
+      `<circle cx="${mx.toFixed(1)}" cy="${my.toFixed(1)}" r="8" fill="none" stroke="black" stroke-width="1.5"/>`,
+      `<text x="${(mx + (left ? -12 : 12)).toFixed(1)}" y="${(my - 12).toFixed(1)}" text-anchor="${left ? "end" : "start"}">${escapeXml(mark.label)}</text>`,
+    );
+  }
   parts.push("</svg>");
   return `${parts.join("\n")}\n`;
 }

@@ -33,10 +33,14 @@ it("a quick run writes the JSON, the markdown table and the SVG chart", async ()
   assert.equal(report.plan, "quick");
   assert.ok(report.floors.cryptoPerSecond > 0);
   assert.ok(report.floors.passThrough.length > 0);
-  assert.equal(report.joined, report.registration.devices, "every device joined");
+  assert.equal(report.registration.devices, report.registration.otaa + report.registration.abp);
+  assert.ok(report.registration.devicesPerSecond > 0);
+  assert.equal(report.joined, report.joins[0]?.sent, "every join-request of the step joined");
   assert.ok(report.uplinks.length > 0 && report.uplinks.every((step) => step.delivered > 0));
   assert.ok(report.confirmed.length > 0 && report.confirmed.every((step) => step.answered > 0));
   assert.ok(report.memory.peakRss > 0);
+  assert.ok(report.manyDevices && report.manyDevices.rss > 0, "the memory phase ran");
+  assert.equal(report.manyDevices.traffic.delivered, report.manyDevices.traffic.sent);
 
   const markdown = await readFile(join(out, `${date}.md`), "utf8");
   for (const heading of [
@@ -44,10 +48,12 @@ it("a quick run writes the JSON, the markdown table and the SVG chart", async ()
     "Floors",
     "Uplink steps",
     "Class A downlinks",
+    "Memory with many registered devices",
   ]) {
     assert.match(markdown, new RegExp(heading));
   }
   const svg = await readFile(join(out, `${date}.svg`), "utf8");
   assert.match(svg, /^<svg [^>]*xmlns="http:\/\/www.w3.org\/2000\/svg"/);
   assert.match(svg, /<polyline /);
+  assert.match(svg, /sustained: /, "the sustained point is marked");
 });

@@ -1,10 +1,11 @@
 /**
- * The load generator's gateways: one UDP socket each, speaking the Semtech UDP protocol as
- * lora_pkt_fwd does (PULL_DATA keep-alive, PUSH_DATA with several rxpk, TX_ACK for every
- * PULL_RESP). Light on purpose: PUSH_DATA bodies are joined from rxpk texts made up front, only
- * the concentrator counter (`tmst`) is written at send time. Every PULL_RESP is checked against
- * the gateway's own counter: a packet that reaches the forwarder later than its JIT queue's lead
- * before the transmit time would be refused TOO_LATE by a real gateway.
+ * The load generator's gateways (a pool of them, each frame heard by three): one UDP socket
+ * each, speaking the Semtech UDP protocol as lora_pkt_fwd does (PULL_DATA keep-alive, PUSH_DATA
+ * with several rxpk, TX_ACK for every PULL_RESP). Light on purpose: PUSH_DATA bodies are joined
+ * from rxpk texts made up front, only the concentrator counter (`tmst`) is written at send time.
+ * Every PULL_RESP is checked against the gateway's own counter: a packet that reaches the
+ * forwarder later than its JIT queue's lead before the transmit time would be refused TOO_LATE
+ * by a real gateway.
  */
 import { createSocket, type Socket } from "node:dgram";
 import { once } from "node:events";
@@ -98,14 +99,14 @@ export class BenchGateway {
   }
 
   /**
-   * Sends one PUSH_DATA whose rxpk entries are `{"tmst":<tmst + i>,` + the i-th text (which
-   * ends with `}`): each frame of a batch ends a microsecond after the one before, so a
-   * downlink's `tmst` names the uplink it answers.
+   * Sends one PUSH_DATA whose rxpk entries are `{"tmst":<tmsts[i]>,` + the i-th text (which
+   * ends with `}`): each frame has its own tmst, so a downlink's `tmst` names the uplink it
+   * answers.
    */
-  push(rxpkTails: readonly string[], tmst: number): void {
+  push(rxpkTails: readonly string[], tmsts: readonly number[]): void {
     let body = '{"rxpk":[';
     for (let i = 0; i < rxpkTails.length; i++) {
-      body += `${i ? "," : ""}{"tmst":${(tmst + i) >>> 0},${rxpkTails[i]}`;
+      body += `${i ? "," : ""}{"tmst":${tmsts[i]},${rxpkTails[i]}`;
     }
     body += "]}";
     const header = Buffer.from(this.#header);

@@ -4,7 +4,7 @@
  * `"f_cnt":` number of the message, not the whole JSON: the generator stays light.
  */
 import mqtt, { type MqttClient } from "mqtt";
-import { APPLICATION_ID } from "./provision.ts";
+import { APPLICATION_ID } from "./fleet.ts";
 
 /** A frame's key: device index and full counter in one number. */
 export const frameKey = (device: number, fCnt: number): number => device * 0x1_0000_0000 + fCnt;

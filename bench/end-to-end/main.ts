@@ -1,36 +1,58 @@
 /**
- * The end-to-end benchmark (`npm run bench`): starts `bin/lorastack start` on its embedded
- * default (temporary data dir, ephemeral ports), registers devices through the API, drives it
- * from a light load generator of its own (precomputed frames, batched PUSH_DATA from three
- * gateway sockets, an MQTT.js integration) at rising load, and writes the report to
- * `bench/results/<date>.{json,md,svg}`. Floors are measured in the same run.
+ * The end-to-end benchmark (`npm run bench`): writes the application, a pool of gateways and the
+ * devices into a fresh data dir in process (bulk-provision.ts), starts `bin/lorastack start` on
+ * it (embedded default, ephemeral ports), drives it from a light load generator of its own
+ * (precomputed frames, batched PUSH_DATA from the gateway pool, each frame heard by three, an
+ * MQTT.js integration) at rising load, then measures the stack's memory with many registered
+ * devices in a second data dir, and writes the report to `bench/results/<date>.{json,md,svg}`.
+ * Floors are measured in the same run.
  *
- * Flags: `--quick` (seconds, small numbers), `--cpu-prof` (the stack writes a V8 CPU profile
+ * Flags: `--quick` (seconds, small numbers) or `--medium` (a few minutes), `--memory-devices <n>`
+ * (devices of the memory phase; 0 skips it), `--cpu-prof` (the stack writes a V8 CPU profile
  * into the results folder), `--out <dir>` (results folder).
  */
 import { spawn } from "node:child_process";
-import { mkdir } from "node:fs/promises";
+import { mkdir, mkdtemp, rm } from "node:fs/promises";
+import { availableParallelism, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { createInterface } from "node:readline";
 import { startLorastack } from "../../test/harness/lorastack-process.ts";
+import { bulkProvision } from "./bulk-provision.ts";
 import { type ClassAStepResult, classAStep } from "./class-a-step.ts";
 import { cryptoFloor } from "./crypto-floor.ts";
-import { type BenchDevice, dataFrames, joinFrame, makeDevices } from "./frames.ts";
+import type { FleetShape } from "./fleet.ts";
+import {
+  abpDevice,
+  type BenchDevice,
+  joinFrame,
+  otaaDevice,
+  type ReadyFrame,
+  Rotation,
+} from "./frames.ts";
 import { BenchGateway } from "./gateway-fleet.ts";
 import { Integration } from "./integration.ts";
-import { PLANS } from "./plan.ts";
+import { memoryPhase } from "./memory-phase.ts";
+import { MIN_UPLINK_INTERVAL_S, PLANS, peakRate } from "./plan.ts";
 import { memory } from "./process-stats.ts";
-import { JOIN_EUI, provision } from "./provision.ts";
 import { type Report, writeReport } from "./report.ts";
 import { type UplinkStepResult, uplinkStep } from "./uplink-step.ts";
 
 const args = process.argv.slice(2);
-const plan = PLANS[args.includes("--quick") ? "quick" : "full"];
+const flag = (name: string) => {
+  const index = args.indexOf(name);
+  return index >= 0 ? args[index + 1] : undefined;
+};
+const plan =
+  PLANS[args.includes("--quick") ? "quick" : args.includes("--medium") ? "medium" : "full"];
 const cpuProfile = args.includes("--cpu-prof");
-const outIndex = args.indexOf("--out");
-const outDir = resolve(
-  outIndex >= 0 ? (args[outIndex + 1] as string) : join(import.meta.dirname, "..", "results"),
-);
+const outDir = resolve(flag("--out") ?? join(import.meta.dirname, "..", "results"));
+const memoryDevices = Number(flag("--memory-devices") ?? plan.memoryDevices);
+if (!Number.isInteger(memoryDevices) || memoryDevices < 0)
+  throw new Error(`--memory-devices ${flag("--memory-devices")} is not a count`);
+if (plan.abpDevices < peakRate(plan) * MIN_UPLINK_INTERVAL_S)
+  throw new Error(
+    `${plan.abpDevices} ABP devices send more than once per ${MIN_UPLINK_INTERVAL_S} s at ${peakRate(plan)}/s`,
+  );
 /** The loss a step may have and still count as sustained. */
 const MAX_LOSS = 0.001;
 /**
@@ -40,6 +62,11 @@ const MAX_LOSS = 0.001;
 const MAX_SUSTAINED_P99_MS = 2_000;
 /** The stack's `ns.deduplication_window` (its default), ms. */
 const DEDUPLICATION_WINDOW_MS = 200;
+/** The stack's configuration: a NetID whose DevAddr prefix holds the ABP devices' DevAddrs. */
+const STACK_ENV = {
+  LORASTACK_NS_NET_ID: "000013",
+  LORASTACK_NS_DEV_ADDR_PREFIXES: "26000000/7",
+};
 
 const progress = (text: string) => {
   if (process.stderr.isTTY) process.stderr.write(`\r\x1b[K${text}`);
@@ -47,9 +74,8 @@ const progress = (text: string) => {
 };
 const done = () => process.stderr.write(process.stderr.isTTY ? "\n" : "");
 
-const gatewayEuis = Array.from(
-  { length: plan.gateways },
-  (_, i) => `B0B0B0B0000000${(i + 1).toString(16).padStart(2, "0")}`,
+const gatewayEuis = Array.from({ length: plan.gateways }, (_, i) =>
+  `B0B0B0B0${(i + 1).toString(16).padStart(8, "0")}`.toUpperCase(),
 );
 const origin = performance.now();
 
@@ -62,11 +88,17 @@ async function connectGateways(udpAddress: string): Promise<BenchGateway[]> {
 const describeUplinks = (step: UplinkStepResult) =>
   `${Math.round(step.sentRate)}/s sent, ${(step.loss * 100).toFixed(2)}% lost, p99 ${step.p99.toFixed(0)} ms`;
 
-/** Rising uplink steps until one loses more than MAX_LOSS. */
+/** Whether a step held its rate: little loss, a p99 that is no backlog, the rate reached. */
+const held = (step: UplinkStepResult) =>
+  step.loss <= MAX_LOSS &&
+  step.p99 <= MAX_SUSTAINED_P99_MS &&
+  step.sentRate >= step.targetRate * 0.9;
+
+/** Rising uplink steps until the first that is not sustained (that one included). */
 async function uplinkSteps(
   label: string,
   rates: readonly number[],
-  devices: readonly BenchDevice[],
+  rotation: Rotation,
   gateways: readonly BenchGateway[],
   integration: Integration,
   systemPid: number,
@@ -74,8 +106,7 @@ async function uplinkSteps(
   const steps: UplinkStepResult[] = [];
   for (const rate of rates) {
     progress(`${label}: preparing ${rate}/s`);
-    const frames = dataFrames(
-      devices,
+    const frames = rotation.dataFrames(
       Math.round(rate * plan.uplinkStepSeconds),
       gateways.length,
       false,
@@ -92,8 +123,7 @@ async function uplinkSteps(
     steps.push(step);
     progress(`${label}: ${rate}/s → ${describeUplinks(step)}`);
     done();
-    if (step.loss > MAX_LOSS || step.p99 > MAX_SUSTAINED_P99_MS || step.sentRate < rate * 0.9)
-      break;
+    if (!held(step)) break;
   }
   return steps;
 }
@@ -108,9 +138,9 @@ async function passThroughFloor(): Promise<{ steps: UplinkStepResult[]; pid: num
   const { udp, mqtt } = JSON.parse(first) as { udp: string; mqtt: string };
   const gateways = await connectGateways(udp);
   const integration = await Integration.connect(mqtt, "none");
-  // Floor devices: ABP sessions whose DevAddr is their index (the pass-through's topic).
-  const devices = makeDevices(Math.min(plan.devices, 2000), JOIN_EUI);
-  for (const device of devices) {
+  // Floor devices: sessions whose DevAddr is their index (the pass-through's topic).
+  const devices = Array.from({ length: 2000 }, (_, index) => {
+    const device = otaaDevice(index);
     const devAddr = Buffer.alloc(4);
     devAddr.writeUInt32BE(device.index);
     const key = new Uint8Array(16).fill(1);
@@ -121,11 +151,12 @@ async function passThroughFloor(): Promise<{ steps: UplinkStepResult[]; pid: num
       nwkSEncKey: key,
       appSKey: key,
     });
-  }
+    return device;
+  });
   const steps = await uplinkSteps(
     "pass-through floor",
     plan.floorRates,
-    devices,
+    new Rotation(devices),
     gateways,
     integration,
     child.pid as number,
@@ -141,7 +172,7 @@ async function classASteps(
   label: string,
   rates: readonly number[],
   seconds: number,
-  frames: (rate: number) => ReturnType<typeof joinFrame>[],
+  frames: (count: number) => ReadyFrame[],
   devices: readonly BenchDevice[],
   gateways: readonly BenchGateway[],
   systemPid: number,
@@ -176,112 +207,126 @@ async function main(): Promise<void> {
   done();
   const floor = await passThroughFloor();
 
-  progress("starting lorastack");
-  const stack = await startLorastack({
-    env: {
-      LORASTACK_NS_NET_ID: "000013",
-      LORASTACK_NS_DEV_ADDR_PREFIXES: "26000000/7",
-      ...(cpuProfile ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${outDir}` } : {}),
-    },
-    timeoutMs: 60_000,
-  });
-  const pid = stack.child.pid as number;
+  const fleet: FleetShape = { otaa: plan.otaaDevices, abp: plan.abpDevices };
+  const total = fleet.otaa + fleet.abp;
+  const dataDir = await mkdtemp(join(tmpdir(), "lorastack-bench-"));
+  let report: Omit<Report, "manyDevices">;
   try {
-    const devices = makeDevices(plan.devices, JOIN_EUI);
-    const provisioned = await provision(stack, gatewayEuis, devices, (count) => {
-      if (count % 100 === 0 || count === devices.length)
-        progress(`registering devices: ${count}/${devices.length}`);
+    const provisioned = await bulkProvision({
+      dataDir,
+      env: STACK_ENV,
+      gatewayEuis,
+      fleet,
+      progress: (count) => progress(`provisioning in process: ${count}/${total} devices`),
     });
     done();
-    const gateways = await connectGateways(stack.listeners.get("udp") as string);
-    const integration = await Integration.connect(
-      stack.listeners.get("mqtt") as string,
-      provisioned.integrationKey,
-    );
-
-    let nextToJoin = 0;
-    const joinSteps = await classASteps(
-      "joins",
-      plan.joinRates,
-      plan.joinStepSeconds,
-      (count) => {
-        const slice = devices.slice(nextToJoin, nextToJoin + count);
-        nextToJoin += slice.length;
-        return slice.map((device) => joinFrame(device, gateways.length));
+    progress("starting lorastack");
+    const stack = await startLorastack({
+      dataDir,
+      env: {
+        ...STACK_ENV,
+        ...(cpuProfile ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${outDir}` } : {}),
       },
-      devices,
-      gateways,
-      pid,
-    );
-    // Whoever did not join yet (the rest, or an accept that came too late) joins slowly now.
-    for (let attempt = 0; attempt < 3; attempt++) {
-      const unjoined = devices.filter((device) => !device.radio.session);
-      if (unjoined.length === 0) break;
-      await classAStep({
-        frames: unjoined.map((device) => joinFrame(device, gateways.length)),
+      timeoutMs: 5 * 60_000,
+    });
+    const pid = stack.child.pid as number;
+    try {
+      // Indexes are device indexes: OTAA devices first, then ABP devices.
+      const devices: BenchDevice[] = Array.from({ length: total }, (_, index) =>
+        index < fleet.otaa ? otaaDevice(index) : abpDevice(index),
+      );
+      const gateways = await connectGateways(stack.listeners.get("udp") as string);
+      const integration = await Integration.connect(
+        stack.listeners.get("mqtt") as string,
+        provisioned.integrationKey,
+      );
+
+      let nextToJoin = 0;
+      const joinSteps = await classASteps(
+        "joins",
+        plan.joinRates,
+        plan.joinStepSeconds,
+        (count) => {
+          const slice = devices.slice(nextToJoin, Math.min(fleet.otaa, nextToJoin + count));
+          nextToJoin += slice.length;
+          return slice.map((device) => joinFrame(device, gateways.length));
+        },
         devices,
-        rate: Math.min(plan.joinRates[0] ?? 50, 100),
         gateways,
-        systemPid: pid,
-        idleMs: 7_000,
-      });
+        pid,
+      );
+      const joined = devices.filter((device) => device.index < fleet.otaa && device.radio.session);
+
+      // The traffic: ABP devices in turn, so none sends more than once per 10 s.
+      const rotation = new Rotation(devices.slice(fleet.otaa));
+      const uplinks = await uplinkSteps(
+        "uplinks",
+        plan.uplinkRates,
+        rotation,
+        gateways,
+        integration,
+        pid,
+      );
+      // A pause: the backlog of a lossy last step must not count against the confirmed steps.
+      await new Promise((resolve) => setTimeout(resolve, plan.idleMs));
+      const confirmed = await classASteps(
+        "confirmed uplinks",
+        plan.confirmedRates,
+        plan.confirmedStepSeconds,
+        (count) => rotation.dataFrames(count, gateways.length, true),
+        devices,
+        gateways,
+        pid,
+      );
+      const stackMemory = memory(pid);
+      await integration.close();
+      await Promise.all(gateways.map((gateway) => gateway.stop()));
+      report = {
+        date: new Date().toISOString(),
+        plan: plan.name,
+        machine: { node: process.version, cores: availableParallelism() },
+        deduplicationWindowMs: DEDUPLICATION_WINDOW_MS,
+        maxLoss: MAX_LOSS,
+        maxSustainedP99Ms: MAX_SUSTAINED_P99_MS,
+        gateways: plan.gateways,
+        floors: { cryptoPerSecond: crypto, passThrough: floor.steps },
+        registration: {
+          devices: total,
+          otaa: fleet.otaa,
+          abp: fleet.abp,
+          seconds: provisioned.seconds,
+          devicesPerSecond: provisioned.devicesPerSecond,
+          via: "in process, 4 registries, 1,000 devices per transaction",
+        },
+        joins: joinSteps,
+        joined: joined.length,
+        uplinks,
+        confirmed,
+        memory: { devices: total, peakRss: stackMemory.peakRss, rssAtEnd: stackMemory.rss },
+        cpuProfile: cpuProfile ? outDir : undefined,
+      };
+    } finally {
+      await stack.stop("SIGINT");
     }
-    const joined = devices.filter((device) => device.radio.session);
-    progress(`joined: ${joined.length}/${devices.length}`);
-    done();
-
-    const uplinks = await uplinkSteps(
-      "uplinks",
-      plan.uplinkRates,
-      joined,
-      gateways,
-      integration,
-      pid,
-    );
-    // A pause: the backlog of a lossy last step must not count against the confirmed steps.
-    await new Promise((resolve) => setTimeout(resolve, plan.idleMs));
-    const confirmed = await classASteps(
-      "confirmed uplinks",
-      plan.confirmedRates,
-      plan.confirmedStepSeconds,
-      (count) => dataFrames(joined, count, gateways.length, true),
-      devices,
-      gateways,
-      pid,
-    );
-    const stackMemory = memory(pid);
-    await integration.close();
-    await Promise.all(gateways.map((gateway) => gateway.stop()));
-
-    const report: Report = {
-      date: new Date().toISOString(),
-      plan: plan.name,
-      machine: { node: process.version, cores: (await import("node:os")).availableParallelism() },
-      deduplicationWindowMs: DEDUPLICATION_WINDOW_MS,
-      maxLoss: MAX_LOSS,
-      maxSustainedP99Ms: MAX_SUSTAINED_P99_MS,
-      floors: {
-        cryptoPerSecond: crypto,
-        passThrough: floor.steps,
-      },
-      registration: {
-        devices: devices.length,
-        devicesPerSecond: provisioned.devicesPerSecond,
-        via: "REST API, 4 registries",
-      },
-      joins: joinSteps,
-      joined: joined.length,
-      uplinks,
-      confirmed,
-      memory: { peakRss: stackMemory.peakRss, rssAtEnd: stackMemory.rss },
-      cpuProfile: cpuProfile ? outDir : undefined,
-    };
-    const written = await writeReport(report, outDir, date);
-    progress(`report: ${written.join(", ")}`);
-    done();
   } finally {
-    await stack.stop("SIGINT");
+    await rm(dataDir, { recursive: true, force: true });
   }
+  // A second data dir, after the first is gone: the disk holds one at a time.
+  const manyDevices =
+    memoryDevices > 0
+      ? await memoryPhase({
+          devices: memoryDevices,
+          gateways: Math.min(plan.gateways, 12),
+          env: STACK_ENV,
+          rate: plan.name === "quick" ? 50 : 200,
+          seconds: plan.name === "quick" ? 1 : 5,
+          progress,
+        })
+      : undefined;
+  done();
+  const written = await writeReport({ ...report, manyDevices }, outDir, date);
+  progress(`report: ${written.join(", ")}`);
+  done();
 }
 
 await main();
