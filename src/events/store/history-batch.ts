@@ -31,6 +31,8 @@ export function packHistoryBatch(records: readonly HistoryRecord[]): ArrayBuffer
   const putString = (text: string, lengthBytes: 2 | 4) => {
     const start = offset + lengthBytes;
     const { written } = encoder.encodeInto(text, bytes.subarray(start));
+    // Ids and keys are short (IDs of at most 36 characters, correlation ids of at most 100).
+    if (lengthBytes === 2 && written > 0xffff) throw new RangeError("history key too long");
     if (lengthBytes === 2) view.setUint16(offset, written, true);
     else view.setUint32(offset, written, true);
     offset = start + written;
@@ -41,6 +43,7 @@ export function packHistoryBatch(records: readonly HistoryRecord[]): ArrayBuffer
     view.setUint32(offset, payload.length, true);
     bytes.set(payload, offset + 4);
     offset += 4 + payload.length;
+    if (keys.length > 0xffff) throw new RangeError("too many history keys");
     view.setUint16(offset, keys.length, true);
     offset += 2;
     for (const key of keys) putString(key, 2);

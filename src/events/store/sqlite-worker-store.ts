@@ -177,7 +177,8 @@ export class SqliteWorkerEventStore implements EventStore {
         });
       });
       await ready;
-      const connection = new BetterSqlite3(path, { fileMustExist: true, timeout: 1000 });
+      // A WAL reader waits only in rare cases (a file being recovered): briefly, on this thread.
+      const connection = new BetterSqlite3(path, { fileMustExist: true, timeout: 250 });
       this.#reader = {
         connection,
         // The newest rows of a key from a ULID on (the time to live and `after` in one bound):
