@@ -8,7 +8,7 @@ import { type Database, migrateToLatest, openDatabase } from "../storage/index.t
 import { eventsConfig } from "./config.ts";
 import { errStoreNeedsRedis } from "./errors.ts";
 import { createEventStore } from "./store/create-store.ts";
-import { SqlEventStore } from "./store/sql-store.ts";
+import { SqliteWorkerEventStore } from "./store/sqlite-worker-store.ts";
 
 describe("events configuration", () => {
   const model = composeConfig([{ owner: "events", section: eventsConfig }]);
@@ -83,7 +83,7 @@ describe("events configuration", () => {
       createEventStore({ config: load(env).store, database, redisUri, instanceId: "test" });
     assert.equal(store({ LORASTACK_EVENTS_STORE_ENABLE: "false" }), undefined);
     const sql = store({});
-    assert.ok(sql instanceof SqlEventStore, "without Redis: the database");
+    assert.ok(sql instanceof SqliteWorkerEventStore, "without Redis: beside the SQLite database");
     await sql.close();
     assert.throws(
       () => store({ LORASTACK_EVENTS_STORE_BACKEND: "redis" }),

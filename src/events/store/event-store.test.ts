@@ -16,6 +16,7 @@ import { UlidFactory } from "../ulid.ts";
 import { countingMonitor, eventStoreConformance, type OpenStore } from "./conformance.ts";
 import { RedisEventStore } from "./redis-store.ts";
 import { SqlEventStore } from "./sql-store.ts";
+import { SqliteWorkerEventStore } from "./sqlite-worker-store.ts";
 
 /** A store over a fresh, migrated database; closing it closes the database. */
 function sqlStores(openFresh: () => Promise<Database>): OpenStore {
@@ -91,6 +92,27 @@ describe("SqlEventStore on SQLite", () => {
       await store.close();
       await database.close();
     }
+  });
+});
+
+describe("SqliteWorkerEventStore", () => {
+  let folder: string;
+  let count = 0;
+  before(async () => {
+    folder = await mkdtemp(join(tmpdir(), "lorastack-event-store-worker-"));
+  });
+  after(async () => {
+    await rm(folder, { recursive: true, force: true });
+  });
+  eventStoreConformance(async ({ retention, monitor, now }) => {
+    const store = new SqliteWorkerEventStore({
+      file: join(folder, `${++count}-events.db`),
+      retention,
+      monitor,
+      now,
+      pruneIntervalMs: 0,
+    });
+    return { store, prune: () => store.prune(), close: () => store.close() };
   });
 });
 
