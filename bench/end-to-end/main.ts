@@ -12,7 +12,7 @@
  * into the results folder), `--out <dir>` (results folder).
  */
 import { spawn } from "node:child_process";
-import { mkdir, mkdtemp, rm } from "node:fs/promises";
+import { mkdir, mkdtemp, readdir, rm, stat } from "node:fs/promises";
 import { availableParallelism, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { createInterface } from "node:readline";
@@ -34,6 +34,7 @@ import { Integration } from "./integration.ts";
 import { memoryPhase } from "./memory-phase.ts";
 import { MIN_UPLINK_INTERVAL_S, PLANS, peakRate } from "./plan.ts";
 import { memory } from "./process-stats.ts";
+import { summarizeFile } from "./profile-summary.ts";
 import { type Report, writeReport } from "./report.ts";
 import { type UplinkStepResult, uplinkStep } from "./uplink-step.ts";
 
@@ -199,6 +200,20 @@ async function classASteps(
   return steps;
 }
 
+/** The stack's profile (the largest file: the main thread's), summed. */
+async function stackProfile(dir: string): Promise<Report["profile"]> {
+  const files = (await readdir(dir)).filter((name) => name.endsWith(".cpuprofile"));
+  const sized = await Promise.all(
+    files.map(async (name) => ({
+      file: join(dir, name),
+      size: (await stat(join(dir, name))).size,
+    })),
+  );
+  const largest = sized.sort((a, b) => b.size - a.size)[0];
+  if (!largest) return undefined;
+  return { file: largest.file, ...(await summarizeFile(largest.file)) };
+}
+
 async function main(): Promise<void> {
   await mkdir(outDir, { recursive: true });
   const date = new Date().toISOString().slice(0, 10);
@@ -210,7 +225,9 @@ async function main(): Promise<void> {
   const fleet: FleetShape = { otaa: plan.otaaDevices, abp: plan.abpDevices };
   const total = fleet.otaa + fleet.abp;
   const dataDir = await mkdtemp(join(tmpdir(), "lorastack-bench-"));
-  let report: Omit<Report, "manyDevices">;
+  // Profiles are tens of megabytes: kept in a temporary folder, summed into the report.
+  const profileDir = cpuProfile ? await mkdtemp(join(tmpdir(), "lorastack-bench-profile-")) : "";
+  let report: Omit<Report, "manyDevices" | "profile">;
   try {
     const provisioned = await bulkProvision({
       dataDir,
@@ -225,7 +242,7 @@ async function main(): Promise<void> {
       dataDir,
       env: {
         ...STACK_ENV,
-        ...(cpuProfile ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${outDir}` } : {}),
+        ...(cpuProfile ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${profileDir}` } : {}),
       },
       timeoutMs: 5 * 60_000,
     });
@@ -303,7 +320,6 @@ async function main(): Promise<void> {
         uplinks,
         confirmed,
         memory: { devices: total, peakRss: stackMemory.peakRss, rssAtEnd: stackMemory.rss },
-        cpuProfile: cpuProfile ? outDir : undefined,
       };
     } finally {
       await stack.stop("SIGINT");
@@ -324,7 +340,11 @@ async function main(): Promise<void> {
         })
       : undefined;
   done();
-  const written = await writeReport({ ...report, manyDevices }, outDir, date);
+  const written = await writeReport(
+    { ...report, manyDevices, profile: cpuProfile ? await stackProfile(profileDir) : undefined },
+    outDir,
+    date,
+  );
   progress(`report: ${written.join(", ")}`);
   done();
 }

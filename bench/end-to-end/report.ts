@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { throughputLatencySvg } from "./chart.ts";
 import type { ClassAStepResult } from "./class-a-step.ts";
 import type { MemoryResult } from "./memory-phase.ts";
+import type { ProfileSummary } from "./profile-summary.ts";
 import type { UplinkStepResult } from "./uplink-step.ts";
 
 export interface Report {
@@ -36,7 +37,8 @@ export interface Report {
   memory: { devices: number; peakRss: number; rssAtEnd: number };
   /** The memory phase (absent when skipped). */
   manyDevices: MemoryResult | undefined;
-  cpuProfile: string | undefined;
+  /** With `--cpu-prof`: the stack's profile over the traffic run, summed (profile-summary.ts). */
+  profile: (ProfileSummary & { file: string }) | undefined;
 }
 
 /** The issue's targets (2 cores, embedded default). */
@@ -144,6 +146,7 @@ export function markdown(report: Report): string {
     "",
     `OTAA devices joined in the join steps: ${int(report.joined)} of ${int(report.joins.reduce((sum, step) => sum + step.sent, 0))} join-requests.`,
     "",
+    ...profileSection(report.profile),
     "## Memory with many registered devices",
     "",
     ...(many
@@ -158,6 +161,27 @@ export function markdown(report: Report): string {
     "",
   ];
   return lines.join("\n");
+}
+
+/** Where the stack's time went, from its CPU profile (two tables side by side as lists). */
+function profileSection(profile: Report["profile"]): string[] {
+  if (!profile) return [];
+  const rows = Math.max(profile.byPart.length, profile.byCode.length, 0);
+  const cell = (share: { name: string; share: number } | undefined) =>
+    share ? `${share.name} | ${(share.share * 100).toFixed(1)} %` : " | ";
+  const table: string[] = [];
+  for (let i = 0; i < Math.min(rows, 12); i++)
+    table.push(`| ${cell(profile.byPart[i])} | ${cell(profile.byCode[i])} |`);
+  return [
+    "## Where the stack's time goes",
+    "",
+    `The stack's V8 CPU profile (\`--cpu-prof\`) over the whole traffic run (joins, uplink and confirmed steps): ${int(profile.busyMs / 1000)} s of main-thread time busy, idle left out. By part: the nearest of our folders up the stack (a library's time counts for the part that called it; "outside our code": promise and timer continuations with none of ours). By code: what was running (SQLite's native time shows as the statement call).`,
+    "",
+    "| part | share | code | share |",
+    "|---|---|---|---|",
+    ...table,
+    "",
+  ];
 }
 
 /** Writes `<date>.json`, `<date>.md` and `<date>.svg` into `dir`; returns their paths. */
