@@ -175,7 +175,7 @@ function profileSection(profile: Report["profile"]): string[] {
   return [
     "## Where the stack's time goes",
     "",
-    `The stack's V8 CPU profile (\`--cpu-prof\`) over the whole traffic run (joins, uplink and confirmed steps): ${int(profile.busyMs / 1000)} s of main-thread time busy, idle left out. By part: the nearest of our folders up the stack (a library's time counts for the part that called it; "outside our code": promise and timer continuations with none of ours). By code: what was running (SQLite's native time shows as the statement call).`,
+    `The stack's V8 CPU profile (\`--cpu-prof\`) over its whole run (start-up, join, uplink and confirmed steps; the sampling profiler costs a few per cent, and the figures above were measured with it on): ${int(profile.busyMs / 1000)} s of main-thread time busy, idle left out. By part: the nearest of our folders up the stack (a library's time counts for the part that called it; "outside our code": promise and timer continuations with none of ours). By code: what was running (SQLite's native time shows as the statement call).`,
     "",
     "| part | share | code | share |",
     "|---|---|---|---|",
