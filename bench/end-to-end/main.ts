@@ -9,7 +9,8 @@
  *
  * Flags: `--quick` (seconds, small numbers) or `--medium` (a few minutes), `--memory-devices <n>`
  * (devices of the memory phase; 0 skips it), `--cpu-prof` (the stack writes a V8 CPU profile
- * into the results folder), `--out <dir>` (results folder).
+ * into a temporary folder; the report sums it: profile-summary.ts), `--out <dir>` (results
+ * folder).
  */
 import { spawn } from "node:child_process";
 import { mkdir, mkdtemp, readdir, rm, stat } from "node:fs/promises";
