@@ -7,6 +7,7 @@ import { Connections } from "./connections/connections.ts";
 import { type GatewayRegistry, peerGatewayRegistry } from "./connections/gateway-registry.ts";
 import { createConnectionScheduler } from "./connections/scheduling.ts";
 import { type GatewayServerMetrics, gatewayServerMetrics } from "./metrics.ts";
+import { LoopLag } from "./scheduling/loop-lag.ts";
 import { gsService } from "./services/gs.ts";
 import { nsGsService } from "./services/ns-gs.ts";
 import { networkServerUpstream } from "./upstream.ts";
@@ -55,6 +56,7 @@ export function createGatewayServer(
   const now = Date.now;
   const monotonicUs = () => performance.now() * 1000;
   const metrics = gatewayServerMetrics(context.metrics);
+  const loopLag = new LoopLag({ now: monotonicUs });
   const registry = new CachedGatewayRegistry(
     peerGatewayRegistry(() => context.cluster.peer("is")),
     { ttlMs: settings.gateway_cache_ttl, now },
@@ -68,6 +70,7 @@ export function createGatewayServer(
     scheduler: (gateway, frontend) =>
       createConnectionScheduler(gateway, frontend, context.frequencyPlans),
     monotonicUs,
+    serverLagUs: (fromUs, toUs) => loopLag.maxLagUs(fromUs, toUs),
     locationDebounceMs: settings.update_gateway_location_debounce_time,
     now,
   };
@@ -109,6 +112,7 @@ export function createGatewayServer(
   return {
     core,
     async start() {
+      loopLag.start();
       for (const frontend of started) await frontend.start();
       ready = true;
     },
@@ -117,6 +121,7 @@ export function createGatewayServer(
       ready = false;
       await Promise.all(started.map((frontend) => frontend.stop()));
       await connections.stop();
+      loopLag.stop();
     },
   };
 }

@@ -40,6 +40,7 @@ const plans = FrequencyPlans.builtIn();
 function setup(
   gatewaySettings: { scheduleDownlinkLate?: boolean; frequencyPlanIds?: string[] } = {},
   frontendSettings = {},
+  serverLagUs?: ConnectionEnvironment["serverLagUs"],
 ) {
   let nowUs = 1_000_000_000;
   const gateway = create(GatewaySchema, {
@@ -67,6 +68,7 @@ function setup(
     registry: {} as never,
     scheduler: (g, f) => createConnectionScheduler(g, f, plans),
     monotonicUs: () => nowUs,
+    ...(serverLagUs ? { serverLagUs } : {}),
     locationDebounceMs: 0,
     now: () => nowUs / 1000,
   };
@@ -228,6 +230,19 @@ describe("Connection with the real scheduler", () => {
     assert.ok(toBinary(GatewayConnectionStatsSchema, stats).length > 0, "serializable");
     assert.ok(stats.subBands.length > 0);
     assert.ok(stats.subBands.some((band) => band.downlinkUtilizationLimit === 0.01));
+  });
+
+  it("drops a round trip measured while the server's event loop lagged", async () => {
+    // The loop ran 300 ms late during the second measurement's interval only.
+    const lagged = (fromUs: number, toUs: number) => (toUs - fromUs > 100_000 ? 300_000 : 0);
+    const { connection } = setup({}, {}, lagged);
+    const token = await uplinkToken(connection, { timestamp: 5_000_000 });
+    connection.recordRoundTrip(20_000);
+    connection.recordRoundTrip(400_000);
+    await connection.scheduleDownlink(classA(1), tokenPath(token), token);
+    const stats = connection.stats.toMessage();
+    assert.equal(stats.roundTripTimes?.count, 1, "only the one measured on time");
+    assert.equal(stats.roundTripTimes?.max?.nanos, 20_000_000);
   });
 
   it("fails downlinks of a gateway without a known frequency plan", async () => {

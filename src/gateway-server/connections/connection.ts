@@ -55,6 +55,11 @@ export interface ConnectionEnvironment {
   scheduler: (gateway: Gateway, frontend: FrontendConnection) => DownlinkScheduler | undefined;
   /** The server's monotonic clock in µs: the one time source of every scheduler. */
   monotonicUs: () => number;
+  /**
+   * How late the server's event loop ran between two server times (µs; see LoopLag): a round
+   * trip measured while it lagged is the server's delay, not the network's, and is dropped.
+   */
+  serverLagUs?: (fromUs: number, toUs: number) => number;
   /** Minimum time between two location updates from status messages (ms). */
   locationDebounceMs: number;
   now: () => number;
@@ -70,6 +75,9 @@ export type ClockSample = ({ timestamp: number } | { xtime: bigint }) & {
   serverUs?: number | undefined;
   gpsTimeUs?: number | undefined;
 };
+
+/** A round trip measured while the event loop ran later than this is not recorded (µs). */
+const MAX_SERVER_LAG_US = 50_000;
 
 /** Why an uplink was dropped (a fixed table: no error object per dropped uplink). */
 export const uplinkDropReasons = {
@@ -169,10 +177,16 @@ export class Connection {
 
   /**
    * One measured round trip between the server and the gateway (µs), at server time `atUs`
-   * (default now): UDP PULL_RESP → TX_ACK, Basics Station RefTime/MuxTime. The largest recent
-   * one sets how early a downlink must leave; the stats show them.
+   * (default now): UDP PULL_RESP → TX_ACK, Basics Station RefTime/MuxTime. Their 90th percentile
+   * sets how early a downlink must leave; the stats show them. One measured while the server's
+   * event loop lagged is dropped (counted as `round_trip_server_busy`).
    */
   recordRoundTrip(rttUs: number, atUs: number = this.#env.monotonicUs()): void {
+    const lagUs = this.#env.serverLagUs?.(atUs - rttUs, atUs) ?? 0;
+    if (lagUs > MAX_SERVER_LAG_US) {
+      this.#env.metrics.drops.inc({ reason: "round_trip_server_busy" });
+      return;
+    }
     this.#scheduler?.roundTripTimes.record(rttUs, atUs);
   }
 

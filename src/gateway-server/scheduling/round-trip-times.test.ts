@@ -13,7 +13,13 @@ test("statistics over the valid measurements; none gives undefined", () => {
   ] as const) {
     rtts.record(rtt, at);
   }
-  assert.deepEqual(rtts.stats(5), { minUs: 10_000, maxUs: 40_000, medianUs: 25_000, count: 4 });
+  assert.deepEqual(rtts.stats(5), {
+    minUs: 10_000,
+    maxUs: 40_000,
+    medianUs: 25_000,
+    p90Us: 40_000,
+    count: 4,
+  });
   rtts.record(-1, 6);
   rtts.record(Number.NaN, 6);
   assert.equal(rtts.stats(6)?.count, 4, "nonsense measurements are ignored");
@@ -22,7 +28,14 @@ test("statistics over the valid measurements; none gives undefined", () => {
 test("keeps the newest 20 for 30 minutes (The Things Stack's window)", () => {
   const rtts = new RoundTripTimes();
   for (let i = 1; i <= 25; i++) rtts.record(i * 1000, i);
-  assert.deepEqual(rtts.stats(30), { minUs: 6000, maxUs: 25_000, medianUs: 15_500, count: 20 });
+  assert.deepEqual(rtts.stats(30), {
+    minUs: 6000,
+    maxUs: 25_000,
+    medianUs: 15_500,
+    // 18 of the 20 are at most this: two slow ones do not count.
+    p90Us: 23_000,
+    count: 20,
+  });
   assert.equal(rtts.stats(10 + roundTripWindow.ttlUs)?.minUs, 10_000, "older ones expired");
   assert.equal(rtts.stats(26 + roundTripWindow.ttlUs), undefined);
 });

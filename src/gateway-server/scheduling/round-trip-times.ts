@@ -9,6 +9,8 @@ export interface RoundTripStats {
   readonly minUs: number;
   readonly maxUs: number;
   readonly medianUs: number;
+  /** The 90th percentile: what the scheduler plans with (as The Things Stack does). */
+  readonly p90Us: number;
   readonly count: number;
 }
 
@@ -48,6 +50,7 @@ export class RoundTripTimes {
       minUs: valid[0] as number,
       maxUs: valid[valid.length - 1] as number,
       medianUs,
+      p90Us: valid[Math.min(valid.length - 1, Math.ceil(0.9 * valid.length) - 1)] as number,
       count: valid.length,
     };
   }

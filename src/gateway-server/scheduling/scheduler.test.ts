@@ -156,17 +156,26 @@ describe("class A", () => {
     assert.equal(rx2Only.timestamp, 1_513_970);
   });
 
-  test("a measured round-trip time replaces the assumed network delay", () => {
+  test("five measured round trips replace the assumed network delay: half their 90th percentile", () => {
     const gateway = scheduler();
-    gateway.roundTripTimes.record(300_000, syncedAt);
+    for (let i = 0; i < 4; i++) gateway.roundTripTimes.record(600_000, syncedAt);
+    assert.equal(gateway.minimumLeadUs(syncedAt), 130_000, "four are not enough yet");
+    gateway.roundTripTimes.record(600_000, syncedAt);
     assert.equal(gateway.minimumLeadUs(syncedAt), 330_000);
     const failures = refused(gateway.schedule(classA({ rx2: undefined }), syncedAt + 700_000));
     assert.deepEqual(failures[0]?.details, { lead_us: 300_000, minimum_lead_us: 330_000 });
   });
 
+  test("one slow round trip among twenty does not rule the gateway", () => {
+    const gateway = scheduler();
+    for (let i = 0; i < 19; i++) gateway.roundTripTimes.record(60_000, syncedAt);
+    gateway.roundTripTimes.record(5_000_000, syncedAt);
+    assert.equal(gateway.minimumLeadUs(syncedAt), 60_000);
+  });
+
   test("Semtech UDP: even with a zero round trip the lead stays above the forwarder's 32.5 ms", () => {
     const gateway = scheduler({ protocolLeadUs: gatewayProtocolLeadsUs["semtech-udp"] });
-    gateway.roundTripTimes.record(0, syncedAt);
+    for (let i = 0; i < 5; i++) gateway.roundTripTimes.record(0, syncedAt);
     const boundary = syncedAt + 1_000_000 - 45_000;
     assert.equal(ok(gateway.schedule(classA({ rx2: undefined }), boundary)).timestamp, 2_000_000);
     const late = refused(gateway.schedule(classA({ rx2: undefined }), boundary + 1));
@@ -458,7 +467,7 @@ describe("class C and absolute time", () => {
 
   test("the minimum lead wins over a smaller schedule_anytime_delay", () => {
     const gateway = scheduler({ scheduleAnytimeDelayUs: 0 });
-    gateway.roundTripTimes.record(400_000, syncedAt);
+    for (let i = 0; i < 5; i++) gateway.roundTripTimes.record(800_000, syncedAt);
     assert.equal(ok(gateway.schedule(classC, syncedAt)).startsAtServerUs, syncedAt + 430_000);
   });
 

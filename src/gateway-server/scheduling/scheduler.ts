@@ -40,6 +40,9 @@ import {
   transmissionRules,
 } from "./transmission.ts";
 
+/** Round trips needed before their statistics replace the assumed network delay (TTS: 5). */
+const MIN_ROUND_TRIPS = 5;
+
 /** Defaults, from The Things Stack's scheduler and the real packet forwarder. */
 export const schedulingDefaults = {
   /**
@@ -159,7 +162,12 @@ export class DownlinkScheduler {
    */
   minimumLeadUs(nowUs: number): number {
     const rtt = this.roundTripTimes.stats(nowUs);
-    return this.#protocolLeadUs + (rtt === undefined ? this.#networkDelayUs : rtt.maxUs);
+    // As The Things Stack: half the 90th percentile of the recent round trips (the way to the
+    // gateway) once there are enough of them; one slow measurement does not rule the gateway.
+    return (
+      this.#protocolLeadUs +
+      (rtt === undefined || rtt.count < MIN_ROUND_TRIPS ? this.#networkDelayUs : rtt.p90Us / 2)
+    );
   }
 
   /** Tries the request's windows in order and books the first that fits. */
