@@ -47,8 +47,8 @@ export interface RowScanOptions<C extends string = string> {
   batchSize?: number;
   /**
    * Only the first this many bytes of each message: enough for fields written near its start
-   * (protobuf-es writes fields by number), and far less to read for large messages. Absent:
-   * the whole message.
+   * (protobuf-es writes fields by number), and far less to read for large messages. Absent (or
+   * not finite): the whole message.
    */
   messagePrefix?: number;
 }
@@ -273,7 +273,7 @@ export class MessageStore<Desc extends DescMessage> {
         throw errUnknownIndex.create({ table: this.spec.table, index: column });
     const prefix = options.messagePrefix;
     const message =
-      prefix === undefined
+      prefix === undefined || !Number.isFinite(prefix)
         ? sql.ref(messageColumn)
         : // substr counts bytes of a blob (SQLite) and of a bytea (PostgreSQL) alike.
           sql`substr(${sql.ref(messageColumn)}, 1, ${sql.lit(Math.max(0, Math.floor(prefix)))})`;
