@@ -303,6 +303,27 @@ describeOnEachEngine("cached device store", (_engine, open) => {
     assert.equal(await b.get(deviceKey("r2")), undefined, "the deleted device is not cached");
   });
 
+  it("re-reads at resync a cached device whose stored updated_at the scan could not read", async () => {
+    await seed(registry, [sessionDevice("u1", "26000041", 1), sessionDevice("u2", "26000042", 1)]);
+    const { registry: counted, calls } = countingRegistry(registry);
+    // The scan reports u1's updated_at as unknown (0), as it does for corrupt bytes.
+    const scanning: TestRegistry = {
+      ...counted,
+      async *scanAddresses(options) {
+        for await (const entry of counted.scanAddresses(options))
+          yield entry.key.deviceId === "u1" ? { ...entry, updatedAtMs: 0 } : entry;
+      },
+    };
+    const store = await started(storeOn(scanning));
+    assert.equal((await store.candidates(hex("26000041"))).length, 1);
+    assert.equal((await store.candidates(hex("26000042"))).length, 1);
+    assert.equal(calls.get, 2);
+    await store.resync();
+    assert.deepEqual(ids(await store.candidates(hex("26000041"))), ["u1"]);
+    assert.deepEqual(ids(await store.candidates(hex("26000042"))), ["u2"]);
+    assert.equal(calls.get, 3, "u1 was read again, u2 came from the cache");
+  });
+
   it("writes what is queued when stopped, and refuses commits after", async () => {
     await seed(registry, [sessionDevice("x1", "26000031", 1)]);
     const store = storeOn(registry, undefined, { intervalMs: 10_000 });

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { it } from "node:test";
-import { create, type MessageInitShape } from "@bufbuild/protobuf";
+import { create, type MessageInitShape, toBinary } from "@bufbuild/protobuf";
+import { timestampMs } from "@bufbuild/protobuf/wkt";
 import { describeOnEachEngine } from "../../../test/harness/engines.ts";
 import {
   type EndDevice,
@@ -12,10 +13,16 @@ import { KeyEnvelopeSchema, SessionKeysSchema } from "../../gen/ttn/lorawan/v3/k
 import type { KeyVault } from "../../key-vault/key-vault.ts";
 import { StaticKeyVault } from "../../key-vault/static-key-vault.ts";
 import type { Database } from "../../storage/index.ts";
-import { errIndexValueTaken } from "../../storage/message-store/index.ts";
+import { errIndexValueTaken, MessageStore } from "../../storage/message-store/index.ts";
 import type { UntypedDatabase } from "../../storage/migrations/migration.ts";
 import { errNoKek } from "../errors.ts";
-import { createNetworkServerRegistries, type NetworkServerRegistries } from "./index.ts";
+import {
+  AtRestKeys,
+  createNetworkServerRegistries,
+  type NetworkServerRegistries,
+  nsDeviceTable,
+  SqlNsDeviceRegistry,
+} from "./index.ts";
 
 const hex = (text: string) => new Uint8Array(Buffer.from(text, "hex"));
 const vault = new StaticKeyVault(
@@ -501,5 +508,61 @@ describeOnEachEngine("Network Server registry", (_engine, open) => {
       const none = scanned.find((entry) => entry.key.deviceId === "none");
       assert.equal(none?.devAddr, undefined);
       assert.equal(none?.pendingDevAddr, undefined);
+      // What a cached copy is compared with at a resync: the stored device's updated_at.
+      for (const entry of scanned) {
+        const stored = await devices.get(entry.key);
+        assert.ok(stored?.updatedAt);
+        assert.equal(entry.updatedAtMs, timestampMs(stored.updatedAt), entry.key.deviceId);
+      }
+    }));
+
+  it("scans without decoding: a corrupt or unusual message gives an unknown updated_at, no error", () =>
+    withDatabase(async (database) => {
+      let now = 1_764_975_000_123;
+      const devices = new SqlNsDeviceRegistry({
+        store: new MessageStore(database.db, nsDeviceTable),
+        keys: new AtRestKeys(vault, ""),
+        now: () => now,
+      });
+      for (const id of ["a", "b", "c", "d"])
+        await devices.update(key(id), () =>
+          device(id, "26011bda", { macState: { recentUplinks: [{}, {}] } }),
+        );
+      // a: changed after its creation; its updated_at differs from its created_at.
+      now += 60_000;
+      await devices.update(key("a"), (current) => current ?? null);
+      const db = database.db as unknown as UntypedDatabase;
+      const setMessage = (deviceId: string, message: Uint8Array) =>
+        db
+          .updateTable("ns_end_devices")
+          .set({ message: Buffer.from(message) })
+          .where("device_id", "=", deviceId)
+          .execute();
+      const [stored] = await rawMessages(database);
+      // b: garbage; c: cut short inside its first field; d: updated_at written after a large
+      // field, beyond what the scan reads.
+      await setMessage("b", new Uint8Array([0x0a, 0xff, 0xff, 0xff, 0xff, 0x7f, 0x01]));
+      await setMessage("c", (stored as Uint8Array).subarray(0, 5));
+      const late = create(EndDeviceSchema, {
+        ids: { applicationIds: { applicationId: "app1" }, deviceId: "d" },
+        name: "x".repeat(1000),
+      });
+      const stamp = create(EndDeviceSchema, { updatedAt: { seconds: 1_764_975_000n } });
+      await setMessage(
+        "d",
+        Buffer.concat([toBinary(EndDeviceSchema, late), toBinary(EndDeviceSchema, stamp)]),
+      );
+      const scanned = [];
+      for await (const entry of devices.scanAddresses({ batchSize: 3 })) scanned.push(entry);
+      assert.deepEqual(
+        scanned.map((entry) => [entry.key.deviceId, entry.updatedAtMs > 0, entry.devAddr]),
+        [
+          ["a", true, hex("26011bda")],
+          ["b", false, hex("26011bda")],
+          ["c", false, hex("26011bda")],
+          ["d", false, hex("26011bda")],
+        ],
+      );
+      assert.equal(scanned[0]?.updatedAtMs, 1_764_975_060_123);
     }));
 });

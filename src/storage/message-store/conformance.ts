@@ -15,7 +15,7 @@ import {
 } from "./errors.ts";
 import { mergeFieldMask } from "./field-mask.ts";
 import { messageTableMigration } from "./spec.ts";
-import { MessageStore } from "./store.ts";
+import { MessageStore, type StoredRow } from "./store.ts";
 import { bytes, hex, testDevice, testDeviceTable } from "./testdata/devices.ts";
 import {
   type Device,
@@ -377,6 +377,70 @@ export function describeMessageStoreConformance(
           inApp1.push(device);
         assert.deepEqual(ids(inApp1), ["app1/a", "app1/b", "app1/c"]);
         assert.equal(inApp1[0]?.name, "");
+      }));
+
+    it("scans records as stored: key, chosen index columns and message bytes, in batches", () =>
+      withStore(async (store) => {
+        const devices = [
+          testDevice("app2", "a", { devAddr: "26011bda", devEui: "0102030405060708" }),
+          testDevice("app1", "c", { name: "a name long enough to be cut by a prefix" }),
+          testDevice("app1", "a", { devAddr: "26000001", fCnt: 3 }),
+          testDevice("app10", "a", { devEui: "0102030405060709" }),
+          testDevice("app1", "b", { devAddr: "26000002" }),
+        ];
+        for (const device of devices) await store.create(device);
+        const rows: StoredRow<"dev_addr" | "euis">[] = [];
+        for await (const row of store.scanRows([], { columns: ["dev_addr", "euis"], batchSize: 2 }))
+          rows.push(row);
+        assert.deepEqual(
+          rows.map((row) => [row.key.join("/"), row.columns.dev_addr, row.columns.euis]),
+          [
+            ["app1/a", "26000001", undefined],
+            ["app1/b", "26000002", undefined],
+            ["app1/c", undefined, undefined],
+            ["app10/a", undefined, "70B3D57ED0000000:0102030405060709"],
+            ["app2/a", "26011BDA", "70B3D57ED0000000:0102030405060708"],
+          ],
+        );
+        for (const row of rows) {
+          assert.equal(Object.getPrototypeOf(row.message), Uint8Array.prototype);
+          assert.deepEqual(fromBinary(DeviceSchema, row.message), await store.get(row.key));
+        }
+
+        // A scope, no index columns, and a prefix of each message (longer than some messages).
+        const prefixed = [];
+        for await (const row of store.scanRows(["app1"], { batchSize: 1, messagePrefix: 12 }))
+          prefixed.push(row);
+        assert.deepEqual(
+          prefixed.map((row) => [row.key.join("/"), row.columns]),
+          [
+            ["app1/a", {}],
+            ["app1/b", {}],
+            ["app1/c", {}],
+          ],
+        );
+        prefixed.forEach((row, i) => {
+          const whole = rows[i]?.message as Uint8Array;
+          assert.deepEqual(row.message, whole.subarray(0, 12));
+        });
+        for await (const row of store.scanRows(["app1", "a"], { messagePrefix: 100_000 }))
+          assert.deepEqual(row.message, rows[0]?.message);
+        for await (const row of store.scanRows(["app1", "b"], { messagePrefix: 0 }))
+          assert.equal(row.message.length, 0);
+
+        // Batches continue after the last key read: a record added behind the walk is seen.
+        const walked: string[] = [];
+        for await (const row of store.scanRows([], { batchSize: 2 })) {
+          walked.push(row.key.join("/"));
+          if (walked.length === 1) await store.create(testDevice("app1", "d"));
+        }
+        assert.deepEqual(walked, ["app1/a", "app1/b", "app1/c", "app1/d", "app10/a", "app2/a"]);
+
+        const first = (iterator: AsyncGenerator<unknown>) => iterator.next();
+        await rejectsWith(first(store.scanRows([], { columns: ["name"] })), errUnknownIndex, {
+          index: "name",
+        });
+        await rejectsWith(first(store.scanRows(["app1", "a", "x"])), errInvalidKey);
       }));
 
     it("writes in a transaction together with other work, or not at all", () =>

@@ -20,5 +20,8 @@ export {
   MessageStore,
   type Page,
   type ReadOptions,
+  type RowScanOptions,
   type ScanOptions,
+  type StoredRow,
 } from "./store.ts";
+export { timestampFieldMs, visitLengthDelimitedField } from "./wire-fields.ts";

@@ -39,6 +39,29 @@ export interface ScanOptions extends ReadOptions {
   batchSize?: number;
 }
 
+/** Options of {@link MessageStore.scanRows}. */
+export interface RowScanOptions<C extends string = string> {
+  /** Index columns to read beside the key (see the spec's `indexes`). */
+  columns?: readonly C[];
+  /** Records read per query; default 500. */
+  batchSize?: number;
+  /**
+   * Only the first this many bytes of each message: enough for fields written near its start
+   * (protobuf-es writes fields by number), and far less to read for large messages. Absent (or
+   * not finite): the whole message.
+   */
+  messagePrefix?: number;
+}
+
+/** A record as stored, not decoded: its key, chosen index values and encoded message. */
+export interface StoredRow<C extends string = string> {
+  key: MessageKey;
+  /** The chosen index columns' values; `undefined` where the record has none. */
+  columns: Record<C, string | undefined>;
+  /** The encoded message (or its first `messagePrefix` bytes). */
+  message: Uint8Array;
+}
+
 /** One page of a list, and how many records match in all pages. */
 export interface Page<M> {
   items: M[];
@@ -229,18 +252,58 @@ export class MessageStore<Desc extends DescMessage> {
     scope: MessageKey = [],
     options: ScanOptions = {},
   ): AsyncGenerator<MessageShape<Desc>> {
-    this.#checkScope(scope);
     this.#checkMask(options);
+    for await (const row of this.scanRows(scope, { batchSize: options.batchSize }))
+      yield this.#decodeBytes(row.message, options);
+  }
+
+  /**
+   * Every record under `scope` as stored, without decoding its message, in key order, read in
+   * batches by key as {@link scan} reads: for walks that need only a record's key, index
+   * columns and a few fields of its message (read from the bytes, see wire-fields.ts).
+   */
+  async *scanRows<C extends string = never>(
+    scope: MessageKey = [],
+    options: RowScanOptions<C> = {},
+  ): AsyncGenerator<StoredRow<C>> {
+    this.#checkScope(scope);
+    const columns = options.columns ?? [];
+    for (const column of columns)
+      if (!this.#indexes.has(column))
+        throw errUnknownIndex.create({ table: this.spec.table, index: column });
+    const prefix = options.messagePrefix;
+    const message =
+      prefix === undefined || !Number.isFinite(prefix)
+        ? sql.ref(messageColumn)
+        : // substr counts bytes of a blob (SQLite) and of a bytea (PostgreSQL) alike.
+          sql`substr(${sql.ref(messageColumn)}, 1, ${sql.lit(Math.max(0, Math.floor(prefix)))})`;
     const batchSize = Math.max(1, Math.floor(options.batchSize ?? CHUNK));
+    const keyColumns = this.spec.keyColumns;
     let after: MessageKey | undefined;
     for (;;) {
-      let query = this.#whereScope(this.#selectMessages(this.#db), scope);
+      let query = this.#whereScope(
+        this.#db
+          .selectFrom(this.spec.table)
+          .select([...keyColumns, ...columns, message.as(messageColumn)]),
+        scope,
+      );
       if (after) query = query.where(this.#keyTuple(), ">", this.#tuple(after));
       const rows: Row[] = await this.#orderByKey(query).limit(batchSize).execute();
-      for (const row of rows) yield this.#decode(row, options);
+      for (const row of rows) {
+        const values = {} as Record<C, string | undefined>;
+        for (const column of columns) {
+          const value = row[column];
+          values[column] = value === null || value === undefined ? undefined : String(value);
+        }
+        yield {
+          key: keyColumns.map((column) => String(row[column])),
+          columns: values,
+          message: plainBytes(row[messageColumn]),
+        };
+      }
       if (rows.length < batchSize) return;
       const last = rows[rows.length - 1] as Row;
-      after = this.spec.keyColumns.map((column) => String(last[column]));
+      after = keyColumns.map((column) => String(last[column]));
     }
   }
 
@@ -333,9 +396,10 @@ export class MessageStore<Desc extends DescMessage> {
   }
 
   #decode(row: Row, options: ReadOptions): MessageShape<Desc> {
-    const stored = row[messageColumn] as Uint8Array;
-    // Decoded from a plain view, so that bytes fields are Uint8Arrays, not Buffers.
-    const bytes = new Uint8Array(stored.buffer, stored.byteOffset, stored.byteLength);
+    return this.#decodeBytes(plainBytes(row[messageColumn]), options);
+  }
+
+  #decodeBytes(bytes: Uint8Array, options: ReadOptions): MessageShape<Desc> {
     const message = fromBinary(this.spec.schema, bytes);
     return options.fieldMask
       ? applyFieldMask(this.spec.schema, message, options.fieldMask)
@@ -440,6 +504,15 @@ export class MessageStore<Desc extends DescMessage> {
     if (messages.length === 1) return describeKey(this.spec.key(messages[0] as MessageShape<Desc>));
     return `(one of ${messages.map((message) => describeKey(this.spec.key(message))).join(", ")})`;
   }
+}
+
+/**
+ * A plain Uint8Array view of a bytes column (the drivers give Buffers): decoded from it, bytes
+ * fields are Uint8Arrays, not Buffers.
+ */
+function plainBytes(stored: unknown): Uint8Array {
+  const bytes = stored as Uint8Array;
+  return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
 function describeKey(key: MessageKey): string {
