@@ -4,10 +4,11 @@ import type { Database } from "../../storage/database.ts";
 import { inTransaction } from "../../storage/transaction.ts";
 import type { StackEvent } from "../event.ts";
 import { ulidCeiling, ulidFloor } from "../ulid.ts";
-import { eventBytes, eventFromBytes } from "../wire.ts";
+import { eventBytes } from "../wire.ts";
 import type { EventStore, HistoryQuery, Retention } from "./event-store.ts";
 import { GroupCommit } from "./group-commit.ts";
-import { correlationIndexKey, entityIndexKey, indexKeysOf } from "./index-keys.ts";
+import { indexKeysOf } from "./index-keys.ts";
+import { indexedHistory, type PeriodicPrune, prunePeriodically } from "./indexed-history.ts";
 import type { StoreMonitor } from "./monitor.ts";
 
 /** A row of `events` (migration 0008): one stored event. */
@@ -79,8 +80,8 @@ export class SqlEventStore implements EventStore {
   readonly #commit: GroupCommit<StackEvent>;
   /** Keys written to since the last prune: the count each keeps, and rows added to it. */
   #touched = new Map<string, { keep: number; added: number }>();
-  readonly #timer: NodeJS.Timeout | undefined;
-  #pruning: Promise<unknown> | undefined;
+  readonly #pruner: PeriodicPrune;
+  readonly #reads: Pick<EventStore, "history" | "related">;
   #closed = false;
 
   constructor(options: SqlEventStoreOptions) {
@@ -98,17 +99,17 @@ export class SqlEventStore implements EventStore {
       onFailure: (error, count) => this.#monitor.dropped("failed", count, error),
       onDrop: (count) => this.#monitor.dropped("overflow", count),
     });
-    const interval = options.pruneIntervalMs ?? 60_000;
-    if (interval > 0) {
-      this.#timer = setInterval(() => {
-        this.#pruning ??= this.prune()
-          .catch((error: unknown) => this.#monitor.failed("prune", error))
-          .finally(() => {
-            this.#pruning = undefined;
-          });
-      }, interval);
-      this.#timer.unref();
-    }
+    this.#pruner = prunePeriodically(
+      options.pruneIntervalMs ?? 60_000,
+      () => this.prune(),
+      this.#monitor,
+    );
+    this.#reads = indexedHistory({
+      retention: this.#retention,
+      monitor: this.#monitor,
+      flush: () => this.flush(),
+      newest: (key, limit, afterMs) => this.#newest(key, limit, afterMs),
+    });
   }
 
   add(event: StackEvent): void {
@@ -119,26 +120,12 @@ export class SqlEventStore implements EventStore {
     return this.#commit.flush();
   }
 
-  async history(query: HistoryQuery): Promise<StackEvent[]> {
-    await this.flush();
-    const { entityCount } = this.#retention;
-    const limit = query.tail && query.tail > 0 ? Math.min(query.tail, entityCount) : entityCount;
-    const rows = new Map<string, Uint8Array>();
-    for (const entity of query.entities) {
-      for (const row of await this.#newest(entityIndexKey(entity), limit, query.afterMs))
-        rows.set(row.unique_id, row.payload);
-    }
-    return this.#decode([...rows.keys()].sort(), rows);
+  history(query: HistoryQuery): Promise<StackEvent[]> {
+    return this.#reads.history(query);
   }
 
-  async related(correlationId: string): Promise<StackEvent[]> {
-    await this.flush();
-    const key = correlationIndexKey(correlationId);
-    const found = await this.#newest(key, this.#retention.correlationIdCount, undefined);
-    return this.#decode(
-      found.map((row) => row.unique_id),
-      new Map(found.map((row) => [row.unique_id, row.payload])),
-    );
+  related(correlationId: string): Promise<StackEvent[]> {
+    return this.#reads.related(correlationId);
   }
 
   /**
@@ -204,9 +191,9 @@ export class SqlEventStore implements EventStore {
 
   async close(): Promise<void> {
     this.#closed = true;
-    clearInterval(this.#timer);
+    const pruned = this.#pruner.stop();
     await this.#commit.close();
-    await this.#pruning;
+    await pruned;
   }
 
   async #write(batch: StackEvent[]): Promise<void> {
@@ -271,18 +258,5 @@ export class SqlEventStore implements EventStore {
       .where("i.unique_id", ">=", oldest);
     if (afterMs !== undefined) query = query.where("i.unique_id", ">", ulidCeiling(afterMs));
     return query.orderBy("i.unique_id", "desc").limit(limit).execute();
-  }
-
-  #decode(order: readonly string[], payloads: Map<string, Uint8Array>): StackEvent[] {
-    const events: StackEvent[] = [];
-    for (const id of order) {
-      try {
-        events.push(eventFromBytes(payloads.get(id) as Uint8Array));
-      } catch (error) {
-        // An event defined by another version, or damaged: skipped, counted and logged.
-        this.#monitor.dropped("unreadable", 1, error);
-      }
-    }
-    return events;
   }
 }

@@ -2,12 +2,18 @@ import { Worker } from "node:worker_threads";
 import BetterSqlite3 from "better-sqlite3";
 import type { StackEvent } from "../event.ts";
 import { ulidFloor } from "../ulid.ts";
-import { eventBytes, eventFromBytes } from "../wire.ts";
+import { eventBytes } from "../wire.ts";
 import { errHistoryUnavailable, errHistoryWriterStopped } from "./errors.ts";
 import type { EventStore, HistoryQuery, Retention } from "./event-store.ts";
 import { GroupCommit } from "./group-commit.ts";
 import { packHistoryBatch } from "./history-batch.ts";
-import { correlationIndexKey, entityIndexKey, indexKeysOf } from "./index-keys.ts";
+import { indexKeysOf } from "./index-keys.ts";
+import {
+  type HistoryRow,
+  indexedHistory,
+  type PeriodicPrune,
+  prunePeriodically,
+} from "./indexed-history.ts";
 import type { StoreMonitor } from "./monitor.ts";
 import type { HistoryReply, HistoryRequest, HistoryWorkerData } from "./sqlite-history-protocol.ts";
 
@@ -32,7 +38,6 @@ export interface SqliteWorkerEventStoreOptions {
 const writerModule = new URL("./sqlite-history-worker.ts", import.meta.url);
 
 type Pending = { resolve: (count: number) => void; reject: (error: Error) => void };
-type Row = { unique_id: string; payload: Uint8Array };
 
 /**
  * The {@link EventStore} of the embedded (SQLite) program, its writes off the main thread: a
@@ -49,7 +54,8 @@ export class SqliteWorkerEventStore implements EventStore {
   readonly #now: () => number;
   readonly #commit: GroupCommit<StackEvent>;
   readonly #started: Promise<void>;
-  readonly #timer: NodeJS.Timeout | undefined;
+  readonly #pruner: PeriodicPrune;
+  readonly #reads: Pick<EventStore, "history" | "related">;
   #worker: Worker | undefined;
   #reader: { connection: BetterSqlite3.Database; newest: BetterSqlite3.Statement } | undefined;
   /** Why the writer is not available (failed start, crash, unexpected exit). */
@@ -57,7 +63,6 @@ export class SqliteWorkerEventStore implements EventStore {
   #requests = new Map<number, Pending>();
   #nextId = 1;
   #starting = true;
-  #pruning: Promise<unknown> | undefined;
   #closed = false;
   #closing: Promise<void> | undefined;
 
@@ -74,17 +79,17 @@ export class SqliteWorkerEventStore implements EventStore {
       onDrop: (count) => this.#monitor.dropped("overflow", count),
     });
     this.#started = this.#start(options.file, options.workerUrl ?? writerModule);
-    const interval = options.pruneIntervalMs ?? 60_000;
-    if (interval > 0) {
-      this.#timer = setInterval(() => {
-        this.#pruning ??= this.prune()
-          .catch((error: unknown) => this.#monitor.failed("prune", error))
-          .finally(() => {
-            this.#pruning = undefined;
-          });
-      }, interval);
-      this.#timer.unref();
-    }
+    this.#pruner = prunePeriodically(
+      options.pruneIntervalMs ?? 60_000,
+      () => this.prune(),
+      this.#monitor,
+    );
+    this.#reads = indexedHistory({
+      retention: this.#retention,
+      monitor: this.#monitor,
+      flush: () => this.flush(),
+      newest: (key, limit, afterMs) => this.#newest(key, limit, afterMs),
+    });
   }
 
   add(event: StackEvent): void {
@@ -95,26 +100,12 @@ export class SqliteWorkerEventStore implements EventStore {
     return this.#commit.flush();
   }
 
-  async history(query: HistoryQuery): Promise<StackEvent[]> {
-    await this.flush();
-    const { entityCount } = this.#retention;
-    const limit = query.tail && query.tail > 0 ? Math.min(query.tail, entityCount) : entityCount;
-    const rows = new Map<string, Uint8Array>();
-    for (const entity of query.entities) {
-      for (const row of await this.#newest(entityIndexKey(entity), limit, query.afterMs))
-        rows.set(row.unique_id, row.payload);
-    }
-    return this.#decode([...rows.keys()].sort(), rows);
+  history(query: HistoryQuery): Promise<StackEvent[]> {
+    return this.#reads.history(query);
   }
 
-  async related(correlationId: string): Promise<StackEvent[]> {
-    await this.flush();
-    const key = correlationIndexKey(correlationId);
-    const found = await this.#newest(key, this.#retention.correlationIdCount, undefined);
-    return this.#decode(
-      found.map((row) => row.unique_id),
-      new Map(found.map((row) => [row.unique_id, row.payload])),
-    );
+  related(correlationId: string): Promise<StackEvent[]> {
+    return this.#reads.related(correlationId);
   }
 
   /**
@@ -134,9 +125,9 @@ export class SqliteWorkerEventStore implements EventStore {
 
   async #close(): Promise<void> {
     this.#closed = true;
-    clearInterval(this.#timer);
+    const pruned = this.#pruner.stop();
     await this.#commit.close();
-    await this.#pruning;
+    await pruned;
     await this.#started;
     const worker = this.#worker;
     if (worker && !this.#stopped) {
@@ -265,26 +256,13 @@ export class SqliteWorkerEventStore implements EventStore {
   }
 
   /** The newest rows of a key within the retention (and after `afterMs`), newest first. */
-  async #newest(key: string, limit: number, afterMs: number | undefined): Promise<Row[]> {
+  async #newest(key: string, limit: number, afterMs: number | undefined): Promise<HistoryRow[]> {
     await this.#started;
     const reader = this.#reader;
     if (!reader)
       throw errHistoryUnavailable.create({ reason: this.#stopped?.message ?? "not open" });
     let fromMs = this.#now() - this.#retention.ttlMs;
     if (afterMs !== undefined) fromMs = Math.max(fromMs, Math.floor(afterMs) + 1);
-    return reader.newest.all(key, ulidFloor(fromMs), limit) as Row[];
-  }
-
-  #decode(order: readonly string[], payloads: Map<string, Uint8Array>): StackEvent[] {
-    const events: StackEvent[] = [];
-    for (const id of order) {
-      try {
-        events.push(eventFromBytes(payloads.get(id) as Uint8Array));
-      } catch (error) {
-        // An event defined by another version, or damaged: skipped, counted and logged.
-        this.#monitor.dropped("unreadable", 1, error);
-      }
-    }
-    return events;
+    return reader.newest.all(key, ulidFloor(fromMs), limit) as HistoryRow[];
   }
 }
