@@ -2,6 +2,7 @@
  * Radio link budget of the simulated air: log-distance path loss, the receiver's thermal
  * noise floor and the SX1301's demodulation floors. Pure functions, no state.
  */
+import { LORA_DEMODULATION_FLOOR_DB } from "../lorawan/demodulation-floor.ts";
 import type { LoraRate } from "./radio.ts";
 
 const SPEED_OF_LIGHT = 299_792_458;
@@ -29,18 +30,6 @@ export const DEFAULT_LINK_MODEL: LinkModel = {
   shadowingDb: 1.5,
   maxRssiDbm: -30,
   maxSnrDb: 10,
-};
-
-/** Lowest SNR each LoRa spreading factor demodulates at (SX1301 datasheet), dB. */
-export const DEMODULATION_FLOOR_DB: Readonly<Record<number, number>> = {
-  5: -2.5,
-  6: -5,
-  7: -7.5,
-  8: -10,
-  9: -12.5,
-  10: -15,
-  11: -17.5,
-  12: -20,
 };
 
 /** Path loss in dB over `meters` at `frequencyHz`: free space to 1 m, then log-distance. */
@@ -76,7 +65,7 @@ export function linkQuality(
   const received = signal + shadowing;
   const noise = noiseFloorDbm(rate.bandwidth, model.noiseFigureDb);
   const snr = received - noise;
-  const floor = DEMODULATION_FLOOR_DB[rate.spreadingFactor];
+  const floor = LORA_DEMODULATION_FLOOR_DB[rate.spreadingFactor];
   if (floor === undefined || snr < floor) return undefined;
   const channelPower = 10 * Math.log10(10 ** (received / 10) + 10 ** (noise / 10));
   return {

@@ -3,21 +3,10 @@
  * demodulation floor of the uplink's spreading factor, and the number of gateways that heard it.
  */
 import { getDataRate } from "../../lorawan/band/index.ts";
+import { LORA_DEMODULATION_FLOOR_DB } from "../../lorawan/demodulation-floor.ts";
 import { evtEnqueueLinkCheckAnswer, evtReceiveLinkCheckRequest } from "./events.ts";
 import type { MacHandler, UplinkContext } from "./types.ts";
 import { answer, emit } from "./work.ts";
-
-/** SNR (dB) below which a LoRa receiver cannot demodulate, by spreading factor. */
-const demodulationFloor: Readonly<Record<number, number>> = {
-  5: -2.5,
-  6: -5,
-  7: -7.5,
-  8: -10,
-  9: -12.5,
-  10: -15,
-  11: -17.5,
-  12: -20,
-};
 
 /** The LinkCheckAns fields for an uplink, or undefined when no reception is known. */
 export function linkCheckAnswer(
@@ -29,7 +18,7 @@ export function linkCheckAnswer(
   const modulation = getDataRate(context.band, context.dataRateIndex)?.modulation;
   // FSK and LR-FHSS have no SNR floor of this kind: their margin is the SNR itself.
   const floor =
-    modulation?.kind === "lora" ? (demodulationFloor[modulation.spreadingFactor] ?? 0) : 0;
+    modulation?.kind === "lora" ? (LORA_DEMODULATION_FLOOR_DB[modulation.spreadingFactor] ?? 0) : 0;
   const margin = Number.isFinite(best) ? Math.round(best - floor) : 0;
   return {
     margin: Math.min(254, Math.max(0, margin)),
