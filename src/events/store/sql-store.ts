@@ -10,6 +10,7 @@ import { GroupCommit } from "./group-commit.ts";
 import { indexKeysOf } from "./index-keys.ts";
 import { indexedHistory, type PeriodicPrune, prunePeriodically } from "./indexed-history.ts";
 import type { StoreMonitor } from "./monitor.ts";
+import { TouchedKeys } from "./touched-keys.ts";
 
 /** A row of `events` (migration 0008): one stored event. */
 export interface EventsTable {
@@ -55,11 +56,6 @@ const rowsPerDelete = { sqlite: 500, postgres: 2000 } as const;
 const defaultMaxBatch = { sqlite: 50, postgres: 500 } as const;
 /** Keys trimmed to their count per transaction when pruning. */
 const keysPerTrim = 200;
-/**
- * Keys remembered for the next trim at most. Beyond, keys are trimmed only by the time to live
- * (reads never return more than the count anyway), so memory stays bounded.
- */
-const maxTouchedKeys = 100_000;
 
 /**
  * The {@link EventStore} in the project's SQL database (SQLite embedded, PostgreSQL at scale).
@@ -78,8 +74,8 @@ export class SqlEventStore implements EventStore {
   readonly #monitor: StoreMonitor;
   readonly #now: () => number;
   readonly #commit: GroupCommit<StackEvent>;
-  /** Keys written to since the last prune: the count each keeps, and rows added to it. */
-  #touched = new Map<string, { keep: number; added: number }>();
+  /** Keys written to since the last prune. */
+  readonly #touched: TouchedKeys;
   readonly #pruner: PeriodicPrune;
   readonly #reads: Pick<EventStore, "history" | "related">;
   #closed = false;
@@ -89,6 +85,7 @@ export class SqlEventStore implements EventStore {
     const engine = options.database.engine;
     this.#rowsPerDelete = rowsPerDelete[engine];
     this.#retention = options.retention;
+    this.#touched = new TouchedKeys(options.retention);
     this.#monitor = options.monitor;
     this.#now = options.now ?? Date.now;
     this.#commit = new GroupCommit({
@@ -155,13 +152,7 @@ export class SqlEventStore implements EventStore {
         await nextTurn();
       }
     }
-    // Keys that got at least their count since the last run are over it; the others stay
-    // within a few times their count until the time to live takes their oldest (reads return
-    // the newest `count` anyway), so the unique correlation ids of every uplink cost no trim.
-    const touched = [...this.#touched]
-      .filter(([, { keep, added }]) => added >= keep)
-      .map(([key, { keep }]) => [key, keep] as const);
-    this.#touched = new Map();
+    const touched = this.#touched.takeOverCount();
     for (let start = 0; start < touched.length; start += keysPerTrim) {
       const keys = touched.slice(start, start + keysPerTrim);
       deleted += await inTransaction(this.#db, async (trx) => {
@@ -228,19 +219,8 @@ export class SqlEventStore implements EventStore {
           .execute();
       }
     });
-    for (const key of touched) {
-      const known = this.#touched.get(key);
-      if (known) known.added++;
-      else if (this.#touched.size < maxTouchedKeys)
-        this.#touched.set(key, { keep: this.#keepOf(key), added: 1 });
-    }
+    for (const key of touched) this.#touched.add(key);
     this.#monitor.stored(batch.length);
-  }
-
-  #keepOf(key: string): number {
-    return key.startsWith("correlation:")
-      ? this.#retention.correlationIdCount
-      : this.#retention.entityCount;
   }
 
   /** The newest rows of a key within the retention (and after `afterMs`), newest first. */

@@ -9,6 +9,7 @@ import BetterSqlite3 from "better-sqlite3";
 import { ulidFloor } from "../ulid.ts";
 import type { Retention } from "./event-store.ts";
 import type { HistoryRecord } from "./history-batch.ts";
+import { TouchedKeys } from "./touched-keys.ts";
 
 /** `pragma user_version` of a history file whose tables migration 0008 made. */
 const schemaVersion = 1;
@@ -25,11 +26,6 @@ const rowsPerInsert = 32;
 const rowsPerDelete = 5_000;
 /** Keys trimmed to their count per transaction when pruning. */
 const keysPerTrim = 500;
-/**
- * Keys remembered for the next trim at most. Beyond, keys are trimmed only by the time to live
- * (reads never return more than the count anyway), so memory stays bounded.
- */
-const maxTouchedKeys = 100_000;
 
 type Statement = BetterSqlite3.Statement<unknown[]>;
 
@@ -72,8 +68,8 @@ export class SqliteHistoryWriter {
   readonly #deleteOldEvents: Statement;
   readonly #trimKey: Statement;
   readonly #writeBatch: (records: readonly HistoryRecord[]) => void;
-  /** Keys written to since the last prune: the count each keeps, and rows added to it. */
-  #touched = new Map<string, { keep: number; added: number }>();
+  /** Keys written to since the last prune. */
+  readonly #touched: TouchedKeys;
 
   constructor(file: string, retention: Retention) {
     this.#connection = new BetterSqlite3(file, { timeout: 5000, fileMustExist: true });
@@ -82,6 +78,7 @@ export class SqliteHistoryWriter {
     this.#connection.pragma("journal_mode = WAL");
     this.#connection.pragma("synchronous = NORMAL");
     this.#retention = retention;
+    this.#touched = new TouchedKeys(retention);
     const olderThan = (table: string) =>
       this.#connection.prepare(
         `delete from ${table} where unique_id in (select unique_id from ${table} where unique_id < ? order by unique_id limit ${rowsPerDelete})`,
@@ -100,12 +97,7 @@ export class SqliteHistoryWriter {
   write(records: readonly HistoryRecord[]): void {
     this.#writeBatch(records);
     for (const record of records) {
-      for (const key of record.keys) {
-        const known = this.#touched.get(key);
-        if (known) known.added++;
-        else if (this.#touched.size < maxTouchedKeys)
-          this.#touched.set(key, { keep: this.#keepOf(key), added: 1 });
-      }
+      for (const key of record.keys) this.#touched.add(key);
     }
   }
 
@@ -125,14 +117,10 @@ export class SqliteHistoryWriter {
         await nextTurn();
       }
     }
-    // Keys that got at least their count since the last run are over it; the others stay
-    // within a few times their count until the time to live takes their oldest (reads return
-    // the newest `count` anyway), so the unique correlation ids of every uplink cost no trim.
-    const touched = [...this.#touched].filter(([, { keep, added }]) => added >= keep);
-    this.#touched = new Map();
+    const touched = this.#touched.takeOverCount();
     const trim = this.#connection.transaction((keys: typeof touched) => {
       let count = 0;
-      for (const [key, { keep }] of keys) count += this.#trimKey.run(key, key, keep - 1).changes;
+      for (const [key, keep] of keys) count += this.#trimKey.run(key, key, keep - 1).changes;
       return count;
     });
     for (let start = 0; start < touched.length; start += keysPerTrim) {
@@ -174,11 +162,5 @@ export class SqliteHistoryWriter {
         count === rows && start === 0 ? values : values.slice(start * 2, (start + count) * 2),
       );
     }
-  }
-
-  #keepOf(key: string): number {
-    return key.startsWith("correlation:")
-      ? this.#retention.correlationIdCount
-      : this.#retention.entityCount;
   }
 }
