@@ -6,7 +6,7 @@
  */
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { create, toBinary } from "@bufbuild/protobuf";
+import { create, toBinary, toJson } from "@bufbuild/protobuf";
 import pino from "pino";
 import { Registry } from "prom-client";
 import type { DefinedError } from "../../errors/index.ts";
@@ -222,12 +222,18 @@ describe("Connection with the real scheduler", () => {
     connection.recordRoundTrip(20_000.25);
     // Fractions of a µs (the monotonic clock has them) must not break the Duration.
     connection.recordRoundTrip(40_000.123);
+    // 32.904 ms split through float milliseconds gave nanos 32904000.000000004: no JSON.
+    connection.recordRoundTrip(32_904.2);
     await connection.scheduleDownlink(classA(1), tokenPath(token), token);
     const stats = connection.stats.toMessage();
-    assert.equal(stats.roundTripTimes?.count, 2);
+    assert.equal(stats.roundTripTimes?.count, 3);
     assert.equal(stats.roundTripTimes?.max?.nanos, 40_000_000);
-    assert.equal(stats.roundTripTimes?.median?.nanos, 30_000_000);
+    assert.equal(stats.roundTripTimes?.median?.nanos, 32_904_000);
     assert.ok(toBinary(GatewayConnectionStatsSchema, stats).length > 0, "serializable");
+    assert.doesNotThrow(
+      () => toJson(GatewayConnectionStatsSchema, stats),
+      "JSON as REST serves it",
+    );
     assert.ok(stats.subBands.length > 0);
     assert.ok(stats.subBands.some((band) => band.downlinkUtilizationLimit === 0.01));
   });

@@ -1,16 +1,12 @@
 import { create } from "@bufbuild/protobuf";
-import { durationFromMs, timestampFromMs } from "@bufbuild/protobuf/wkt";
+import { timestampFromMs } from "@bufbuild/protobuf/wkt";
+import { durationFromMicroseconds } from "../../api/durations.ts";
 import {
   type GatewayConnectionStats,
   GatewayConnectionStatsSchema,
   type GatewayStatus,
 } from "../../gen/ttn/lorawan/v3/gateway_pb.js";
 import type { RoundTripStats } from "../scheduling/index.ts";
-
-/** A duration of whole µs (a protobuf Duration's nanos must be an integer). */
-function durationFromUs(us: number) {
-  return durationFromMs(Math.round(us) / 1000);
-}
 
 /** A sub-band's downlink use, as the scheduler reports it. */
 export interface SubBandUse {
@@ -67,9 +63,9 @@ export class ConnectionStats {
         trips === undefined
           ? undefined
           : {
-              min: durationFromUs(trips.minUs),
-              max: durationFromUs(trips.maxUs),
-              median: durationFromUs(trips.medianUs),
+              min: durationFromMicroseconds(trips.minUs),
+              max: durationFromMicroseconds(trips.maxUs),
+              median: durationFromMicroseconds(trips.medianUs),
               count: trips.count,
             },
       subBands: this.subBands().map((band) => ({

@@ -1,6 +1,6 @@
 /** The time on air of an uplink, for its `consumed_airtime`. */
-import { create } from "@bufbuild/protobuf";
-import { type Duration, DurationSchema } from "@bufbuild/protobuf/wkt";
+import type { Duration } from "@bufbuild/protobuf/wkt";
+import { durationFromMicroseconds } from "../../api/durations.ts";
 import type { DataRate } from "../../gen/ttn/lorawan/v3/lorawan_pb.js";
 import { type AirtimeModulation, timeOnAirMicroseconds } from "../../lorawan/airtime.ts";
 
@@ -17,10 +17,7 @@ export function uplinkAirtime(
   } catch {
     return undefined;
   }
-  return create(DurationSchema, {
-    seconds: BigInt(Math.floor(micros / 1_000_000)),
-    nanos: (micros % 1_000_000) * 1000,
-  });
+  return durationFromMicroseconds(micros);
 }
 
 function modulationOf(dataRate: DataRate | undefined): AirtimeModulation | undefined {
