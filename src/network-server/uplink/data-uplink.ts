@@ -102,6 +102,7 @@ export function applyDataUplink(
   device.macState = mac.state.macState;
   device.macState.unansweredRequests = { ...mac.state.unanswered };
   applyEffects(device, mac.effects, input.receivedAtMs);
+  trackDataRate(device, input);
   if (fCtrl?.adr) steerDataRate(device, input);
   return {
     device,
@@ -180,6 +181,27 @@ function applyEffects(device: EndDevice, effects: DeviceEffects, receivedAtMs: n
     const next = activatePendingSession(device, receivedAtMs);
     Object.assign(device, next);
   }
+}
+
+/**
+ * The data rate the device transmits at is its current one, as The Things Stack takes it: a
+ * device that lowered it (ADR back-off) has raised its power to the maximum first. Under dynamic
+ * ADR the desired values start from the current ones again, so a LinkADRReq the network sends for
+ * other reasons (a channel mask) never moves the device to a data rate nobody chose: an ABP
+ * device's or a freshly joined one's current data rate is DR0 until its first uplink says.
+ */
+function trackDataRate(device: EndDevice, input: DataUplinkInput): void {
+  const macState = device.macState;
+  const current = macState?.currentParameters;
+  if (macState === undefined || current === undefined) return;
+  if (input.dataRateIndex < current.adrDataRateIndex) current.adrTxPowerIndex = 0;
+  current.adrDataRateIndex = input.dataRateIndex;
+  const desired = macState.desiredParameters;
+  const mode = adrInputFromMacState(macState, input.macSettings.adr, input.band).settings.mode;
+  if (desired === undefined || mode !== "dynamic") return;
+  desired.adrDataRateIndex = current.adrDataRateIndex;
+  desired.adrTxPowerIndex = current.adrTxPowerIndex;
+  desired.adrNbTrans = current.adrNbTrans;
 }
 
 /** ADR: the new desired data rate, TX power and NbTrans, asked for with the next downlink. */

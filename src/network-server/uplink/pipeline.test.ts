@@ -420,6 +420,29 @@ describe("uplink pipeline: data uplinks", () => {
     assert.equal(named("ns.mac.request.give_up").length, 1);
   });
 
+  it("ADR: an uplink's data rate is the device's current one, and the desired one starts there", async () => {
+    // An ABP device's MAC state starts at DR0: its first uplink, at SF7 (DR5), says otherwise.
+    await store(abpDevice("dev1"));
+    await send(reception(frame(1), "gw1", -5, 7));
+    const parameters = (await stored())?.macState;
+    assert.equal(parameters?.currentParameters?.adrDataRateIndex, 5);
+    // Not DR0: a LinkADRReq sent for the channel mask would have moved the device to SF12.
+    assert.equal(parameters?.desiredParameters?.adrDataRateIndex, 5);
+  });
+
+  it("ADR: a device heard at a lower data rate went back to full power first", async () => {
+    const device = abpDevice("dev1");
+    const current = device.macState?.currentParameters;
+    assert.ok(current);
+    current.adrDataRateIndex = 5;
+    current.adrTxPowerIndex = 3;
+    await store(device);
+    await send(reception(frame(1), "gw1", -15, 10));
+    const after = (await stored())?.macState?.currentParameters;
+    assert.equal(after?.adrDataRateIndex, 2);
+    assert.equal(after?.adrTxPowerIndex, 0);
+  });
+
   it("ADR: good SNR at SF12 steers the desired data rate up to DR5", async () => {
     await store(abpDevice("dev1"));
     for (let fCnt = 1; fCnt <= 20; fCnt++) await send(reception(frame(fCnt), "gw1", 10, 12));
