@@ -7,11 +7,14 @@
  * is what the test reads, beside what the stack itself saw.
  */
 import assert from "node:assert/strict";
+import { writeFile } from "node:fs/promises";
+import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
 import mqtt from "mqtt";
 import { planFleet } from "../../src/simulator/run/fleet.ts";
 import type { SimulationOptions } from "../../src/simulator/run/options.ts";
+import { registerFleet } from "../../src/simulator/run/register.ts";
 import type { SimulationReport } from "../../src/simulator/run/report.ts";
 import { runSimulation } from "../../src/simulator/run/run.ts";
 import { createAdmin } from "../harness/identity-admin.ts";
@@ -210,7 +213,112 @@ describe("lorastack simulate against the running stack", () => {
       `a class C downlink: ${JSON.stringify(report.downlinks)}`,
     );
   });
+
+  it("runs a given list of registered devices (--devices-file), as the registries list them", async () => {
+    // Registered earlier by other means: an ABP device that has sent frames, a LoRaWAN 1.1 OTAA one.
+    const abp = options({ idPrefix: "given-abp", devices: 1, activation: "abp", version: "1.0.4" });
+    const abpReport = await runSimulation({ ...abp, rate: 1, durationS: 5 }, quiet);
+    assert.ok(abpReport.uplinks >= 2, JSON.stringify(abpReport));
+    const otaa = options({ idPrefix: "given-otaa", devices: 1, version: "1.1" });
+    await registerFleet(planFleet(otaa), {
+      apiUrl: otaa.apiUrl,
+      apiKey: adminKey,
+      applicationId: "app1",
+      gatewayOwner: "admin",
+      frequencyPlanId: "EU_863_870",
+      gatewayServerAddress: "127.0.0.1",
+    });
+    // The list as an operator gets it: each device from the registries that hold its parts.
+    const listed = async (deviceId: string) => {
+      const path = `/applications/app1/devices/${deviceId}`;
+      const ns = await api(
+        "GET",
+        `/ns${path}?field_mask=lorawan_version,lorawan_phy_version,frequency_plan_id,supports_join,supports_class_c,session`,
+      );
+      const as = await api("GET", `/as${path}?field_mask=session.keys.app_s_key`);
+      const js = ns.supports_join
+        ? await api("GET", `/js${path}?field_mask=root_keys.app_key,root_keys.nwk_key`)
+        : {};
+      return deepMerge(deepMerge(ns, as), js);
+    };
+    const abpId = planFleet(abp).devices[0]?.profile.deviceId as string;
+    const otaaId = planFleet(otaa).devices[0]?.profile.deviceId as string;
+    const before = await listed(abpId);
+    const lastFCnt = Number(before.session?.last_f_cnt_up ?? 0);
+    assert.ok(lastFCnt >= 1, `the ABP device's frames counted: ${JSON.stringify(before.session)}`);
+    const file = join(stack.dataDir, "devices.jsonl");
+    await writeFile(file, `${JSON.stringify(before)}\n${JSON.stringify(await listed(otaaId))}\n`);
+    const http = stack.listeners.get("http") as string;
+    const result = await run(
+      process.execPath,
+      [
+        bin,
+        "simulate",
+        "--server",
+        "127.0.0.1",
+        "--udp-address",
+        stack.listeners.get("udp") as string,
+        "--api-url",
+        `http://${http}`,
+        "--devices-file",
+        file,
+        "--id-prefix",
+        "given-abp",
+        "--rate",
+        "1",
+        "--duration",
+        "12",
+        "--json",
+      ],
+      { timeoutMs: 60_000 },
+    );
+    assert.equal(result.code, 0, result.stderr);
+    const report = JSON.parse(result.stdout) as SimulationReport;
+    assert.equal(report.devices, 2);
+    assert.equal(report.joins, 1, `the OTAA device joined: ${result.stdout}`);
+    assert.equal(report.micFailures, 0);
+    // The ABP device went on from its counter: the stack took its new frames.
+    const after = await api("GET", `/ns/applications/app1/devices/${abpId}?field_mask=session`);
+    assert.ok(
+      Number(after.session?.last_f_cnt_up) > lastFCnt,
+      `frames after ${lastFCnt}: ${JSON.stringify(after.session)}`,
+    );
+    const otaaNs = await api("GET", `/ns/applications/app1/devices/${otaaId}?field_mask=session`);
+    // Its session became the current one: the first uplink after the join arrived.
+    assert.ok(
+      otaaNs.session?.dev_addr,
+      `the OTAA device's uplink arrived: ${JSON.stringify(otaaNs)}`,
+    );
+  });
+
+  it("refuses a devices file it cannot simulate with exit code 2, naming the device", async () => {
+    const file = join(stack.dataDir, "bad-devices.jsonl");
+    await writeFile(
+      file,
+      `${JSON.stringify({ ids: { device_id: "no-keys", application_ids: { application_id: "app1" }, dev_eui: "70B3D57ED00000FF" }, lorawan_version: "MAC_V1_0_3", supports_join: true })}\n`,
+    );
+    const result = await run(process.execPath, [bin, "simulate", "--devices-file", file]);
+    assert.equal(result.code, 2, result.stderr);
+    assert.match(
+      result.stderr,
+      /--devices-file: device 1 \(no-keys\): root_keys\.app_key\.key is required/,
+    );
+  });
 });
+
+/** `b` laid over `a`, objects merged field by field (the parts of a device from its registries). */
+function deepMerge(a: Json, b: Json): Json {
+  const merged: Json = { ...a };
+  for (const [key, value] of Object.entries(b)) {
+    const current = merged[key];
+    merged[key] =
+      isRecord(current) && isRecord(value) ? deepMerge(current as Json, value as Json) : value;
+  }
+  return merged;
+}
+
+const isRecord = (value: unknown) =>
+  typeof value === "object" && value !== null && !Array.isArray(value);
 
 async function until<T>(check: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;

@@ -1,5 +1,7 @@
+import { readFile } from "node:fs/promises";
 import { DEVICE_VERSIONS, type DeviceVersion } from "../../simulator/device/index.ts";
-import { errBadFlag } from "../../simulator/run/errors.ts";
+import { type ListedDevice, readDeviceList } from "../../simulator/run/device-list.ts";
+import { errBadDeviceList, errBadFlag } from "../../simulator/run/errors.ts";
 import type { SimulationOptions } from "../../simulator/run/options.ts";
 import { reportTable } from "../../simulator/run/report.ts";
 import { runSimulation } from "../../simulator/run/run.ts";
@@ -43,10 +45,21 @@ function oneOf<T extends string>(
   return value as T;
 }
 
-/** The run's options from the command's flags; a bad flag throws `bad_flag`. */
-export function simulationOptions(flags: Record<string, unknown>): SimulationOptions {
+/**
+ * The run's options from the command's flags; a bad flag throws `bad_flag`. `deviceList`: the
+ * devices of `--devices-file`, read by the caller.
+ */
+export function simulationOptions(
+  flags: Record<string, unknown>,
+  deviceList?: readonly ListedDevice[],
+): SimulationOptions {
   const server = String(flags.server);
   const register = flags.register === true;
+  if (register && deviceList)
+    throw errBadFlag.create({
+      flag: "devices-file",
+      reason: "lists devices registered already: it does not go with --register",
+    });
   const apiKey = typeof flags.apiKey === "string" ? flags.apiKey : "";
   const applicationId = typeof flags.applicationId === "string" ? flags.applicationId : "";
   if (register && (apiKey === "" || applicationId === ""))
@@ -75,6 +88,7 @@ export function simulationOptions(flags: Record<string, unknown>): SimulationOpt
     seed: integer(flags, "seed", 0, 2 ** 31),
     radiusM: decimal(flags, "radius", 1, 100_000),
     json: flags.json === true,
+    ...(deviceList ? { deviceList } : {}),
     ...(register
       ? { register: { apiKey, applicationId, gatewayOwner: String(flags.gatewayOwner) } }
       : {}),
@@ -86,7 +100,8 @@ export function simulationOptions(flags: Record<string, unknown>): SimulationOpt
  * flag throws `bad_flag` (exit code 2); a run that cannot start throws its error (exit code 1).
  */
 export async function simulate(flags: Record<string, unknown>, io: CommandIO): Promise<void> {
-  const options = simulationOptions(flags);
+  const file = typeof flags.devicesFile === "string" ? flags.devicesFile : undefined;
+  const options = simulationOptions(flags, file === undefined ? undefined : await readList(file));
   const terminal = process.stderr.isTTY === true;
   const stop = new AbortController();
   const onSignal = () => stop.abort();
@@ -107,4 +122,21 @@ export async function simulate(flags: Record<string, unknown>, io: CommandIO): P
     process.off("SIGINT", onSignal);
     process.off("SIGTERM", onSignal);
   }
+}
+
+/** The devices of a `--devices-file` (`-` reads standard input). */
+async function readList(path: string): Promise<ListedDevice[]> {
+  let text: string;
+  try {
+    text = path === "-" ? await readStdin() : await readFile(path, "utf8");
+  } catch (error) {
+    throw errBadDeviceList.create({ reason: `${path}: ${(error as Error).message}` });
+  }
+  return readDeviceList(text);
+}
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString("utf8");
 }

@@ -30,6 +30,10 @@ export function registerSimulateCommand(program: Command, io: CommandIO): void {
     .option("--id-prefix <prefix>", "prefix of the IDs of simulated gateways and devices", "sim")
     .option("--seed <n>", "seed of keys, EUIs and placement: the same seed is the same fleet", "1")
     .option("--radius <metres>", "devices are placed within this distance of the gateways", "2000")
+    .option(
+      "--devices-file <path>",
+      "run these registered devices instead (end devices in The Things Stack's JSON, one per line or an array, with keys or session; - reads stdin)",
+    )
     .option("--register", "register the gateways and devices through the API first")
     .option(
       "--api-key <key>",
@@ -41,7 +45,7 @@ export function registerSimulateCommand(program: Command, io: CommandIO): void {
     .option("--json", "print the final report as JSON")
     .addHelpText(
       "after",
-      "\nExample:\n  lorastack simulate --register --api-key NNSXS... --application-id app1 --devices 50 --rate 5 --duration 120\n",
+      "\nExamples:\n  lorastack simulate --register --api-key NNSXS... --application-id app1 --devices 50 --rate 5 --duration 120\n  lorastack simulate --devices-file devices.json --gateways 2 --rate 1\n",
     )
     .action(async (flags: Record<string, unknown>) => {
       const { simulate } = await import("../actions/simulate.ts");

@@ -27,6 +27,8 @@ export interface AbpActivation {
   sNwkSIntKey?: string;
   /** LoRaWAN 1.1 only. */
   nwkSEncKey?: string;
+  /** The frame counter of the first uplink (default 0): a session the stack has seen frames of. */
+  fCntUp?: number;
 }
 
 /** The application payload of one uplink. */

@@ -160,6 +160,7 @@ export class SimulatedDevice {
         sNwkSIntKey: lorawan11 ? key(activation.sNwkSIntKey, "SNwkSIntKey") : fNwkSIntKey,
         nwkSEncKey: lorawan11 ? key(activation.nwkSEncKey, "NwkSEncKey") : fNwkSIntKey,
       });
+      this.frames.fCntUp = activation.fCntUp ?? 0;
       this.#joined = true;
     }
     this.#stats = emptyStats(profile.deviceId, profile.dataRate);

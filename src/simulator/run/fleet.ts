@@ -50,6 +50,7 @@ const eui = (prefix: string, value: number) =>
  * The gateways and devices of a run, the same for the same options (seed, counts, prefix):
  * a run that registers them and a later run that does not see one fleet. Gateways stand on a
  * circle of half the radius, devices anywhere within the radius; keys come from the seed.
+ * Devices of a given list (`deviceList`) are those devices, placed by the seed.
  */
 export function planFleet(options: SimulationOptions): Fleet {
   // The prefix is part of the seed: fleets of other prefixes get other EUIs and keys.
@@ -71,8 +72,33 @@ export function planFleet(options: SimulationOptions): Fleet {
       position: { x: ring * Math.cos(angle), y: ring * Math.sin(angle) },
     });
   }
-  const intervalMs = options.rate > 0 ? (options.devices / options.rate) * 1000 : 60_000;
+  const listed = options.deviceList;
+  const count = listed?.length ?? options.devices;
+  const intervalMs = options.rate > 0 ? (count / options.rate) * 1000 : 60_000;
   const devices: DevicePlan[] = [];
+  if (listed) {
+    for (const device of listed) {
+      const distance = options.radiusM * Math.sqrt(random.next());
+      const angle = 2 * Math.PI * random.next();
+      devices.push({
+        profile: {
+          deviceId: device.deviceId,
+          devEui: device.devEui,
+          joinEui: device.joinEui,
+          activation: device.activation,
+          version: device.version,
+          deviceClass: device.deviceClass,
+          frequencyPlanId: device.frequencyPlanId || options.frequencyPlanId,
+          dataRate: options.dataRate,
+          intervalMs,
+          confirmedShare: options.confirmed,
+          payload: counterPayload,
+        },
+        position: { x: distance * Math.cos(angle), y: distance * Math.sin(angle) },
+      });
+    }
+    return { gateways, devices };
+  }
   for (let i = 0; i < options.devices; i++) {
     const distance = options.radiusM * Math.sqrt(random.next());
     const angle = 2 * Math.PI * random.next();

@@ -1,4 +1,5 @@
 import type { DeviceVersion } from "../device/index.ts";
+import type { ListedDevice } from "./device-list.ts";
 
 /** What `lorastack simulate` runs, from its flags. */
 export interface SimulationOptions {
@@ -27,6 +28,11 @@ export interface SimulationOptions {
   /** Prefix of the IDs of simulated gateways and devices. */
   idPrefix: string;
   seed: number;
+  /**
+   * Devices given by `--devices-file` (registered already): they replace the planned devices,
+   * and `devices`, `version`, `class` and `activation` are theirs.
+   */
+  deviceList?: readonly ListedDevice[];
   /** Registration through the API, or none (the fleet is registered already). */
   register?: { apiKey: string; applicationId: string; gatewayOwner: string };
   /** Radius (m) around the gateways where devices are placed. */
