@@ -93,7 +93,7 @@ export const entityKinds: readonly EntityKind[] = [
     collaborators: [],
     collaboratorDeleteSegment: "collaborator",
     fields: [
-      ...commonFields,
+      ...["name", "description", "attributes", "deleted_at"],
       "primary_email_address",
       "primary_email_address_validated_at",
       "password_updated_at",

@@ -59,8 +59,10 @@ export function buildProgram(io: CommandIO): Command {
  */
 function helpOfNested(argv: readonly string[]): readonly string[] {
   const [node, script, first, ...rest] = argv;
-  if (first !== "help" || rest.length < 2 || rest.some((word) => word.startsWith("-"))) return argv;
-  return [node as string, script as string, ...rest, "--help"];
+  const optionAt = rest.findIndex((word) => word.startsWith("-"));
+  const words = optionAt === -1 ? rest : rest.slice(0, optionAt);
+  if (first !== "help" || words.length < 2) return argv;
+  return [node as string, script as string, ...words, "--help"];
 }
 
 /** Commander must throw instead of exiting, in every command of the tree. */
