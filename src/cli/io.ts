@@ -3,10 +3,37 @@ export interface CommandIO {
   stdout: (text: string) => void;
   stderr: (text: string) => void;
   env: NodeJS.ProcessEnv;
+  /** Whether stdout is a terminal (tables for people) rather than a pipe or file (JSON). */
+  isTerminal?: boolean;
+  /** Reads stdin to its end (`login --api-key -`). */
+  readStdin?: () => Promise<string>;
+}
+
+/** Set once stdout's reader has gone (`lorastack ... | head`): later output is dropped. */
+let stdoutClosed = false;
+let stdoutWatched = false;
+
+function writeStdout(text: string): void {
+  if (!stdoutWatched) {
+    stdoutWatched = true;
+    process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+      if (error.code !== "EPIPE") throw error;
+      stdoutClosed = true;
+    });
+  }
+  if (!stdoutClosed) process.stdout.write(text);
 }
 
 export const processIO: CommandIO = {
-  stdout: (text) => process.stdout.write(text),
+  stdout: writeStdout,
   stderr: (text) => process.stderr.write(text),
   env: process.env,
+  get isTerminal() {
+    return process.stdout.isTTY === true;
+  },
+  readStdin: async () => {
+    let text = "";
+    for await (const chunk of process.stdin) text += String(chunk);
+    return text;
+  },
 };

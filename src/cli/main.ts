@@ -2,7 +2,9 @@ import { Command, CommanderError } from "commander";
 import { DefinedError } from "../errors/index.ts";
 import { registerConfigCommand } from "./commands/config.ts";
 import { registerDbCommand } from "./commands/db.ts";
+import { registerEntityCommands } from "./commands/entities.ts";
 import { registerIsDbCommand } from "./commands/is-db.ts";
+import { registerLoginCommands } from "./commands/login.ts";
 import { registerSimulateCommand } from "./commands/simulate.ts";
 import { registerStartCommand } from "./commands/start.ts";
 import { registerVersionCommand } from "./commands/version.ts";
@@ -15,6 +17,7 @@ export const exitCodes = { ok: 0, failure: 1, usage: 2 } as const;
 
 /** Errors whose cause is what the operator gave us: exit code 2. */
 const usageErrorNamespaces = new Set([
+  "cli",
   "config",
   "components",
   "frequency-plans",
@@ -44,16 +47,39 @@ export function buildProgram(io: CommandIO): Command {
   registerDbCommand(program, io);
   registerIsDbCommand(program, io);
   registerSimulateCommand(program, io);
-  for (const command of program.commands) command.exitOverride();
+  registerLoginCommands(program, io);
+  registerEntityCommands(program, io);
+  overrideExits(program);
   return program;
+}
+
+/**
+ * `lorastack help applications create` as `lorastack applications create --help`: commander's
+ * own help command reads one word only.
+ */
+function helpOfNested(argv: readonly string[]): readonly string[] {
+  const [node, script, first, ...rest] = argv;
+  const optionAt = rest.findIndex((word) => word.startsWith("-"));
+  const words = optionAt === -1 ? rest : rest.slice(0, optionAt);
+  if (first !== "help" || words.length < 2) return argv;
+  return [node as string, script as string, ...words, "--help"];
+}
+
+/** Commander must throw instead of exiting, in every command of the tree. */
+function overrideExits(command: Command): void {
+  for (const child of command.commands) {
+    child.exitOverride();
+    overrideExits(child);
+  }
 }
 
 /** Runs the program on `argv` (as in `process.argv`) and returns the exit code. */
 export async function main(argv: readonly string[], io: CommandIO = processIO): Promise<number> {
   try {
     const program = buildProgram(io);
-    await prepareInvoked(program, argv);
-    await program.parseAsync(argv);
+    const words = helpOfNested(argv);
+    await prepareInvoked(program, words);
+    await program.parseAsync(words);
     return exitCodes.ok;
   } catch (error) {
     if (error instanceof CommanderError) {
