@@ -40,11 +40,11 @@ describeOnEachEngine("migration 0017: application packages", (_engine, open) => 
         .execute();
 
       await migrateToLatest(database.db, database.engine);
-      const rows: { application_id: string; f_port: string; message: Uint8Array }[] = await db
+      const rows = (await db
         .selectFrom("as_package_default_associations")
         .selectAll()
         .orderBy("application_id")
-        .execute();
+        .execute()) as { application_id: string; f_port: string; message: Uint8Array }[];
       assert.deepEqual(
         rows.map((r) => {
           const message = fromBinary(
