@@ -2,6 +2,7 @@ import type { Component, ComponentContext } from "../components/index.ts";
 import { As, AsEndDeviceRegistry } from "../gen/ttn/lorawan/v3/applicationserver_pb.js";
 import { rewrapInBackground } from "../key-vault/rewrap-in-background.ts";
 import type { ApplicationServerConfig } from "./config.ts";
+import { createPackages } from "./packages/packages.ts";
 import {
   type ApplicationServerRegistries,
   createApplicationServerRegistries,
@@ -55,6 +56,15 @@ export function createApplicationServer(
     deviceKekLabel: config.device_kek_label,
   });
   const maxParameterLength = config.formatters.max_parameter_length;
+  const packages = createPackages({
+    database: context.database,
+    pubsub: context.cluster.pubsub,
+    rights: context.rights,
+    events: context.events,
+    logger: logger.child({ namespace: "as/packages" }),
+    storage: config.storage.enabled,
+  });
+  packages.registerServices(context.api);
   context.api.register(
     AsEndDeviceRegistry,
     asEndDeviceRegistryService({
@@ -62,14 +72,28 @@ export function createApplicationServer(
       rights: context.rights,
       events: context.events,
       maxParameterLength,
+      deleted: (key) => packages.deviceDeleted(key.applicationId, key.deviceId),
     }),
   );
   context.api.register(
     As,
     asLinkService({ links: registries.links, rights: context.rights, maxParameterLength }),
   );
-  const traffic = createTraffic(context, registries);
-  const built = [traffic, ...parts.map((factory) => factory({ context, registries }))];
+  const traffic = createTraffic(context, registries, packages);
+  // The packages listen before traffic flows: the storage integration asks them per message.
+  const packageListener: ApplicationServerPart = {
+    async start() {
+      packages.start();
+    },
+    async stop() {
+      packages.stop();
+    },
+  };
+  const built = [
+    packageListener,
+    traffic,
+    ...parts.map((factory) => factory({ context, registries })),
+  ];
 
   let ready = false;
   let started: ApplicationServerPart[] = [];

@@ -9,6 +9,7 @@ import { createDownlinkQueue } from "./downlinks/queue.ts";
 import { createPayloadFormatters } from "./formatters/create-payload-formatters.ts";
 import { createApplicationMqttServer } from "./mqtt/server.ts";
 import { mqttSink } from "./mqtt/sink.ts";
+import type { Packages } from "./packages/packages.ts";
 import { publicAddressOf } from "./public-addresses.ts";
 import { createPubSubs } from "./pubsubs/pubsubs.ts";
 import type { ApplicationServerRegistries } from "./registry/index.ts";
@@ -23,11 +24,13 @@ import { createWebhooks } from "./webhooks/webhooks.ts";
 /**
  * The Application Server's traffic path, wired: payload formatters, the downlink queue over the
  * Network Server's `AsNs`, the uplink handler behind `NsAs`, `AppAs`, and the integrations every
- * ApplicationUp goes to (MQTT through the cluster's fan-out, webhooks through durable tasks).
+ * ApplicationUp goes to (MQTT through the cluster's fan-out, webhooks through durable tasks,
+ * pub/subs, and the storage integration for devices associated with it).
  */
 export function createTraffic(
   context: ComponentContext<ApplicationServerConfig>,
   registries: ApplicationServerRegistries,
+  packages: Packages,
 ): { start(): Promise<void>; stop(): Promise<void> } {
   const config = context.section.as;
   const { cluster, logger, metrics } = context;
@@ -128,6 +131,8 @@ export function createTraffic(
           commitIntervalMs: config.storage.commit_interval,
           maxBatch: config.storage.max_batch,
         },
+        // As The Things Stack: only devices with the storage-integration package are stored.
+        stores: (applicationId, deviceId) => packages.storage.isActive(applicationId, deviceId),
       })
     : undefined;
   storage?.registerServices(context.api);

@@ -106,6 +106,8 @@ function fillVariables(template: string): string {
     if (name === "pub_sub_id") return "ps-a";
     // The storage integration's message type.
     if (name === "type") return "uplink_message";
+    // An application package association's FPort (the storage integration's default).
+    if (name === "f_port") return "200";
     throw new Error(`no value for path variable ${variable} in ${template}`);
   });
 }
@@ -201,6 +203,16 @@ const userRouteBodies: Record<string, unknown> = {
     },
     field_mask: { paths: ["format", "mqtt"] },
   },
+  "PUT /api/v3/as/applications/{association.ids.end_device_ids.application_ids.application_id}/devices/{association.ids.end_device_ids.device_id}/packages/associations/{association.ids.f_port}":
+    {
+      association: { package_name: "storage-integration" },
+      field_mask: { paths: ["package_name"] },
+    },
+  "PUT /api/v3/as/applications/{default.ids.application_ids.application_id}/packages/associations/{default.ids.f_port}":
+    {
+      default: { package_name: "storage-integration" },
+      field_mask: { paths: ["package_name"] },
+    },
   "POST /api/v3/users/{user_ids.user_id}/bookmarks": {
     entity_ids: { application_ids: { application_id: "app-a" } },
   },

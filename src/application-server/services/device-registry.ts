@@ -32,6 +32,8 @@ export interface DeviceRegistryServiceContext {
   events: EventBus;
   /** `as.formatters.max_parameter_length`: longest formatter script, in bytes. */
   maxParameterLength: number;
+  /** Told after a device was deleted (its application package associations go too). */
+  deleted?: (key: { applicationId: string; deviceId: string }) => Promise<void>;
 }
 
 const AES_KEY_LENGTH = 16;
@@ -151,6 +153,7 @@ export function asEndDeviceRegistryService(
           });
         return null;
       });
+      await context.deleted?.(key);
       events.publish(evtEndDeviceDelete, { identifiers: [deviceRef(key)] });
       return create(EmptySchema);
     },

@@ -8,6 +8,8 @@ export interface StorageMetrics {
   batchSize: Histogram;
   /** Messages deleted by the retention sweep. */
   expired: Counter;
+  /** Messages not stored: their device has no association with `storage-integration`. */
+  skipped: Counter;
 }
 
 export function storageMetrics(registry: Registry): StorageMetrics {
@@ -27,6 +29,11 @@ export function storageMetrics(registry: Registry): StorageMetrics {
     expired: new Counter({
       name: "lorastack_as_storage_messages_expired_total",
       help: "Stored application messages deleted after the retention period",
+      registers,
+    }),
+    skipped: new Counter({
+      name: "lorastack_as_storage_messages_skipped_total",
+      help: "Application messages not stored: neither the device nor its application is associated with storage-integration",
       registers,
     }),
   };

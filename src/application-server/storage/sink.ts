@@ -14,6 +14,12 @@ export interface StorageSinkOptions {
   /** Most messages one transaction writes (`as.storage.max_batch`). */
   maxBatch: number;
   now: () => number;
+  /**
+   * Whether the device's messages are stored (its application or itself is associated with
+   * `storage-integration`): a boolean when known in memory, a promise when it must be read.
+   * Absent: every message is.
+   */
+  stores?: (applicationId: string, deviceId: string) => boolean | Promise<boolean>;
 }
 
 /** The storage's sink with its group commit, which `close` drains. */
@@ -24,7 +30,7 @@ export interface StorageSink extends ApplicationUpSink {
 /**
  * The storage's `ApplicationUpSink`: each kept message joins a batch written in one
  * transaction; `handle` resolves once its batch is committed. Messages the storage does not
- * keep resolve at once.
+ * keep (their type, or a device without the storage integration) resolve at once.
  */
 export function storageSink(options: StorageSinkOptions): StorageSink {
   const { db, metrics } = options;
@@ -41,6 +47,18 @@ export function storageSink(options: StorageSinkOptions): StorageSink {
     name: "storage",
     async handle(up) {
       if (storedTypeOf(up) === undefined) return;
+      if (options.stores) {
+        const ids = up.endDeviceIds;
+        const decided = options.stores(
+          ids?.applicationIds?.applicationId ?? "",
+          ids?.deviceId ?? "",
+        );
+        // Known in memory (the common case): no await, no extra turn of the event loop.
+        if (!(typeof decided === "boolean" ? decided : await decided)) {
+          options.metrics.skipped.inc();
+          return;
+        }
+      }
       await batches.add(up);
     },
     close: () => batches.close(),

@@ -31,6 +31,8 @@ export interface StorageOptions {
   logger: Logger;
   settings: StorageSettings;
   now?: () => number;
+  /** Whether a device's messages are stored (see `StorageSinkOptions.stores`); absent: all. */
+  stores?: (applicationId: string, deviceId: string) => boolean | Promise<boolean>;
 }
 
 /** The storage integration as the Application Server wires it. */
@@ -60,6 +62,7 @@ export function createStorage(options: StorageOptions): Storage {
     commitIntervalMs: settings.commitIntervalMs ?? 5,
     maxBatch: settings.maxBatch ?? 200,
     now,
+    ...(options.stores ? { stores: options.stores } : {}),
   });
   const retention = {
     db,

@@ -14,6 +14,7 @@ import { migration0013ApplicationWebhooks } from "./0013-application-webhooks.ts
 import { migration0014NetworkServerOutbox } from "./0014-network-server-outbox.ts";
 import { migration0015ApplicationPubSubs } from "./0015-application-pubsubs.ts";
 import { migration0016ApplicationStorage } from "./0016-application-storage.ts";
+import { migration0017ApplicationPackages } from "./0017-application-packages.ts";
 import type { Migration } from "./migration.ts";
 
 /** Every migration, in the order it applies. Append only: never edit or reorder a released one. */
@@ -34,6 +35,7 @@ export const migrations: readonly Migration[] = [
   migration0014NetworkServerOutbox,
   migration0015ApplicationPubSubs,
   migration0016ApplicationStorage,
+  migration0017ApplicationPackages,
 ];
 
 export { bytesType, type Migration, timestampType } from "./migration.ts";
