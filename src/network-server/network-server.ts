@@ -21,6 +21,7 @@ import { createApplicationUplinkForwarder } from "./application-uplinks/queued-f
 import type { NetworkServerConfig } from "./config.ts";
 import { devAddrPrefixesOf, parseNetId } from "./dev-addr/index.ts";
 import { createCachedDeviceStore } from "./device-store/cached-device-store.ts";
+import { downlinkMetrics } from "./downlink/metrics.ts";
 import { createDownlinkScheduler } from "./downlink/scheduler.ts";
 import { sqlDevEuiLookup } from "./join/dev-eui-lookup.ts";
 import { createJoinRequests } from "./join/join-requests.ts";
@@ -90,6 +91,7 @@ export function createNetworkServer(context: ComponentContext<NetworkServerConfi
     frequencyPlans,
     logger: logger.child({ namespace: "ns/downlinks" }),
     windowMarginMs: config.downlink_window_margin,
+    metrics: downlinkMetrics(context.metrics),
   });
   const { interop } = readSection(interopConfig, context.config);
   const joinServers = createJoinServerClient({

@@ -7,6 +7,7 @@ import { create, type MessageInitShape } from "@bufbuild/protobuf";
 import { durationFromMs, timestampFromMs, timestampMs } from "@bufbuild/protobuf/wkt";
 import type { Client } from "@connectrpc/connect";
 import { pino } from "pino";
+import { Registry } from "prom-client";
 import { sqlTaskQueue } from "../../cluster/sql/task-queue.ts";
 import type { StoredTaskQueue } from "../../cluster/tasks/queue.ts";
 import { EventBus, type StackEvent } from "../../events/index.ts";
@@ -33,6 +34,7 @@ import { registryDeviceStore } from "../device-store/device-store.ts";
 import { createNetworkServerRegistries } from "../registry/index.ts";
 import type { DeviceKey } from "../registry/registry.ts";
 import { errTooLate } from "./errors.ts";
+import { downlinkMetrics } from "./metrics.ts";
 import { nextPingSlot } from "./ping-slots.ts";
 import { createDownlinkScheduler, type DownlinkScheduler } from "./scheduler.ts";
 
@@ -150,6 +152,7 @@ describe("downlink scheduler", () => {
   let published: StackEvent[];
   let clock: number;
   let scheduler: DownlinkScheduler;
+  let metricsRegistry: Registry;
 
   beforeEach(async () => {
     const folder = await mkdtemp(join(tmpdir(), "lorastack-downlink-"));
@@ -168,6 +171,7 @@ describe("downlink scheduler", () => {
     store = registryDeviceStore(registries.devices);
     tasks = sqlTaskQueue(database, { logger, pollIntervalMs: 50, leaseMs: 5000 });
     gs = new FakeGs();
+    metricsRegistry = new Registry();
     ups = [];
     published = [];
     clock = T + 50;
@@ -182,6 +186,7 @@ describe("downlink scheduler", () => {
       now: () => clock,
       classCTimeoutMs: 10_000,
       maxConfirmedAttempts: 2,
+      metrics: downlinkMetrics(metricsRegistry),
     });
   });
   afterEach(async () => {
@@ -278,6 +283,42 @@ describe("downlink scheduler", () => {
     });
     assert.equal((ups as ApplicationUp[])[0]?.up.case, "downlinkSent");
     assert.ok(names().includes("ns.down.transmission.success"));
+  });
+
+  it("counts what the Gateway Server took and refused, and the gateways' acknowledgments", async () => {
+    const counted = async (name: string) =>
+      Object.fromEntries(
+        ((await metricsRegistry.getSingleMetric(name)?.get())?.values ?? []).map((v) => [
+          Object.values(v.labels).join("/"),
+          v.value,
+        ]),
+      );
+    const device = await put(baseDevice());
+    assert.ok(device);
+    gs.answers = ["too-late"];
+    await scheduler.afterUplink(opportunity(device, uplink(MType.CONFIRMED_UP)));
+    const again = await store.get(KEY);
+    assert.ok(again);
+    await scheduler.afterUplink(opportunity(again, uplink(MType.CONFIRMED_UP, 2)));
+    assert.equal(gs.requests.length, 2);
+    assert.deepEqual(await counted("lorastack_ns_downlinks_total"), {
+      "data/too_late": 1,
+      "data/scheduled": 1,
+    });
+    for (const result of [TxAcknowledgment_Result.SUCCESS, TxAcknowledgment_Result.TOO_LATE]) {
+      await scheduler.handleTxAcknowledgment({
+        $typeName: "ttn.lorawan.v3.GatewayTxAcknowledgment",
+        txAck: {
+          $typeName: "ttn.lorawan.v3.TxAcknowledgment",
+          correlationIds: (gs.requests[1] as DownlinkMessage).correlationIds,
+          result,
+        },
+      });
+    }
+    assert.deepEqual(await counted("lorastack_ns_downlink_transmissions_total"), {
+      success: 1,
+      too_late: 1,
+    });
   });
 
   it("join-accept in the join windows; queued_join_accept cleared", async () => {

@@ -4,9 +4,11 @@
  * multicast group's once per gateway group it names), and the results of both (events,
  * ApplicationUps), through `NsGs.ScheduleDownlink`.
  */
+
 import { create } from "@bufbuild/protobuf";
 import { type Duration, durationMs, timestampMs } from "@bufbuild/protobuf/wkt";
 import type { Client } from "@connectrpc/connect";
+import { Registry } from "prom-client";
 import { endDeviceRef } from "../../api/end-device-identifiers.ts";
 import { errorDetailsMessage } from "../../api/error-details.ts";
 import type { Task, TaskQueue } from "../../cluster/task-queue.ts";
@@ -40,6 +42,7 @@ import { commitSent, commitUnsent } from "./device-commit.ts";
 import { errScheduleFailed, errTooLate, errTransmission } from "./errors.ts";
 import * as events from "./events.ts";
 import { gatewayGroups } from "./gateway-groups.ts";
+import { type DownlinkMetrics, downlinkMetrics, metricWord, refusalLabel } from "./metrics.ts";
 import { type OrderedDownlinkPath, orderDownlinkPaths, type ReceptionMetadata } from "./paths.ts";
 import {
   type DownlinkPriorities,
@@ -115,6 +118,8 @@ export interface DownlinkSchedulerOptions {
    * default 30 s): gateways take downlinks only so far ahead.
    */
   absoluteTimeLeadMs?: number;
+  /** Where scheduling results and TX acknowledgments are counted (default: not exported). */
+  metrics?: DownlinkMetrics;
 }
 
 /** The task queue of downlinks outside class A; one task per device. */
@@ -132,6 +137,7 @@ export function createDownlinkScheduler(options: DownlinkSchedulerOptions): Down
   const priorities = options.priorities ?? defaultDownlinkPriorities;
   const sent = new SentDownlinks();
   const log = options.logger;
+  const metrics = options.metrics ?? downlinkMetrics(new Registry());
   let consumer: { stop(): Promise<void> } | undefined;
   let counter = 0;
 
@@ -194,9 +200,11 @@ export function createDownlinkScheduler(options: DownlinkSchedulerOptions): Down
     try {
       const response = await options.gatewayServer().scheduleDownlink(message);
       publish(success, key, response, message.correlationIds);
+      metrics.scheduled.inc({ kind, result: "scheduled" });
       return { response };
     } catch (cause) {
       const error = cause instanceof DefinedError ? cause : errScheduleFailed.create({}, cause);
+      metrics.scheduled.inc({ kind, result: refusalLabel(error) });
       const details = errorDetailsMessage(error, message.correlationIds[0] ?? "");
       publish(fail, key, details, message.correlationIds);
       log.debug({ err: error, device: key }, "downlink not scheduled");
@@ -598,6 +606,9 @@ export function createDownlinkScheduler(options: DownlinkSchedulerOptions): Down
   async function handleTxAcknowledgment(gatewayAck: GatewayTxAcknowledgment): Promise<void> {
     const ack = gatewayAck.txAck;
     if (!ack) return;
+    metrics.transmissions.inc({
+      result: metricWord(TxAcknowledgment_Result[ack.result] ?? "other"),
+    });
     const ids = [...ack.correlationIds, ...(ack.downlinkMessage?.correlationIds ?? [])];
     const found = sent.take(ids);
     const message = found?.message ?? ack.downlinkMessage;
