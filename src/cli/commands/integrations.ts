@@ -1,11 +1,11 @@
 import { type Command, Option } from "commander";
-import type { CommandIO } from "../io.ts";
 import {
   flagOf,
   type IntegrationKind,
   type IntegrationSetter,
   integrationKinds,
-} from "../traffic/integrations.ts";
+} from "../integrations.ts";
+import type { CommandIO } from "../io.ts";
 import { collect, exitCodesHelp, withClientOptions, withExamples } from "./client-options.ts";
 import { commandGroup } from "./groups.ts";
 

@@ -1,10 +1,10 @@
 import { attributeOf, type Flags } from "../arguments.ts";
 import { authenticatedClient } from "../client/session.ts";
 import { errNothingToUpdate } from "../errors.ts";
+import { flagOf, type IntegrationKind, type IntegrationSetter } from "../integrations.ts";
 import type { CommandIO } from "../io.ts";
 import { createPrinter } from "../output.ts";
 import { parseChoice, parseKeyValues, positionalId } from "./arguments.ts";
-import { flagOf, type IntegrationKind, type IntegrationSetter } from "./integrations.ts";
 
 /** The application's ID from the first argument or `--application-id`. */
 function applicationOf(argument: string | undefined, flags: Flags): string {
