@@ -1,22 +1,12 @@
 import type { Command } from "commander";
 import type { CommandIO } from "../io.ts";
+import { priorities } from "../priorities.ts";
 import { collect, exitCodesHelp, withClientOptions, withExamples } from "./client-options.ts";
 import { commandGroup } from "./groups.ts";
 
 type Flags = Record<string, unknown>;
 
 const actions = () => import("../traffic/downlink-actions.ts");
-
-/** The priorities of The Things Stack's `TxSchedulePriority`. */
-export const priorities = [
-  "LOWEST",
-  "LOW",
-  "BELOW_NORMAL",
-  "NORMAL",
-  "ABOVE_NORMAL",
-  "HIGH",
-  "HIGHEST",
-] as const;
 
 /**
  * `lorastack end-devices downlink push|replace|list|clear` and `end-devices simulate-uplink`:

@@ -1,8 +1,8 @@
 import { attributeOf, checkedId, type Flags, parseTimestamp } from "../arguments.ts";
 import { authenticatedClient } from "../client/session.ts";
-import { priorities } from "../commands/downlinks.ts";
 import type { CommandIO } from "../io.ts";
 import { createPrinter } from "../output.ts";
+import { priorities } from "../priorities.ts";
 import {
   deviceIds,
   deviceOf,
