@@ -2,7 +2,11 @@ import { Command, CommanderError } from "commander";
 import { DefinedError } from "../errors/index.ts";
 import { registerConfigCommand } from "./commands/config.ts";
 import { registerDbCommand } from "./commands/db.ts";
+import { registerDownlinkCommands } from "./commands/downlinks.ts";
 import { registerEntityCommands } from "./commands/entities.ts";
+import { registerEventsCommand } from "./commands/events.ts";
+import { registerGatewayTrafficCommands } from "./commands/gateway-traffic.ts";
+import { registerIntegrationCommands } from "./commands/integrations.ts";
 import { registerIsDbCommand } from "./commands/is-db.ts";
 import { registerLoginCommands } from "./commands/login.ts";
 import { registerSimulateCommand } from "./commands/simulate.ts";
@@ -18,6 +22,7 @@ export const exitCodes = { ok: 0, failure: 1, usage: 2 } as const;
 /** Errors whose cause is what the operator gave us: exit code 2. */
 const usageErrorNamespaces = new Set([
   "cli",
+  "cli/traffic",
   "config",
   "components",
   "frequency-plans",
@@ -49,6 +54,10 @@ export function buildProgram(io: CommandIO): Command {
   registerSimulateCommand(program, io);
   registerLoginCommands(program, io);
   registerEntityCommands(program, io);
+  registerDownlinkCommands(program, io);
+  registerIntegrationCommands(program, io);
+  registerGatewayTrafficCommands(program, io);
+  registerEventsCommand(program, io);
   overrideExits(program);
   return program;
 }

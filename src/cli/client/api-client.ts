@@ -6,6 +6,8 @@ export type Query = Record<string, string | number | boolean | readonly string[]
 export interface CallOptions {
   query?: Query;
   body?: unknown;
+  /** Ends the request (and the reading of its body) when aborted. */
+  signal?: AbortSignal;
 }
 
 /** An answer's JSON and, for lists, the `x-total-count` header. */
@@ -22,6 +24,12 @@ export interface ApiClient {
     path: string,
     options?: CallOptions,
   ): Promise<Answer<T>>;
+  /**
+   * The same request as {@link call}, with the same errors for a failed answer, but the
+   * answer's body left unread: for streams (`POST /events`) and bodies that are not ours to
+   * reformat (`global_conf.json`).
+   */
+  open(method: string, path: string, options?: CallOptions): Promise<Response>;
 }
 
 /**
@@ -36,28 +44,38 @@ export function createApiClient(options: {
 }): ApiClient {
   const doFetch = options.fetch ?? fetch;
   const base = options.server.replace(/\/+$/, "");
+  const unreachable = (error: unknown) => {
+    const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+    return errUnreachable.create(
+      { server: options.server, reason: cause?.code ?? cause?.message ?? String(error) },
+      error,
+    );
+  };
+  const send = async (method: string, path: string, callOptions: CallOptions) => {
+    const url = `${base}/api/v3${path}${queryString(callOptions.query)}`;
+    const headers: Record<string, string> = { accept: "application/json" };
+    if (options.token) headers.authorization = `Bearer ${options.token}`;
+    if (callOptions.body !== undefined) headers["content-type"] = "application/json";
+    try {
+      return await doFetch(url, {
+        method,
+        headers,
+        ...(callOptions.body === undefined ? {} : { body: JSON.stringify(callOptions.body) }),
+        ...(callOptions.signal ? { signal: callOptions.signal } : {}),
+      });
+    } catch (error) {
+      throw unreachable(error);
+    }
+  };
   return {
     server: options.server,
     async call<T>(method: string, path: string, callOptions: CallOptions = {}) {
-      const url = `${base}/api/v3${path}${queryString(callOptions.query)}`;
-      const headers: Record<string, string> = { accept: "application/json" };
-      if (options.token) headers.authorization = `Bearer ${options.token}`;
-      if (callOptions.body !== undefined) headers["content-type"] = "application/json";
-      let response: Response;
+      const response = await send(method, path, callOptions);
       let text: string;
       try {
-        response = await doFetch(url, {
-          method,
-          headers,
-          ...(callOptions.body === undefined ? {} : { body: JSON.stringify(callOptions.body) }),
-        });
         text = await response.text();
       } catch (error) {
-        const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-        throw errUnreachable.create(
-          { server: options.server, reason: cause?.code ?? cause?.message ?? String(error) },
-          error,
-        );
+        throw unreachable(error);
       }
       const json = parseJson(text);
       if (!response.ok) throw answerError(method, path, response.status, text, json);
@@ -66,6 +84,20 @@ export function createApiClient(options: {
         json: (json ?? {}) as T,
         ...(total !== null && /^\d+$/.test(total) ? { totalCount: Number(total) } : {}),
       };
+    },
+    async open(method: string, path: string, callOptions: CallOptions = {}) {
+      const response = await send(method, path, callOptions);
+      if (response.ok) return response;
+      let text = "";
+      try {
+        text = await response.text();
+      } catch (error) {
+        throw unreachable(error);
+      }
+      // A stream's early error is one `{"error": {...}}` line: the error body inside it.
+      const json = parseJson(text.trim().split("\n")[0] ?? "");
+      const error = (json as { error?: unknown } | undefined)?.error ?? json;
+      throw answerError(method, path, response.status, text, error);
     },
   };
 }
