@@ -2,6 +2,7 @@ import { Command, CommanderError } from "commander";
 import { DefinedError } from "../errors/index.ts";
 import { registerConfigCommand } from "./commands/config.ts";
 import { registerDbCommand } from "./commands/db.ts";
+import { registerDeviceCommands } from "./commands/devices.ts";
 import { registerEntityCommands } from "./commands/entities.ts";
 import { registerIsDbCommand } from "./commands/is-db.ts";
 import { registerLoginCommands } from "./commands/login.ts";
@@ -49,6 +50,7 @@ export function buildProgram(io: CommandIO): Command {
   registerSimulateCommand(program, io);
   registerLoginCommands(program, io);
   registerEntityCommands(program, io);
+  registerDeviceCommands(program, io);
   overrideExits(program);
   return program;
 }
