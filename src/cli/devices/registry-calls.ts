@@ -148,7 +148,11 @@ export async function getDevice(
   return merged;
 }
 
-/** Sets the fields of `paths` in each registry that keeps one (IS, JS, NS, AS). */
+/**
+ * Sets the fields of `paths` in each registry that keeps one (IS, JS, NS, AS). The device's
+ * identifiers come from the Identity Server first, as ttn-lw-cli takes them: the other
+ * registries want the EUIs with every change, and an unknown device fails before any change.
+ */
 export async function updateDevice(
   client: ApiClient,
   device: DeviceJson,
@@ -156,6 +160,8 @@ export async function updateDevice(
 ): Promise<DeviceJson> {
   const key = keyOf(device);
   const split = splitPaths(paths, "write");
+  const { json: existing } = await client.call<DeviceJson>("GET", devicePath("is", key));
+  device.ids = existing.ids ?? device.ids;
   let merged: DeviceJson = {};
   for (const registry of createOrder) {
     const own = split[registry];

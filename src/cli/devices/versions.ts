@@ -40,7 +40,8 @@ function spellings(names: readonly string[], enumName: string): Map<string, numb
   names.forEach((name, value) => {
     table.set(name, value);
   });
-  for (const [alias, value] of enumAliases.get(`ttn.lorawan.v3.${enumName}`) ?? []) table.set(alias, value);
+  for (const [alias, value] of enumAliases.get(`ttn.lorawan.v3.${enumName}`) ?? [])
+    table.set(alias, value);
   for (const [spelling, value] of table) if (value === 0) table.delete(spelling);
   return table;
 }
