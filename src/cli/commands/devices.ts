@@ -1,8 +1,7 @@
 import { type Command, Option } from "commander";
-import { deviceFlags } from "../devices/device-flags.ts";
-import { selectableFields, selectorFlag } from "../devices/selection.ts";
 import type { CommandIO } from "../io.ts";
-import { collect, exitCodesHelp, withClientOptions, withExamples } from "./client-options.ts";
+import { prepareWhenInvoked } from "../lazy.ts";
+import { exitCodesHelp, withClientOptions, withExamples } from "./client-options.ts";
 
 /** What a device action receives: the parsed flags. */
 type Flags = Record<string, unknown>;
@@ -13,7 +12,8 @@ const importActions = () => import("../actions/devices-import.ts");
 /**
  * `lorastack end-devices` (`devices`, `dev`): create, get, list, update, delete across the
  * Identity, Join, Network and Application Servers, and import from CSV or JSON. Registration
- * only declares (the flag table is data); each action imports its implementation.
+ * only declares: the field flags come from the device tables, added when the command is
+ * invoked (lazy.ts), and each action imports its implementation.
  */
 export function registerDeviceCommands(program: Command, io: CommandIO): void {
   const group = program
@@ -146,27 +146,19 @@ function leaf(parent: Command, name: string, description: string, args: string):
   return command;
 }
 
-/** The setter flags of the device flag table (booleans get `--no-<flag>` too). */
+/** The setter flags of the device flag table, added when the command is invoked. */
 function addSetters(command: Command, verb: "create" | "update"): void {
-  for (const entry of deviceFlags) {
-    if (verb === "update" && entry.createOnly) continue;
-    if (entry.type === "boolean") {
-      command.addOption(new Option(`--${entry.flag}`, entry.description));
-      command.addOption(new Option(`--no-${entry.flag}`, `the opposite of --${entry.flag}`));
-    } else if (entry.type === "attributes") {
-      command.addOption(
-        new Option(`--${entry.flag} <value>`, entry.description).argParser(collect),
-      );
-    } else {
-      command.addOption(new Option(`--${entry.flag} <value>`, entry.description));
-    }
-  }
+  prepareWhenInvoked(command, async (invoked) => {
+    const { addSetterOptions } = await import("../devices/options.ts");
+    addSetterOptions(invoked, verb);
+  });
 }
 
-/** `--all` and one `--<field>` per selectable field. */
+/** `--all` and one `--<field>` per selectable field, added when the command is invoked. */
 function withSelectors(command: Command, scope: "get" | "list"): Command {
   command.addOption(new Option("--all", "select all fields (keys only with their own flags)"));
-  for (const field of selectableFields(scope))
-    command.addOption(new Option(`--${selectorFlag(field)}`, `select the ${field} field`));
-  return command;
+  return prepareWhenInvoked(command, async (invoked) => {
+    const { addSelectorOptions } = await import("../devices/options.ts");
+    addSelectorOptions(invoked, scope);
+  });
 }
