@@ -5,6 +5,8 @@ export interface CommandIO {
   env: NodeJS.ProcessEnv;
   /** Whether stdout is a terminal (tables for people) rather than a pipe or file (JSON). */
   isTerminal?: boolean;
+  /** Whether stderr is a terminal (progress bars for people; nothing when it is a file). */
+  stderrIsTerminal?: boolean;
   /** Reads stdin to its end (`login --api-key -`). */
   readStdin?: () => Promise<string>;
 }
@@ -30,6 +32,9 @@ export const processIO: CommandIO = {
   env: process.env,
   get isTerminal() {
     return process.stdout.isTTY === true;
+  },
+  get stderrIsTerminal() {
+    return process.stderr.isTTY === true;
   },
   readStdin: async () => {
     let text = "";

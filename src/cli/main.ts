@@ -2,6 +2,7 @@ import { Command, CommanderError } from "commander";
 import { DefinedError } from "../errors/index.ts";
 import { registerConfigCommand } from "./commands/config.ts";
 import { registerDbCommand } from "./commands/db.ts";
+import { registerDeviceCommands } from "./commands/devices.ts";
 import { registerDownlinkCommands } from "./commands/downlinks.ts";
 import { registerEntityCommands } from "./commands/entities.ts";
 import { registerEventsCommand } from "./commands/events.ts";
@@ -54,6 +55,7 @@ export function buildProgram(io: CommandIO): Command {
   registerSimulateCommand(program, io);
   registerLoginCommands(program, io);
   registerEntityCommands(program, io);
+  registerDeviceCommands(program, io);
   registerDownlinkCommands(program, io);
   registerIntegrationCommands(program, io);
   registerGatewayTrafficCommands(program, io);
