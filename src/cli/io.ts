@@ -1,3 +1,5 @@
+import { createInterface } from "node:readline";
+
 /** Where a command writes; tests give their own to capture output. */
 export interface CommandIO {
   stdout: (text: string) => void;
@@ -7,6 +9,8 @@ export interface CommandIO {
   isTerminal?: boolean;
   /** Reads stdin to its end (`login --api-key -`). */
   readStdin?: () => Promise<string>;
+  /** Stdin's lines as they come (`login --callback=false` waits for a pasted code). */
+  readLines?: () => AsyncIterable<string>;
 }
 
 /** Set once stdout's reader has gone (`lorastack ... | head`): later output is dropped. */
@@ -31,6 +35,7 @@ export const processIO: CommandIO = {
   get isTerminal() {
     return process.stdout.isTTY === true;
   },
+  readLines: () => createInterface({ input: process.stdin, crlfDelay: Number.POSITIVE_INFINITY }),
   readStdin: async () => {
     let text = "";
     for await (const chunk of process.stdin) text += String(chunk);
