@@ -35,7 +35,16 @@ export const processIO: CommandIO = {
   get isTerminal() {
     return process.stdout.isTTY === true;
   },
-  readLines: () => createInterface({ input: process.stdin, crlfDelay: Number.POSITIVE_INFINITY }),
+  readLines: async function* () {
+    const lines = createInterface({ input: process.stdin, crlfDelay: Number.POSITIVE_INFINITY });
+    try {
+      yield* lines;
+    } finally {
+      lines.close();
+      // A pipe left open by the other side would keep the process alive after the command.
+      process.stdin.destroy();
+    }
+  },
   readStdin: async () => {
     let text = "";
     for await (const chunk of process.stdin) text += String(chunk);
