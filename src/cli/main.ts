@@ -1,5 +1,6 @@
 import { Command, CommanderError } from "commander";
 import { DefinedError } from "../errors/index.ts";
+import { registerCompletionCommand } from "./commands/completion.ts";
 import { registerConfigCommand } from "./commands/config.ts";
 import { registerDbCommand } from "./commands/db.ts";
 import { registerEntityCommands } from "./commands/entities.ts";
@@ -49,6 +50,7 @@ export function buildProgram(io: CommandIO): Command {
   registerSimulateCommand(program, io);
   registerLoginCommands(program, io);
   registerEntityCommands(program, io);
+  registerCompletionCommand(program, io);
   overrideExits(program);
   return program;
 }

@@ -7,9 +7,9 @@
  */
 import assert from "node:assert/strict";
 import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, rm, stat, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { Browser, location } from "../../src/identity-server/oauth/test-browser.ts";
 import { freePort } from "../harness/free-port.ts";
@@ -328,5 +328,90 @@ describe("lorastack login with OAuth", () => {
     assert.equal(result.code, 1);
     assert.match(result.stderr, /is not a usable OAuth server/);
     assert.doesNotMatch(result.stderr, /oauth\/authorize/);
+  });
+});
+
+describe("lorastack completion", () => {
+  /** A PATH where `lorastack` is the program under test (and node the one running the tests). */
+  async function pathWithLorastack(): Promise<string> {
+    const bin = join(home, "bin");
+    await mkdir(bin, { recursive: true });
+    await symlink(lorastackBin, join(bin, "lorastack")).catch((error: NodeJS.ErrnoException) => {
+      if (error.code !== "EEXIST") throw error;
+    });
+    return [bin, dirname(process.execPath), process.env.PATH ?? ""].join(":");
+  }
+
+  /** `bash -c script` with `lorastack` on the PATH. */
+  async function bash(script: string): Promise<RunResult> {
+    return run("bash", ["-c", script], {
+      env: { PATH: await pathWithLorastack(), HOME: join(home, "shell") },
+      timeoutMs: 30_000,
+    });
+  }
+
+  /** `lorastack <args>` without `--server`, which the command does not take. */
+  function lorastack(args: string[]): Promise<RunResult> {
+    return run(process.execPath, [lorastackBin, ...args], { env: envOf("shell"), cwd: home });
+  }
+
+  it("bash: the script registers a completion function that completes the whole tree", async () => {
+    const registered = await bash("source <(lorastack completion bash); complete -p lorastack");
+    assert.equal(registered.code, 0, registered.stderr);
+    assert.equal(registered.stdout.trim(), "complete -F _lorastack lorastack");
+
+    const file = join(home, "completion.bash");
+    const made = await bash(`lorastack completion bash > '${file}'`);
+    assert.equal(made.code, 0, made.stderr);
+    // Completion as bash runs it: the words so far, the index of the one being completed.
+    const complete = async (...words: string[]) => {
+      const result = await bash(
+        `source '${file}'
+COMP_WORDS=(${words.map((word) => `'${word}'`).join(" ")}); COMP_CWORD=${words.length - 1}
+_lorastack; echo "\${COMPREPLY[*]}"`,
+      );
+      assert.equal(result.code, 0, result.stderr);
+      return result.stdout.trim().split(" ").filter(Boolean);
+    };
+    assert.deepEqual(await complete("lorastack", "log"), ["login", "logout"]);
+    assert.deepEqual(await complete("lorastack", "login", "--ca"), ["--callback"]);
+    assert.deepEqual(await complete("lorastack", "app", "cr"), ["create"]);
+    assert.deepEqual(await complete("lorastack", "completion", ""), ["bash", "zsh"]);
+    // Flags added only when a command runs (rights, configuration keys) are there too.
+    assert.deepEqual(
+      await complete("lorastack", "applications", "api-keys", "create", "--right-application-a"),
+      ["--right-application-all"],
+    );
+    assert.ok((await complete("lorastack", "start", "--http.")).includes("--http.listen"));
+    // A flag's value does not throw the walk off.
+    assert.deepEqual(await complete("lorastack", "gtw", "--server", "x", "get", "--gateway-i"), [
+      "--gateway-id",
+    ]);
+  });
+
+  it("zsh: a #compdef script with descriptions, registered with compdef when sourced", async () => {
+    const result = await lorastack(["completion", "zsh"]);
+    assert.equal(result.code, 0, result.stderr);
+    const script = result.stdout;
+    assert.match(script, /^#compdef lorastack\n/);
+    assert.match(
+      script,
+      /'\|applications'\|'\|application'\|'\|apps'\|'\|app'\) _lorastack_node='applications' ;;/,
+    );
+    assert.match(script, /'login'\) _lorastack_reply=\(.*'--callback:OAuth: wait for the browser/);
+    assert.match(script, /_describe -t commands lorastack _lorastack_reply/);
+    assert.match(script, /compdef _lorastack lorastack/);
+    // zsh is not installed everywhere; where it is, the script must parse.
+    if ((await run("sh", ["-c", "command -v zsh"])).code === 0) {
+      const checked = await run("zsh", ["-n", "-c", script]);
+      assert.equal(checked.code, 0, checked.stderr);
+    }
+  });
+
+  it("an unknown shell is a usage error", async () => {
+    const result = await lorastack(["completion", "fish"]);
+    assert.equal(result.code, 2);
+    assert.match(result.stderr, /"bash", "zsh"/);
+    assert.equal(result.stdout, "");
   });
 });
