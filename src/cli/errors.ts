@@ -60,5 +60,11 @@ export const errMissingFlag = errors.invalidArgument("missing_flag", "missing {f
 /** Login without a method we have. */
 export const errLoginMethod = errors.invalidArgument(
   "login_method",
-  "give --api-key <key> (or --api-key - to read it from stdin); OAuth login is not available yet",
+  "--api-key - read no key from stdin: give the key, or leave --api-key out to log in with OAuth",
+);
+
+/** A flag's value that is not one of its choices. */
+export const errChoice = errors.invalidArgument(
+  "invalid_choice",
+  "invalid --{flag} `{value}`: use {choices}",
 );

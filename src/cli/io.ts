@@ -1,3 +1,5 @@
+import { createInterface } from "node:readline";
+
 /** Where a command writes; tests give their own to capture output. */
 export interface CommandIO {
   stdout: (text: string) => void;
@@ -9,6 +11,8 @@ export interface CommandIO {
   stderrIsTerminal?: boolean;
   /** Reads stdin to its end (`login --api-key -`). */
   readStdin?: () => Promise<string>;
+  /** Stdin's lines as they come (`login --callback=false` waits for a pasted code). */
+  readLines?: () => AsyncIterable<string>;
 }
 
 /** Set once stdout's reader has gone (`lorastack ... | head`): later output is dropped. */
@@ -35,6 +39,16 @@ export const processIO: CommandIO = {
   },
   get stderrIsTerminal() {
     return process.stderr.isTTY === true;
+  },
+  readLines: async function* () {
+    const lines = createInterface({ input: process.stdin, crlfDelay: Number.POSITIVE_INFINITY });
+    try {
+      yield* lines;
+    } finally {
+      lines.close();
+      // A pipe left open by the other side would keep the process alive after the command.
+      process.stdin.destroy();
+    }
   },
   readStdin: async () => {
     let text = "";

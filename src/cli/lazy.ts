@@ -45,3 +45,12 @@ export async function prepareInvoked(program: Command, argv: readonly string[]):
     current = command;
   }
 }
+
+/**
+ * Prepares every command of the tree under `command`, as if each were invoked: for what needs
+ * the whole tree with all its flags (`lorastack completion`), at the cost of loading them all.
+ */
+export async function prepareAll(command: Command): Promise<void> {
+  for (const prepare of preparations.get(command) ?? []) await prepare(command);
+  for (const child of command.commands) await prepareAll(child);
+}

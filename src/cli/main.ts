@@ -1,5 +1,6 @@
 import { Command, CommanderError } from "commander";
 import { DefinedError } from "../errors/index.ts";
+import { registerCompletionCommand } from "./commands/completion.ts";
 import { registerConfigCommand } from "./commands/config.ts";
 import { registerDbCommand } from "./commands/db.ts";
 import { registerDeviceCommands } from "./commands/devices.ts";
@@ -60,6 +61,7 @@ export function buildProgram(io: CommandIO): Command {
   registerIntegrationCommands(program, io);
   registerGatewayTrafficCommands(program, io);
   registerEventsCommand(program, io);
+  registerCompletionCommand(program, io);
   overrideExits(program);
   return program;
 }

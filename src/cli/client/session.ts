@@ -2,6 +2,7 @@ import { errServer } from "../errors.ts";
 import { type ApiClient, createApiClient } from "./api-client.ts";
 import { CredentialsStore, credentialsPath } from "./credentials.ts";
 import { errNoCredentials } from "./errors.ts";
+import { bearerToken } from "./oauth-session.ts";
 
 /** The server when neither `--server` nor `LORASTACK_SERVER` names one. */
 export const defaultServer = "http://localhost:1885";
@@ -36,15 +37,27 @@ export function credentialsStore(env: NodeJS.ProcessEnv): CredentialsStore {
 }
 
 /**
- * A client of the server with the caller's credentials: `LORASTACK_API_KEY` when set, else
- * the key stored by `lorastack login` for that server; neither is `no_credentials`.
+ * The server and bearer token of the caller: `LORASTACK_API_KEY` when set, else what
+ * `lorastack login` stored for that server (an OAuth access token renewed when it expired,
+ * see oauth-session.ts); neither is `no_credentials`. For commands that talk to the server
+ * other than through {@link authenticatedClient} (streams).
  */
+export async function sessionCredentials(
+  options: ClientOptions,
+  env: NodeJS.ProcessEnv,
+): Promise<{ server: string; token: string }> {
+  const server = resolveServer(options, env);
+  if (env.LORASTACK_API_KEY) return { server, token: env.LORASTACK_API_KEY };
+  const store = credentialsStore(env);
+  const stored = await store.get(server);
+  if (!stored) throw errNoCredentials.create({ server });
+  return { server, token: await bearerToken(store, server, stored) };
+}
+
+/** A client of the server with the caller's credentials ({@link sessionCredentials}). */
 export async function authenticatedClient(
   options: ClientOptions,
   env: NodeJS.ProcessEnv,
 ): Promise<ApiClient> {
-  const server = resolveServer(options, env);
-  const token = env.LORASTACK_API_KEY || (await credentialsStore(env).get(server))?.token;
-  if (!token) throw errNoCredentials.create({ server });
-  return createApiClient({ server, token });
+  return createApiClient(await sessionCredentials(options, env));
 }

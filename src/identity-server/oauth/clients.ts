@@ -32,15 +32,21 @@ export async function approvedClient(
  * verification against it. A client without a secret is public (`none`), like a CLI; PKCE
  * (S256) is required of every client either way.
  *
- * Redirect URIs that are not absolute URLs (The Things Stack allows relative ones for the
- * Console) are left out: oidc-provider only accepts absolute ones.
+ * Redirect URIs: The Things Stack's relative ones of its CLI client (`local-callback`, `code`)
+ * are resolved by {@link resolveRedirectUri}; other relative ones (The Things Stack allows them
+ * for the Console) are left out: oidc-provider only accepts absolute ones.
  */
-export function clientMetadata(client: Client): Record<string, unknown> | undefined {
+export function clientMetadata(
+  client: Client,
+  issuer: string,
+): Record<string, unknown> | undefined {
   const grants = [
     ...new Set((client.grants ?? []).map((grant) => grantTypes[grant]).filter(isString)),
   ];
   if (!grants.includes("authorization_code")) return undefined;
-  const redirectUris = (client.redirectUris ?? []).filter(isAbsoluteUrl);
+  const redirectUris = [
+    ...new Set((client.redirectUris ?? []).map((uri) => resolveRedirectUri(uri, issuer))),
+  ].filter(isString);
   if (redirectUris.length === 0) return undefined;
   return {
     client_id: client.clientId,
@@ -49,7 +55,7 @@ export function clientMetadata(client: Client): Record<string, unknown> | undefi
       : { token_endpoint_auth_method: "none" }),
     ...(client.name ? { client_name: client.name } : {}),
     redirect_uris: redirectUris,
-    post_logout_redirect_uris: (client.logoutRedirectUris ?? []).filter(isAbsoluteUrl),
+    post_logout_redirect_uris: (client.logoutRedirectUris ?? []).filter((uri) => URL.canParse(uri)),
     grant_types: grants,
     response_types: ["code"],
     skip_authorization: client.skipAuthorization === true,
@@ -59,14 +65,17 @@ export function clientMetadata(client: Client): Record<string, unknown> | undefi
 /** oidc-provider's Client adapter: clients are read from our registry, never written. */
 export class ClientAdapter {
   readonly #clients: ClientStore;
+  readonly #issuer: string;
 
-  constructor(clients: ClientStore) {
+  /** `issuer`: the OAuth server's URL without trailing slash, for relative redirect URIs. */
+  constructor(clients: ClientStore, issuer: string) {
     this.#clients = clients;
+    this.#issuer = issuer;
   }
 
   async find(id: string): Promise<Record<string, unknown> | undefined> {
     const client = await approvedClient(this.#clients, id);
-    return client ? clientMetadata(client) : undefined;
+    return client ? clientMetadata(client, this.#issuer) : undefined;
   }
 
   async upsert(): Promise<void> {
@@ -94,6 +103,51 @@ function isString(value: string | undefined): value is string {
   return typeof value === "string";
 }
 
-function isAbsoluteUrl(uri: string): boolean {
-  return URL.canParse(uri);
+/**
+ * The loopback redirect URI that The Things Stack's `local-callback` stands for: the CLI's own
+ * HTTP server on 127.0.0.1, on whichever port it got (see {@link loopbackRedirectAllowed}).
+ */
+export const loopbackCallback = "http://127.0.0.1/oauth/callback";
+
+/**
+ * The relative redirect URIs of The Things Stack's CLI client (`is-db create-oauth-client
+ * --redirect-uri local-callback --redirect-uri code`) and what they stand for. `code` is the
+ * page of the OAuth server that shows the authorization code to copy into a headless CLI.
+ */
+const relativeRedirects: Record<string, (issuer: string) => string> = {
+  "local-callback": () => loopbackCallback,
+  code: (issuer) => `${issuer}/code`,
+};
+
+/** The absolute redirect URI a stored one stands for; `undefined` when it has none. */
+export function resolveRedirectUri(uri: string, issuer: string): string | undefined {
+  const relative = relativeRedirects[uri];
+  if (relative) return relative(issuer.replace(/\/+$/, ""));
+  return URL.canParse(uri) ? uri : undefined;
+}
+
+const loopbackHosts = new Set(["127.0.0.1", "[::1]"]);
+
+/**
+ * RFC 8252 §7.3: a registered redirect URI on a loopback IP address without a port admits the
+ * same URI on any port, because a native app's local server takes whichever port is free.
+ * (oidc-provider applies this to `native` clients only, whose other redirect URIs may not be
+ * plain HTTP on a public host, which the `code` page of an HTTP stack is.)
+ */
+export function loopbackRedirectAllowed(value: string, registered: readonly string[]): boolean {
+  const url = URL.parse(value);
+  if (url?.protocol !== "http:" || !loopbackHosts.has(url.hostname) || url.port === "")
+    return false;
+  if (url.username || url.password || url.hash) return false;
+  url.port = "";
+  return registered.some((uri) => {
+    const allowed = URL.parse(uri);
+    return (
+      allowed !== null &&
+      allowed.protocol === "http:" &&
+      loopbackHosts.has(allowed.hostname) &&
+      allowed.port === "" &&
+      allowed.href === url.href
+    );
+  });
 }

@@ -7,7 +7,7 @@ import { accountName, activeUser, checkPassword } from "./accounts.ts";
 import { approvedClient } from "./clients.ts";
 import { type KnownDeviceOptions, knownDevice, knownDeviceCookie } from "./known-device.ts";
 import { addressKey, type Refusal } from "./limits/index.ts";
-import { consentPage, errorPage, loginPage, pageHeaders } from "./pages.ts";
+import { authorizationCodePage, consentPage, errorPage, loginPage, pageHeaders } from "./pages.ts";
 import { oauthContext } from "./provider.ts";
 import { loginRefusalMessage, refusalHeaders } from "./refusal.ts";
 
@@ -21,7 +21,9 @@ const formBodyLimit = 16 * 1024;
  * - `GET|POST <prefix>/consent/:uid`: the consent page (clients without `skip_authorization`);
  * - everything else under `<prefix>/` goes to oidc-provider: `/authorize`, `/token`,
  *   `/token/revocation`, `/userinfo`, `/jwks`, `/logout` (RP-initiated logout with its
- *   confirmation page) and `/.well-known/openid-configuration`.
+ *   confirmation page) and `/.well-known/openid-configuration`;
+ * - `GET <prefix>/code`: the page of the `code` redirect URI (The Things Stack's CLI client),
+ *   which shows the authorization code, or the error, for the user to copy.
  *
  * CSRF: the interaction pages only act for the interaction whose signed, path-scoped,
  * SameSite=Lax cookie oidc-provider set, and the logout form carries oidc-provider's token.
@@ -199,6 +201,24 @@ export function mountOAuth(app: FastifyInstance, provider: Provider, prefix = "/
         // Appended to the raw response: oidc-provider may set cookies of its own there.
         reply.raw.appendHeader("set-cookie", knownDeviceCookie(devices, user.userId, device));
         await finish(request, reply, { login: { accountId: user.userId, remember: true } });
+      },
+    );
+
+    scope.get<{ Querystring: Record<string, string | string[] | undefined> }>(
+      `${mount}/code`,
+      async (request, reply) => {
+        const { code, error, error_description: description } = request.query;
+        if (typeof code === "string" && code !== "" && code.length <= 512 && error === undefined)
+          return sendPage(reply, 200, authorizationCodePage(code));
+        sendPage(
+          reply,
+          400,
+          errorPage("Not authorized", {
+            error: typeof error === "string" ? error : "invalid_request",
+            error_description:
+              typeof description === "string" ? description : "There is no authorization code.",
+          }),
+        );
       },
     );
 

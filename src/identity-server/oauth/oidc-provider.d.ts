@@ -32,7 +32,9 @@ declare module "oidc-provider" {
     clientSecret?: string;
     clientName?: string;
     clientAuthMethod: string;
+    redirectUris: string[];
     metadata(): Record<string, unknown>;
+    redirectUriAllowed(value: string): boolean;
     grantTypeAllowed(type: string): boolean;
   }
 

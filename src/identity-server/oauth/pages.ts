@@ -116,6 +116,19 @@ export function loggedOutPage(clientName: string | undefined): string {
   );
 }
 
+/**
+ * The page of the `code` redirect URI: the authorization code to copy into a CLI that has no
+ * local callback (`lorastack login --callback=false`, as ttn-lw-cli's).
+ */
+export function authorizationCodePage(code: string): string {
+  return page(
+    "Authorization code",
+    `<p>Copy this code and paste it into the command line that asked for it:</p>
+<p><input id="code" type="text" readonly value="${escapeHtml(code)}" aria-label="Authorization code" size="48"></p>
+<p>It works once, within a few minutes. You can close this page afterwards.</p>`,
+  );
+}
+
 export function errorPage(title: string, details: Record<string, unknown>): string {
   const items = Object.entries(details)
     .filter(([, value]) => value !== undefined && value !== null && value !== "")

@@ -8,7 +8,7 @@ import { upgradedPasswordHash, verifyPassword } from "../passwords/index.ts";
 import type { ClientStore, LoginTokenStore, UserStore } from "../store/index.ts";
 import { activeUser, userClaims } from "./accounts.ts";
 import { DatabaseAdapter } from "./adapter.ts";
-import { ClientAdapter } from "./clients.ts";
+import { ClientAdapter, loopbackRedirectAllowed } from "./clients.ts";
 import { endpointLimits } from "./endpoint-limits.ts";
 import { InteractionBounds } from "./interactions.ts";
 import {
@@ -124,7 +124,7 @@ export async function createOAuthProvider(options: OAuthProviderOptions): Promis
   const ttl = { ...defaultOAuthTtl, ...options.ttl };
   const { users, clients } = options.stores;
   const db = options.database;
-  const clientAdapter = new ClientAdapter(clients);
+  const clientAdapter = new ClientAdapter(clients, issuer.href.replace(/\/+$/, ""));
   const jwks = options.jwks ?? { keys: [await signingKey(db)] };
   const limits = options.limits ?? defaultOAuthLimits;
   const metrics = oauthMetrics(options.metrics);
@@ -270,6 +270,17 @@ export async function createOAuthProvider(options: OAuthProviderOptions): Promis
     return false;
   };
   provider.use(endpointLimits(guard));
+
+  // The CLI's local server listens on whichever loopback port is free (RFC 8252 §7.3).
+  const redirectUriAllowed = provider.Client.prototype.redirectUriAllowed;
+  provider.Client.prototype.redirectUriAllowed = function allowed(
+    this: { redirectUris: string[] },
+    value: string,
+  ) {
+    return (
+      redirectUriAllowed.call(this, value) || loopbackRedirectAllowed(value, this.redirectUris)
+    );
+  };
 
   if (options.logger) {
     const logger = options.logger;
