@@ -1,19 +1,10 @@
 import { createApiClient } from "../client/api-client.ts";
+import { type AuthInfo, describeOwner } from "../client/caller.ts";
 import { revokeToken } from "../client/oauth.ts";
 import { credentialsStore, resolveServer } from "../client/session.ts";
 import { errLoginMethod } from "../errors.ts";
 import type { CommandIO } from "../io.ts";
 import type { OAuthLoginFlags } from "./oauth-login.ts";
-
-/** What `GET /auth_info` answers, as far as login reads it. */
-interface AuthInfo {
-  api_key?: {
-    api_key?: { id?: string; rights?: string[] };
-    entity_ids?: Record<string, Record<string, unknown>>;
-  };
-  oauth_access_token?: { user_ids?: { user_id?: string } };
-  is_admin?: boolean;
-}
 
 /**
  * `lorastack login --api-key <key|->`: asks the server whose key it is (`GET /auth_info`),
@@ -50,30 +41,6 @@ export async function login(
     `logged in to ${server} with API key ${keyId ?? "(unknown id)"} of ${owner ?? "an unknown entity"}` +
       `${json.is_admin ? " (admin)" : ""}; stored in ${store.path}\n`,
   );
-}
-
-/**
- * Who `token` is on `server` (`GET /auth_info`, which also proves it works): `user admin`,
- * `application my-app`, with ` (admin)` for an admin.
- */
-export async function describeCaller(server: string, token: string): Promise<string | undefined> {
-  const { json } = await createApiClient({ server, token }).call<AuthInfo>("GET", "/auth_info");
-  const owner = describeOwner(json);
-  return owner && json.is_admin ? `${owner} (admin)` : owner;
-}
-
-/** `user admin`, `application my-app`, ... from the key's or token's identifiers. */
-function describeOwner(info: AuthInfo): string | undefined {
-  const user = info.oauth_access_token?.user_ids?.user_id;
-  if (typeof user === "string") return `user ${user}`;
-  const ids = info.api_key?.entity_ids;
-  if (!ids) return undefined;
-  for (const [field, value] of Object.entries(ids)) {
-    const kind = field.replace(/_ids$/, "");
-    const id = value?.[`${kind === "device" ? "device" : kind}_id`];
-    if (typeof id === "string") return `${kind} ${id}`;
-  }
-  return undefined;
 }
 
 /**

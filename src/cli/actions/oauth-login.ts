@@ -1,4 +1,5 @@
 import { startCallbackServer } from "../client/callback-server.ts";
+import { describeCaller } from "../client/caller.ts";
 import type { OAuthCredential } from "../client/credentials.ts";
 import { errNoAuthorization } from "../client/errors.ts";
 import {
@@ -15,7 +16,6 @@ import { openBrowser } from "../client/open-browser.ts";
 import { credentialsStore, resolveServer } from "../client/session.ts";
 import { errServer } from "../errors.ts";
 import type { CommandIO } from "../io.ts";
-import { describeCaller } from "./login.ts";
 
 /** What `lorastack login` takes for OAuth. */
 export interface OAuthLoginFlags {
