@@ -8,7 +8,11 @@ export function registerConfigCommand(program: Command, io: CommandIO): void {
     program
       .command("config")
       .description("print the effective configuration as YAML, with secrets redacted")
-      .option("--keys", "list every key with its environment variable, flag and default instead"),
+      .option("--keys", "list every key with its environment variable, flag and default instead")
+      .addHelpText(
+        "after",
+        "\nExamples:\n  $ lorastack config\n  $ lorastack config --keys\n  $ lorastack config --config lorastack.yml --http.listen :8080\n",
+      ),
   ).action(async (options: { keys?: boolean }, command: Command) => {
     const { printConfig } = await import("../actions/config.ts");
     printConfig(options, command, io);

@@ -8,7 +8,11 @@ export function registerDbCommand(program: Command, io: CommandIO): void {
   configOptionsWhenInvoked(
     db
       .command("migrate")
-      .description("apply the database migrations this version has and the database lacks"),
+      .description("apply the database migrations this version has and the database lacks")
+      .addHelpText(
+        "after",
+        "\nExample:\n  $ LORASTACK_DATABASE_URI=postgres://lorastack@db/lorastack lorastack db migrate\n",
+      ),
   ).action(async (_options: unknown, command: Command) => {
     const { migrate } = await import("../actions/db.ts");
     await migrate(command, io);

@@ -15,8 +15,9 @@ export function registerIsDbCommand(program: Command, io: CommandIO): void {
     isDb
       .command("init")
       .description(
-        "create or migrate the Identity Server's database and register the Console's OAuth client",
-      ),
+        "create or migrate the Identity Server's database and register the Console's and the CLI's OAuth clients",
+      )
+      .addHelpText("after", "\nExample:\n  $ lorastack is-db init --config lorastack.yml\n"),
   ).action(async (_options: unknown, command: Command) => {
     await (await actions()).init(command, io);
   });
@@ -27,7 +28,11 @@ export function registerIsDbCommand(program: Command, io: CommandIO): void {
       .description("create an admin user, or make an existing user admin with a new password")
       .requiredOption("--id <user-id>", "user ID")
       .requiredOption("--email <address>", "primary email address")
-      .requiredOption("--password <password>", "password (see the password policy)"),
+      .requiredOption("--password <password>", "password (see the password policy)")
+      .addHelpText(
+        "after",
+        "\nExample:\n  $ lorastack is-db create-admin-user --id admin --email admin@example.com --password '...'\n",
+      ),
   ).action(async (options: { id: string; email: string; password: string }, command: Command) => {
     await (await actions()).createAdminUser(options, command, io);
   });
@@ -39,7 +44,11 @@ export function registerIsDbCommand(program: Command, io: CommandIO): void {
       .requiredOption("--user-id <user-id>", "the user the key belongs to")
       .option("--name <name>", "name of the key", "")
       .addOption(new Option("--rights <right...>", "rights of the key").default(["RIGHT_ALL"]))
-      .option("--expires-at <time>", "expiry time (RFC 3339)"),
+      .option("--expires-at <time>", "expiry time (RFC 3339)")
+      .addHelpText(
+        "after",
+        "\nExample:\n  $ lorastack is-db create-api-key --user-id admin --name ops --rights RIGHT_ALL\n",
+      ),
   ).action(async (options: ApiKeyOptions, command: Command) => {
     await (await actions()).createApiKey(options, command, io);
   });
@@ -49,6 +58,10 @@ export function registerIsDbCommand(program: Command, io: CommandIO): void {
       .command("rotate-secrets")
       .description(
         "re-encrypt stored secrets under the key vault's default key (after adding a new key)",
+      )
+      .addHelpText(
+        "after",
+        "\nExample:\n  $ lorastack is-db rotate-secrets --config lorastack.yml\n",
       ),
   ).action(async (_options: unknown, command: Command) => {
     await (await actions()).rotateSecrets(command, io);
@@ -63,7 +76,11 @@ export function registerIsDbCommand(program: Command, io: CommandIO): void {
       .requiredOption("--secret <secret>", "client secret")
       .option("--redirect-uri <uri...>", "allowed redirect URIs", [])
       .option("--logout-redirect-uri <uri...>", "allowed logout redirect URIs", [])
-      .option("--owner <user-id>", "the user who administers the client"),
+      .option("--owner <user-id>", "the user who administers the client")
+      .addHelpText(
+        "after",
+        "\nExample:\n  $ lorastack is-db create-oauth-client --id my-app --secret '...' --redirect-uri https://app.example.com/callback\n",
+      ),
   ).action(async (options: OAuthClientOptions, command: Command) => {
     await (await actions()).createOAuthClient(options, command, io);
   });

@@ -1,6 +1,7 @@
 import type { Command } from "commander";
 import type { CommandIO } from "../io.ts";
 import { configOptionsWhenInvoked, prepareWhenInvoked } from "../lazy.ts";
+import { withExamples } from "./client-options.ts";
 
 const description = "start lorastack: every built component by default, or the ones named";
 
@@ -10,6 +11,7 @@ export function registerStartCommand(program: Command, io: CommandIO): void {
     .command("start")
     .description(description)
     .argument("[component...]", "components to start");
+  withExamples(start, "lorastack start", "lorastack start gs ns --config lorastack.yml");
   prepareWhenInvoked(start, async (invoked) => {
     const { componentCatalog } = await import("../../program/catalog.ts");
     invoked.description(

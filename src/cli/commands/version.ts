@@ -7,6 +7,7 @@ export function registerVersionCommand(program: Command, io: CommandIO): void {
   program
     .command("version")
     .description("print the version")
+    .addHelpText("after", "\nExample:\n  $ lorastack version\n")
     .action(() => {
       io.stdout(`lorastack ${lorastackVersion} (node ${process.version})\n`);
     });
