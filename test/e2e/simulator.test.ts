@@ -59,6 +59,22 @@ function options(overrides: Partial<SimulationOptions>): SimulationOptions {
 
 const quiet = { progress: () => {}, info: () => {} };
 
+/** `bin/lorastack simulate` pointed at this stack's listeners. */
+function simulateCommand(): string[] {
+  return [
+    bin,
+    "simulate",
+    "--server",
+    "127.0.0.1",
+    "--udp-address",
+    stack.listeners.get("udp") as string,
+    "--basic-station-url",
+    `ws://${stack.listeners.get("basic_station")}`,
+    "--api-url",
+    `http://${stack.listeners.get("http")}`,
+  ];
+}
+
 describe("lorastack simulate against the running stack", () => {
   before(async () => {
     stack = await startLorastack({});
@@ -95,20 +111,10 @@ describe("lorastack simulate against the running stack", () => {
       received.push({ topic, json: JSON.parse(payload.toString()) }),
     );
     await client.subscribeAsync("v3/app1@ttn/devices/+/up");
-    const http = stack.listeners.get("http") as string;
     const result = await run(
       process.execPath,
       [
-        bin,
-        "simulate",
-        "--server",
-        "127.0.0.1",
-        "--udp-address",
-        stack.listeners.get("udp") as string,
-        "--basic-station-url",
-        `ws://${stack.listeners.get("basic_station")}`,
-        "--api-url",
-        `http://${http}`,
+        ...simulateCommand(),
         "--register",
         "--api-key",
         adminKey,
@@ -248,18 +254,10 @@ describe("lorastack simulate against the running stack", () => {
     assert.ok(lastFCnt >= 1, `the ABP device's frames counted: ${JSON.stringify(before.session)}`);
     const file = join(stack.dataDir, "devices.jsonl");
     await writeFile(file, `${JSON.stringify(before)}\n${JSON.stringify(await listed(otaaId))}\n`);
-    const http = stack.listeners.get("http") as string;
     const result = await run(
       process.execPath,
       [
-        bin,
-        "simulate",
-        "--server",
-        "127.0.0.1",
-        "--udp-address",
-        stack.listeners.get("udp") as string,
-        "--api-url",
-        `http://${http}`,
+        ...simulateCommand(),
         "--devices-file",
         file,
         "--id-prefix",
