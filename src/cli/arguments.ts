@@ -28,15 +28,59 @@ export function checkedId(field: string, value: string): string {
   return value;
 }
 
-/** The entity's ID from the argument or its `--<kind>-id` flag (one of them, or both alike). */
-export function entityId(kind: EntityKind, argument: string | undefined, flags: Flags): string {
-  const flag = idFlag(kind);
+/**
+ * A positional ID or its flag (`--application-id`): one of them, or both alike; checked by
+ * The Things Stack's ID rule.
+ */
+export function positionalId(
+  field: string,
+  flag: string,
+  argument: string | undefined,
+  flags: Flags,
+): string {
   const fromFlag = flags[attributeOf(flag)] as string | undefined;
   if (argument !== undefined && fromFlag !== undefined && argument !== fromFlag)
-    throw errConflictingId.create({ field: kind.idField, argument, flag, value: fromFlag });
+    throw errConflictingId.create({ field, argument, flag, value: fromFlag });
   const id = argument ?? fromFlag;
-  if (id === undefined) throw errMissingId.create({ field: kind.idField, flag });
-  return checkedId(kind.idField, id);
+  if (id === undefined) throw errMissingId.create({ field, flag });
+  return checkedId(field, id);
+}
+
+/** The entity's ID from the argument or its `--<kind>-id` flag (one of them, or both alike). */
+export function entityId(kind: EntityKind, argument: string | undefined, flags: Flags): string {
+  return positionalId(kind.idField, idFlag(kind), argument, flags);
+}
+
+/** An end device as the API names it in paths and bodies. */
+export interface DeviceRef {
+  applicationId: string;
+  deviceId: string;
+}
+
+/**
+ * The application and device IDs from `[application-id] [device-id]` or their flags
+ * (`--application-id`, `--device-id`), as ttn-lw-cli takes them; both required.
+ */
+export function deviceOf(
+  applicationArgument: string | undefined,
+  deviceArgument: string | undefined,
+  flags: Flags,
+): DeviceRef {
+  return {
+    applicationId: positionalId("application_id", "application-id", applicationArgument, flags),
+    deviceId: positionalId("device_id", "device-id", deviceArgument, flags),
+  };
+}
+
+/** The device's EndDeviceIdentifiers as the API writes them: `{device_id, application_ids}`. */
+export function endDeviceIds(device: DeviceRef): {
+  device_id: string;
+  application_ids: { application_id: string };
+} {
+  return {
+    device_id: device.deviceId,
+    application_ids: { application_id: device.applicationId },
+  };
 }
 
 /** An owner or collaborator given with `--user-id` or `--organization-id`. */
@@ -165,7 +209,7 @@ export function paging(flags: Flags): { limit?: number; page?: number } {
 }
 
 /** Sets `a.b.c` of `target`, creating the objects on the way. */
-function setPath(target: Record<string, unknown>, path: string, value: unknown): void {
+export function setPath(target: Record<string, unknown>, path: string, value: unknown): void {
   const parts = path.split(".");
   let node = target;
   for (const part of parts.slice(0, -1)) {

@@ -12,6 +12,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { Browser, location } from "../../src/identity-server/oauth/test-browser.ts";
+import { cliHarness, type Json } from "../harness/cli.ts";
 import { freePort } from "../harness/free-port.ts";
 import { adminPassword, initialize } from "../harness/identity-admin.ts";
 import {
@@ -21,14 +22,13 @@ import {
 } from "../harness/lorastack-process.ts";
 import { type RunResult, run } from "../harness/run.ts";
 
-// biome-ignore lint/suspicious/noExplicitAny: the assertions check the shape
-type Json = any;
-
 let dataDir: string;
 let home: string;
 let stack: LorastackProcess;
 /** The test's browser, signed in to the OAuth server after the first authorization. */
 let browser: Browser;
+
+const { cli, envOf, configOf } = cliHarness(() => ({ home, server: stack.httpUrl }));
 
 before(async () => {
   dataDir = await mkdtemp(join(tmpdir(), "lorastack-e2e-cli-auth-"));
@@ -50,14 +50,6 @@ after(async () => {
   await rm(home, { recursive: true, force: true });
 });
 
-function envOf(as: string): NodeJS.ProcessEnv {
-  return { PATH: process.env.PATH ?? "", HOME: join(home, as), XDG_CONFIG_HOME: configOf(as) };
-}
-
-function configOf(as: string): string {
-  return join(home, as, ".config");
-}
-
 function credentialsFile(as: string): string {
   return join(configOf(as), "lorastack", "credentials.json");
 }
@@ -66,13 +58,13 @@ async function stored(as: string): Promise<Json> {
   return JSON.parse(await readFile(credentialsFile(as), "utf8")).servers[stack.httpUrl];
 }
 
-/** Runs the CLI to its end with `--server` at the stack. */
-function cli(args: string[], as: string): Promise<RunResult> {
-  return run(process.execPath, [lorastackBin, ...args, "--server", stack.httpUrl], {
-    env: envOf(as),
-    cwd: home,
-    timeoutMs: 30_000,
-  });
+/** Replaces the user's credentials file with one entry, the stack's, as the CLI writes it. */
+async function store(as: string, credential: Json): Promise<void> {
+  await writeFile(
+    credentialsFile(as),
+    JSON.stringify({ version: 1, servers: { [stack.httpUrl]: credential } }),
+    { mode: 0o600 },
+  );
 }
 
 /** A CLI run the test talks to while it runs: its stderr as it comes, its stdin. */
@@ -184,12 +176,11 @@ describe("lorastack login with OAuth", () => {
     assert.ok(credential.token && credential.refresh_token, JSON.stringify(credential));
     assert.ok(Date.parse(credential.expires_at) > Date.now() + 30 * 60_000);
     // The access token is the API's bearer token.
-    const created = await cli(
-      ["applications", "create", "oauth-app", "--user-id", "admin"],
-      "browser",
-    );
+    const created = await cli(["applications", "create", "oauth-app", "--user-id", "admin"], {
+      as: "browser",
+    });
     assert.equal(created.code, 0, created.stderr);
-    const listed = await cli(["applications", "list"], "browser");
+    const listed = await cli(["applications", "list"], { as: "browser" });
     assert.equal(listed.code, 0, listed.stderr);
     assert.deepEqual(
       JSON.parse(listed.stdout).map((app: Json) => app.ids.application_id),
@@ -219,7 +210,7 @@ describe("lorastack login with OAuth", () => {
       login.kill();
     }
     assert.equal((await stored("headless")).kind, "oauth");
-    const listed = await cli(["applications", "list"], "headless");
+    const listed = await cli(["applications", "list"], { as: "headless" });
     assert.equal(listed.code, 0, listed.stderr);
   });
 
@@ -238,18 +229,11 @@ describe("lorastack login with OAuth", () => {
     const { result, stderr } = await browserLogin("renewing");
     assert.equal(result, 0, stderr);
     const before = await stored("renewing");
-    await writeFile(
-      credentialsFile("renewing"),
-      JSON.stringify({
-        version: 1,
-        servers: { [stack.httpUrl]: { ...before, expires_at: "2026-01-01T00:00:00.000Z" } },
-      }),
-      { mode: 0o600 },
-    );
+    await store("renewing", { ...before, expires_at: "2026-01-01T00:00:00.000Z" });
     // A refresh token works once: were two of these to renew, the grant would be revoked and
     // the others would fail.
     const results = await Promise.all(
-      [1, 2, 3].map(() => cli(["applications", "list"], "renewing")),
+      [1, 2, 3].map(() => cli(["applications", "list"], { as: "renewing" })),
     );
     for (const each of results) assert.equal(each.code, 0, each.stderr);
     const after = await stored("renewing");
@@ -258,7 +242,7 @@ describe("lorastack login with OAuth", () => {
     assert.ok(Date.parse(after.expires_at) > Date.now() + 30 * 60_000);
     assert.equal((await stat(credentialsFile("renewing"))).mode & 0o777, 0o600);
     // The renewed token is used from now on, without another renewal.
-    const again = await cli(["applications", "list"], "renewing");
+    const again = await cli(["applications", "list"], { as: "renewing" });
     assert.equal(again.code, 0, again.stderr);
     assert.equal((await stored("renewing")).token, after.token);
   });
@@ -267,21 +251,12 @@ describe("lorastack login with OAuth", () => {
     const { result, stderr } = await browserLogin("refused");
     assert.equal(result, 0, stderr);
     const credential = await stored("refused");
-    await writeFile(
-      credentialsFile("refused"),
-      JSON.stringify({
-        version: 1,
-        servers: {
-          [stack.httpUrl]: {
-            ...credential,
-            refresh_token: "not-a-refresh-token",
-            expires_at: "2026-01-01T00:00:00.000Z",
-          },
-        },
-      }),
-      { mode: 0o600 },
-    );
-    const listed = await cli(["applications", "list"], "refused");
+    await store("refused", {
+      ...credential,
+      refresh_token: "not-a-refresh-token",
+      expires_at: "2026-01-01T00:00:00.000Z",
+    });
+    const listed = await cli(["applications", "list"], { as: "refused" });
     assert.equal(listed.code, 1);
     assert.match(listed.stderr, /can not be renewed .*run `lorastack login --server/);
   });
@@ -296,7 +271,7 @@ describe("lorastack login with OAuth", () => {
     assert.equal(before.status, 200);
     await before.text();
 
-    const out = await cli(["logout"], "leaving");
+    const out = await cli(["logout"], { as: "leaving" });
     assert.equal(out.code, 0, out.stderr);
     assert.match(out.stderr, /revoked the OAuth tokens/);
     assert.match(out.stderr, /logged out of/);
@@ -323,7 +298,7 @@ describe("lorastack login with OAuth", () => {
   it("an unknown OAuth server address is an error before any browser", async () => {
     const result = await cli(
       ["login", "--no-browser", "--oauth-server-address", `${stack.httpUrl}/nothing`],
-      "lost",
+      { as: "lost" },
     );
     assert.equal(result.code, 1);
     assert.match(result.stderr, /is not a usable OAuth server/);

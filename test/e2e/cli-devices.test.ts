@@ -9,14 +9,10 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
+import { assertUsageError, cliHarness } from "../harness/cli.ts";
 import { initialize } from "../harness/identity-admin.ts";
-import {
-  type LorastackProcess,
-  lorastackBin,
-  startLorastack,
-} from "../harness/lorastack-process.ts";
+import { type LorastackProcess, startLorastack } from "../harness/lorastack-process.ts";
 import { type Json, rest, restOk } from "../harness/rest-client.ts";
-import { type RunResult, run } from "../harness/run.ts";
 
 const app = "cli-devices";
 const joinEui = "70B3D57ED0000000";
@@ -35,6 +31,8 @@ let dataDir: string;
 let home: string;
 let stack: LorastackProcess;
 let adminKey: string;
+
+const { cli, cliJson } = cliHarness(() => ({ home, server: stack.httpUrl }));
 
 before(async () => {
   dataDir = await mkdtemp(join(tmpdir(), "lorastack-e2e-cli-devices-"));
@@ -58,28 +56,6 @@ after(async () => {
   await rm(dataDir, { recursive: true, force: true });
   await rm(home, { recursive: true, force: true });
 });
-
-function cli(
-  args: string[],
-  options: { input?: string; timeoutMs?: number } = {},
-): Promise<RunResult> {
-  return run(process.execPath, [lorastackBin, ...args, "--server", stack.httpUrl], {
-    env: {
-      PATH: process.env.PATH ?? "",
-      HOME: join(home, "operator"),
-      XDG_CONFIG_HOME: join(home, "operator", ".config"),
-    },
-    cwd: home,
-    timeoutMs: options.timeoutMs ?? 30_000,
-    ...(options.input === undefined ? {} : { input: options.input }),
-  });
-}
-
-async function cliJson(args: string[]): Promise<Json> {
-  const result = await cli(args);
-  assert.equal(result.code, 0, `${args.join(" ")}: ${result.stderr}`);
-  return result.stdout.trim() ? JSON.parse(result.stdout) : {};
-}
 
 /** A registry's part of the device through its own REST API (`""` is the IS). */
 function registryGet(prefix: string, device: string, mask: string) {
@@ -290,8 +266,7 @@ describe("lorastack end-devices create, get, update, delete", () => {
     ];
     for (const extra of cases) {
       const result = await cli(["end-devices", "create", app, "usage-1", ...otaaFlags, ...extra]);
-      assert.equal(result.code, 2, `${extra.join(" ")}: ${result.stderr}`);
-      assert.equal(result.stdout, "");
+      assertUsageError(result, extra.join(" "));
     }
     assert.equal((await cli(["end-devices", "get", app, "Not_An_Id"])).code, 2);
     await assertNowhere("usage-1");

@@ -8,21 +8,16 @@ import { mkdtemp, readFile, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
+import { assertApiError, assertUsageError, cliHarness, type Json } from "../harness/cli.ts";
 import { initialize } from "../harness/identity-admin.ts";
-import {
-  type LorastackProcess,
-  lorastackBin,
-  startLorastack,
-} from "../harness/lorastack-process.ts";
-import { type RunResult, run } from "../harness/run.ts";
-
-// biome-ignore lint/suspicious/noExplicitAny: the assertions check the shape
-type Json = any;
+import { type LorastackProcess, startLorastack } from "../harness/lorastack-process.ts";
 
 let dataDir: string;
 let home: string;
 let stack: LorastackProcess;
 let adminKey: string;
+
+const { cli, cliJson, configOf } = cliHarness(() => ({ home, server: stack.httpUrl }));
 
 before(async () => {
   dataDir = await mkdtemp(join(tmpdir(), "lorastack-e2e-cli-"));
@@ -39,45 +34,6 @@ after(async () => {
   await rm(dataDir, { recursive: true, force: true });
   await rm(home, { recursive: true, force: true });
 });
-
-/** A config folder of its own: another user of the CLI on the same machine. */
-function configOf(name: string): string {
-  return join(home, name, ".config");
-}
-
-/** Runs the CLI with `--server` at the stack (unless given) and the config of `as`. */
-function cli(
-  args: string[],
-  options: { as?: string; input?: string; env?: Record<string, string> } = {},
-): Promise<RunResult> {
-  const as = options.as ?? "operator";
-  return run(process.execPath, [lorastackBin, ...args, "--server", stack.httpUrl], {
-    env: {
-      PATH: process.env.PATH ?? "",
-      HOME: join(home, as),
-      XDG_CONFIG_HOME: configOf(as),
-      ...options.env,
-    },
-    cwd: home,
-    timeoutMs: 30_000,
-    ...(options.input === undefined ? {} : { input: options.input }),
-  });
-}
-
-/** Runs the CLI; it must succeed; its stdout as JSON (stdout is a pipe, so JSON by default). */
-async function cliJson(args: string[], options: Parameters<typeof cli>[1] = {}): Promise<Json> {
-  const result = await cli(args, options);
-  assert.equal(result.code, 0, `${args.join(" ")}: ${result.stderr}`);
-  return result.stdout.trim() ? JSON.parse(result.stdout) : undefined;
-}
-
-/** Asserts a failed call: exit 1 and the API's error with its name and correlation id. */
-function assertApiError(result: RunResult, name: RegExp): void {
-  assert.equal(result.code, 1, `${result.stdout}\n${result.stderr}`);
-  assert.match(result.stderr, name);
-  assert.match(result.stderr, /correlation id: [0-9a-f-]{16,}/);
-  assert.equal(result.stdout, "");
-}
 
 describe("lorastack login and logout", () => {
   it("without credentials a command says how to log in and exits 1", async () => {
@@ -332,9 +288,7 @@ describe("usage errors exit 2 before any call", () => {
       ["applications", "list", "--limit", "ten"],
     ]) {
       // As a user without credentials: a 2 proves the check came before any lookup or call.
-      const result = await cli(args, { as: "nobody" });
-      assert.equal(result.code, 2, `${args.join(" ")}: ${result.stderr}`);
-      assert.match(result.stderr, /lorastack: |error: /);
+      assertUsageError(await cli(args, { as: "nobody" }), args.join(" "), /lorastack: |error: /);
     }
   });
 

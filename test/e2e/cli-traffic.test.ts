@@ -16,6 +16,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { UdpGateway } from "../../src/simulator/gateways/udp-gateway.ts";
+import { assertApiError, assertUsageError, cliHarness, type Json } from "../harness/cli.ts";
 import { freePort } from "../harness/free-port.ts";
 import { initialize } from "../harness/identity-admin.ts";
 import {
@@ -24,10 +25,6 @@ import {
   startLorastack,
 } from "../harness/lorastack-process.ts";
 import { restOk } from "../harness/rest-client.ts";
-import { type RunResult, run } from "../harness/run.ts";
-
-// biome-ignore lint/suspicious/noExplicitAny: the assertions check the shape
-type Json = any;
 
 const gatewayEui = "AA555A0000000301";
 
@@ -36,6 +33,8 @@ let home: string;
 let stack: LorastackProcess;
 let adminKey: string;
 let udp: UdpGateway;
+
+const { cli, cliJson, envOf } = cliHarness(() => ({ home, server: stack.httpUrl }));
 
 const api = (method: string, path: string, body?: unknown) =>
   restOk(stack.httpUrl, method, path, { key: adminKey, body });
@@ -124,54 +123,10 @@ after(async () => {
   await rm(home, { recursive: true, force: true });
 });
 
-function cliEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  return {
-    PATH: process.env.PATH ?? "",
-    HOME: join(home, "operator"),
-    XDG_CONFIG_HOME: join(home, "operator", ".config"),
-    ...extra,
-  };
-}
-
-/** Runs the CLI with `--server` at the stack (unless given) as the logged-in operator. */
-function cli(
-  args: string[],
-  options: { input?: string; server?: string; env?: Record<string, string> } = {},
-): Promise<RunResult> {
-  return run(
-    process.execPath,
-    [lorastackBin, ...args, "--server", options.server ?? stack.httpUrl],
-    {
-      env: cliEnv(options.env),
-      cwd: home,
-      timeoutMs: 30_000,
-      ...(options.input === undefined ? {} : { input: options.input }),
-    },
-  );
-}
-
-/** Runs the CLI; it must succeed; its stdout as JSON (a pipe: JSON by default). */
-async function cliJson(args: string[]): Promise<Json> {
-  const result = await cli(args);
-  assert.equal(result.code, 0, `${args.join(" ")}: ${result.stderr}`);
-  return result.stdout.trim() ? JSON.parse(result.stdout) : undefined;
-}
-
-/** A failed call: exit 1, the API's error name and correlation id on stderr, nothing on stdout. */
-function assertApiError(result: RunResult, name: RegExp): void {
-  assert.equal(result.code, 1, `${result.stdout}\n${result.stderr}`);
-  assert.match(result.stderr, name);
-  assert.match(result.stderr, /correlation id: \S{16,}/);
-  assert.equal(result.stdout, "");
-}
-
 /** A usage error: exit 2 and a message, before any call. */
 async function assertUsage(args: string[], message: RegExp): Promise<void> {
   // A server that does not exist: a call would be exit 1, not 2.
-  const result = await cli(args, { server: "http://127.0.0.1:1" });
-  assert.equal(result.code, 2, `${args.join(" ")}: ${result.stdout}\n${result.stderr}`);
-  assert.match(result.stderr, message);
-  assert.equal(result.stdout, "");
+  assertUsageError(await cli(args, { server: "http://127.0.0.1:1" }), args.join(" "), message);
 }
 
 /** A long-running CLI child whose stdout is read line by line. */
@@ -184,7 +139,7 @@ class LiveCli {
 
   constructor(args: string[], env: Record<string, string> = {}) {
     this.child = spawn(process.execPath, [lorastackBin, ...args], {
-      env: cliEnv(env),
+      env: envOf("operator", env),
       cwd: home,
       stdio: ["ignore", "pipe", "pipe"],
     });

@@ -6,6 +6,7 @@ import type { CommandIO } from "../io.ts";
 import { createPrinter } from "../output.ts";
 import { rightsFromFlags } from "../rights-options.ts";
 import { entityPath } from "./entities.ts";
+import { callAndNote, callAndPrint, listAndPrint } from "./show.ts";
 
 /** `/applications/my-app/api-keys`. */
 function keysPath(kind: EntityKind, id: string): string {
@@ -58,14 +59,7 @@ export async function listApiKeys(
   io: CommandIO,
 ): Promise<void> {
   const id = entityId(kind, argument, flags);
-  const query = paging(flags);
-  const client = await authenticatedClient(flags, io.env);
-  const { json, totalCount } = await client.call<{ api_keys?: unknown[] }>(
-    "GET",
-    keysPath(kind, id),
-    { query },
-  );
-  createPrinter(io, flags).list(json.api_keys ?? [], totalCount);
+  await listAndPrint(flags, io, keysPath(kind, id), "api_keys", { query: paging(flags) });
 }
 
 export async function getApiKey(
@@ -77,9 +71,7 @@ export async function getApiKey(
 ): Promise<void> {
   const id = entityId(kind, argument, flags);
   const keyId = keyIdOf(keyArgument, flags);
-  const client = await authenticatedClient(flags, io.env);
-  const { json } = await client.call("GET", `${keysPath(kind, id)}/${encodeURIComponent(keyId)}`);
-  createPrinter(io, flags).entity(json);
+  await callAndPrint(flags, io, "GET", `${keysPath(kind, id)}/${encodeURIComponent(keyId)}`);
 }
 
 /** `<kind> api-keys update`: the name, rights and expiry given, with their field mask. */
@@ -110,11 +102,9 @@ export async function updateApiKey(
   }
   if (paths.length === 0)
     throw errNothingToUpdate.create({ flags: "--name, --right-..., --expires-at" });
-  const client = await authenticatedClient(flags, io.env);
-  const { json } = await client.call("PUT", `${keysPath(kind, id)}/${encodeURIComponent(keyId)}`, {
+  await callAndPrint(flags, io, "PUT", `${keysPath(kind, id)}/${encodeURIComponent(keyId)}`, {
     body: { api_key: apiKey, field_mask: { paths } },
   });
-  createPrinter(io, flags).entity(json);
 }
 
 export async function deleteApiKey(
@@ -126,7 +116,11 @@ export async function deleteApiKey(
 ): Promise<void> {
   const id = entityId(kind, argument, flags);
   const keyId = keyIdOf(keyArgument, flags);
-  const client = await authenticatedClient(flags, io.env);
-  await client.call("DELETE", `${keysPath(kind, id)}/${encodeURIComponent(keyId)}`);
-  createPrinter(io, flags).note(`deleted API key ${keyId} of ${kind.kind} ${id}`);
+  await callAndNote(
+    flags,
+    io,
+    "DELETE",
+    `${keysPath(kind, id)}/${encodeURIComponent(keyId)}`,
+    `deleted API key ${keyId} of ${kind.kind} ${id}`,
+  );
 }

@@ -1,11 +1,10 @@
 import { accountIds, entityId, type Flags, paging, requiredAccount } from "../arguments.ts";
-import { authenticatedClient } from "../client/session.ts";
 import type { EntityKind } from "../entities.ts";
 import { errMissingFlag } from "../errors.ts";
 import type { CommandIO } from "../io.ts";
-import { createPrinter } from "../output.ts";
 import { rightsFromFlags } from "../rights-options.ts";
 import { entityPath } from "./entities.ts";
+import { callAndNote, callAndPrint, listAndPrint } from "./show.ts";
 
 /** `set`: the collaborator's rights become exactly the flags given. */
 export async function setCollaborator(
@@ -18,12 +17,13 @@ export async function setCollaborator(
   const collaborator = requiredAccount(kind.collaborators, flags);
   const rights = rightsFromFlags(kind.kind, flags);
   if (rights.length === 0) throw errMissingFlag.create({ flags: "--right-... (at least one)" });
-  const client = await authenticatedClient(flags, io.env);
-  await client.call("PUT", `${entityPath(kind, id)}/collaborators`, {
-    body: { collaborator: { ids: accountIds(collaborator), rights } },
-  });
-  createPrinter(io, flags).note(
+  await callAndNote(
+    flags,
+    io,
+    "PUT",
+    `${entityPath(kind, id)}/collaborators`,
     `${collaborator.kind} ${collaborator.id} is a collaborator of ${kind.kind} ${id}`,
+    { body: { collaborator: { ids: accountIds(collaborator), rights } } },
   );
 }
 
@@ -46,9 +46,7 @@ export async function getCollaborator(
 ): Promise<void> {
   const id = entityId(kind, argument, flags);
   const path = collaboratorPath(kind, id, flags, "collaborator");
-  const client = await authenticatedClient(flags, io.env);
-  const { json } = await client.call("GET", path);
-  createPrinter(io, flags).entity(json);
+  await callAndPrint(flags, io, "GET", path);
 }
 
 export async function listCollaborators(
@@ -58,14 +56,9 @@ export async function listCollaborators(
   io: CommandIO,
 ): Promise<void> {
   const id = entityId(kind, argument, flags);
-  const query = paging(flags);
-  const client = await authenticatedClient(flags, io.env);
-  const { json, totalCount } = await client.call<{ collaborators?: unknown[] }>(
-    "GET",
-    `${entityPath(kind, id)}/collaborators`,
-    { query },
-  );
-  createPrinter(io, flags).list(json.collaborators ?? [], totalCount);
+  await listAndPrint(flags, io, `${entityPath(kind, id)}/collaborators`, "collaborators", {
+    query: paging(flags),
+  });
 }
 
 export async function deleteCollaborator(
@@ -76,7 +69,5 @@ export async function deleteCollaborator(
 ): Promise<void> {
   const id = entityId(kind, argument, flags);
   const path = collaboratorPath(kind, id, flags, kind.collaboratorDeleteSegment);
-  const client = await authenticatedClient(flags, io.env);
-  await client.call("DELETE", path);
-  createPrinter(io, flags).note(`removed the collaborator of ${kind.kind} ${id}`);
+  await callAndNote(flags, io, "DELETE", path, `removed the collaborator of ${kind.kind} ${id}`);
 }

@@ -1,4 +1,4 @@
-import { checkedId, type Flags, paging } from "../arguments.ts";
+import { checkedId, deviceOf, endDeviceIds, type Flags, paging } from "../arguments.ts";
 import { authenticatedClient } from "../client/session.ts";
 import { deviceFlags, readDeviceFlags, setField } from "../devices/device-flags.ts";
 import { errActivation } from "../devices/errors.ts";
@@ -10,18 +10,14 @@ import {
   registryNames,
   updateDevice,
 } from "../devices/registry-calls.ts";
-import { deviceIds, selectedPaths } from "../devices/selection.ts";
+import { selectedPaths } from "../devices/selection.ts";
 import { errMissingId, errNothingToUpdate } from "../errors.ts";
 import type { CommandIO } from "../io.ts";
 import { createPrinter } from "../output.ts";
+import { listAndPrint } from "./show.ts";
 
 /** Positional arguments of the device commands: `[application-id] [device-id]`. */
 export type DeviceArguments = readonly (string | undefined)[];
-
-/** The device's `ids` as the API writes them. */
-function idsOf(key: { applicationId: string; deviceId: string }) {
-  return { device_id: key.deviceId, application_ids: { application_id: key.applicationId } };
-}
 
 /** `end-devices create`: in all four registries, rolled back on failure. */
 export async function createEndDevice(
@@ -29,11 +25,11 @@ export async function createEndDevice(
   flags: Flags,
   io: CommandIO,
 ): Promise<void> {
-  const key = deviceIds(positional, flags);
+  const key = deviceOf(positional[0], positional[1], flags);
   if (flags.abp === true && flags.otaa === true)
     throw errActivation.create({ reason: "--abp and --otaa: choose one" });
   const change = readDeviceFlags(flags, "create");
-  change.device.ids = { ...idsOf(key), ...(change.device.ids as object | undefined) };
+  change.device.ids = { ...endDeviceIds(key), ...(change.device.ids as object | undefined) };
   const client = await authenticatedClient(flags, io.env);
   const printer = createPrinter(io, flags);
   if (flags.requestDevEui === true) {
@@ -64,7 +60,7 @@ export async function getEndDevice(
   flags: Flags,
   io: CommandIO,
 ): Promise<void> {
-  const key = deviceIds(positional, flags);
+  const key = deviceOf(positional[0], positional[1], flags);
   const paths = selectedPaths(flags, "get");
   const client = await authenticatedClient(flags, io.env);
   const printer = createPrinter(io, flags);
@@ -87,13 +83,13 @@ export async function listEndDevices(
     ...paging(flags),
     order: flags.order as string | undefined,
   };
-  const client = await authenticatedClient(flags, io.env);
-  const { json, totalCount } = await client.call<{ end_devices?: unknown[] }>(
-    "GET",
+  await listAndPrint(
+    flags,
+    io,
     `/applications/${encodeURIComponent(applicationId)}/devices`,
+    "end_devices",
     { query },
   );
-  createPrinter(io, flags).list(json.end_devices ?? [], totalCount);
 }
 
 /** `end-devices update`: each given field to the registry that keeps it. */
@@ -102,7 +98,7 @@ export async function updateEndDevice(
   flags: Flags,
   io: CommandIO,
 ): Promise<void> {
-  const key = deviceIds(positional, flags);
+  const key = deviceOf(positional[0], positional[1], flags);
   const change = readDeviceFlags(flags, "update");
   if (change.paths.length === 0)
     throw errNothingToUpdate.create({
@@ -111,7 +107,7 @@ export async function updateEndDevice(
         .map((entry) => `--${entry.flag}`)
         .join(", "),
     });
-  change.device.ids = idsOf(key);
+  change.device.ids = endDeviceIds(key);
   const client = await authenticatedClient(flags, io.env);
   createPrinter(io, flags).entity(await updateDevice(client, change.device, change.paths));
 }
@@ -122,7 +118,7 @@ export async function deleteEndDevice(
   flags: Flags,
   io: CommandIO,
 ): Promise<void> {
-  const key = deviceIds(positional, flags);
+  const key = deviceOf(positional[0], positional[1], flags);
   const client = await authenticatedClient(flags, io.env);
   const absent = await deleteDevice(client, key);
   const printer = createPrinter(io, flags);

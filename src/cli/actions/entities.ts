@@ -8,11 +8,10 @@ import {
   selectedFields,
   settersOf,
 } from "../arguments.ts";
-import { authenticatedClient } from "../client/session.ts";
 import type { EntityKind } from "../entities.ts";
 import { errNothingToUpdate } from "../errors.ts";
 import type { CommandIO } from "../io.ts";
-import { createPrinter } from "../output.ts";
+import { callAndNote, callAndPrint, listAndPrint } from "./show.ts";
 
 /** `/applications/my-app`. */
 export function entityPath(kind: EntityKind, id: string): string {
@@ -32,10 +31,8 @@ export async function createEntity(
   const ids = { ...((entity.ids as object | undefined) ?? {}), [kind.idField]: id };
   const body: Record<string, unknown> = { [kind.kind]: { ...entity, ids } };
   if (owner) body.collaborator = accountIds(owner);
-  const client = await authenticatedClient(flags, io.env);
   const path = owner ? `${accountPath(owner)}/${kind.collection}` : `/${kind.collection}`;
-  const { json } = await client.call("POST", path, { body });
-  createPrinter(io, flags).entity(json);
+  await callAndPrint(flags, io, "POST", path, { body });
 }
 
 /** `<kind> get`, with the field mask of the selector flags. */
@@ -47,11 +44,9 @@ export async function getEntity(
 ): Promise<void> {
   const id = entityId(kind, argument, flags);
   const fields = selectedFields(kind, flags);
-  const client = await authenticatedClient(flags, io.env);
-  const { json } = await client.call("GET", entityPath(kind, id), {
+  await callAndPrint(flags, io, "GET", entityPath(kind, id), {
     query: { field_mask: fields.length > 0 ? fields : undefined },
   });
-  createPrinter(io, flags).entity(json);
 }
 
 /** `<kind> list`: the caller's, a user's or an organization's; deleted ones with `--deleted`. */
@@ -64,12 +59,8 @@ export async function listEntities(kind: EntityKind, flags: Flags, io: CommandIO
     order: flags.order as string | undefined,
     deleted: flags.deleted === true ? true : undefined,
   };
-  const client = await authenticatedClient(flags, io.env);
   const path = owner ? `${accountPath(owner)}/${kind.collection}` : `/${kind.collection}`;
-  const { json, totalCount } = await client.call<Record<string, unknown[]>>("GET", path, {
-    query,
-  });
-  createPrinter(io, flags).list(json[kind.collection] ?? [], totalCount);
+  await listAndPrint(flags, io, path, kind.collection, { query });
 }
 
 /** `<kind> update`: the given fields, and a field mask of exactly those. */
@@ -88,11 +79,9 @@ export async function updateEntity(
     });
   }
   const ids = { ...((entity.ids as object | undefined) ?? {}), [kind.idField]: id };
-  const client = await authenticatedClient(flags, io.env);
-  const { json } = await client.call("PUT", entityPath(kind, id), {
+  await callAndPrint(flags, io, "PUT", entityPath(kind, id), {
     body: { [kind.kind]: { ...entity, ids }, field_mask: { paths } },
   });
-  createPrinter(io, flags).entity(json);
 }
 
 /** The REST call of each lifecycle verb. */
@@ -112,7 +101,11 @@ export async function lifecycleEntity(
 ): Promise<void> {
   const id = entityId(kind, argument, flags);
   const call = lifecycleCalls[verb];
-  const client = await authenticatedClient(flags, io.env);
-  await client.call(call.method, `${entityPath(kind, id)}${call.suffix}`);
-  createPrinter(io, flags).note(`${call.done} ${kind.kind} ${id}`);
+  await callAndNote(
+    flags,
+    io,
+    call.method,
+    `${entityPath(kind, id)}${call.suffix}`,
+    `${call.done} ${kind.kind} ${id}`,
+  );
 }

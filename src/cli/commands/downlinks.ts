@@ -1,6 +1,6 @@
 import type { Command } from "commander";
+import { txSchedulePriorities } from "../../api/tx-schedule-priorities.ts";
 import type { CommandIO } from "../io.ts";
-import { priorities } from "../priorities.ts";
 import { collect, exitCodesHelp, withClientOptions, withExamples } from "./client-options.ts";
 import { commandGroup } from "./groups.ts";
 
@@ -93,7 +93,7 @@ function withDownlinkOptions(command: Command): Command {
       "the payload as a JSON object, for the device's or application's encoder",
     )
     .option("--confirmed", "ask the device to acknowledge it")
-    .option("--priority <priority>", `scheduling priority: ${priorities.join(", ")}`)
+    .option("--priority <priority>", `scheduling priority: ${txSchedulePriorities.join(", ")}`)
     .option(
       "--class-b-c.gateways <gateway-id[:antenna]>",
       "class B/C: transmit through this gateway (repeatable, or comma-separated)",

@@ -1,3 +1,4 @@
+import { commandCases } from "./command-cases.ts";
 import { quote } from "./shell-quote.ts";
 import { allNodes, type CompletionNode, type CompletionWord } from "./tree.ts";
 
@@ -11,12 +12,7 @@ export function zshCompletion(tree: CompletionNode): string {
   const name = tree.names[0] ?? "lorastack";
   const fn = `_${name.replaceAll("-", "_")}`;
   const nodes = allNodes(tree);
-  const next = nodes.flatMap((node) =>
-    node.children.map(
-      (child) =>
-        `    ${child.names.map((alias) => quote(`${node.path}|${alias}`)).join("|")}) ${fn}_node=${quote(child.path)} ;;`,
-    ),
-  );
+  const next = commandCases(nodes, `${fn}_node`);
   const entry = (word: CompletionWord) =>
     quote(
       word.description

@@ -1,5 +1,4 @@
-import { attributeOf, checkedId, type Flags } from "../arguments.ts";
-import { errConflictingId, errMissingId } from "../errors.ts";
+import { attributeOf, type Flags } from "../arguments.ts";
 import { deviceFields, registriesOf } from "./registries.ts";
 
 /**
@@ -50,28 +49,4 @@ export function selectedPaths(flags: Flags, scope: "get" | "list"): string[] {
     if (flags.withSession === true) add("session");
   }
   return paths;
-}
-
-/**
- * The application and device IDs from `[application-id] [device-id]` or their flags
- * (`--application-id`, `--device-id`); both required, valid by The Things Stack's ID rules.
- */
-export function deviceIds(
-  positional: readonly (string | undefined)[],
-  flags: Flags,
-): { applicationId: string; deviceId: string } {
-  const [applicationId, deviceId] = (
-    [
-      ["application_id", "application-id", positional[0]],
-      ["device_id", "device-id", positional[1]],
-    ] as const
-  ).map(([field, flag, argument]) => {
-    const fromFlag = flags[attributeOf(flag)] as string | undefined;
-    if (argument !== undefined && fromFlag !== undefined && argument !== fromFlag)
-      throw errConflictingId.create({ field, argument, flag, value: fromFlag });
-    const id = argument ?? fromFlag;
-    if (id === undefined) throw errMissingId.create({ field, flag });
-    return checkedId(field, id);
-  }) as [string, string];
-  return { applicationId, deviceId };
 }

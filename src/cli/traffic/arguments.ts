@@ -1,5 +1,4 @@
-import { attributeOf, checkedId, type Flags } from "../arguments.ts";
-import { errConflictingId, errMissingId } from "../errors.ts";
+import { checkedId, type DeviceRef } from "../arguments.ts";
 import {
   errChoice,
   errEndDeviceRef,
@@ -69,53 +68,9 @@ export function parseKeyValues(flag: string, values: readonly string[]): Record<
   return { ...map };
 }
 
-/** An end device as the API names it in paths and bodies. */
-export interface DeviceRef {
-  applicationId: string;
-  deviceId: string;
-}
-
-/** `{device_id, application_ids: {application_id}}`. */
-export function deviceIds(device: DeviceRef): Record<string, unknown> {
-  return {
-    device_id: device.deviceId,
-    application_ids: { application_id: device.applicationId },
-  };
-}
-
 /** `/as/applications/app/devices/dev`. */
 export function devicePath(device: DeviceRef): string {
   return `/as/applications/${encodeURIComponent(device.applicationId)}/devices/${encodeURIComponent(device.deviceId)}`;
-}
-
-/**
- * A positional ID or its flag (`--application-id`): one of them, or both alike; checked by
- * The Things Stack's ID rule.
- */
-export function positionalId(
-  field: string,
-  flag: string,
-  argument: string | undefined,
-  flags: Flags,
-): string {
-  const fromFlag = flags[attributeOf(flag)] as string | undefined;
-  if (argument !== undefined && fromFlag !== undefined && argument !== fromFlag)
-    throw errConflictingId.create({ field, argument, flag, value: fromFlag });
-  const id = argument ?? fromFlag;
-  if (id === undefined) throw errMissingId.create({ field, flag });
-  return checkedId(field, id);
-}
-
-/** `[application-id] [device-id]` or their flags, as ttn-lw-cli takes them. */
-export function deviceOf(
-  applicationArgument: string | undefined,
-  deviceArgument: string | undefined,
-  flags: Flags,
-): DeviceRef {
-  return {
-    applicationId: positionalId("application_id", "application-id", applicationArgument, flags),
-    deviceId: positionalId("device_id", "device-id", deviceArgument, flags),
-  };
 }
 
 /** `app/dev` (`events --end-device-id`). */

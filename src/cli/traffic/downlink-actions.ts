@@ -1,11 +1,15 @@
-import { attributeOf, checkedId, type Flags, parseTimestamp } from "../arguments.ts";
-import { authenticatedClient } from "../client/session.ts";
-import type { CommandIO } from "../io.ts";
-import { createPrinter } from "../output.ts";
-import { priorities } from "../priorities.ts";
+import { txSchedulePriorities } from "../../api/tx-schedule-priorities.ts";
+import { callAndNote, listAndPrint } from "../actions/show.ts";
 import {
-  deviceIds,
+  attributeOf,
+  checkedId,
   deviceOf,
+  endDeviceIds,
+  type Flags,
+  parseTimestamp,
+} from "../arguments.ts";
+import type { CommandIO } from "../io.ts";
+import {
   devicePath,
   hexToBase64,
   parseChoice,
@@ -55,7 +59,7 @@ export function downlinkOf(flags: Flags): Record<string, unknown> {
   if (decoded !== undefined) downlink.decoded_payload = parseJsonObject("decoded-payload", decoded);
   if (flags.confirmed === true) downlink.confirmed = true;
   if (flags.priority !== undefined)
-    downlink.priority = parseChoice("priority", String(flags.priority), priorities);
+    downlink.priority = parseChoice("priority", String(flags.priority), txSchedulePriorities);
   const gateways = listOf(flag(flags, "class-b-c.gateways"));
   const time = flag(flags, "class-b-c.absolute-time") as string | undefined;
   if (gateways.length > 0 || time !== undefined) {
@@ -86,12 +90,13 @@ export async function queueDownlink(
 ): Promise<void> {
   const device = deviceOf(app, dev, flags);
   const downlink = downlinkOf(flags);
-  const client = await authenticatedClient(flags, io.env);
-  await client.call("POST", `${devicePath(device)}/down/${verb}`, {
-    body: { end_device_ids: deviceIds(device), downlinks: [downlink] },
-  });
-  createPrinter(io, flags).note(
+  await callAndNote(
+    flags,
+    io,
+    "POST",
+    `${devicePath(device)}/down/${verb}`,
     `${verb === "push" ? "pushed a downlink to" : "replaced the downlink queue of"} ${device.applicationId}/${device.deviceId}`,
+    { body: { end_device_ids: endDeviceIds(device), downlinks: [downlink] } },
   );
 }
 
@@ -103,12 +108,7 @@ export async function listDownlinks(
   io: CommandIO,
 ): Promise<void> {
   const device = deviceOf(app, dev, flags);
-  const client = await authenticatedClient(flags, io.env);
-  const { json } = await client.call<{ downlinks?: unknown[] }>(
-    "GET",
-    `${devicePath(device)}/down`,
-  );
-  createPrinter(io, flags).list(json.downlinks ?? []);
+  await listAndPrint(flags, io, `${devicePath(device)}/down`, "downlinks");
 }
 
 /** `downlink clear`: replaces the queue with nothing, as ttn-lw-cli does. */
@@ -119,12 +119,13 @@ export async function clearDownlinks(
   io: CommandIO,
 ): Promise<void> {
   const device = deviceOf(app, dev, flags);
-  const client = await authenticatedClient(flags, io.env);
-  await client.call("POST", `${devicePath(device)}/down/replace`, {
-    body: { end_device_ids: deviceIds(device), downlinks: [] },
-  });
-  createPrinter(io, flags).note(
+  await callAndNote(
+    flags,
+    io,
+    "POST",
+    `${devicePath(device)}/down/replace`,
     `cleared the downlink queue of ${device.applicationId}/${device.deviceId}`,
+    { body: { end_device_ids: endDeviceIds(device), downlinks: [] } },
   );
 }
 
@@ -145,11 +146,12 @@ export async function simulateUplink(
   if (payload !== undefined) uplink.frm_payload = hexToBase64("frm-payload", payload);
   if (decoded !== undefined) uplink.decoded_payload = parseJsonObject("decoded-payload", decoded);
   if (flags.confirmed === true) uplink.confirmed = true;
-  const client = await authenticatedClient(flags, io.env);
-  await client.call("POST", `${devicePath(device)}/up/simulate`, {
-    body: { end_device_ids: deviceIds(device), uplink_message: uplink },
-  });
-  createPrinter(io, flags).note(
+  await callAndNote(
+    flags,
+    io,
+    "POST",
+    `${devicePath(device)}/up/simulate`,
     `simulated an uplink of ${device.applicationId}/${device.deviceId}`,
+    { body: { end_device_ids: endDeviceIds(device), uplink_message: uplink } },
   );
 }

@@ -1,9 +1,9 @@
-import { checkedId, type Flags, parseTimestamp } from "../arguments.ts";
+import { checkedId, endDeviceIds, type Flags, parseTimestamp } from "../arguments.ts";
 import { errApi } from "../client/errors.ts";
 import { authenticatedClient } from "../client/session.ts";
 import type { CommandIO } from "../io.ts";
 import { createPrinter } from "../output.ts";
-import { deviceIds, parseDeviceRef, parseWhole } from "./arguments.ts";
+import { parseDeviceRef, parseWhole } from "./arguments.ts";
 import { errNoEntities } from "./errors.ts";
 import { describeIdentifiers, type EventJson, formatEventBlock } from "./event-format.ts";
 import { linesOf } from "./json-lines.ts";
@@ -22,7 +22,7 @@ const entityFlags: readonly {
   },
   {
     attribute: "endDeviceId",
-    identifiers: (value) => ({ device_ids: deviceIds(parseDeviceRef(value)) }),
+    identifiers: (value) => ({ device_ids: endDeviceIds(parseDeviceRef(value)) }),
   },
   {
     attribute: "gatewayId",

@@ -1,10 +1,10 @@
 import { writeFile } from "node:fs/promises";
-import type { Flags } from "../arguments.ts";
+import { callAndPrint } from "../actions/show.ts";
+import { type Flags, positionalId } from "../arguments.ts";
 import { errUnreachable } from "../client/errors.ts";
 import { authenticatedClient } from "../client/session.ts";
 import type { CommandIO } from "../io.ts";
 import { createPrinter } from "../output.ts";
-import { positionalId } from "./arguments.ts";
 import { errOutputFile } from "./errors.ts";
 
 function gatewayOf(argument: string | undefined, flags: Flags): string {
@@ -18,12 +18,7 @@ export async function connectionStats(
   io: CommandIO,
 ): Promise<void> {
   const id = gatewayOf(argument, flags);
-  const client = await authenticatedClient(flags, io.env);
-  const { json } = await client.call(
-    "GET",
-    `/gs/gateways/${encodeURIComponent(id)}/connection/stats`,
-  );
-  createPrinter(io, flags).entity(json);
+  await callAndPrint(flags, io, "GET", `/gs/gateways/${encodeURIComponent(id)}/connection/stats`);
 }
 
 /**

@@ -1,10 +1,11 @@
-import { attributeOf, type Flags } from "../arguments.ts";
+import { callAndNote, callAndPrint, listAndPrint } from "../actions/show.ts";
+import { attributeOf, type Flags, positionalId, setPath } from "../arguments.ts";
 import { authenticatedClient } from "../client/session.ts";
 import { errNothingToUpdate } from "../errors.ts";
 import { flagOf, type IntegrationKind, type IntegrationSetter } from "../integrations.ts";
 import type { CommandIO } from "../io.ts";
 import { createPrinter } from "../output.ts";
-import { parseChoice, parseKeyValues, positionalId } from "./arguments.ts";
+import { parseChoice, parseKeyValues } from "./arguments.ts";
 
 /** The application's ID from the first argument or `--application-id`. */
 function applicationOf(argument: string | undefined, flags: Flags): string {
@@ -74,11 +75,9 @@ export async function getIntegration(
   const app = applicationOf(appArgument, flags);
   const id = integrationIdOf(kind, idArgument, flags);
   const fields = selectedIntegrationFields(kind, flags);
-  const client = await authenticatedClient(flags, io.env);
-  const { json } = await client.call("GET", pathOf(kind, app, id), {
+  await callAndPrint(flags, io, "GET", pathOf(kind, app, id), {
     query: { field_mask: fields.length > 0 ? fields : undefined },
   });
-  createPrinter(io, flags).entity(json);
 }
 
 /** `<kind> list`. */
@@ -90,11 +89,9 @@ export async function listIntegrations(
 ): Promise<void> {
   const app = applicationOf(appArgument, flags);
   const fields = selectedIntegrationFields(kind, flags);
-  const client = await authenticatedClient(flags, io.env);
-  const { json } = await client.call<Record<string, unknown[]>>("GET", pathOf(kind, app), {
+  await listAndPrint(flags, io, pathOf(kind, app), kind.listField, {
     query: { field_mask: fields.length > 0 ? fields : undefined },
   });
-  createPrinter(io, flags).list(json[kind.listField] ?? []);
 }
 
 /** `<kind> set`: creates or changes exactly the fields given. */
@@ -117,11 +114,9 @@ export async function setIntegration(
         .join(", "),
     });
   const ids = { application_ids: { application_id: app }, [kind.idField]: id };
-  const client = await authenticatedClient(flags, io.env);
-  const { json } = await client.call("PUT", pathOf(kind, app, id), {
+  await callAndPrint(flags, io, "PUT", pathOf(kind, app, id), {
     body: { [kind.bodyField]: { ...entity, ids }, field_mask: { paths } },
   });
-  createPrinter(io, flags).entity(json);
 }
 
 /** `<kind> delete`: nothing on stdout. */
@@ -134,9 +129,13 @@ export async function deleteIntegration(
 ): Promise<void> {
   const app = applicationOf(appArgument, flags);
   const id = integrationIdOf(kind, idArgument, flags);
-  const client = await authenticatedClient(flags, io.env);
-  await client.call("DELETE", pathOf(kind, app, id));
-  createPrinter(io, flags).note(`deleted ${kind.noun} ${id} of application ${app}`);
+  await callAndNote(
+    flags,
+    io,
+    "DELETE",
+    pathOf(kind, app, id),
+    `deleted ${kind.noun} ${id} of application ${app}`,
+  );
 }
 
 /** `<kind> formats`: the format names and descriptions. */
@@ -148,15 +147,4 @@ export async function integrationFormats(
   const client = await authenticatedClient(flags, io.env);
   const { json } = await client.call<{ formats?: Record<string, string> }>("GET", kind.formatsPath);
   createPrinter(io, flags).entity(json.formats ?? {});
-}
-
-/** Sets `a.b.c` of `target`, making the objects on the way. */
-function setPath(target: Record<string, unknown>, path: string, value: unknown): void {
-  const parts = path.split(".");
-  let node = target;
-  for (const part of parts.slice(0, -1)) {
-    node[part] ??= {};
-    node = node[part] as Record<string, unknown>;
-  }
-  node[parts.at(-1) as string] = value;
 }

@@ -4,20 +4,13 @@
  * lower priority may only use a share of that ("ceilings"), so that urgent downlinks (join
  * accepts, MAC answers) still find room when a busy gateway is close to its limit.
  */
+import { type TxSchedulePriority, txSchedulePriorities } from "../../api/tx-schedule-priorities.ts";
 import type { Timeline } from "./timeline.ts";
 
 /** TTS's `TxSchedulePriority` names, in the enum's order (0 = LOWEST … 6 = HIGHEST). */
-export const schedulePriorities = [
-  "LOWEST",
-  "LOW",
-  "BELOW_NORMAL",
-  "NORMAL",
-  "ABOVE_NORMAL",
-  "HIGH",
-  "HIGHEST",
-] as const;
+export const schedulePriorities = txSchedulePriorities;
 
-export type SchedulePriority = (typeof schedulePriorities)[number];
+export type SchedulePriority = TxSchedulePriority;
 
 /** Share of a sub-band's duty cycle that each priority may use (TTS's defaults). */
 export const defaultDutyCycleCeilings: Readonly<Record<SchedulePriority, number>> = {
