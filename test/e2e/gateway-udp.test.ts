@@ -31,6 +31,7 @@ import {
   nsGsClient,
   startNetworkServerDouble,
 } from "../harness/network-server-double.ts";
+import { until } from "../harness/until.ts";
 import { openStream, within } from "./events-client.ts";
 
 // biome-ignore lint/suspicious/noExplicitAny: JSON answers; the assertions check their shape
@@ -65,16 +66,6 @@ async function call(method: string, path: string, body?: unknown) {
 }
 
 /** Polls `check` until it returns a value (a condition of the running program, not a sleep). */
-async function until<T>(check: () => Promise<T | undefined>, what: string, timeoutMs = 15_000) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
-
 async function metric(name: string, labels: string): Promise<number> {
   const response = await fetch(`http://${stack.listeners.get("metrics")}/metrics`, {
     headers: { authorization: `Bearer ${metricsToken}` },
@@ -203,7 +194,7 @@ describe("Semtech UDP with the real lora_pkt_fwd", { skip: peersSkip }, () => {
 
   it("connects with the GCS's global_conf.json: stats show udp, connected_at", async () => {
     main = await forwarderFor("gw-udp");
-    const live = await until(() => stats("gw-udp"), "the gateway's connection");
+    const live = await until(() => stats("gw-udp"), { what: "the gateway's connection" });
     assert.equal(live.protocol, "udp");
     assert.ok(live.connected_at);
     assert.deepEqual(live.gateway_remote_address, { ip: "127.0.0.1" });
@@ -233,7 +224,7 @@ describe("Semtech UDP with the real lora_pkt_fwd", { skip: peersSkip }, () => {
     assert.deepEqual(Buffer.from(uplink.rawPayload).toString("hex"), dataUplink);
     const live = await until(
       async () => ((await stats("gw-udp"))?.uplink_count === "1" ? true : undefined),
-      "the uplink in the stats",
+      { what: "the uplink in the stats" },
     );
     assert.ok(live);
   });
@@ -271,22 +262,28 @@ describe("Semtech UDP with the real lora_pkt_fwd", { skip: peersSkip }, () => {
     assert.equal(tx.datr, "SF12BW125");
     const ack = await ns.nextAcknowledgment(() => true, { since });
     assert.equal(ack.txAck?.result, TxAcknowledgment_Result.SUCCESS);
-    const live = await until(async () => {
-      const current = await stats("gw-udp");
-      return ((current?.sub_bands ?? []) as Json[]).some((band) => band.downlink_utilization > 0)
-        ? current
-        : undefined;
-    }, "the downlinks' use of a sub-band's duty cycle in the stats");
+    const live = await until(
+      async () => {
+        const current = await stats("gw-udp");
+        return ((current?.sub_bands ?? []) as Json[]).some((band) => band.downlink_utilization > 0)
+          ? current
+          : undefined;
+      },
+      { what: "the downlinks' use of a sub-band's duty cycle in the stats" },
+    );
     assert.equal(live.protocol, "udp");
   });
 
   it("measures round trips from the forwarder's TX_ACKs (connection stats)", async () => {
     // Every downlink so far was answered with a TX_ACK: PULL_RESP → TX_ACK is a round trip.
     let last: Json | undefined;
-    const live = await until(async () => {
-      last = await stats("gw-udp");
-      return Number(last?.round_trip_times?.count) >= 1 ? last : undefined;
-    }, "a round trip time in the stats").catch((error: Error) => {
+    const live = await until(
+      async () => {
+        last = await stats("gw-udp");
+        return Number(last?.round_trip_times?.count) >= 1 ? last : undefined;
+      },
+      { what: "a round trip time in the stats" },
+    ).catch((error: Error) => {
       throw new Error(`${error.message}; last stats: ${JSON.stringify(last)}`);
     });
     const median = Number.parseFloat(String(live.round_trip_times?.median));
@@ -298,7 +295,7 @@ describe("Semtech UDP with the real lora_pkt_fwd", { skip: peersSkip }, () => {
     // Until the gateway's counter is past RX2 (tmst + 2 s) and then some.
     await until(
       async () => (((await main.time()) - late.rx.tmst) >>> 0 > 2_050_000 ? true : undefined),
-      "RX2 of the uplink to pass",
+      { what: "RX2 of the uplink to pass" },
     );
     await assert.rejects(
       nsGsClient(stack.listeners.get("grpc") as string, clusterKey).scheduleDownlink(
@@ -374,7 +371,7 @@ describe("Semtech UDP with the real lora_pkt_fwd", { skip: peersSkip }, () => {
         (await metric("lorastack_gs_drops_total", 'reason="connect_unknown_gateway"')) > before
           ? true
           : undefined,
-      "the unknown gateway to be counted",
+      { what: "the unknown gateway to be counted" },
     );
     const refused = await metric("lorastack_gs_drops_total", 'reason="udp_refused_gateway"');
     await stranger.uplink({ freq: 868.1, datr: "SF7BW125", hex: dataUplink });
@@ -383,7 +380,7 @@ describe("Semtech UDP with the real lora_pkt_fwd", { skip: peersSkip }, () => {
         (await metric("lorastack_gs_drops_total", 'reason="udp_refused_gateway"')) > refused
           ? true
           : undefined,
-      "its PUSH_DATA to be dropped",
+      { what: "its PUSH_DATA to be dropped" },
     );
     assert.ok(!ns.uplinks.items.some((u) => euiOf(u) === unknownEui));
     assert.equal(
@@ -519,15 +516,14 @@ describe("Semtech UDP with the real lora_pkt_fwd", { skip: peersSkip }, () => {
 
   it("disconnects a gateway whose keep-alives stop (connection_expires)", async () => {
     const quiet = await forwarderFor("gw-quiet");
-    await until(() => stats("gw-quiet"), "gw-quiet to connect");
+    await until(() => stats("gw-quiet"), { what: "gw-quiet to connect" });
     await quiet.stop();
     const ended = await until(
       async () => {
         const last = await stats("gw-quiet");
         return last?.disconnected_at ? last : undefined;
       },
-      "the keep-alive expiry",
-      30_000,
+      { what: "the keep-alive expiry", timeoutMs: 30_000 },
     );
     assert.equal(ended.protocol, "udp");
     // The main gateway, whose keep-alives go on, stays.

@@ -21,6 +21,7 @@ import {
 import { createAdmin } from "../harness/identity-admin.ts";
 import { type LorastackProcess, startLorastack } from "../harness/lorastack-process.ts";
 import { rest, restOk } from "../harness/rest-client.ts";
+import { until } from "../harness/until.ts";
 import { VirtualDevice } from "../harness/virtual-device.ts";
 
 const peersSkip = await gatewayPeersSkipReason(["pktfwd"]);
@@ -51,16 +52,6 @@ async function start(): Promise<void> {
 }
 
 /** Polls `check` until it returns a value (a state of the running program, not a sleep). */
-async function until<T>(check: () => Promise<T | undefined>, what: string): Promise<T> {
-  const deadline = Date.now() + 20_000;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
-
 async function metric(name: string, labels: string): Promise<number> {
   const text = await (await fetch(`http://${stack.listeners.get("metrics")}/metrics`)).text();
   const line = text
@@ -291,10 +282,16 @@ describe("Network Server with the real lora_pkt_fwd", { skip: peersSkip }, () =>
       lsnr: 10,
       hex: toHex(device.uplink({ fPort: 3, payload: hex("bb"), fOpts: answer })),
     });
-    await until(async () => {
-      const stored = await api("GET", "/ns/applications/app1/devices/dev-102?field_mask=mac_state");
-      return stored.mac_state?.current_parameters?.adr_data_rate_index === 5 ? true : undefined;
-    }, "the device's data rate to be DR5");
+    await until(
+      async () => {
+        const stored = await api(
+          "GET",
+          "/ns/applications/app1/devices/dev-102?field_mask=mac_state",
+        );
+        return stored.mac_state?.current_parameters?.adr_data_rate_index === 5 ? true : undefined;
+      },
+      { what: "the device's data rate to be DR5", timeoutMs: 20_000 },
+    );
     // A downlink answering the LinkADRAns (if any) is read too, to keep the counters right.
     await readNextDownlink(device);
   });
@@ -309,25 +306,31 @@ describe("Network Server with the real lora_pkt_fwd", { skip: peersSkip }, () =>
       lsnr: 9,
       hex: toHex(device.uplink({ fPort: 2, payload: hex("01") })),
     });
-    await until(async () => {
-      const stored = await api(
-        "GET",
-        "/ns/applications/app1/devices/dev-103?field_mask=session.last_f_cnt_up",
-      );
-      return stored.session?.last_f_cnt_up === 1 ? true : undefined;
-    }, "the uplink to be durable");
+    await until(
+      async () => {
+        const stored = await api(
+          "GET",
+          "/ns/applications/app1/devices/dev-103?field_mask=session.last_f_cnt_up",
+        );
+        return stored.session?.last_f_cnt_up === 1 ? true : undefined;
+      },
+      { what: "the uplink to be durable", timeoutMs: 20_000 },
+    );
     // Its class A answer (MAC requests the device has not answered), if any, is read too.
     await readNextDownlink(device);
 
     await stack.stop("SIGKILL");
     await start();
     // The forwarder's next PULL_DATA tells the new process where to send downlinks.
-    await until(async () => {
-      const stats = await rest(stack.httpUrl, "GET", "/gs/gateways/gw1/connection/stats", {
-        key: adminKey,
-      });
-      return stats.status === 200 ? true : undefined;
-    }, "the gateway to be connected again");
+    await until(
+      async () => {
+        const stats = await rest(stack.httpUrl, "GET", "/gs/gateways/gw1/connection/stats", {
+          key: adminKey,
+        });
+        return stats.status === 200 ? true : undefined;
+      },
+      { what: "the gateway to be connected again", timeoutMs: 20_000 },
+    );
 
     await gateway.uplink({ freq: 868.5, datr: "SF7BW125", lsnr: 9, hex: toHex(replayed) });
     await until(
@@ -335,7 +338,7 @@ describe("Network Server with the real lora_pkt_fwd", { skip: peersSkip }, () =>
         (await metric("lorastack_ns_uplinks_dropped_total", 'reason="f_cnt_too_low"')) >= 1
           ? true
           : undefined,
-      "the replay to be refused",
+      { what: "the replay to be refused", timeoutMs: 20_000 },
     );
     const downlinkFCntBefore = device.nFCntDown;
     // The new process knows where to send downlinks once the forwarder's next PULL_DATA

@@ -21,6 +21,7 @@ import { createAdmin } from "../harness/identity-admin.ts";
 import { type LorastackProcess, startLorastack } from "../harness/lorastack-process.ts";
 import { type Json, restOk } from "../harness/rest-client.ts";
 import { run } from "../harness/run.ts";
+import { until } from "../harness/until.ts";
 
 const bin = fileURLToPath(new URL("../../bin/lorastack", import.meta.url));
 let stack: LorastackProcess;
@@ -58,6 +59,9 @@ function options(overrides: Partial<SimulationOptions>): SimulationOptions {
 }
 
 const quiet = { progress: () => {}, info: () => {} };
+
+/** Polling the API while the simulation runs: a call that fails is "not yet". */
+const simulatorWait = { timeoutMs: 20_000, intervalMs: 200, ignoreErrors: true };
 
 /** `bin/lorastack simulate` pointed at this stack's listeners. */
 function simulateCommand(): string[] {
@@ -171,7 +175,7 @@ describe("lorastack simulate against the running stack", () => {
     await until(async () => {
       const ns = await api("GET", `/ns/applications/app1/devices/${deviceId}?field_mask=session`);
       return ns.session?.dev_addr ? true : undefined;
-    });
+    }, simulatorWait);
     await api("POST", `/as/applications/app1/devices/${deviceId}/down/push`, {
       downlinks: [{ f_port: 15, frm_payload: "AQID" }],
     });
@@ -209,7 +213,7 @@ describe("lorastack simulate against the running stack", () => {
     await until(async () => {
       const ns = await api("GET", `/ns/applications/app1/devices/${deviceId}?field_mask=session`);
       return ns.session?.dev_addr ? true : undefined;
-    });
+    }, simulatorWait);
     await api("POST", `/as/applications/app1/devices/${deviceId}/down/push`, {
       downlinks: [{ f_port: 20, frm_payload: "BAUG" }],
     });
@@ -317,13 +321,3 @@ function deepMerge(a: Json, b: Json): Json {
 
 const isRecord = (value: unknown) =>
   typeof value === "object" && value !== null && !Array.isArray(value);
-
-async function until<T>(check: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check().catch(() => undefined);
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error("timed out");
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}

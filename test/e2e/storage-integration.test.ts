@@ -16,6 +16,7 @@ import { type LorastackProcess, startLorastack } from "../harness/lorastack-proc
 import { postgresSkipReason, startPostgres, type TestPostgres } from "../harness/postgres.ts";
 import { redisSkipReason, startRedis, type TestRedis } from "../harness/redis.ts";
 import { type Json, rest, restOk } from "../harness/rest-client.ts";
+import { until } from "../harness/until.ts";
 
 const storageRoute = (app: string) => `/as/applications/${app}/packages/storage/uplink_message`;
 
@@ -190,19 +191,25 @@ describe("storage integration on two instances sharing PostgreSQL and Redis", ()
       // The change reaches instance two through Redis, a moment after the PUT's answer: its
       // uplinks are stored from then on (the first within seconds, not after the 10-minute TTL).
       const storedCount = async () => (await calls.stored(one, "app-c"))["dev-1"] ?? 0;
-      await until(async () => {
-        await uplink(calls.ok, two, "app-c", "dev-1");
-        return (await storedCount()) >= 1 ? true : undefined;
-      });
+      await until(
+        async () => {
+          await uplink(calls.ok, two, "app-c", "dev-1");
+          return (await storedCount()) >= 1 ? true : undefined;
+        },
+        { timeoutMs: 10_000 },
+      );
       await calls.ok(one, "DELETE", "/as/applications/app-c/packages/associations/100");
       let count = await storedCount();
-      await until(async () => {
-        await uplink(calls.ok, two, "app-c", "dev-1");
-        const now = await storedCount();
-        if (now === count) return true;
-        count = now;
-        return undefined;
-      });
+      await until(
+        async () => {
+          await uplink(calls.ok, two, "app-c", "dev-1");
+          const now = await storedCount();
+          if (now === count) return true;
+          count = now;
+          return undefined;
+        },
+        { timeoutMs: 10_000 },
+      );
       // Off for good: another uplink is not stored either.
       await uplink(calls.ok, two, "app-c", "dev-1");
       assert.equal(await storedCount(), count);
@@ -213,14 +220,3 @@ describe("storage integration on two instances sharing PostgreSQL and Redis", ()
     }
   });
 });
-
-/** Polls `check` until it answers (or 10 s pass). */
-async function until<T>(check: () => Promise<T | undefined>, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error("timed out");
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
