@@ -30,7 +30,7 @@ export function adrInputFromMacState(
     rejectedDataRateIndexes: [...macState.rejectedAdrDataRateIndexes],
     rejectedTxPowerIndexes: [...macState.rejectedAdrTxPowerIndexes],
     lastAdrChangeFCnt: macState.lastAdrChangeFCntUp,
-    settings: settingsOf(adr, band),
+    settings: adrSettingsOf(adr, band),
   };
 }
 
@@ -78,7 +78,8 @@ function channelDataRates(parameters: MACParameters | undefined) {
   return min > max ? { min: 0, max: -1 } : { min, max };
 }
 
-function settingsOf(adr: ADRSettings | undefined, band: Band): AdrSettings {
+/** The ADR settings of `mac_settings.adr` (dynamic where the band supports it when unset). */
+export function adrSettingsOf(adr: ADRSettings | undefined, band: Band): AdrSettings {
   const mode = adr?.mode;
   switch (mode?.case) {
     case "static":

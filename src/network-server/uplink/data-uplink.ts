@@ -17,7 +17,7 @@ import type { Message } from "../../gen/ttn/lorawan/v3/lorawan_pb.js";
 import type { ApplicationUp, UplinkMessage } from "../../gen/ttn/lorawan/v3/messages_pb.js";
 import type { Band } from "../../lorawan/band/index.ts";
 import type { UplinkMacCommand } from "../../lorawan/mac/index.ts";
-import { adaptDataRate, adrInputFromMacState } from "../adr/index.ts";
+import { adaptDataRate, adrInputFromMacState, adrSettingsOf } from "../adr/index.ts";
 import type { AdrAlgorithm } from "../adr/types.ts";
 import { acknowledgeDownlink } from "../downlink/acknowledge.ts";
 import { type DeviceEffects, type MacEvent, unansweredOf } from "../mac/types.ts";
@@ -197,7 +197,7 @@ function trackDataRate(device: EndDevice, input: DataUplinkInput): void {
   if (input.dataRateIndex < current.adrDataRateIndex) current.adrTxPowerIndex = 0;
   current.adrDataRateIndex = input.dataRateIndex;
   const desired = macState.desiredParameters;
-  const mode = adrInputFromMacState(macState, input.macSettings.adr, input.band).settings.mode;
+  const mode = adrSettingsOf(input.macSettings.adr, input.band).mode;
   if (desired === undefined || mode !== "dynamic") return;
   desired.adrDataRateIndex = current.adrDataRateIndex;
   desired.adrTxPowerIndex = current.adrTxPowerIndex;
