@@ -71,9 +71,7 @@ export function ApplicationLayout() {
           </ScrollArea>
           <Suspense fallback={<Loader aria-label="Loading" />}>
             <Outlet
-              context={
-                { appId, application, reload: request.reload } satisfies ApplicationContext
-              }
+              context={{ appId, application, reload: request.reload } satisfies ApplicationContext}
             />
           </Suspense>
         </>

@@ -94,14 +94,19 @@ export function GeneralSettings() {
           </Stack>
         </form>
       </Paper>
-      <Paper withBorder p="lg" radius="md" style={{ borderColor: "var(--mantine-color-red-outline)" }}>
+      <Paper
+        withBorder
+        p="lg"
+        radius="md"
+        style={{ borderColor: "var(--mantine-color-red-outline)" }}
+      >
         <Stack>
           <Title order={3} size="h4">
             Delete application
           </Title>
           <Text size="sm">
-            Only an application without end devices can be deleted: delete its end devices first.
-            An administrator can restore a deleted application for a while; its ID stays taken.
+            Only an application without end devices can be deleted: delete its end devices first. An
+            administrator can restore a deleted application for a while; its ID stays taken.
           </Text>
           <Group>
             <Button color="red" variant="outline" onClick={() => setDeleting(true)}>

@@ -2,7 +2,7 @@ import { Card, Group, SimpleGrid, Stack, Text, Title } from "@mantine/core";
 import type { ReactNode } from "react";
 import { applicationPath, useApplication } from "./context.ts";
 import { isNotFound } from "./Problem.tsx";
-import { DateTime, errorMessage, EventsView, usePaged, useRequest } from "./shell.ts";
+import { DateTime, EventsView, errorMessage, usePaged, useRequest } from "./shell.ts";
 import type { PubSub, Webhook } from "./types.ts";
 
 interface DeviceLastSeen {

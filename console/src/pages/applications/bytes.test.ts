@@ -23,6 +23,7 @@ describe("payload bytes typed as hex", () => {
   it("takes FPorts 1 to 223 only", () => {
     assert.deepEqual(parseFPort("1"), { fPort: 1 });
     assert.deepEqual(parseFPort(" 223 "), { fPort: 223 });
-    for (const bad of ["0", "224", "-1", "1.5", "x", ""]) assert.ok("error" in parseFPort(bad), bad);
+    for (const bad of ["0", "224", "-1", "1.5", "x", ""])
+      assert.ok("error" in parseFPort(bad), bad);
   });
 });

@@ -6,7 +6,8 @@ export function parseHex(text: string): { bytes: Uint8Array } | { error: string 
   if (!/^[0-9a-fA-F]*$/.test(hex)) return { error: "Only hex digits (0-9, a-f) and spaces" };
   if (hex.length % 2 !== 0) return { error: "An even number of hex digits (two per byte)" };
   const bytes = new Uint8Array(hex.length / 2);
-  for (let i = 0; i < bytes.length; i++) bytes[i] = Number.parseInt(hex.slice(i * 2, i * 2 + 2), 16);
+  for (let i = 0; i < bytes.length; i++)
+    bytes[i] = Number.parseInt(hex.slice(i * 2, i * 2 + 2), 16);
   return { bytes };
 }
 

@@ -4,7 +4,8 @@ import { idError, idFromName } from "./ids.ts";
 
 describe("application IDs (TTS's rule)", () => {
   it("accepts lowercase letters, digits and single inner hyphens, 3 to 36 characters", () => {
-    for (const id of ["app", "my-app-1", "a1b", "x".repeat(36)]) assert.equal(idError(id), null, id);
+    for (const id of ["app", "my-app-1", "a1b", "x".repeat(36)])
+      assert.equal(idError(id), null, id);
   });
   it("names what is wrong with an invalid ID", () => {
     assert.equal(idError(""), "Enter an ID");
@@ -20,7 +21,7 @@ describe("application IDs (TTS's rule)", () => {
     assert.equal(idFromName("Smart Café — Floor 2"), "smart-cafe-floor-2");
     assert.equal(idFromName("ab"), "");
     assert.equal(idFromName("  "), "");
-    assert.equal(idFromName("a".repeat(35) + " b").length <= 36, true);
+    assert.equal(idFromName(`${"a".repeat(35)} b`).length <= 36, true);
     assert.equal(idError(idFromName(`${"a".repeat(35)} b`)), null);
   });
 });

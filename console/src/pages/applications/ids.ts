@@ -8,7 +8,8 @@ export const idMaxLength = 36;
 /** Why `value` is not a valid ID (a sentence for the form), or null when it is one. */
 export function idError(value: string): string | null {
   if (value === "") return "Enter an ID";
-  if (value.length > idMaxLength) return `At most ${idMaxLength} characters (this is ${value.length})`;
+  if (value.length > idMaxLength)
+    return `At most ${idMaxLength} characters (this is ${value.length})`;
   if (/[A-Z]/.test(value)) return "Lowercase letters only";
   if (/[^a-z0-9-]/.test(value)) return "Only lowercase letters, digits and hyphens";
   if (value.startsWith("-") || value.endsWith("-")) return "Cannot start or end with a hyphen";

@@ -116,4 +116,6 @@ export const routes: RouteObject[] = [
   },
 ];
 
-export const navigation: NavigationItem[] = [{ label: "Applications", to: "/applications", icon: IconApps }];
+export const navigation: NavigationItem[] = [
+  { label: "Applications", to: "/applications", icon: IconApps },
+];

@@ -1,4 +1,16 @@
-import { Alert, Autocomplete, Button, Code, Group, Paper, Stack, Text, Textarea, TextInput, Title } from "@mantine/core";
+import {
+  Alert,
+  Autocomplete,
+  Button,
+  Code,
+  Group,
+  Paper,
+  Stack,
+  Text,
+  Textarea,
+  TextInput,
+  Title,
+} from "@mantine/core";
 import { useState } from "react";
 import { base64ToHex, bytesToBase64, parseFPort, parseHex } from "../bytes.ts";
 import { applicationPath } from "../context.ts";
@@ -41,7 +53,15 @@ const endDeviceIds = (appId: string, deviceId: string) => ({
   device_id: deviceId,
 });
 
-function Result({ label, value, warnings }: { label: string; value: unknown; warnings?: string[] }) {
+function Result({
+  label,
+  value,
+  warnings,
+}: {
+  label: string;
+  value: unknown;
+  warnings?: string[];
+}) {
   return (
     <Stack gap="xs" aria-live="polite">
       <Text size="sm" fw={500}>
@@ -165,7 +185,11 @@ export function DownlinkTest({ appId, formatter, parameter }: TestProps) {
   const device = useTestDevice(appId);
   const [json, setJson] = useState("{}");
   const [fPort, setFPort] = useState("1");
-  const [result, setResult] = useState<{ f_port?: number; frm_payload?: string; warnings?: string[] }>();
+  const [result, setResult] = useState<{
+    f_port?: number;
+    frm_payload?: string;
+    warnings?: string[];
+  }>();
   const [failure, setFailure] = useState<string>();
   const [running, setRunning] = useState(false);
   const parsed = parseObject(json);

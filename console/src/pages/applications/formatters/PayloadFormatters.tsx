@@ -1,4 +1,14 @@
-import { Alert, Button, Group, Loader, Paper, SegmentedControl, Stack, Tabs, Text } from "@mantine/core";
+import {
+  Alert,
+  Button,
+  Group,
+  Loader,
+  Paper,
+  SegmentedControl,
+  Stack,
+  Tabs,
+  Text,
+} from "@mantine/core";
 import { notifications } from "@mantine/notifications";
 import { useState } from "react";
 import { useApplication } from "../context.ts";
@@ -55,7 +65,10 @@ export function PayloadFormatters() {
         key={`${direction}-${link.data ? "loaded" : "none"}`}
         appId={appId}
         direction={direction}
-        type={(direction === "up" ? formatters.up_formatter : formatters.down_formatter) ?? "FORMATTER_NONE"}
+        type={
+          (direction === "up" ? formatters.up_formatter : formatters.down_formatter) ??
+          "FORMATTER_NONE"
+        }
         parameter={
           (direction === "up"
             ? formatters.up_formatter_parameter
@@ -83,7 +96,8 @@ function FormatterForm(props: FormatterFormProps) {
   const [error, setError] = useState<unknown>();
   const template = direction === "up" ? uplinkTemplate : downlinkTemplate;
   const known = formatterTypes.some((option) => option.value === type);
-  const changed = type !== props.type || (type === "FORMATTER_JAVASCRIPT" && code !== props.parameter);
+  const changed =
+    type !== props.type || (type === "FORMATTER_JAVASCRIPT" && code !== props.parameter);
 
   const choose = (value: string) => {
     const next = value as FormatterType;

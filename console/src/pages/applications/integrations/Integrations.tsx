@@ -1,7 +1,7 @@
 import { Loader, NavLink, SimpleGrid, Stack } from "@mantine/core";
 import { IconDatabase, IconServer, IconTopologyStar3, IconWebhook } from "@tabler/icons-react";
 import { Suspense } from "react";
-import { Navigate, NavLink as RouterLink, Outlet, useLocation } from "react-router";
+import { Navigate, Outlet, NavLink as RouterLink, useLocation } from "react-router";
 import { applicationPage, useApplication } from "../context.ts";
 
 const sections = [

@@ -134,7 +134,9 @@ function PubSubForm({ appId, pubsub }: { appId: string; pubsub?: PubSub }) {
                 { value: "nats", label: "NATS" },
               ]}
               value={form.values.provider}
-              onChange={(value) => form.setFieldValue("provider", value === "nats" ? "nats" : "mqtt")}
+              onChange={(value) =>
+                form.setFieldValue("provider", value === "nats" ? "nats" : "mqtt")
+              }
               maw={240}
             />
           </Stack>
@@ -148,9 +150,21 @@ function PubSubForm({ appId, pubsub }: { appId: string; pubsub?: PubSub }) {
           {mqtt ? (
             <>
               <SimpleGrid cols={{ base: 1, sm: 3 }}>
-                <TextInput label="Client ID" description="Empty: one is made up" {...form.getInputProps("client_id")} />
-                <TextInput label="Username" autoComplete="off" {...form.getInputProps("username")} />
-                <PasswordInput label="Password" autoComplete="new-password" {...form.getInputProps("password")} />
+                <TextInput
+                  label="Client ID"
+                  description="Empty: one is made up"
+                  {...form.getInputProps("client_id")}
+                />
+                <TextInput
+                  label="Username"
+                  autoComplete="off"
+                  {...form.getInputProps("username")}
+                />
+                <PasswordInput
+                  label="Password"
+                  autoComplete="new-password"
+                  {...form.getInputProps("password")}
+                />
               </SimpleGrid>
               <SimpleGrid cols={{ base: 1, sm: 3 }}>
                 <Select

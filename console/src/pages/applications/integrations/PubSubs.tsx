@@ -59,7 +59,10 @@ export function PubSubs() {
                     <Table.Td>
                       <Anchor
                         component={Link}
-                        to={applicationPage(appId, `integrations/pubsubs/${encodeURIComponent(id)}`)}
+                        to={applicationPage(
+                          appId,
+                          `integrations/pubsubs/${encodeURIComponent(id)}`,
+                        )}
                         ff="monospace"
                       >
                         {id}

@@ -1,4 +1,16 @@
-import { Alert, Badge, Button, Group, Loader, Paper, Stack, Switch, Table, Text, Title } from "@mantine/core";
+import {
+  Alert,
+  Badge,
+  Button,
+  Group,
+  Loader,
+  Paper,
+  Stack,
+  Switch,
+  Table,
+  Text,
+  Title,
+} from "@mantine/core";
 import { IconRefresh } from "@tabler/icons-react";
 import { useCallback, useEffect, useState } from "react";
 import { base64ToHex } from "../bytes.ts";
@@ -90,7 +102,8 @@ export function Storage() {
     }
   };
 
-  if (associations.error) return <Problem error={associations.error} what="the storage integration" />;
+  if (associations.error)
+    return <Problem error={associations.error} what="the storage integration" />;
   if (!associations.data) return <Loader aria-label="Loading the storage integration" />;
   const ups = stored.ups ?? [];
 
@@ -116,7 +129,9 @@ export function Storage() {
             disabled={busy}
             onChange={(event) => void toggle(event.currentTarget.checked)}
           />
-          {error ? <ErrorAlert error={error} title="Could not change the storage integration" /> : null}
+          {error ? (
+            <ErrorAlert error={error} title="Could not change the storage integration" />
+          ) : null}
         </Stack>
       </Paper>
       <Paper withBorder p="lg" radius="md">

@@ -80,14 +80,22 @@ export function Webhooks() {
                     <Table.Td>
                       <Anchor
                         component={Link}
-                        to={applicationPage(appId, `integrations/webhooks/${encodeURIComponent(id)}`)}
+                        to={applicationPage(
+                          appId,
+                          `integrations/webhooks/${encodeURIComponent(id)}`,
+                        )}
                         ff="monospace"
                       >
                         {id}
                       </Anchor>
                     </Table.Td>
                     <Table.Td>
-                      <Text size="sm" ff="monospace" lineClamp={1} style={{ wordBreak: "break-all" }}>
+                      <Text
+                        size="sm"
+                        ff="monospace"
+                        lineClamp={1}
+                        style={{ wordBreak: "break-all" }}
+                      >
                         {webhook.base_url}
                       </Text>
                     </Table.Td>

@@ -41,7 +41,10 @@ export function pubSubValues(pubsub?: PubSub): PubSubValues {
   const topics = {} as Record<PubSubTopic, TopicChoice>;
   for (const [type] of pubSubTopics) {
     const message = pubsub?.[type];
-    topics[type] = { enabled: message !== undefined && message !== null, topic: message?.topic ?? "" };
+    topics[type] = {
+      enabled: message !== undefined && message !== null,
+      topic: message?.topic ?? "",
+    };
   }
   if (!pubsub) topics.uplink_message = { enabled: true, topic: "up" };
   const mqtt = pubsub?.mqtt;
@@ -68,9 +71,12 @@ export function serverUrlError(provider: "mqtt" | "nats", value: string): string
   try {
     url = new URL(value.trim());
   } catch {
-    return provider === "mqtt" ? "Not a URL (for example mqtt://broker:1883)" : "Not a URL (for example nats://server:4222)";
+    return provider === "mqtt"
+      ? "Not a URL (for example mqtt://broker:1883)"
+      : "Not a URL (for example nats://server:4222)";
   }
-  const schemes = provider === "mqtt" ? ["mqtt:", "mqtts:", "ws:", "wss:", "tcp:", "ssl:"] : ["nats:", "tls:"];
+  const schemes =
+    provider === "mqtt" ? ["mqtt:", "mqtts:", "ws:", "wss:", "tcp:", "ssl:"] : ["nats:", "tls:"];
   return schemes.includes(url.protocol)
     ? null
     : `A ${schemes.map((scheme) => scheme.slice(0, -1)).join(", ")} URL`;

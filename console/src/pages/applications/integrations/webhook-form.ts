@@ -22,7 +22,10 @@ export function webhookValues(webhook?: Webhook): WebhookValues {
   const messages = {} as Record<MessageType, MessageChoice>;
   for (const [type] of messageTypes) {
     const message = webhook?.[type];
-    messages[type] = { enabled: message !== undefined && message !== null, path: message?.path ?? "" };
+    messages[type] = {
+      enabled: message !== undefined && message !== null,
+      path: message?.path ?? "",
+    };
   }
   if (!webhook) messages.uplink_message = { enabled: true, path: "/uplink" };
   return {
@@ -45,7 +48,9 @@ export function baseUrlError(value: string): string | null {
   } catch {
     return "Not a URL (for example https://example.com/lora)";
   }
-  return url.protocol === "http:" || url.protocol === "https:" ? null : "An http:// or https:// URL";
+  return url.protocol === "http:" || url.protocol === "https:"
+    ? null
+    : "An http:// or https:// URL";
 }
 
 /** Why a message path cannot be used, or null (empty: the base URL itself). */
