@@ -19,7 +19,7 @@ function Field({ label, value }: { label: string; value?: string }) {
       <Text size="sm" c="dimmed">
         {label}
       </Text>
-      {value ? <CopyValue value={value} /> : <Text size="sm">Not offered by this server</Text>}
+      {value ? <CopyValue value={value} label={label.toLowerCase()} /> : <Text size="sm">Not offered by this server</Text>}
     </Stack>
   );
 }
@@ -77,7 +77,7 @@ export function Mqtt() {
               Password
             </Text>
             {key ? (
-              <CopyValue value={key} secret />
+              <CopyValue value={key} secret label="API key" />
             ) : (
               <Group>
                 <Button
