@@ -5,6 +5,7 @@ import { useState } from "react";
 import { useNavigate } from "react-router";
 import { ConfirmDelete } from "./ConfirmDelete.tsx";
 import { applicationPath, useApplication } from "./context.ts";
+import { idError } from "./ids.ts";
 import { KeyValueEditor } from "./KeyValueEditor.tsx";
 import { type KeyValueRow, mapOf, rowsOf } from "./key-values.ts";
 import { api, ErrorAlert } from "./shell.ts";
@@ -33,7 +34,12 @@ export function GeneralSettings() {
       description: (value) => (value.length > 2000 ? "At most 2000 characters" : null),
       attributes: (rows) => {
         const result = mapOf(rows);
-        return "error" in result ? result.error : null;
+        if ("error" in result) return result.error;
+        for (const key of Object.keys(result.map)) {
+          const problem = idError(key);
+          if (problem) return `Attribute key "${key}": ${problem}`;
+        }
+        return null;
       },
     },
   });
@@ -83,7 +89,7 @@ export function GeneralSettings() {
               rows={form.values.attributes}
               onChange={(rows) => form.setFieldValue("attributes", rows)}
               error={typeof form.errors.attributes === "string" ? form.errors.attributes : null}
-              keyPlaceholder="key"
+              keyPlaceholder="key (like an ID: a-z, 0-9, -)"
               valuePlaceholder="value"
             />
             <Group justify="flex-end">

@@ -19,7 +19,11 @@ function Field({ label, value }: { label: string; value?: string }) {
       <Text size="sm" c="dimmed">
         {label}
       </Text>
-      {value ? <CopyValue value={value} label={label.toLowerCase()} /> : <Text size="sm">Not offered by this server</Text>}
+      {value ? (
+        <CopyValue value={value} label={label.toLowerCase()} />
+      ) : (
+        <Text size="sm">Not offered by this server</Text>
+      )}
     </Stack>
   );
 }
