@@ -1,0 +1,33 @@
+import "@mantine/core/styles.css";
+import "@mantine/notifications/styles.css";
+import { MantineProvider } from "@mantine/core";
+import { ModalsProvider } from "@mantine/modals";
+import { Notifications } from "@mantine/notifications";
+import { StrictMode } from "react";
+import { createRoot } from "react-dom/client";
+import { RouterProvider } from "react-router";
+import { colorSchemeManager, styleNonce } from "./app/color-scheme";
+import { createConsoleRouter } from "./app/routes";
+import { theme } from "./app/theme";
+import { AuthGate } from "./auth";
+
+const root = document.getElementById("root");
+if (!root) throw new Error("index.html has no #root element");
+
+createRoot(root).render(
+  <StrictMode>
+    <MantineProvider
+      theme={theme}
+      defaultColorScheme="auto"
+      colorSchemeManager={colorSchemeManager}
+      getStyleNonce={styleNonce}
+    >
+      <Notifications />
+      <ModalsProvider>
+        <AuthGate>
+          <RouterProvider router={createConsoleRouter()} />
+        </AuthGate>
+      </ModalsProvider>
+    </MantineProvider>
+  </StrictMode>,
+);
