@@ -5,9 +5,8 @@ import { ModalsProvider } from "@mantine/modals";
 import { Notifications } from "@mantine/notifications";
 import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
-import { RouterProvider } from "react-router";
 import { colorSchemeManager, styleNonce } from "./app/color-scheme";
-import { createConsoleRouter } from "./app/routes";
+import { ConsoleRouter } from "./app/routes";
 import { theme } from "./app/theme";
 import { AuthGate } from "./auth";
 
@@ -25,7 +24,7 @@ createRoot(root).render(
       <Notifications />
       <ModalsProvider>
         <AuthGate>
-          <RouterProvider router={createConsoleRouter()} />
+          <ConsoleRouter />
         </AuthGate>
       </ModalsProvider>
     </MantineProvider>

@@ -1,7 +1,9 @@
-import { createBrowserRouter, type RouteObject } from "react-router";
+import { useState } from "react";
+import { createBrowserRouter, type RouteObject, RouterProvider } from "react-router";
 import { areaRoutes } from "./areas";
 import { Layout } from "./Layout";
 import { NotFound } from "./NotFound";
+import { PageLoader } from "./PageLoader";
 import { RouteError } from "./RouteError";
 
 /** All routes: the frame around every area's pages, and "not found" for the rest. */
@@ -9,6 +11,7 @@ export const routes: RouteObject[] = [
   {
     element: <Layout />,
     errorElement: <RouteError />,
+    hydrateFallbackElement: <PageLoader />,
     children: [
       {
         errorElement: <RouteError />,
@@ -21,4 +24,13 @@ export const routes: RouteObject[] = [
 /** The Console's router, under `/console`. */
 export function createConsoleRouter() {
   return createBrowserRouter(routes, { basename: "/console" });
+}
+
+/**
+ * The router, made when first rendered: after the sign-in (inside AuthGate), so that it starts
+ * at the page the user came for rather than at the OAuth callback.
+ */
+export function ConsoleRouter() {
+  const [router] = useState(createConsoleRouter);
+  return <RouterProvider router={router} />;
 }
