@@ -6,7 +6,7 @@
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { startConsole } from "../harness/console.ts";
+import { consoleSkipReason, startConsole } from "../harness/console.ts";
 import { restOk } from "../harness/rest-client.ts";
 
 const decoder = `function decodeUplink(input) {
@@ -15,125 +15,130 @@ const decoder = `function decodeUplink(input) {
 }
 `;
 
-test("console: applications", async (t) => {
+test("console: applications", { skip: consoleSkipReason(), timeout: 90_000 }, async (t) => {
   const ui = await startConsole(t);
-  if (!ui) return;
   const { page, baseUrl, stack } = ui;
   const key = await ui.apiKey();
   await ui.login();
+  try {
+    // The empty list invites to create the first application.
+    await page.goto(`${baseUrl}/console/applications`);
+    await page.getByText("No applications yet").waitFor();
+    await page.getByRole("link", { name: "Create application" }).first().click();
 
-  // The empty list invites to create the first application.
-  await page.goto(`${baseUrl}/console/applications`);
-  await page.getByText("No applications yet").waitFor();
-  await page.getByRole("button", { name: "Create application" }).first().click();
+    // The ID is checked as it is typed; the name suggests one.
+    const id = page.getByLabel("Application ID");
+    await id.fill("Weather_1");
+    await page.getByText("Lowercase letters only").waitFor();
+    await id.fill("");
+    await page.getByLabel("Name").fill("Weather stations");
+    assert.equal(await id.inputValue(), "", "a touched ID is not replaced by the suggestion");
+    await id.fill("weather");
+    await page.getByLabel("Description").fill("Temperature sensors on the roof");
+    await page.getByRole("button", { name: "Create application" }).click();
+    await page.waitForURL(/\/console\/applications\/weather$/);
+    await page.getByRole("heading", { name: "Weather stations" }).waitFor();
+    await page.getByText("End devices", { exact: true }).first().waitFor();
+    const created = await restOk(stack.httpUrl, "GET", "/applications/weather", { key });
+    assert.equal(created.ids.application_id, "weather");
 
-  // The ID is checked as it is typed; the name suggests one.
-  const id = page.getByLabel("Application ID");
-  await id.fill("Weather_1");
-  await page.getByText("Lowercase letters only").waitFor();
-  await id.fill("");
-  await page.getByLabel("Name").fill("Weather stations");
-  assert.equal(await id.inputValue(), "", "a touched ID is not replaced by the suggestion");
-  await id.fill("weather");
-  await page.getByLabel("Description").fill("Temperature sensors on the roof");
-  await page.getByRole("button", { name: "Create application" }).click();
-  await page.waitForURL(/\/console\/applications\/weather$/);
-  await page.getByRole("heading", { name: "Weather stations" }).waitFor();
-  await page.getByText("End devices", { exact: true }).first().waitFor();
-  const created = await restOk(stack.httpUrl, "GET", "/applications/weather", { key });
-  assert.equal(created.ids.application_id, "weather");
+    // The list shows it; a search that matches nothing says so.
+    await page.goto(`${baseUrl}/console/applications`);
+    await page.getByRole("link", { name: "weather" }).waitFor();
+    await ui.screenshot("applications-list");
+    await page.getByLabel("Search applications").fill("nothing-like-this");
+    await page.getByText("No applications match").waitFor();
 
-  // The list shows it; a search that matches nothing says so.
-  await page.goto(`${baseUrl}/console/applications`);
-  await page.getByRole("link", { name: "weather" }).waitFor();
-  await ui.screenshot("applications-list");
-  await page.getByLabel("Search applications").fill("nothing-like-this");
-  await page.getByText("No applications match").waitFor();
+    // The overview, light, dark and phone-sized.
+    await page.goto(`${baseUrl}/console/applications/weather`);
+    await page.getByText("Last activity").waitFor();
+    await page.getByText("None yet").waitFor();
+    await ui.screenshot("application-overview-light");
+    await page.getByRole("button", { name: "Switch to dark theme" }).click();
+    await ui.screenshot("application-overview-dark");
+    await page.getByRole("button", { name: "Switch to light theme" }).click();
+    const desktop = page.viewportSize();
+    await page.setViewportSize({ width: 390, height: 844 });
+    await ui.screenshot("application-overview-phone");
+    if (desktop) await page.setViewportSize(desktop);
 
-  // The overview, light, dark and phone-sized.
-  await page.goto(`${baseUrl}/console/applications/weather`);
-  await page.getByText("Last activity").waitFor();
-  await page.getByText("None yet").waitFor();
-  await ui.screenshot("application-overview-light");
-  await page.getByRole("button", { name: "Switch to dark theme" }).click();
-  await ui.screenshot("application-overview-dark");
-  await page.getByRole("button", { name: "Switch to light theme" }).click();
-  const desktop = page.viewportSize();
-  await page.setViewportSize({ width: 390, height: 844 });
-  await ui.screenshot("application-overview-phone");
-  if (desktop) await page.setViewportSize(desktop);
+    // A JavaScript uplink formatter: saved, then tested with bytes that decode and that fail.
+    await page.getByRole("tab", { name: "Payload formatters" }).click();
+    await page.getByText("JavaScript", { exact: true }).click();
+    await page.getByLabel("Uplink formatter code").fill(decoder);
+    await page.getByRole("button", { name: "Save uplink formatter" }).click();
+    await page.getByText("Uplink formatter saved").waitFor();
+    const stored = await restOk(
+      stack.httpUrl,
+      "GET",
+      "/as/applications/weather/link?field_mask=default_formatters",
+      { key },
+    );
+    assert.equal(stored.default_formatters.up_formatter, "FORMATTER_JAVASCRIPT");
+    assert.equal(stored.default_formatters.up_formatter_parameter, decoder);
 
-  // A JavaScript uplink formatter: saved, then tested with bytes that decode and that fail.
-  await page.getByRole("tab", { name: "Payload formatters" }).click();
-  await page.getByText("JavaScript", { exact: true }).click();
-  await page.getByLabel("Uplink formatter code").fill(decoder);
-  await page.getByRole("button", { name: "Save uplink formatter" }).click();
-  await page.getByText("Uplink formatter saved").waitFor();
-  const stored = await restOk(
-    stack.httpUrl,
-    "GET",
-    "/as/applications/weather/link?field_mask=default_formatters",
-    { key },
-  );
-  assert.equal(stored.default_formatters.up_formatter, "FORMATTER_JAVASCRIPT");
-  assert.equal(stored.default_formatters.up_formatter_parameter, decoder);
+    await page.getByLabel("FPort").first().fill("2");
+    await page.getByLabel("Payload (hex)").fill("01 2C");
+    await page.getByRole("button", { name: "Test decoder" }).click();
+    await page.getByText('"temperature": 30').waitFor();
+    await ui.screenshot("application-payload-formatter");
+    await page.getByLabel("Payload (hex)").fill("01");
+    await page.getByRole("button", { name: "Test decoder" }).click();
+    await page.getByText("The formatter failed").waitFor();
+    await page.getByText(/need two bytes, got 1/).waitFor();
+    await page.getByLabel("Payload (hex)").fill("0");
+    await page.getByText("An even number of hex digits (two per byte)").waitFor();
 
-  await page.getByLabel("FPort").first().fill("2");
-  await page.getByLabel("Payload (hex)").fill("01 2C");
-  await page.getByRole("button", { name: "Test decoder" }).click();
-  await page.getByText('"temperature": 30').waitFor();
-  await ui.screenshot("application-payload-formatter");
-  await page.getByLabel("Payload (hex)").fill("01");
-  await page.getByRole("button", { name: "Test decoder" }).click();
-  await page.getByText("The formatter failed").waitFor();
-  await page.getByText(/need two bytes, got 1/).waitFor();
-  await page.getByLabel("Payload (hex)").fill("0");
-  await page.getByText("An even number of hex digits (two per byte)").waitFor();
+    // A webhook: added, listed, stored with its paths and headers.
+    await page.getByRole("tab", { name: "Integrations" }).click();
+    await page.getByText("No webhooks yet").waitFor();
+    await page.getByRole("link", { name: "Add webhook" }).click();
+    await page.getByLabel("Webhook ID").fill("roof-hook");
+    await page.getByLabel("Base URL").fill("http://127.0.0.1:9/hooks");
+    await page.getByRole("button", { name: "Add header" }).click();
+    await page.getByLabel("Header 1 name").fill("Authorization");
+    await page.getByLabel("Header 1 value").fill("Bearer secret-token");
+    await page.getByRole("checkbox", { name: "Join accept" }).check();
+    await page.getByLabel("Join accept path").fill("/join");
+    await page.getByRole("button", { name: "Add webhook" }).click();
+    await page.getByRole("link", { name: "roof-hook" }).waitFor();
+    const webhook = await restOk(
+      stack.httpUrl,
+      "GET",
+      "/as/webhooks/weather/roof-hook?field_mask=base_url,headers,format,uplink_message,join_accept,paused",
+      { key },
+    );
+    assert.equal(webhook.base_url, "http://127.0.0.1:9/hooks");
+    assert.deepEqual(webhook.headers, { Authorization: "Bearer secret-token" });
+    assert.equal(webhook.format, "json");
+    assert.equal(webhook.uplink_message.path, "/uplink");
+    assert.equal(webhook.join_accept.path, "/join");
+    assert.ok(!webhook.paused);
 
-  // A webhook: added, listed, stored with its paths and headers.
-  await page.getByRole("tab", { name: "Integrations" }).click();
-  await page.getByText("No webhooks yet").waitFor();
-  await page.getByRole("button", { name: "Add webhook" }).click();
-  await page.getByLabel("Webhook ID").fill("roof-hook");
-  await page.getByLabel("Base URL").fill("http://127.0.0.1:9/hooks");
-  await page.getByRole("button", { name: "Add header" }).click();
-  await page.getByLabel("Header 1 name").fill("Authorization");
-  await page.getByLabel("Header 1 value").fill("Bearer secret-token");
-  await page.getByRole("checkbox", { name: "Join accept" }).check();
-  await page.getByLabel("Join accept path").fill("/join");
-  await page.getByRole("button", { name: "Add webhook" }).click();
-  await page.getByRole("link", { name: "roof-hook" }).waitFor();
-  const webhook = await restOk(
-    stack.httpUrl,
-    "GET",
-    "/as/webhooks/weather/roof-hook?field_mask=base_url,headers,format,uplink_message,join_accept,paused",
-    { key },
-  );
-  assert.equal(webhook.base_url, "http://127.0.0.1:9/hooks");
-  assert.deepEqual(webhook.headers, { Authorization: "Bearer secret-token" });
-  assert.equal(webhook.format, "json");
-  assert.equal(webhook.uplink_message.path, "/uplink");
-  assert.equal(webhook.join_accept.path, "/join");
-  assert.ok(!webhook.paused);
+    // MQTT: the user name our Application Server expects, and a key made for the password.
+    await page.getByRole("link", { name: "MQTT" }).click();
+    await page.getByText("weather@ttn").first().waitFor();
+    await page.getByRole("button", { name: "Generate new API key" }).click();
+    await page.getByText("This API key is shown only once.", { exact: false }).waitFor();
 
-  // MQTT: the user name our Application Server expects, and a key made for the password.
-  await page.getByRole("link", { name: "MQTT" }).click();
-  await page.getByText("weather@ttn").first().waitFor();
-  await page.getByRole("button", { name: "Generate new API key" }).click();
-  await page.getByText("This API key is shown only once.", { exact: false }).waitFor();
-
-  // An API key of the application: created and shown once.
-  await page.getByRole("tab", { name: "API keys" }).click();
-  await page.getByRole("button", { name: "Add API key" }).click();
-  await page.getByLabel("Name").fill("reader");
-  await page.getByText("Grant all current and future rights").click();
-  await page.getByRole("button", { name: "Create API key" }).click();
-  await page.getByText("Copy the key now").waitFor();
-  const shown = await page.getByRole("dialog").locator("code").first().textContent();
-  assert.match(shown ?? "", /^NNSXS\./);
-  await page.getByRole("button", { name: "I have copied the key" }).click();
-  await page.getByText("reader").first().waitFor();
-  assert.equal(await page.getByText(shown ?? "-").count(), 0, "the key is not shown again");
-  const keys = await restOk(stack.httpUrl, "GET", "/applications/weather/api-keys", { key });
-  assert.equal(keys.api_keys.length, 2, "the MQTT key and the reader key");
+    // An API key of the application: created and shown once.
+    await page.getByRole("tab", { name: "API keys" }).click();
+    await page.getByRole("button", { name: "Add API key" }).click();
+    await page.getByLabel("Name").fill("reader");
+    const dialog = page.getByRole("dialog");
+    await dialog.getByRole("checkbox", { name: "Info", exact: true }).check();
+    await dialog.getByRole("checkbox", { name: "Traffic read", exact: true }).check();
+    await page.getByRole("button", { name: "Create API key" }).click();
+    await page.getByText("Copy the key now").waitFor();
+    const shown = await dialog.locator("code").first().textContent();
+    assert.match(shown ?? "", /^NNSXS\./);
+    await page.getByRole("button", { name: "I have copied the key" }).click();
+    await page.getByText("reader").first().waitFor();
+    assert.equal(await page.getByText(shown ?? "-").count(), 0, "the key is not shown again");
+    const keys = await restOk(stack.httpUrl, "GET", "/applications/weather/api-keys", { key });
+    assert.equal(keys.api_keys.length, 2, "the MQTT key and the reader key");
+  } catch (error) {
+    await ui.screenshot("applications-failure").catch(() => undefined);
+    throw error;
+  }
 });

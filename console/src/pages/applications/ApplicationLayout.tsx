@@ -6,9 +6,9 @@ import { Problem } from "./Problem.tsx";
 import { PageHeader, useRequest } from "./shell.ts";
 import type { Application } from "./types.ts";
 
-/** The application page's tabs: [path below the application, label]. */
+/** The application page's tabs: [path below the application ("overview": none), label]. */
 export const tabs = [
-  ["", "Overview"],
+  ["overview", "Overview"],
   ["devices", "End devices"],
   ["live-data", "Live data"],
   ["payload-formatters", "Payload formatters"],
@@ -18,13 +18,13 @@ export const tabs = [
   ["general-settings", "General settings"],
 ] as const;
 
-/** The tab a Console path below the application belongs to ("" is the overview). */
+/** The tab a Console path below the application belongs to. */
 export function tabOf(pathname: string, appId: string): string {
   const marker = `/applications/${encodeURIComponent(appId)}`;
   const at = pathname.indexOf(marker);
-  if (at < 0) return "";
+  if (at < 0) return "overview";
   const first = pathname.slice(at + marker.length).split("/")[1] ?? "";
-  return tabs.some(([path]) => path === first) ? first : "";
+  return tabs.some(([path]) => path === first) ? first : "overview";
 }
 
 /** One application: its header, tabs and the chosen tab. */
@@ -57,7 +57,9 @@ export function ApplicationLayout() {
           <ScrollArea type="never" offsetScrollbars={false}>
             <Tabs
               value={current}
-              onChange={(value) => navigate(applicationPage(appId, value ?? ""))}
+              onChange={(value) =>
+                navigate(applicationPage(appId, !value || value === "overview" ? "" : value))
+              }
               activateTabWithKeyboard={false}
             >
               <Tabs.List style={{ flexWrap: "nowrap" }}>
