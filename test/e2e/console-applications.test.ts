@@ -57,6 +57,8 @@ test("console: applications", { skip: consoleSkipReason(), timeout: 90_000 }, as
     await page.getByRole("button", { name: "Switch to dark theme" }).click();
     await ui.screenshot("application-overview-dark");
     await page.getByRole("button", { name: "Switch to light theme" }).click();
+    await page.mouse.move(200, 700);
+    await page.getByRole("tooltip").waitFor({ state: "detached" });
     const desktop = page.viewportSize();
     await page.setViewportSize({ width: 390, height: 844 });
     await ui.screenshot("application-overview-phone");
@@ -81,6 +83,7 @@ test("console: applications", { skip: consoleSkipReason(), timeout: 90_000 }, as
     await page.getByLabel("Payload (hex)").fill("01 2C");
     await page.getByRole("button", { name: "Test decoder" }).click();
     await page.getByText('"temperature": 30').waitFor();
+    await page.evaluate(() => window.scrollTo(0, 0));
     await ui.screenshot("application-payload-formatter");
     await page.getByLabel("Payload (hex)").fill("01");
     await page.getByRole("button", { name: "Test decoder" }).click();

@@ -1,6 +1,7 @@
 import { Button, Group, Modal, Stack, Text, TextInput } from "@mantine/core";
 import { type ReactNode, useState } from "react";
 import { ErrorAlert } from "./shell.ts";
+import { monoInput } from "./styles.ts";
 
 export interface ConfirmDeleteProps {
   /** "Delete webhook": the title and the confirming button's name. */
@@ -49,7 +50,7 @@ export function ConfirmDelete(props: ConfirmDeleteProps) {
               label={`Type ${props.typeToConfirm} to confirm`}
               value={typed}
               onChange={(event) => setTyped(event.currentTarget.value)}
-              ff="monospace"
+              styles={monoInput}
               autoComplete="off"
               data-autofocus
             />

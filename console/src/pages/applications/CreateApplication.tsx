@@ -5,6 +5,7 @@ import { Link, useNavigate } from "react-router";
 import { applicationPage } from "./context.ts";
 import { idError, idFromName, idMaxLength } from "./ids.ts";
 import { ApiError, api, ErrorAlert, PageHeader, useAuth } from "./shell.ts";
+import { monoInput } from "./styles.ts";
 
 /** Creates an application owned by the signed-in user (ID checked as typed, TTS's rule). */
 export function CreateApplication() {
@@ -56,7 +57,7 @@ export function CreateApplication() {
               description={`Lowercase letters, digits and hyphens; 3 to ${idMaxLength} characters. Cannot be changed later.`}
               required
               autoFocus
-              ff="monospace"
+              styles={monoInput}
               maxLength={idMaxLength + 10}
               {...form.getInputProps("application_id")}
               onChange={(event) => {

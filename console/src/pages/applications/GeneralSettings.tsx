@@ -9,6 +9,7 @@ import { idError } from "./ids.ts";
 import { KeyValueEditor } from "./KeyValueEditor.tsx";
 import { type KeyValueRow, mapOf, rowsOf } from "./key-values.ts";
 import { api, ErrorAlert } from "./shell.ts";
+import { monoInput } from "./styles.ts";
 
 interface SettingsValues {
   name: string;
@@ -75,7 +76,7 @@ export function GeneralSettings() {
               General settings
             </Title>
             {error ? <ErrorAlert error={error} title="Could not save the application" /> : null}
-            <TextInput label="Application ID" value={appId} disabled ff="monospace" />
+            <TextInput label="Application ID" value={appId} disabled styles={monoInput} />
             <TextInput label="Name" {...form.getInputProps("name")} />
             <Textarea
               label="Description"

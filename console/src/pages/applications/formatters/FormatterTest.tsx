@@ -16,6 +16,7 @@ import { base64ToHex, bytesToBase64, parseFPort, parseHex } from "../bytes.ts";
 import { applicationPath } from "../context.ts";
 import { idError } from "../ids.ts";
 import { api, errorMessage, JsonView, useRequest } from "../shell.ts";
+import { monoInput } from "../styles.ts";
 import type { ApplicationUplinkResult, FormatterType } from "../types.ts";
 
 interface TestProps {
@@ -41,7 +42,7 @@ function useTestDevice(appId: string) {
       value={deviceId}
       onChange={setChosen}
       error={idError(deviceId)}
-      ff="monospace"
+      styles={monoInput}
       maw={320}
     />
   );
@@ -155,7 +156,7 @@ export function UplinkTest({ appId, formatter, parameter }: TestProps) {
                   value={hex}
                   onChange={(event) => setHex(event.currentTarget.value)}
                   error={"error" in bytes ? bytes.error : null}
-                  ff="monospace"
+                  styles={monoInput}
                   style={{ flex: 1, minWidth: 200 }}
                 />
               </Group>
@@ -260,7 +261,7 @@ export function DownlinkTest({ appId, formatter, parameter }: TestProps) {
                 error={"error" in parsed ? parsed.error : null}
                 autosize
                 minRows={3}
-                styles={{ input: { fontFamily: "var(--mantine-font-family-monospace)" } }}
+                styles={monoInput}
               />
               <Group>
                 <Button type="submit" variant="light" loading={running}>

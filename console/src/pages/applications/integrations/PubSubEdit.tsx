@@ -23,6 +23,7 @@ import { applicationPage, useApplication } from "../context.ts";
 import { idError } from "../ids.ts";
 import { Problem } from "../Problem.tsx";
 import { ApiError, api, ErrorAlert, useRequest } from "../shell.ts";
+import { monoInput } from "../styles.ts";
 import type { PubSub } from "../types.ts";
 import {
   type PubSubValues,
@@ -110,7 +111,7 @@ function PubSubForm({ appId, pubsub }: { appId: string; pubsub?: PubSub }) {
               label="Pub/Sub ID"
               required={!pubsub}
               disabled={Boolean(pubsub)}
-              ff="monospace"
+              styles={monoInput}
               {...form.getInputProps("pub_sub_id")}
             />
             <Select
@@ -144,7 +145,7 @@ function PubSubForm({ appId, pubsub }: { appId: string; pubsub?: PubSub }) {
             label="Server URL"
             placeholder={mqtt ? "mqtts://broker.example.com:8883" : "nats://nats.example.com:4222"}
             required
-            ff="monospace"
+            styles={monoInput}
             {...form.getInputProps("server_url")}
           />
           {mqtt ? (
@@ -191,7 +192,7 @@ function PubSubForm({ appId, pubsub }: { appId: string; pubsub?: PubSub }) {
             label="Base topic"
             description="Prefix of every topic below."
             placeholder="lorawan/my-app"
-            ff="monospace"
+            styles={monoInput}
             {...form.getInputProps("base_topic")}
           />
           <Stack gap="xs" role="group" aria-label="Topics">
@@ -208,7 +209,7 @@ function PubSubForm({ appId, pubsub }: { appId: string; pubsub?: PubSub }) {
                 <TextInput
                   aria-label={`${label} topic`}
                   placeholder="sub/topic"
-                  ff="monospace"
+                  styles={monoInput}
                   disabled={!form.values.topics[type].enabled}
                   style={{ flex: 1 }}
                   {...form.getInputProps(`topics.${type}.topic`)}

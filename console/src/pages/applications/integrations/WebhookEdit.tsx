@@ -24,6 +24,7 @@ import { idError } from "../ids.ts";
 import { KeyValueEditor } from "../KeyValueEditor.tsx";
 import { Problem } from "../Problem.tsx";
 import { ApiError, api, ErrorAlert, useRequest } from "../shell.ts";
+import { monoInput } from "../styles.ts";
 import { messageTypes, type Webhook } from "../types.ts";
 import { healthOf } from "./Webhooks.tsx";
 import {
@@ -129,7 +130,7 @@ function WebhookForm({ appId, webhook }: { appId: string; webhook?: Webhook }) {
               label="Webhook ID"
               required={!webhook}
               disabled={Boolean(webhook)}
-              ff="monospace"
+              styles={monoInput}
               data-autofocus
               {...form.getInputProps("webhook_id")}
             />
@@ -148,7 +149,7 @@ function WebhookForm({ appId, webhook }: { appId: string; webhook?: Webhook }) {
             description="Each message type's path is appended to it."
             placeholder="https://example.com/lorawan"
             required
-            ff="monospace"
+            styles={monoInput}
             {...form.getInputProps("base_url")}
           />
           <KeyValueEditor
@@ -185,7 +186,7 @@ function WebhookForm({ appId, webhook }: { appId: string; webhook?: Webhook }) {
                 <TextInput
                   aria-label={`${label} path`}
                   placeholder="/path (empty: the base URL)"
-                  ff="monospace"
+                  styles={monoInput}
                   disabled={!form.values.messages[type].enabled}
                   style={{ flex: 1 }}
                   {...form.getInputProps(`messages.${type}.path`)}
