@@ -8,6 +8,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { consoleSkipReason, startConsole } from "../harness/console.ts";
 import { restOk } from "../harness/rest-client.ts";
+import { until } from "../harness/until.ts";
 
 const decoder = `function decodeUplink(input) {
   if (input.bytes.length < 2) return { errors: ["need two bytes, got " + input.bytes.length] };
@@ -105,6 +106,8 @@ test("console: applications", { skip: consoleSkipReason(), timeout: 90_000 }, as
     await page.getByLabel("Join accept path").fill("/join");
     await page.getByRole("button", { name: "Add webhook" }).click();
     await page.getByRole("link", { name: "roof-hook" }).waitFor();
+    await page.getByText("No deliveries yet").waitFor();
+    await ui.screenshot("application-webhooks");
     const webhook = await restOk(
       stack.httpUrl,
       "GET",
@@ -123,6 +126,42 @@ test("console: applications", { skip: consoleSkipReason(), timeout: 90_000 }, as
     await page.getByText("weather@ttn").first().waitFor();
     await page.getByRole("button", { name: "Generate new API key" }).click();
     await page.getByText("This API key is shown only once.", { exact: false }).waitFor();
+    await ui.screenshot("application-mqtt");
+
+    // Storage: turned on for the application, then a (simulated) uplink is listed.
+    await page.getByRole("link", { name: "Storage" }).click();
+    await page.getByText("Nothing stored.", { exact: false }).waitFor();
+    await page.getByRole("switch", { name: /Store the messages/ }).click();
+    await page.getByText("Active", { exact: true }).waitFor();
+    const defaults = await restOk(
+      stack.httpUrl,
+      "GET",
+      "/as/applications/weather/packages/associations?field_mask=package_name",
+      { key },
+    );
+    assert.equal(defaults.defaults[0].package_name, "storage-integration");
+    const sensor = { device_id: "sensor-1", application_ids: { application_id: "weather" } };
+    await restOk(stack.httpUrl, "PUT", "/as/applications/weather/devices/sensor-1", {
+      key,
+      body: { end_device: { ids: sensor }, field_mask: { paths: [] } },
+    });
+    await restOk(stack.httpUrl, "POST", "/as/applications/weather/devices/sensor-1/up/simulate", {
+      key,
+      body: {
+        end_device_ids: sensor,
+        uplink_message: { f_port: 2, f_cnt: 7, frm_payload: "ASw=" },
+      },
+    });
+    const storedRow = page.getByRole("cell", { name: "sensor-1" });
+    await until(
+      async () => {
+        if ((await storedRow.count()) > 0) return true;
+        await page.getByRole("button", { name: "Refresh" }).click();
+        return undefined;
+      },
+      { what: "the stored uplink in the list", intervalMs: 300 },
+    );
+    await ui.screenshot("application-storage");
 
     // An API key of the application: created and shown once.
     await page.getByRole("tab", { name: "API keys" }).click();
@@ -140,6 +179,34 @@ test("console: applications", { skip: consoleSkipReason(), timeout: 90_000 }, as
     assert.equal(await page.getByText(shown ?? "-").count(), 0, "the key is not shown again");
     const keys = await restOk(stack.httpUrl, "GET", "/applications/weather/api-keys", { key });
     assert.equal(keys.api_keys.length, 2, "the MQTT key and the reader key");
+
+    // General settings: renamed with an attribute; then deleted after typing its ID.
+    await page.getByRole("tab", { name: "General settings" }).click();
+    await page.getByLabel("Name", { exact: true }).fill("Roof weather");
+    await page.getByRole("button", { name: "Add attribute" }).click();
+    await page.getByLabel("Attribute 1 name").fill("x");
+    await page.getByLabel("Attribute 1 value").fill("5");
+    await page.getByRole("button", { name: "Save changes" }).click();
+    await page.getByText('Attribute key "x": At least 3 characters').waitFor();
+    await page.getByLabel("Attribute 1 name").fill("floor");
+    await page.getByRole("button", { name: "Save changes" }).click();
+    await page.getByRole("heading", { name: "Roof weather" }).waitFor();
+    const renamed = await restOk(
+      stack.httpUrl,
+      "GET",
+      "/applications/weather?field_mask=name,attributes",
+      {
+        key,
+      },
+    );
+    assert.deepEqual(renamed.attributes, { floor: "5" });
+    await page.getByRole("button", { name: "Delete application" }).click();
+    const confirm = page.getByRole("dialog");
+    const remove = confirm.getByRole("button", { name: "Delete application" });
+    assert.ok(await remove.isDisabled(), "deleting waits for the ID");
+    await confirm.getByLabel("Type weather to confirm").fill("weather");
+    await remove.click();
+    await page.getByText("No applications yet").waitFor();
   } catch (error) {
     await ui.screenshot("applications-failure").catch(() => undefined);
     throw error;
