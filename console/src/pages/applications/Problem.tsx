@@ -8,14 +8,10 @@ export function Problem({ error, what }: { error: unknown; what?: string }) {
   let title = what ? `Could not load ${what}` : "Something went wrong";
   if (error instanceof ApiError) {
     if (error.status === 403) title = "Permission denied";
-    else if (error.status === 404) title = what ? `${capitalize(what)} not found` : "Not found";
+    else if (error.status === 404) title = "Not found";
     else if (error.status === 401) title = "Signed out";
   }
   return <ErrorAlert error={error} title={title} />;
-}
-
-function capitalize(text: string): string {
-  return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
 /** Whether the error is the server's "not found" (an absent optional resource). */
