@@ -39,7 +39,7 @@ test("console: applications", { skip: consoleSkipReason(), timeout: 90_000 }, as
     await page.getByRole("button", { name: "Create application" }).click();
     await page.waitForURL(/\/console\/applications\/weather$/);
     await page.getByRole("heading", { name: "Weather stations" }).waitFor();
-    await page.getByText("End devices", { exact: true }).first().waitFor();
+    await page.getByRole("tab", { name: "End devices" }).waitFor();
     const created = await restOk(stack.httpUrl, "GET", "/applications/weather", { key });
     assert.equal(created.ids.application_id, "weather");
 
@@ -62,7 +62,12 @@ test("console: applications", { skip: consoleSkipReason(), timeout: 90_000 }, as
     await page.getByRole("tooltip").waitFor({ state: "detached" });
     const desktop = page.viewportSize();
     await page.setViewportSize({ width: 390, height: 844 });
+    await page.getByRole("button", { name: "Open navigation" }).waitFor();
+    await page.waitForTimeout(500); // the navbar's collapse transition
     await ui.screenshot("application-overview-phone");
+    await page.getByLabel("Section").selectOption({ label: "Payload formatters" });
+    await page.waitForURL(/\/payload-formatters$/);
+    await page.goBack();
     if (desktop) await page.setViewportSize(desktop);
 
     // A JavaScript uplink formatter: saved, then tested with bytes that decode and that fail.

@@ -1,4 +1,4 @@
-import { Loader, ScrollArea, Stack, Tabs } from "@mantine/core";
+import { Loader, NativeSelect, ScrollArea, Stack, Tabs } from "@mantine/core";
 import { Suspense } from "react";
 import { Outlet, useLocation, useNavigate, useParams } from "react-router";
 import { type ApplicationContext, applicationPage, applicationPath } from "./context.ts";
@@ -37,6 +37,7 @@ export function ApplicationLayout() {
   });
   const current = tabOf(location.pathname, appId);
   const application = request.data;
+  const go = (tab: string) => navigate(applicationPage(appId, tab === "overview" ? "" : tab));
 
   return (
     <Stack>
@@ -54,12 +55,17 @@ export function ApplicationLayout() {
         <Loader aria-label="Loading the application" />
       ) : (
         <>
-          <ScrollArea type="never" offsetScrollbars={false}>
+          <NativeSelect
+            hiddenFrom="sm"
+            label="Section"
+            value={current}
+            onChange={(event) => go(event.currentTarget.value)}
+            data={tabs.map(([value, label]) => ({ value, label }))}
+          />
+          <ScrollArea type="auto" scrollbarSize={4} offsetScrollbars={false} visibleFrom="sm">
             <Tabs
               value={current}
-              onChange={(value) =>
-                navigate(applicationPage(appId, !value || value === "overview" ? "" : value))
-              }
+              onChange={(value) => go(value ?? "overview")}
               activateTabWithKeyboard={false}
             >
               <Tabs.List style={{ flexWrap: "nowrap" }}>
