@@ -168,6 +168,11 @@ test("console: applications", { skip: consoleSkipReason(), timeout: 90_000 }, as
     );
     await ui.screenshot("application-storage");
 
+    // The overview's last activity is the uplink's time now.
+    await page.getByRole("tab", { name: "Overview" }).click();
+    await page.getByText("Last activity").waitFor();
+    await page.getByText("None yet").waitFor({ state: "detached" });
+
     // An API key of the application: created and shown once.
     await page.getByRole("tab", { name: "API keys" }).click();
     await page.getByRole("button", { name: "Add API key" }).click();

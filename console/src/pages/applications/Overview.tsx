@@ -1,8 +1,10 @@
 import { Card, Group, SimpleGrid, Stack, Text, Title } from "@mantine/core";
 import type { ReactNode } from "react";
 import { applicationPath, useApplication } from "./context.ts";
+import { useLastActivity } from "./last-activity.ts";
 import { isNotFound } from "./Problem.tsx";
 import { DateTime, EventsView, errorMessage, usePaged, useRequest } from "./shell.ts";
+import { laterOf } from "./times.ts";
 import type { PubSub, Webhook } from "./types.ts";
 
 interface DeviceLastSeen {
@@ -35,7 +37,10 @@ function countOf(count: number | undefined, error: unknown, loading: boolean): R
   return count ?? 0;
 }
 
-/** The application at a glance: counts, last activity and its latest events. */
+/**
+ * The application at a glance: counts, last activity (the newest of the devices' last seen
+ * times and the application's uplink events) and its latest events.
+ */
 export function Overview() {
   const { appId, application } = useApplication();
   const devices = usePaged<DeviceLastSeen>(`${applicationPath(appId)}/devices`, "end_devices", {
@@ -47,7 +52,8 @@ export function Overview() {
     `/as/webhooks/${encodeURIComponent(appId)}`,
   );
   const pubsubs = useRequest<{ pubsubs?: PubSub[] }>(`/as/pubsub/${encodeURIComponent(appId)}`);
-  const lastSeen = devices.items[0]?.last_seen_at;
+  const lastEvent = useLastActivity(appId);
+  const lastSeen = laterOf(devices.items[0]?.last_seen_at, lastEvent);
 
   return (
     <Stack>
@@ -56,9 +62,7 @@ export function Overview() {
           {countOf(devices.error ? undefined : devices.total, devices.error, devices.loading)}
         </Stat>
         <Stat label="Last activity">
-          {devices.error ? (
-            countOf(undefined, devices.error, false)
-          ) : lastSeen ? (
+          {lastSeen ? (
             <DateTime value={lastSeen} />
           ) : devices.loading ? (
             "…"
