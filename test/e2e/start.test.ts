@@ -29,7 +29,7 @@ describe("lorastack start", () => {
       assert.equal(ready.status, 200);
       assert.deepEqual(await ready.json(), {
         ready: true,
-        components: { is: true, js: true, ns: true, as: true, gs: true, gcs: true },
+        components: { is: true, js: true, ns: true, as: true, gs: true, gcs: true, console: true },
       });
 
       const metrics = await fetch(`http://${stack.listeners.get("metrics")}/metrics`);
