@@ -51,7 +51,7 @@ describe("lorastack start", () => {
         `metrics ${stack.listeners.get("metrics")}`,
         `grpc ${stack.listeners.get("grpc")}`,
       ]);
-      assert.deepEqual(started?.components, ["is", "js", "ns", "as", "gs", "gcs"]);
+      assert.deepEqual(started?.components, ["is", "js", "ns", "as", "gs", "gcs", "console"]);
       assert.ok(
         existsSync(join(stack.dataDir, "lorastack.db")),
         "the SQLite database is in the data dir",
