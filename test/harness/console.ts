@@ -82,17 +82,27 @@ export async function startConsole(
   t?: { after(fn: () => Promise<void>): void },
   options: { viewport?: { width: number; height: number }; env?: Record<string, string> } = {},
 ): Promise<ConsoleTest> {
-  const port = await freePort();
-  const env = {
-    LORASTACK_FIRST_START_ENABLED: "true",
-    LORASTACK_HTTP_LISTEN: `127.0.0.1:${port}`,
-    ...options.env,
-  };
-  const stack = await startLorastack({ env });
+  // The port is chosen before the start (the OAuth issuer names it); another process may take
+  // it in between, so a failed start is tried again on another port.
+  let env: Record<string, string> = {};
+  let stack: LorastackProcess | undefined;
+  for (let attempt = 1; !stack; attempt++) {
+    env = {
+      LORASTACK_FIRST_START_ENABLED: "true",
+      LORASTACK_HTTP_LISTEN: `127.0.0.1:${await freePort()}`,
+      ...options.env,
+    };
+    try {
+      stack = await startLorastack({ env });
+    } catch (error) {
+      if (attempt >= 3 || !/EADDRINUSE/.test(String(error))) throw error;
+    }
+  }
   let browser: Browser | undefined;
+  const running = stack;
   const close = async () => {
     await browser?.close().catch(() => undefined);
-    await stack.stop();
+    await running.stop();
   };
   try {
     const banner = readBanner(stack.stderr());
