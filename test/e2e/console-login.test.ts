@@ -60,6 +60,12 @@ describe("the Console: first start, sign-in and frame", { skip }, () => {
     await page.getByRole("heading", { name: "Applications" }).waitFor();
     await page.goto(`${consoleTest.baseUrl}/console/no/such/page`);
     await page.getByRole("heading", { name: "Page not found" }).waitFor();
+    // Opened at another address of the host, the Console moves to the OAuth issuer's origin,
+    // where its redirect URI and its session are.
+    const other = consoleTest.baseUrl.replace("//localhost:", "//127.0.0.1:");
+    await page.goto(`${other}/console/gateways`);
+    await page.getByRole("heading", { name: "Gateways" }).waitFor();
+    assert.equal(page.url(), `${consoleTest.baseUrl}/console/gateways`);
     assert.deepEqual(problems, []);
   });
 
