@@ -4,7 +4,7 @@
  * that holds the gateway now replaces the connection here.
  */
 import assert from "node:assert/strict";
-import { after, before, describe, it } from "node:test";
+import { after, before, it } from "node:test";
 import { create } from "@bufbuild/protobuf";
 import { Redis } from "ioredis";
 import pino from "pino";
