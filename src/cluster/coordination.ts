@@ -35,6 +35,11 @@ export interface Coordination {
   /** A deduplicator of one kind of reception; the same name shares its keys. */
   deduplicator<T>(name: string, codec: Codec<T>): Deduplicator<T>;
   /**
+   * Checks that the shared store answers now (Redis: both connections up and a PING answered);
+   * absent in one process, where there is nothing to reach.
+   */
+  ping?(): Promise<void>;
+  /**
    * Stops timers and task consumers (without waiting for their handlers: stop consumers first
    * for that), closes open deduplication windows at once and releases connections.
    */
@@ -152,6 +157,19 @@ export async function redisCoordination(options: {
       const deduplicator = new RedisDeduplicator({ client, keys, name, codec, logger });
       deduplicators.add(deduplicator as RedisDeduplicator<unknown>);
       return deduplicator;
+    },
+    async ping() {
+      for (const [name, connection] of [
+        ["commands", client],
+        ["subscriber", subscriber],
+      ] as const)
+        if (connection.status !== "ready")
+          throw errRedisUnavailable.create({ reason: `${name} connection ${connection.status}` });
+      try {
+        await client.ping();
+      } catch (error) {
+        throw errRedisUnavailable.create({ reason: (error as Error).message }, error);
+      }
     },
     async close() {
       await Promise.all([...deduplicators].map((deduplicator) => deduplicator.close()));

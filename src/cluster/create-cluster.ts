@@ -15,7 +15,7 @@ import { errClusterCa, errCoordinationMissing } from "./peers/errors.ts";
 import { PeerDirectory } from "./peers/peers.ts";
 import { PeerResolver } from "./peers/resolver.ts";
 import type { PubSub } from "./pubsub.ts";
-import { isPeerRole, type PeerRole, peerRoles } from "./roles.ts";
+import { isPeerRole, neededPeers, type PeerRole, peerRoles } from "./roles.ts";
 import type { TaskQueue } from "./task-queue.ts";
 
 /**
@@ -29,8 +29,17 @@ export interface ClusterCoordination {
   locks?: Locks;
   tasks?: TaskQueue;
   deduplicator?<T>(name: string, codec: Codec<T>): Deduplicator<T>;
+  /** Checks that the shared store (Redis) answers now; absent when there is none. */
+  ping?(): Promise<void>;
   /** Releases connections and timers; called by the cluster's `close`. */
   close?(): Promise<void>;
+}
+
+/** One thing the process depends on, checked by `/readyz`: rejects with the reason when down. */
+export interface DependencyCheck {
+  /** `redis`, `peer:ns`, ...: named in the readiness answer. */
+  readonly name: string;
+  check(): Promise<void>;
 }
 
 export interface CreateClusterOptions {
@@ -56,6 +65,13 @@ export interface ClusterHandle {
    * address takes it (it differs from the configured one when that is port 0).
    */
   advertisePort(port: number): void;
+  /**
+   * What this process depends on in the cluster: Redis when the coordination has one, and the
+   * peers its components need (`peerNeeds` in roles.ts): a required peer that neither runs here
+   * nor is configured fails its check (naming the configuration key), a remote one is probed;
+   * an optional one is checked only when configured.
+   */
+  dependencies: readonly DependencyCheck[];
   /** Ends peer connections and the coordination. */
   close(): Promise<void>;
 }
@@ -68,7 +84,8 @@ export interface ClusterHandle {
 export function createCluster(options: CreateClusterOptions): ClusterHandle {
   const { config, coordination, logger } = options;
   const settings = config.cluster;
-  const localRoles = new Set<PeerRole>([...options.components].filter(isPeerRole));
+  const components = [...options.components];
+  const localRoles = new Set<PeerRole>(components.filter(isPeerRole));
   const addresses: Partial<Record<PeerRole, string>> = {};
   for (const role of Object.keys(peerRoles) as PeerRole[])
     addresses[role] = settings[peerRoles[role].addressKey];
@@ -117,8 +134,22 @@ export function createCluster(options: CreateClusterOptions): ClusterHandle {
       return coordination.deduplicator(name, codec);
     },
   };
+  const dependencies: DependencyCheck[] = [];
+  const { ping } = coordination;
+  if (ping) dependencies.push({ name: "redis", check: () => ping.call(coordination) });
+  for (const [role, { required }] of neededPeers(components)) {
+    if (!required && !localRoles.has(role) && addresses[role] === "") continue;
+    dependencies.push({
+      name: `peer:${role}`,
+      check: async () => {
+        const peer = peers.peer(role);
+        if (!peer.local) await peer.probe?.();
+      },
+    });
+  }
   return {
     cluster,
+    dependencies,
     advertisePort(port) {
       if (settings.address === "") address = formatListenAddress(hostname(), port);
     },

@@ -35,6 +35,7 @@ import { runtimeConfig } from "./config.ts";
 import { connectionPolicy } from "./connection-limits.ts";
 import { grpcListeners, httpListeners } from "./http-listeners.ts";
 import { listenMetrics, type MetricsListener } from "./metrics-listener.ts";
+import { composeReadiness, DependencyChecker, databaseCheck, dependencyOk } from "./readiness.ts";
 import { loadTls } from "./tls.ts";
 
 /** A started lorastack process. */
@@ -124,6 +125,7 @@ export async function startRuntime(options: {
     const {
       cluster,
       advertisePort,
+      dependencies: clusterDependencies,
       close: closeCluster,
     } = createCluster({
       config: { ...config, ...clusterSettings },
@@ -170,14 +172,26 @@ export async function startRuntime(options: {
     events.listen((event) => invalidateForEvent(rights, event));
     // Open streams re-check their rights after such events, through the cache just invalidated.
     watchRightsChanges(events, streams);
-    registerHealthRoutes(http.app, {
-      readiness: () => {
-        const components = host.readiness();
-        return {
-          ready: state === "running" && Object.values(components).every(Boolean),
-          components,
-        };
+    const readinessLogger = logger.child({ component: "readiness" });
+    const dependencies = new DependencyChecker([databaseCheck(database), ...clusterDependencies], {
+      onChange: (name, outcome) => {
+        if (outcome === dependencyOk) readinessLogger.info({ dependency: name }, "dependency ok");
+        else
+          readinessLogger.warn(
+            { dependency: name, reason: outcome },
+            "dependency unavailable: not ready",
+          );
       },
+    });
+    registerHealthRoutes(http.app, {
+      readiness: async () =>
+        composeReadiness({
+          state,
+          components: host.readiness(),
+          // A process that is stopping is not ready whatever its dependencies say.
+          dependencies:
+            state === "stopping" || state === "stopped" ? {} : await dependencies.states(),
+        }),
     });
 
     await host.start(options.components, {
