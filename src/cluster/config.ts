@@ -43,6 +43,17 @@ const clusterSection = z
       .string()
       .default("")
       .describe("PEM file of the CA that signs peers' certificates; default the system's"),
+    id: z
+      .string()
+      .trim()
+      .regex(/^(?:[A-Za-z0-9](?:[A-Za-z0-9._-]{0,62}[A-Za-z0-9])?)?$/, {
+        message:
+          "expected 1 to 64 letters, digits, '.', '_' or '-', starting and ending with a letter or digit",
+      })
+      .default("")
+      .describe(
+        "this instance's name in logs, metrics and Redis client names; default <host name>-<process id>",
+      ),
     address: z
       .string()
       .default("")

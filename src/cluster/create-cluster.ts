@@ -1,11 +1,13 @@
 import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { hostname } from "node:os";
+import type { Registry } from "prom-client";
 import type { ClusterKeys } from "../api/cluster-keys.ts";
 import type { ApiRegistry } from "../api/registry.ts";
 import { type Config, formatListenAddress, parseListenAddress } from "../config/index.ts";
 import type { Logger } from "../log/logger.ts";
 import type { Claims } from "./claims.ts";
+import { countedClaims } from "./claims-metrics.ts";
 import type { Cluster } from "./cluster.ts";
 import type { Codec } from "./codec.ts";
 import type { ClusterConfig } from "./config.ts";
@@ -53,6 +55,8 @@ export interface CreateClusterOptions {
   logger: Logger;
   /** This instance's id; random when not given. */
   instanceId?: string;
+  /** Where `lorastack_cluster_claims{kind}` is registered; none: not counted. */
+  metrics?: Registry;
   /** Answers DNS for peer lookups; made from `cluster.dns_servers` when not given. */
   resolver?: PeerResolver;
 }
@@ -112,6 +116,10 @@ export function createCluster(options: CreateClusterOptions): ClusterHandle {
     throw errCoordinationMissing.create({ part });
   };
   let address = settings.address || defaultAddress(config);
+  const claims =
+    coordination.claims && options.metrics
+      ? countedClaims(coordination.claims, options.metrics)
+      : coordination.claims;
   const cluster: Cluster = {
     instanceId: options.instanceId ?? randomUUID(),
     get address() {
@@ -121,7 +129,7 @@ export function createCluster(options: CreateClusterOptions): ClusterHandle {
     peerAt: (address) => peers.peerAt(address),
     pubsub: coordination.pubsub,
     get claims(): Claims {
-      return coordination.claims ?? missing("claims")();
+      return claims ?? missing("claims")();
     },
     get locks(): Locks {
       return coordination.locks ?? missing("locks")();
