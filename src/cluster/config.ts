@@ -54,6 +54,14 @@ const clusterSection = z
       .describe(
         "this instance's name in logs, metrics and Redis client names; default <host name>-<process id>",
       ),
+    task_store: z
+      .enum(["redis", "database"], {
+        message: 'expected "redis" or "database"',
+      })
+      .default("redis")
+      .describe(
+        "where durable tasks (scheduled downlinks, application uplinks to forward) are kept with Redis configured: redis (needs Redis persistence to survive its restart) or database",
+      ),
     address: z
       .string()
       .default("")

@@ -136,6 +136,7 @@ export async function redisCoordination(options: {
     throw errRedisUnavailable.create({ reason: (error as Error).message }, error);
   }
 
+  if (storeKind === "redis") void warnWithoutPersistence(client, logger);
   const keys = new RedisKeys(options.keyPrefix);
   const pubsub = new RedisPubSub({ publisher: client, subscriber, instanceId, keys, logger });
   const store =
@@ -184,6 +185,26 @@ async function ensureConnected(client: Redis): Promise<void> {
   if (client.status === "ready") return;
   if (client.status === "wait") await client.connect();
   await client.ping();
+}
+
+/**
+ * Tasks kept in a Redis that saves nothing (no append-only file, no snapshots) are lost when it
+ * restarts: says so once at start. A Redis that refuses CONFIG (managed services) is trusted.
+ */
+async function warnWithoutPersistence(client: Redis, logger: Logger): Promise<void> {
+  try {
+    const [appendonly, save] = await Promise.all([
+      client.config("GET", "appendonly"),
+      client.config("GET", "save"),
+    ]);
+    const value = (reply: unknown) => (Array.isArray(reply) ? String(reply[1] ?? "") : "");
+    if (value(appendonly) === "yes" || value(save).trim() !== "") return;
+    logger.warn(
+      'Redis keeps no data across its restart (appendonly no, save ""): the tasks kept there (scheduled downlinks, application uplinks to forward) would be lost; enable appendonly in Redis or set cluster.task_store: database',
+    );
+  } catch {
+    // CONFIG is not allowed here: nothing to tell.
+  }
 }
 
 /** Closes a connection politely (QUIT, pending replies first), at once if that stalls. */

@@ -33,6 +33,14 @@ describe("instance identity", () => {
       assert.throws(() => clusterId({ LORASTACK_CLUSTER_ID: bad }), /cluster\.id/, bad);
   });
 
+  it("reads cluster.task_store: redis by default, database, nothing else", () => {
+    const store = (env: Record<string, string>) =>
+      readSection(clusterConfig, loadConfig(programConfig, { env }).config).cluster.task_store;
+    assert.equal(store({}), "redis");
+    assert.equal(store({ LORASTACK_CLUSTER_TASK_STORE: "database" }), "database");
+    assert.throws(() => store({ LORASTACK_CLUSTER_TASK_STORE: "memory" }), /cluster\.task_store/);
+  });
+
   it("puts the instance on every JSON log line", () => {
     const lines: Record<string, unknown>[] = [];
     const destination = new Writable({

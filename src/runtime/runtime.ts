@@ -120,6 +120,7 @@ export async function startRuntime(options: {
           instanceId,
           address: () => advertised(),
           database,
+          tasks: { store: clusterSettings.cluster.task_store },
         })
       : inProcessCoordination({
           database,

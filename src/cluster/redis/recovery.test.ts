@@ -6,6 +6,7 @@
  */
 import assert from "node:assert/strict";
 import { after, before, it } from "node:test";
+import { Redis } from "ioredis";
 import { pino } from "pino";
 import { redisSkipReason, startRedis, type TestRedis } from "../../../test/harness/redis.ts";
 import { until } from "../../../test/harness/until.ts";
@@ -40,6 +41,39 @@ describeBackend("Redis coordination across a Redis restart", await redisSkipReas
     await a?.close();
     await b?.close();
     await server?.stop();
+  });
+
+  it("warns at start when the Redis that keeps the tasks saves nothing", async () => {
+    const warnings: string[] = [];
+    const capture = pino(
+      { level: "warn" },
+      {
+        write: (line: string) => {
+          warnings.push(String(JSON.parse(line).msg));
+        },
+      },
+    );
+    const open = async () => {
+      const coordination = await redisCoordination({
+        redis: server.uri,
+        logger: capture,
+        keyPrefix: `${unique("warn")}:`,
+        instanceId: "warn-1",
+        address: "10.0.0.9:1884",
+      });
+      await coordination.close();
+    };
+    await open();
+    await until(async () => (warnings.length > 0 ? true : undefined), { what: "the warning" });
+    assert.match(warnings[0] ?? "", /appendonly.*cluster\.task_store: database/);
+    const admin = new Redis(server.uri);
+    await admin.config("SET", "appendonly", "yes");
+    warnings.length = 0;
+    await open();
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    await admin.config("SET", "appendonly", "no");
+    admin.disconnect();
+    assert.deepEqual(warnings, [], "a Redis with an append-only file keeps its tasks");
   });
 
   it("recovers every part after Redis restarts empty", async () => {
