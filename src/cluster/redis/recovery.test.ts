@@ -101,6 +101,16 @@ describeBackend("Redis coordination across a Redis restart", await redisSkipReas
     });
 
     await server.halt();
+    // Uplinks go on while Redis is down: deduplicated in this process, without waiting.
+    const whileDown = a.deduplicator("up", stringCodec);
+    const started = Date.now();
+    const [first, second] = await Promise.all([
+      whileDown.add("k-down", "x", { windowMs: 100, cooldownMs: 100 }),
+      whileDown.add("k-down", "y", { windowMs: 100, cooldownMs: 100 }),
+    ]);
+    assert.deepEqual(first, { kind: "first", collected: ["x", "y"] });
+    assert.deepEqual(second, { kind: "duplicate" });
+    assert.ok(Date.now() - started < 1500, "no wait for Redis");
     await server.resume();
 
     await until(async () => (gaps > 0 ? true : undefined), { what: "the gap announced" });
