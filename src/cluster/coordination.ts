@@ -149,6 +149,7 @@ export async function redisCoordination(options: {
     wakeups: pubsub.topic(taskWakeupTopic, stringCodec),
   });
   const deduplicators = new Set<RedisDeduplicator<unknown>>();
+  let pinging: Promise<unknown> | undefined;
   return {
     pubsub,
     claims: new RedisClaims({ client, keys, holder: claimHolder(instanceId, options.address) }),
@@ -166,8 +167,12 @@ export async function redisCoordination(options: {
       ] as const)
         if (connection.status !== "ready")
           throw errRedisUnavailable.create({ reason: `${name} connection ${connection.status}` });
+      // One PING at a time: a Redis that hangs must not collect one per probe.
+      pinging ??= client.ping().finally(() => {
+        pinging = undefined;
+      });
       try {
-        await client.ping();
+        await pinging;
       } catch (error) {
         throw errRedisUnavailable.create({ reason: (error as Error).message }, error);
       }
