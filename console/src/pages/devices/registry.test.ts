@@ -85,7 +85,7 @@ describe("end devices across the registries", () => {
       "frequency_plan_id",
     ]);
     assert.deepEqual(masks[3], ["ids.dev_eui", "ids.join_eui"]);
-    const js = (api.calls[1]?.body as { end_device: Record<string, unknown> }).end_device;
+    const js = ((api.calls[1] as Call).body as { end_device: Record<string, unknown> }).end_device;
     assert.deepEqual(js.root_keys, { app_key: { key: "00".repeat(16) } });
     assert.equal(js.name, undefined, "the Join Server gets only its own fields");
   });
@@ -139,7 +139,7 @@ describe("end devices across the registries", () => {
       !api.calls.some((call) => call.path.startsWith("/js/")),
       "no Join Server without its address",
     );
-    assert.deepEqual((api.calls[0]?.query as { field_mask: string[] }).field_mask, [
+    assert.deepEqual(((api.calls[0] as Call).query as { field_mask: string[] }).field_mask, [
       "name",
       "join_server_address",
     ]);
