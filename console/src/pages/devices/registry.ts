@@ -66,7 +66,7 @@ function idsOf(device: DeviceJson): { appId: string; deviceId: string } {
 
 /** A creation that failed: the first error, and what the roll-back did. */
 export class CreateDeviceError extends Error {
-  readonly cause: unknown;
+  override readonly cause: unknown;
   readonly registry: Registry;
   readonly rollBack: string[];
   constructor(cause: unknown, registry: Registry, rollBack: string[]) {
