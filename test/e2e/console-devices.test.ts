@@ -10,6 +10,9 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { test } from "node:test";
+import { planFleet } from "../../src/simulator/run/fleet.ts";
+import type { SimulationOptions } from "../../src/simulator/run/options.ts";
+import { registerFleet } from "../../src/simulator/run/register.ts";
 import { startConsole } from "../harness/console.ts";
 import { lorastackBin } from "../harness/lorastack-process.ts";
 import { type Json, restOk } from "../harness/rest-client.ts";
@@ -35,23 +38,20 @@ test("End devices: register, live data from the simulator, downlink, import", as
   await page.getByRole("button", { name: "Register end device" }).first().click();
 
   // Register an OTAA device through the form.
-  await page.getByRole("textbox", { name: "Frequency plan" }).click();
-  await page
-    .getByRole("option", { name: /^Europe 863-870 MHz$/ })
-    .first()
-    .click();
-  await page.getByRole("textbox", { name: "LoRaWAN version" }).click();
+  await page.getByRole("combobox", { name: "Frequency plan" }).click();
+  await page.getByRole("option", { name: "Europe 863-870 MHz (SF12 for RX2)" }).first().click();
+  await page.getByRole("combobox", { name: "LoRaWAN version" }).click();
   await page.getByRole("option", { name: "LoRaWAN Specification 1.0.3" }).click();
   await until(
     async () =>
-      (await page.getByRole("textbox", { name: "Regional Parameters version" }).inputValue()) ||
+      (await page.getByRole("combobox", { name: "Regional Parameters version" }).inputValue()) ||
       undefined,
     { what: "a regional parameters version for the band" },
   );
-  await page.getByLabel("DevEUI").fill(devEui);
-  await page.getByLabel("JoinEUI").fill("0000000000000000");
+  await page.getByRole("textbox", { name: "DevEUI" }).fill(devEui);
+  await page.getByRole("textbox", { name: "JoinEUI" }).fill("0000000000000000");
   await page.getByRole("button", { name: "Generate AppKey" }).click();
-  assert.match(await page.getByLabel("AppKey").inputValue(), /^[0-9A-F]{32}$/);
+  assert.match(await page.getByRole("textbox", { name: "AppKey" }).inputValue(), /^[0-9A-F]{32}$/);
   assert.equal(await page.getByLabel("End device ID").inputValue(), deviceId);
   await page.getByLabel("Name").fill("Browser sensor");
   await consoleRun.screenshot("devices-register-light");
@@ -74,29 +74,43 @@ test("End devices: register, live data from the simulator, downlink, import", as
   const exported = { ...ns, ids: { ...ns.ids, ...js.ids }, root_keys: js.root_keys };
   const file = join(stack.dataDir, "device.json");
   await writeFile(file, `${JSON.stringify(exported)}\n`);
-  const simulator = startSimulator(stack.listeners, file, key);
+  await registerGateway(stack.listeners, key, consoleRun.admin.userId);
+  const simulator = startSimulator(stack.listeners, file);
   t.after(() => simulator.kill("SIGINT"));
 
   await page.getByRole("tab", { name: "Live data" }).click();
-  const joined = page.getByText(/join/i).first();
-  await joined.waitFor({ timeout: 20_000 });
-  await page
-    .getByText(/ns\.up\.data|as\.up\.data|Uplink/i)
-    .first()
-    .waitFor({ timeout: 20_000 });
+  await page.getByText("js.join.accept", { exact: true }).first().waitFor({ timeout: 20_000 });
+  await page.getByText("as.up.data.forward", { exact: true }).first().waitFor({ timeout: 20_000 });
   await consoleRun.screenshot("devices-live-data");
 
-  // Schedule a downlink; the next uplink's window takes it.
+  // Schedule a downlink; the next uplink's window takes it: the queue empties and the Network
+  // Server's scheduling shows in Live data after the moment it was queued.
   await page.getByRole("tab", { name: "Messaging" }).click();
   await page.getByLabel("FPort").fill("7");
   await page.getByLabel("Payload", { exact: true }).fill("01 02 03");
+  const scheduledAt = Date.now();
   await page.getByRole("button", { name: "Schedule downlink" }).click();
   await page.getByText("Downlink scheduled").first().waitFor();
+  await page.getByRole("table", { name: "Downlink queue" }).getByText("01 02 03").waitFor();
+  await until(
+    async () => {
+      const queue = await api("GET", `/as${path}/down`);
+      return (queue.downlinks ?? []).length === 0 ? true : undefined;
+    },
+    { what: "the downlink to leave the queue", timeoutMs: 20_000, intervalMs: 250 },
+  );
   await page.getByRole("tab", { name: "Live data" }).click();
-  await page
-    .getByText(/ns\.down\.data|gs\.down\.send|Downlink/i)
-    .first()
-    .waitFor({ timeout: 20_000 });
+  await until(
+    async () => {
+      const labels = await page
+        .locator('[aria-label^="ns.down.data.schedule.success at "]')
+        .evaluateAll((rows) => rows.map((row) => row.getAttribute("aria-label") ?? ""));
+      return labels.some((label) => Date.parse(label.split(" at ")[1] ?? "") >= scheduledAt - 1000)
+        ? true
+        : undefined;
+    },
+    { what: "the downlink's scheduling in Live data", timeoutMs: 10_000, intervalMs: 250 },
+  );
 
   // The overview charts the uplinks' signal.
   await page.getByRole("tab", { name: "Overview" }).click();
@@ -112,7 +126,9 @@ test("End devices: register, live data from the simulator, downlink, import", as
         `csv-${n};70B3D57ED00000C${n};0000000000000000;${"0A".repeat(16)};EU_863_870;1.0.3;1.0.3-a`,
     ),
   ].join("\n");
-  await page.getByLabel("File (CSV or JSON)").setInputFiles({
+  const chooser = page.waitForEvent("filechooser");
+  await page.getByLabel("File (CSV or JSON)").click();
+  await (await chooser).setFiles({
     name: "devices.csv",
     mimeType: "text/csv",
     buffer: Buffer.from(csv),
@@ -128,7 +144,7 @@ test("End devices: register, live data from the simulator, downlink, import", as
   // Dark scheme and phone width.
   await page.emulateMedia({ colorScheme: "dark" });
   await page.goto(`${baseUrl}/console/applications/app1/devices/add`);
-  await page.getByLabel("DevEUI").waitFor();
+  await page.getByRole("textbox", { name: "DevEUI" }).waitFor();
   await consoleRun.screenshot("devices-register-dark");
   await page.setViewportSize({ width: 390, height: 844 });
   await page.goto(`${baseUrl}/console/applications/app1/devices`);
@@ -136,8 +152,53 @@ test("End devices: register, live data from the simulator, downlink, import", as
   await consoleRun.screenshot("devices-list-phone");
 });
 
+/** The simulator's options for its one UDP gateway (`--id-prefix console`, seed 1). */
+function simulation(listeners: Map<string, string>): SimulationOptions {
+  return {
+    server: "127.0.0.1",
+    udpAddress: listeners.get("udp") as string,
+    basicStationUrl: "",
+    apiUrl: `http://${listeners.get("http")}`,
+    gateways: 1,
+    gatewayProtocol: "udp",
+    devices: 0,
+    rate: 1,
+    durationS: 40,
+    version: "1.0.3",
+    deviceClass: "A",
+    activation: "otaa",
+    frequencyPlanId: "EU_863_870",
+    dataRate: 5,
+    confirmed: 0,
+    idPrefix: "console",
+    seed: 1,
+    radiusM: 1000,
+    json: false,
+  };
+}
+
+/** Registers the simulator's gateway (a devices file runs registered devices only). */
+async function registerGateway(
+  listeners: Map<string, string>,
+  key: string,
+  owner: string,
+): Promise<void> {
+  const options = simulation(listeners);
+  await registerFleet(
+    { gateways: planFleet(options).gateways, devices: [] },
+    {
+      apiUrl: options.apiUrl,
+      apiKey: key,
+      applicationId: "app1",
+      gatewayOwner: owner,
+      frequencyPlanId: "EU_863_870",
+      gatewayServerAddress: "127.0.0.1",
+    },
+  );
+}
+
 /** `lorastack simulate` with one virtual UDP gateway (registered) and the given device. */
-function startSimulator(listeners: Map<string, string>, file: string, key: string): ChildProcess {
+function startSimulator(listeners: Map<string, string>, file: string): ChildProcess {
   const child = spawn(
     process.execPath,
     [
@@ -151,11 +212,6 @@ function startSimulator(listeners: Map<string, string>, file: string, key: strin
       `http://${listeners.get("http")}`,
       "--devices-file",
       file,
-      "--register",
-      "--api-key",
-      key,
-      "--application-id",
-      "app1",
       "--frequency-plan",
       "EU_863_870",
       "--id-prefix",

@@ -22,7 +22,7 @@ const SettingsTab = lazy(async () => ({
   default: (await import("./SettingsTab.tsx")).SettingsTab,
 }));
 
-/** The device page's tabs: [path below the device, label]. */
+/** The device page's tabs: [path below the device, label]; the overview is `overview` to Mantine. */
 const tabs = [
   ["", "Overview"],
   ["live-data", "Live data"],
@@ -61,13 +61,15 @@ export function DevicePage() {
         <>
           <ScrollArea type="never">
             <Tabs
-              value={tab}
-              onChange={(value) => navigate(devicePage(appId, deviceId, value ?? ""))}
+              value={tab || "overview"}
+              onChange={(value) =>
+                navigate(devicePage(appId, deviceId, value === "overview" ? "" : (value ?? "")))
+              }
               keepMounted={false}
             >
               <Tabs.List style={{ flexWrap: "nowrap" }}>
                 {tabs.map(([path, label]) => (
-                  <Tabs.Tab key={path} value={path}>
+                  <Tabs.Tab key={path} value={path || "overview"}>
                     {label}
                   </Tabs.Tab>
                 ))}

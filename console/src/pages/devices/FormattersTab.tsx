@@ -117,7 +117,7 @@ export function FormattersTab({ appId, deviceId }: TabProps) {
             {value.type === "FORMATTER_JAVASCRIPT" ? (
               <Textarea
                 label={`${direction} formatter script`}
-                ff="monospace"
+                styles={{ input: { fontFamily: "var(--mantine-font-family-monospace)" } }}
                 autosize
                 minRows={6}
                 maxRows={24}

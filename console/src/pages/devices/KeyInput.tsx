@@ -21,7 +21,7 @@ export function KeyInput({
   return (
     <TextInput
       label={label}
-      ff="monospace"
+      styles={{ input: { fontFamily: "var(--mantine-font-family-monospace)" } }}
       autoComplete="off"
       spellCheck={false}
       maxLength={bytes * 3}

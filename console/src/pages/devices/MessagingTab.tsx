@@ -118,7 +118,7 @@ export function MessagingTab({ appId, deviceId }: TabProps) {
             </Stack>
             <Textarea
               label="Payload"
-              ff="monospace"
+              styles={{ input: { fontFamily: "var(--mantine-font-family-monospace)" } }}
               autosize
               minRows={2}
               placeholder={form.values.payloadType === "bytes" ? "01 02 03" : '{"led": true}'}

@@ -198,7 +198,7 @@ export function RegisterDevicePage() {
                 {otaa ? (
                   <TextInput
                     label="JoinEUI"
-                    ff="monospace"
+                    styles={{ input: { fontFamily: "var(--mantine-font-family-monospace)" } }}
                     withAsterisk
                     autoComplete="off"
                     description="AppEUI in LoRaWAN 1.0"

@@ -35,6 +35,7 @@ describe("importing end devices", () => {
     assert.equal(read.records[0]?.deviceId, "dev-a");
     assert.equal(read.records[2]?.line, 4);
     assert.match(read.records[2]?.error ?? "", /dev_eui/);
+    assert.doesNotMatch(read.records[2]?.error ?? "", /--/, "columns, not CLI flags");
     const device = read.records[0]?.change?.device as Record<string, unknown>;
     assert.equal(device.frequency_plan_id, "EU_863_870_TTN");
     assert.deepEqual((device.ids as Record<string, unknown>).application_ids, {

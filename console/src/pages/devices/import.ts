@@ -36,6 +36,9 @@ export function readImportFile(
 ): { records: ImportRecord[] } | { error: string } {
   try {
     const records = parseImport(text, fileName, { applicationId: appId, ...options });
+    // The CLI's parser names columns as its flags (`--dev_eui`): here they are columns.
+    for (const record of records)
+      if (record.error) record.error = record.error.replace(/--(?=[a-z])/g, "");
     // A JSON record of another application is imported into this one, as its IDs are ours.
     for (const record of records)
       if (record.change)
