@@ -1,4 +1,5 @@
 import type { RouteObject } from "react-router";
+import type { NavigationItem } from "../../app/navigation";
 
 /**
  * The End devices area: pages below an application (`applications/:appId/devices/...`). The
@@ -23,4 +24,4 @@ export const routes: RouteObject[] = [
 ];
 
 /** End devices live in their application: no entry of their own in the sidebar. */
-export const navigation: { label: string; to: string; icon: never; adminOnly?: boolean }[] = [];
+export const navigation: NavigationItem[] = [];
