@@ -76,15 +76,15 @@ export function ApplicationDevices({ appId }: { appId: string }) {
       {list.error ? (
         <ErrorAlert error={list.error} title="The end devices could not be listed" />
       ) : null}
-      <Table.ScrollContainer minWidth={560}>
+      <Table.ScrollContainer minWidth={360}>
         <Table highlightOnHover verticalSpacing="sm" aria-label="End devices">
           <Table.Thead>
             <Table.Tr>
               <Table.Th>ID</Table.Th>
-              <Table.Th>Name</Table.Th>
+              <Table.Th visibleFrom="sm">Name</Table.Th>
               <Table.Th>DevEUI</Table.Th>
               <Table.Th>Last seen</Table.Th>
-              <Table.Th>Created</Table.Th>
+              <Table.Th visibleFrom="sm">Created</Table.Th>
             </Table.Tr>
           </Table.Thead>
           <Table.Tbody>
@@ -120,7 +120,7 @@ export function ApplicationDevices({ appId }: { appId: string }) {
                 <Table.Td>
                   <LastSeen appId={appId} deviceId={device.ids.device_id} />
                 </Table.Td>
-                <Table.Td>
+                <Table.Td visibleFrom="sm">
                   <DateTime value={device.created_at} />
                 </Table.Td>
               </Table.Tr>
