@@ -105,7 +105,7 @@ export function ApplicationDevices({ appId }: { appId: string }) {
                     {device.ids.device_id}
                   </Anchor>
                 </Table.Td>
-                <Table.Td>
+                <Table.Td visibleFrom="sm">
                   {device.name || (
                     <Text c="dimmed" size="sm">
                       —
