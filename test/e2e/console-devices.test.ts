@@ -13,7 +13,7 @@ import { test } from "node:test";
 import { planFleet } from "../../src/simulator/run/fleet.ts";
 import type { SimulationOptions } from "../../src/simulator/run/options.ts";
 import { registerFleet } from "../../src/simulator/run/register.ts";
-import { startConsole } from "../harness/console.ts";
+import { consoleSkipReason, startConsole } from "../harness/console.ts";
 import { lorastackBin } from "../harness/lorastack-process.ts";
 import { type Json, restOk } from "../harness/rest-client.ts";
 import { until } from "../harness/until.ts";
@@ -21,9 +21,12 @@ import { until } from "../harness/until.ts";
 const devEui = "70B3D57ED00000A1";
 const deviceId = `eui-${devEui.toLowerCase()}`;
 
-test("End devices: register, live data from the simulator, downlink, import", async (t) => {
+const skip = consoleSkipReason();
+
+test("End devices: register, live data from the simulator, downlink, import", {
+  skip,
+}, async (t) => {
   const consoleRun = await startConsole(t);
-  if (!consoleRun) return;
   const { stack, page, baseUrl } = consoleRun;
   const key = await consoleRun.apiKey();
   const api = (method: string, path: string, body?: unknown) =>

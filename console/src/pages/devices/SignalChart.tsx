@@ -17,7 +17,7 @@ export function SignalChart({ points }: { points: SignalPoint[] }) {
       withRightYAxis
       withLegend
       connectNulls
-      curveType="monotone"
+      curveType="linear"
       yAxisProps={{ domain: ["auto", "auto"] }}
       rightYAxisProps={{ domain: ["auto", "auto"] }}
     />
