@@ -1,4 +1,15 @@
-import { Alert, Button, Group, Loader, Paper, Select, Stack, Textarea, Title } from "@mantine/core";
+import {
+  Alert,
+  Button,
+  Group,
+  Loader,
+  Paper,
+  Select,
+  Stack,
+  Switch,
+  Textarea,
+  Title,
+} from "@mantine/core";
 import { notifications } from "@mantine/notifications";
 import { useEffect, useState } from "react";
 import type { TabProps } from "./DevicePage.tsx";
@@ -12,9 +23,7 @@ interface Formatters {
   down_formatter_parameter?: string;
 }
 
-/** "" stands for the application's default formatters (the device has none of its own). */
 const types = [
-  { value: "", label: "Use the application's default" },
   { value: "FORMATTER_NONE", label: "None" },
   { value: "FORMATTER_JAVASCRIPT", label: "Custom JavaScript formatter" },
   { value: "FORMATTER_CAYENNELPP", label: "CayenneLPP" },
@@ -37,8 +46,9 @@ const downlinkTemplate = `function encodeDownlink(input) {
 export function FormattersTab({ appId, deviceId }: TabProps) {
   const path = registryPath("/as", appId, deviceId);
   const state = useRequest<{ formatters?: Formatters }>(path, { field_mask: ["formatters"] });
-  const [up, setUp] = useState({ type: "", script: "" });
-  const [down, setDown] = useState({ type: "", script: "" });
+  const [own, setOwn] = useState(false);
+  const [up, setUp] = useState({ type: "FORMATTER_NONE", script: "" });
+  const [down, setDown] = useState({ type: "FORMATTER_NONE", script: "" });
   const [error, setError] = useState<unknown>(null);
   const [saving, setSaving] = useState(false);
   const loaded = state.data;
@@ -46,12 +56,13 @@ export function FormattersTab({ appId, deviceId }: TabProps) {
   useEffect(() => {
     if (!loaded) return;
     const formatters = loaded.formatters;
+    setOwn(formatters !== undefined);
     setUp({
-      type: formatters?.up_formatter ?? "",
+      type: formatters?.up_formatter ?? "FORMATTER_NONE",
       script: formatters?.up_formatter_parameter ?? "",
     });
     setDown({
-      type: formatters?.down_formatter ?? "",
+      type: formatters?.down_formatter ?? "FORMATTER_NONE",
       script: formatters?.down_formatter_parameter ?? "",
     });
   }, [loaded]);
@@ -64,10 +75,9 @@ export function FormattersTab({ appId, deviceId }: TabProps) {
     setError(null);
     setSaving(true);
     try {
-      const own = up.type !== "" || down.type !== "";
       const formatters: Formatters = {
-        up_formatter: up.type || "FORMATTER_NONE",
-        down_formatter: down.type || "FORMATTER_NONE",
+        up_formatter: up.type,
+        down_formatter: down.type,
         ...(up.type === "FORMATTER_JAVASCRIPT" ? { up_formatter_parameter: up.script } : {}),
         ...(down.type === "FORMATTER_JAVASCRIPT" ? { down_formatter_parameter: down.script } : {}),
       };
@@ -87,48 +97,58 @@ export function FormattersTab({ appId, deviceId }: TabProps) {
 
   return (
     <Stack>
-      <Alert color="blue" variant="light">
-        Formatters set here apply to this end device instead of the application's.
-      </Alert>
+      <Switch
+        label="Use the application's payload formatters"
+        description="Off: this end device has its own formatters, which apply instead of the application's."
+        checked={!own}
+        onChange={(event) => setOwn(!event.currentTarget.checked)}
+      />
+      {!own ? (
+        <Alert color="blue" variant="light">
+          This end device uses the application's default payload formatters.
+        </Alert>
+      ) : null}
       {(
         [
           ["Uplink", up, setUp, uplinkTemplate],
           ["Downlink", down, setDown, downlinkTemplate],
         ] as const
-      ).map(([direction, value, set, template]) => (
-        <Paper withBorder p="md" key={direction}>
-          <Stack>
-            <Title order={3} size="h4">
-              {direction} payload formatter
-            </Title>
-            <Select
-              label={`${direction} formatter type`}
-              data={types}
-              allowDeselect={false}
-              value={value.type}
-              onChange={(type) =>
-                set({
-                  type: type ?? "",
-                  script:
-                    type === "FORMATTER_JAVASCRIPT" && !value.script ? template : value.script,
-                })
-              }
-            />
-            {value.type === "FORMATTER_JAVASCRIPT" ? (
-              <Textarea
-                label={`${direction} formatter script`}
-                styles={{ input: { fontFamily: "var(--mantine-font-family-monospace)" } }}
-                autosize
-                minRows={6}
-                maxRows={24}
-                spellCheck={false}
-                value={value.script}
-                onChange={(event) => set({ ...value, script: event.currentTarget.value })}
+      )
+        .filter(() => own)
+        .map(([direction, value, set, template]) => (
+          <Paper withBorder p="md" key={direction}>
+            <Stack>
+              <Title order={3} size="h4">
+                {direction} payload formatter
+              </Title>
+              <Select
+                label={`${direction} formatter type`}
+                data={types}
+                allowDeselect={false}
+                value={value.type}
+                onChange={(type) =>
+                  set({
+                    type: type ?? "FORMATTER_NONE",
+                    script:
+                      type === "FORMATTER_JAVASCRIPT" && !value.script ? template : value.script,
+                  })
+                }
               />
-            ) : null}
-          </Stack>
-        </Paper>
-      ))}
+              {value.type === "FORMATTER_JAVASCRIPT" ? (
+                <Textarea
+                  label={`${direction} formatter script`}
+                  styles={{ input: { fontFamily: "var(--mantine-font-family-monospace)" } }}
+                  autosize
+                  minRows={6}
+                  maxRows={24}
+                  spellCheck={false}
+                  value={value.script}
+                  onChange={(event) => set({ ...value, script: event.currentTarget.value })}
+                />
+              ) : null}
+            </Stack>
+          </Paper>
+        ))}
       {error ? <ErrorAlert error={error} title="The formatters were not saved" /> : null}
       <Group>
         <Button onClick={save} loading={saving}>
