@@ -25,7 +25,7 @@ export function KeyInput({
       autoComplete="off"
       spellCheck={false}
       maxLength={bytes * 3}
-      rightSectionWidth={110}
+      rightSectionWidth={92}
       rightSection={
         <Button
           size="compact-xs"

@@ -108,7 +108,7 @@ export function RegisterDevicePage() {
   });
 
   return (
-    <Stack maw={760}>
+    <Stack maw={960}>
       <PageHeader
         title="Register end device"
         breadcrumbs={[
@@ -218,7 +218,7 @@ export function RegisterDevicePage() {
                 )}
               </SimpleGrid>
               {otaa ? (
-                <SimpleGrid cols={{ base: 1, sm: 2 }}>
+                <SimpleGrid cols={{ base: 1, lg: 2 }}>
                   <KeyInput
                     label="AppKey"
                     bytes={16}
@@ -238,7 +238,7 @@ export function RegisterDevicePage() {
                 </SimpleGrid>
               ) : (
                 <>
-                  <SimpleGrid cols={{ base: 1, sm: 2 }}>
+                  <SimpleGrid cols={{ base: 1, lg: 2 }}>
                     <KeyInput
                       label="AppSKey"
                       bytes={16}
