@@ -89,7 +89,7 @@ test("console: applications", { skip: consoleSkipReason(), timeout: 90_000 }, as
     await page.getByLabel("Payload (hex)").fill("01 2C");
     await page.getByRole("button", { name: "Test decoder" }).click();
     await page.getByText('"temperature": 30').waitFor();
-    await page.evaluate(() => window.scrollTo(0, 0));
+    await page.evaluate("window.scrollTo(0, 0)");
     await ui.screenshot("application-payload-formatter");
     await page.getByLabel("Payload (hex)").fill("01");
     await page.getByRole("button", { name: "Test decoder" }).click();
