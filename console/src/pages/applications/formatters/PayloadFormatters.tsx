@@ -33,7 +33,7 @@ const explanations: Partial<Record<FormatterType, string>> = {
   FORMATTER_NONE: "Payloads are passed on as bytes, not decoded.",
   FORMATTER_CAYENNELPP: "Payloads are read and written as Cayenne Low Power Payload.",
   FORMATTER_REPOSITORY:
-    "Each end device uses the formatter of its model in the device repository (devices without a model get none).",
+    "Each end device uses the formatter of its model in the device repository, where the server has one; the test below shows whether it applies.",
   FORMATTER_GRPC_SERVICE: "A gRPC service formats the payloads (set by the API).",
 };
 
