@@ -1,18 +1,23 @@
 import { IconShieldLock } from "@tabler/icons-react";
-import { lazy } from "react";
 import type { RouteObject } from "react-router";
+import type { NavigationItem } from "../../app/navigation";
 
-const UsersList = lazy(() => import("./UsersList").then((m) => ({ default: m.UsersList })));
-const AddUser = lazy(() => import("./AddUser").then((m) => ({ default: m.AddUser })));
-const UserEdit = lazy(() => import("./UserEdit").then((m) => ({ default: m.UserEdit })));
-
-/** The admin pages (the shell shows them to admins only; the API refuses others anyway). */
+/** The admin pages (the sidebar shows them to admins only; the API refuses others anyway). */
 export const routes: RouteObject[] = [
-  { path: "admin/users", element: <UsersList /> },
-  { path: "admin/users/add", element: <AddUser /> },
-  { path: "admin/users/:userId", element: <UserEdit /> },
+  {
+    path: "admin/users",
+    lazy: async () => ({ Component: (await import("./UsersList")).UsersList }),
+  },
+  {
+    path: "admin/users/add",
+    lazy: async () => ({ Component: (await import("./AddUser")).AddUser }),
+  },
+  {
+    path: "admin/users/:userId",
+    lazy: async () => ({ Component: (await import("./UserEdit")).UserEdit }),
+  },
 ];
 
-export const navigation = [
+export const navigation: NavigationItem[] = [
   { label: "Users", to: "/admin/users", icon: IconShieldLock, adminOnly: true },
 ];

@@ -1,18 +1,23 @@
 import { IconRouter } from "@tabler/icons-react";
-import { lazy } from "react";
 import type { RouteObject } from "react-router";
+import type { NavigationItem } from "../../app/navigation";
 
-const GatewaysList = lazy(() =>
-  import("./GatewaysList").then((m) => ({ default: m.GatewaysList })),
-);
-const AddGateway = lazy(() => import("./AddGateway").then((m) => ({ default: m.AddGateway })));
-const GatewayPage = lazy(() => import("./GatewayPage").then((m) => ({ default: m.GatewayPage })));
-
-/** The gateway pages: list, registration and a gateway's page with its tabs. */
+/** The gateway pages: list, registration and a gateway's page with its tabs (`gateways/:id/<tab>`). */
 export const routes: RouteObject[] = [
-  { path: "gateways", element: <GatewaysList /> },
-  { path: "gateways/add", element: <AddGateway /> },
-  { path: "gateways/:gatewayId/*", element: <GatewayPage /> },
+  {
+    path: "gateways",
+    lazy: async () => ({ Component: (await import("./GatewaysList")).GatewaysList }),
+  },
+  {
+    path: "gateways/add",
+    lazy: async () => ({ Component: (await import("./AddGateway")).AddGateway }),
+  },
+  {
+    path: "gateways/:gatewayId/*",
+    lazy: async () => ({ Component: (await import("./GatewayPage")).GatewayPage }),
+  },
 ];
 
-export const navigation = [{ label: "Gateways", to: "/gateways", icon: IconRouter }];
+export const navigation: NavigationItem[] = [
+  { label: "Gateways", to: "/gateways", icon: IconRouter },
+];

@@ -1,22 +1,23 @@
 import { IconUsersGroup } from "@tabler/icons-react";
-import { lazy } from "react";
 import type { RouteObject } from "react-router";
-
-const OrganizationsList = lazy(() =>
-  import("./OrganizationsList").then((m) => ({ default: m.OrganizationsList })),
-);
-const AddOrganization = lazy(() =>
-  import("./AddOrganization").then((m) => ({ default: m.AddOrganization })),
-);
-const OrganizationPage = lazy(() =>
-  import("./OrganizationPage").then((m) => ({ default: m.OrganizationPage })),
-);
+import type { NavigationItem } from "../../app/navigation";
 
 /** The organization pages: list, creation and an organization's page with its tabs. */
 export const routes: RouteObject[] = [
-  { path: "organizations", element: <OrganizationsList /> },
-  { path: "organizations/add", element: <AddOrganization /> },
-  { path: "organizations/:organizationId/*", element: <OrganizationPage /> },
+  {
+    path: "organizations",
+    lazy: async () => ({ Component: (await import("./OrganizationsList")).OrganizationsList }),
+  },
+  {
+    path: "organizations/add",
+    lazy: async () => ({ Component: (await import("./AddOrganization")).AddOrganization }),
+  },
+  {
+    path: "organizations/:organizationId/*",
+    lazy: async () => ({ Component: (await import("./OrganizationPage")).OrganizationPage }),
+  },
 ];
 
-export const navigation = [{ label: "Organizations", to: "/organizations", icon: IconUsersGroup }];
+export const navigation: NavigationItem[] = [
+  { label: "Organizations", to: "/organizations", icon: IconUsersGroup },
+];

@@ -1,10 +1,12 @@
-import { IconHome } from "@tabler/icons-react";
-import { lazy } from "react";
+import { IconLayoutDashboard } from "@tabler/icons-react";
 import type { RouteObject } from "react-router";
-
-const Overview = lazy(() => import("./Overview").then((m) => ({ default: m.Overview })));
+import type { NavigationItem } from "../../app/navigation";
 
 /** The home page. */
-export const routes: RouteObject[] = [{ index: true, element: <Overview /> }];
+export const routes: RouteObject[] = [
+  { index: true, lazy: async () => ({ Component: (await import("./Overview")).Overview }) },
+];
 
-export const navigation = [{ label: "Overview", to: "/", icon: IconHome }];
+export const navigation: NavigationItem[] = [
+  { label: "Overview", to: "/", icon: IconLayoutDashboard },
+];
