@@ -1,7 +1,6 @@
-import { BarChart } from "@mantine/charts";
 import { Anchor, Button, Card, Group, Loader, SimpleGrid, Stack, Text, Title } from "@mantine/core";
 import { IconApps, IconPlus, IconRouter, IconUsersGroup } from "@tabler/icons-react";
-import type { ReactNode } from "react";
+import { lazy, type ReactNode, Suspense } from "react";
 import { Link } from "react-router";
 import type { EntityIdentifiers } from "../../api/events";
 import { usePaged } from "../../api/hooks";
@@ -16,6 +15,10 @@ import {
 } from "../../components";
 import { useBatchStats } from "../gateways/GatewaysList";
 import { connectionState, type Gateway, uplinksPerHour } from "../gateways/gateway";
+
+const UplinksChart = lazy(() =>
+  import("./UplinksChart").then((module) => ({ default: module.UplinksChart })),
+);
 
 type Application = { ids: { application_id: string }; name?: string };
 
@@ -186,13 +189,9 @@ export function Overview() {
                     : "No gateway has been connected for more than a minute."}
                 </Text>
               ) : (
-                <BarChart
-                  h={220}
-                  data={rates}
-                  dataKey="gateway"
-                  series={[{ name: "Uplinks per hour", color: "blue.6" }]}
-                  tickLine="y"
-                />
+                <Suspense fallback={<Loader size="sm" aria-label="Loading chart" />}>
+                  <UplinksChart data={rates} />
+                </Suspense>
               )}
             </Card>
             <Card withBorder padding="lg">
