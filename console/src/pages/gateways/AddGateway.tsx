@@ -5,6 +5,7 @@ import {
   Fieldset,
   Group,
   Modal,
+  Select,
   SimpleGrid,
   Stack,
   TextInput,
@@ -13,6 +14,7 @@ import { useForm } from "@mantine/form";
 import { useState } from "react";
 import { useNavigate } from "react-router";
 import { api } from "../../api/client";
+import { usePaged } from "../../api/hooks";
 import { useAuth } from "../../auth";
 import { CopyValue, ErrorAlert, PageHeader } from "../../components";
 import { download } from "./download";
@@ -20,6 +22,7 @@ import { FrequencyPlanSelect } from "./FrequencyPlanSelect";
 import { antennasFor, coordinateError, type Gateway, idError, normalizeEui } from "./gateway";
 
 type AddForm = {
+  owner: string;
   gateway_id: string;
   eui: string;
   name: string;
@@ -48,6 +51,7 @@ export function AddGateway() {
   const [lnsKey, setLnsKey] = useState<{ gatewayId: string; key: string }>();
   const form = useForm<AddForm>({
     initialValues: {
+      owner: "user",
       gateway_id: "",
       eui: "",
       name: "",
@@ -69,6 +73,22 @@ export function AddGateway() {
     },
   });
 
+  // The gateway is created for the user or for one of their organizations (its owner).
+  const organizations = usePaged<{ ids: { organization_id: string }; name?: string }>(
+    `/users/${encodeURIComponent(user.user_id)}/organizations`,
+    "organizations",
+    { field_mask: "name", limit: 100 },
+  );
+  const owners = [
+    { value: "user", label: `${user.user_id} (you)` },
+    ...organizations.items.map((organization) => ({
+      value: `organization:${organization.ids.organization_id}`,
+      label: organization.name
+        ? `${organization.name} (${organization.ids.organization_id})`
+        : organization.ids.organization_id,
+    })),
+  ];
+
   const submit = form.onSubmit(async (values) => {
     setBusy(true);
     setError(undefined);
@@ -83,10 +103,19 @@ export function AddGateway() {
         require_authenticated_connection: values.require_authenticated_connection,
         antennas: antennasFor(values.latitude, values.longitude, values.altitude),
       };
-      await api.post(`/users/${encodeURIComponent(user.user_id)}/gateways`, {
-        gateway,
-        collaborator: { user_ids: { user_id: user.user_id } },
-      });
+      const organizationId = values.owner.startsWith("organization:")
+        ? values.owner.slice("organization:".length)
+        : undefined;
+      if (organizationId === undefined)
+        await api.post(`/users/${encodeURIComponent(user.user_id)}/gateways`, {
+          gateway,
+          collaborator: { user_ids: { user_id: user.user_id } },
+        });
+      else
+        await api.post(`/organizations/${encodeURIComponent(organizationId)}/gateways`, {
+          gateway,
+          collaborator: { organization_ids: { organization_id: organizationId } },
+        });
     } catch (caught) {
       setError(caught);
       setBusy(false);
@@ -121,6 +150,15 @@ export function AddGateway() {
       {error !== undefined && <ErrorAlert error={error} title="Could not register the gateway" />}
       <form onSubmit={submit}>
         <Stack>
+          {owners.length > 1 && (
+            <Select
+              label="Owner"
+              description="The account that gets all rights on the gateway"
+              data={owners}
+              allowDeselect={false}
+              {...form.getInputProps("owner")}
+            />
+          )}
           <TextInput
             label="Gateway ID"
             required
