@@ -5,11 +5,22 @@ export interface ClaimHolder {
   address: string;
 }
 
+/**
+ * What a renewal found: `renewed` (still held, extended), `restored` (the claim had vanished —
+ * it expired during a stall, or Redis restarted empty — and nobody else held the id, so it is
+ * held again), `taken` (another instance holds the id now: the resource moved there).
+ */
+export type ClaimRenewal = "renewed" | "restored" | "taken";
+
 /** A held claim. */
 export interface Claim {
   readonly id: string;
-  /** Extends the claim by its time to live; false when it was lost (expired or taken over). */
-  renew(): Promise<boolean>;
+  /**
+   * Extends the claim by its time to live, claiming the id again when it vanished; only a
+   * claim that another holder has now is lost (`taken`). Rejects when the store cannot be
+   * reached: the caller keeps the resource and tries again.
+   */
+  renew(): Promise<ClaimRenewal>;
   /** Gives the claim up, if this instance still holds it. */
   release(): Promise<void>;
 }

@@ -43,6 +43,25 @@ const clusterSection = z
       .string()
       .default("")
       .describe("PEM file of the CA that signs peers' certificates; default the system's"),
+    id: z
+      .string()
+      .trim()
+      .regex(/^(?:[A-Za-z0-9](?:[A-Za-z0-9._-]{0,62}[A-Za-z0-9])?)?$/, {
+        message:
+          "expected 1 to 64 letters, digits, '.', '_' or '-', starting and ending with a letter or digit",
+      })
+      .default("")
+      .describe(
+        "this instance's name in logs, metrics and Redis client names; default <host name>-<process id>",
+      ),
+    task_store: z
+      .enum(["redis", "database"], {
+        message: 'expected "redis" or "database"',
+      })
+      .default("redis")
+      .describe(
+        "where durable tasks (scheduled downlinks, application uplinks to forward) are kept with Redis configured: redis (needs Redis persistence to survive its restart) or database",
+      ),
     address: z
       .string()
       .default("")

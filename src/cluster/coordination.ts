@@ -35,6 +35,11 @@ export interface Coordination {
   /** A deduplicator of one kind of reception; the same name shares its keys. */
   deduplicator<T>(name: string, codec: Codec<T>): Deduplicator<T>;
   /**
+   * Checks that the shared store answers now (Redis: both connections up and a PING answered);
+   * absent in one process, where there is nothing to reach.
+   */
+  ping?(): Promise<void>;
+  /**
    * Stops timers and task consumers (without waiting for their handlers: stop consumers first
    * for that), closes open deduplication windows at once and releases connections.
    */
@@ -131,6 +136,7 @@ export async function redisCoordination(options: {
     throw errRedisUnavailable.create({ reason: (error as Error).message }, error);
   }
 
+  if (storeKind === "redis") void warnWithoutPersistence(client, logger);
   const keys = new RedisKeys(options.keyPrefix);
   const pubsub = new RedisPubSub({ publisher: client, subscriber, instanceId, keys, logger });
   const store =
@@ -143,6 +149,7 @@ export async function redisCoordination(options: {
     wakeups: pubsub.topic(taskWakeupTopic, stringCodec),
   });
   const deduplicators = new Set<RedisDeduplicator<unknown>>();
+  let pinging: Promise<unknown> | undefined;
   return {
     pubsub,
     claims: new RedisClaims({ client, keys, holder: claimHolder(instanceId, options.address) }),
@@ -152,6 +159,23 @@ export async function redisCoordination(options: {
       const deduplicator = new RedisDeduplicator({ client, keys, name, codec, logger });
       deduplicators.add(deduplicator as RedisDeduplicator<unknown>);
       return deduplicator;
+    },
+    async ping() {
+      for (const [name, connection] of [
+        ["commands", client],
+        ["subscriber", subscriber],
+      ] as const)
+        if (connection.status !== "ready")
+          throw errRedisUnavailable.create({ reason: `${name} connection ${connection.status}` });
+      // One PING at a time: a Redis that hangs must not collect one per probe.
+      pinging ??= client.ping().finally(() => {
+        pinging = undefined;
+      });
+      try {
+        await pinging;
+      } catch (error) {
+        throw errRedisUnavailable.create({ reason: (error as Error).message }, error);
+      }
     },
     async close() {
       await Promise.all([...deduplicators].map((deduplicator) => deduplicator.close()));
@@ -166,6 +190,26 @@ async function ensureConnected(client: Redis): Promise<void> {
   if (client.status === "ready") return;
   if (client.status === "wait") await client.connect();
   await client.ping();
+}
+
+/**
+ * Tasks kept in a Redis that saves nothing (no append-only file, no snapshots) are lost when it
+ * restarts: says so once at start. A Redis that refuses CONFIG (managed services) is trusted.
+ */
+async function warnWithoutPersistence(client: Redis, logger: Logger): Promise<void> {
+  try {
+    const [appendonly, save] = await Promise.all([
+      client.config("GET", "appendonly"),
+      client.config("GET", "save"),
+    ]);
+    const value = (reply: unknown) => (Array.isArray(reply) ? String(reply[1] ?? "") : "");
+    if (value(appendonly) === "yes" || value(save).trim() !== "") return;
+    logger.warn(
+      'Redis keeps no data across its restart (appendonly no, save ""): the tasks kept there (scheduled downlinks, application uplinks to forward) would be lost; enable appendonly in Redis or set cluster.task_store: database',
+    );
+  } catch {
+    // CONFIG is not allowed here: nothing to tell.
+  }
 }
 
 /** Closes a connection politely (QUIT, pending replies first), at once if that stalls. */

@@ -1,4 +1,6 @@
 import assert from "node:assert/strict";
+import { createServer as createHttp2Server } from "node:http2";
+import { type AddressInfo, createServer as createNetServer } from "node:net";
 import { Writable } from "node:stream";
 import { describe, it } from "node:test";
 import { pino } from "pino";
@@ -157,4 +159,106 @@ describe("createCluster", () => {
       (error: unknown) => errClusterCa.matches(error) && /ENOENT/.test(error.message),
     );
   });
+
+  it("lists the peers the components need as dependencies, and checks them", async () => {
+    const server = createHttp2Server();
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const port = (server.address() as AddressInfo).port;
+    const closed = await freeAddress();
+    const handles: { close(): Promise<void> }[] = [];
+    try {
+      const outcome = async (handle: ReturnType<typeof cluster>) => {
+        handles.push(handle);
+        const results: Record<string, string> = {};
+        for (const dependency of handle.dependencies)
+          results[dependency.name] = await dependency.check().then(
+            () => "ok",
+            (error: unknown) => String((error as { name?: string }).name).replace(/^.*:/, ""),
+          );
+        return results;
+      };
+      // The Identity Server here, the Network Server nowhere: the Gateway Server is not ready.
+      assert.deepEqual(await outcome(cluster({}, ["is", "gs"])), {
+        "peer:is": "ok",
+        "peer:ns": "peer_not_configured",
+      });
+      // A Network Server that listens, one that does not.
+      assert.deepEqual(
+        await outcome(
+          cluster(
+            {
+              LORASTACK_CLUSTER_KEYS: key,
+              LORASTACK_CLUSTER_NETWORK_SERVER_ADDRESS: `127.0.0.1:${port}`,
+              LORASTACK_CLUSTER_IDENTITY_SERVER_ADDRESS: closed,
+            },
+            ["gs"],
+          ),
+        ),
+        { "peer:is": "peer_unavailable", "peer:ns": "ok" },
+      );
+      // Optional peers count only when configured; one process with everything needs nothing.
+      assert.deepEqual(await outcome(cluster({}, ["as", "ns", "gs", "is"])), {
+        "peer:is": "ok",
+        "peer:ns": "ok",
+        "peer:gs": "ok",
+        "peer:as": "ok",
+      });
+      assert.deepEqual(
+        await outcome(
+          cluster({ LORASTACK_CLUSTER_KEYS: key, LORASTACK_CLUSTER_JOIN_SERVER_ADDRESS: closed }, [
+            "as",
+            "ns",
+            "gs",
+            "is",
+          ]),
+        ),
+        {
+          "peer:is": "ok",
+          "peer:ns": "ok",
+          "peer:gs": "ok",
+          "peer:as": "ok",
+          "peer:js": "peer_unavailable",
+        },
+      );
+      assert.deepEqual(await outcome(cluster({}, ["is", "js"])), {});
+    } finally {
+      await Promise.all(handles.map((handle) => handle.close()));
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+
+  it("checks Redis as a dependency when the coordination can be pinged", async () => {
+    const { config } = loadConfig({ env: {} });
+    let up = true;
+    const handle = createCluster({
+      config,
+      api: new ApiRegistry(),
+      components: [],
+      clusterKeys: ClusterKeys.fromHex(config.cluster.keys),
+      coordination: {
+        pubsub: new InProcessPubSub(),
+        ping: async () => {
+          if (!up) throw new Error("subscriber connection reconnecting");
+        },
+      },
+      logger: logs().logger,
+    });
+    assert.deepEqual(
+      handle.dependencies.map((dependency) => dependency.name),
+      ["redis"],
+    );
+    await handle.dependencies[0]?.check();
+    up = false;
+    await assert.rejects(handle.dependencies[0]?.check() as Promise<void>, /reconnecting/);
+    await handle.close();
+  });
 });
+
+/** A loopback address where nothing listens (a port bound, then released). */
+async function freeAddress(): Promise<string> {
+  const server = createNetServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return `127.0.0.1:${port}`;
+}

@@ -1,11 +1,13 @@
 import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { hostname } from "node:os";
+import type { Registry } from "prom-client";
 import type { ClusterKeys } from "../api/cluster-keys.ts";
 import type { ApiRegistry } from "../api/registry.ts";
 import { type Config, formatListenAddress, parseListenAddress } from "../config/index.ts";
 import type { Logger } from "../log/logger.ts";
 import type { Claims } from "./claims.ts";
+import { countedClaims } from "./claims-metrics.ts";
 import type { Cluster } from "./cluster.ts";
 import type { Codec } from "./codec.ts";
 import type { ClusterConfig } from "./config.ts";
@@ -15,7 +17,7 @@ import { errClusterCa, errCoordinationMissing } from "./peers/errors.ts";
 import { PeerDirectory } from "./peers/peers.ts";
 import { PeerResolver } from "./peers/resolver.ts";
 import type { PubSub } from "./pubsub.ts";
-import { isPeerRole, type PeerRole, peerRoles } from "./roles.ts";
+import { isPeerRole, neededPeers, type PeerRole, peerRoles } from "./roles.ts";
 import type { TaskQueue } from "./task-queue.ts";
 
 /**
@@ -29,8 +31,17 @@ export interface ClusterCoordination {
   locks?: Locks;
   tasks?: TaskQueue;
   deduplicator?<T>(name: string, codec: Codec<T>): Deduplicator<T>;
+  /** Checks that the shared store (Redis) answers now; absent when there is none. */
+  ping?(): Promise<void>;
   /** Releases connections and timers; called by the cluster's `close`. */
   close?(): Promise<void>;
+}
+
+/** One thing the process depends on, checked by `/readyz`: rejects with the reason when down. */
+export interface DependencyCheck {
+  /** `redis`, `peer:ns`, ...: named in the readiness answer. */
+  readonly name: string;
+  check(): Promise<void>;
 }
 
 export interface CreateClusterOptions {
@@ -44,6 +55,8 @@ export interface CreateClusterOptions {
   logger: Logger;
   /** This instance's id; random when not given. */
   instanceId?: string;
+  /** Where `lorastack_cluster_claims{kind}` is registered; none: not counted. */
+  metrics?: Registry;
   /** Answers DNS for peer lookups; made from `cluster.dns_servers` when not given. */
   resolver?: PeerResolver;
 }
@@ -56,6 +69,13 @@ export interface ClusterHandle {
    * address takes it (it differs from the configured one when that is port 0).
    */
   advertisePort(port: number): void;
+  /**
+   * What this process depends on in the cluster: Redis when the coordination has one, and the
+   * peers its components need (`peerNeeds` in roles.ts): a required peer that neither runs here
+   * nor is configured fails its check (naming the configuration key), a remote one is probed;
+   * an optional one is checked only when configured.
+   */
+  dependencies: readonly DependencyCheck[];
   /** Ends peer connections and the coordination. */
   close(): Promise<void>;
 }
@@ -68,7 +88,8 @@ export interface ClusterHandle {
 export function createCluster(options: CreateClusterOptions): ClusterHandle {
   const { config, coordination, logger } = options;
   const settings = config.cluster;
-  const localRoles = new Set<PeerRole>([...options.components].filter(isPeerRole));
+  const components = [...options.components];
+  const localRoles = new Set<PeerRole>(components.filter(isPeerRole));
   const addresses: Partial<Record<PeerRole, string>> = {};
   for (const role of Object.keys(peerRoles) as PeerRole[])
     addresses[role] = settings[peerRoles[role].addressKey];
@@ -95,6 +116,10 @@ export function createCluster(options: CreateClusterOptions): ClusterHandle {
     throw errCoordinationMissing.create({ part });
   };
   let address = settings.address || defaultAddress(config);
+  const claims =
+    coordination.claims && options.metrics
+      ? countedClaims(coordination.claims, options.metrics)
+      : coordination.claims;
   const cluster: Cluster = {
     instanceId: options.instanceId ?? randomUUID(),
     get address() {
@@ -104,7 +129,7 @@ export function createCluster(options: CreateClusterOptions): ClusterHandle {
     peerAt: (address) => peers.peerAt(address),
     pubsub: coordination.pubsub,
     get claims(): Claims {
-      return coordination.claims ?? missing("claims")();
+      return claims ?? missing("claims")();
     },
     get locks(): Locks {
       return coordination.locks ?? missing("locks")();
@@ -117,8 +142,22 @@ export function createCluster(options: CreateClusterOptions): ClusterHandle {
       return coordination.deduplicator(name, codec);
     },
   };
+  const dependencies: DependencyCheck[] = [];
+  const { ping } = coordination;
+  if (ping) dependencies.push({ name: "redis", check: () => ping.call(coordination) });
+  for (const [role, { required }] of neededPeers(components)) {
+    if (!required && !localRoles.has(role) && addresses[role] === "") continue;
+    dependencies.push({
+      name: `peer:${role}`,
+      check: async () => {
+        const peer = peers.peer(role);
+        if (!peer.local) await peer.probe?.();
+      },
+    });
+  }
   return {
     cluster,
+    dependencies,
     advertisePort(port) {
       if (settings.address === "") address = formatListenAddress(hostname(), port);
     },

@@ -2,7 +2,7 @@
  * Cluster coordination: the interfaces components code against, their codecs, and the two
  * constructors of their implementations (embedded in-process, or over Redis).
  */
-export type { Claim, ClaimHolder, Claims } from "./claims.ts";
+export type { Claim, ClaimHolder, ClaimRenewal, Claims } from "./claims.ts";
 export { bytesCodec, type Codec, messageCodec, stringCodec } from "./codec.ts";
 export {
   type Coordination,

@@ -25,4 +25,10 @@ export interface Peer {
   /** Whether calls are direct calls within this process. */
   readonly local: boolean;
   client<S extends DescService>(service: S, options?: PeerClientOptions): Client<S>;
+  /**
+   * Checks that the peer can be reached now: resolves at once for a peer in this process; for
+   * a remote one, finds its address (DNS SRV) and opens its connection (HTTP/2, TLS when
+   * configured). Rejects with `peer_unavailable` naming the address. Absent: not checkable.
+   */
+  probe?(): Promise<void>;
 }

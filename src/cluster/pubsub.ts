@@ -16,6 +16,12 @@ export type Unsubscribe = () => void;
 export interface PubSub {
   /** A typed topic; the codec is used only when the message crosses instances. */
   topic<T>(name: string, codec: Codec<T>): Topic<T>;
+  /**
+   * Calls `listener` each time this instance may have missed messages of other instances: its
+   * connection to them was lost and is back, subscriptions restored. What is kept consistent
+   * through PubSub (caches, indexes) is read again then. Absent or never called in one process.
+   */
+  onGap?(listener: () => void): Unsubscribe;
   /** Ends every subscription and releases connections. */
   close(): Promise<void>;
 }

@@ -29,3 +29,31 @@ export function srvService(role: PeerRole): string {
 export function isPeerRole(name: string): name is PeerRole {
   return Object.hasOwn(peerRoles, name);
 }
+
+/**
+ * The peers a component cannot work without (`required`: missing makes the process not ready)
+ * and those it uses when they are there (`optional`: checked only when configured; the Network
+ * Server can reach Join Servers over Backend Interfaces, the Application Server gets session
+ * keys from the Network Server without one).
+ */
+export const peerNeeds: Readonly<
+  Record<string, { required: readonly PeerRole[]; optional?: readonly PeerRole[] }>
+> = {
+  gs: { required: ["is", "ns"] },
+  ns: { required: ["gs", "as"], optional: ["js"] },
+  as: { required: ["ns"], optional: ["js"] },
+  gcs: { required: ["is"] },
+};
+
+/** The peers the given components need, each once, with whether one of them requires it. */
+export function neededPeers(components: Iterable<string>): Map<PeerRole, { required: boolean }> {
+  const needed = new Map<PeerRole, { required: boolean }>();
+  for (const component of components) {
+    const needs = Object.hasOwn(peerNeeds, component) ? peerNeeds[component] : undefined;
+    if (!needs) continue;
+    for (const role of needs.required) needed.set(role, { required: true });
+    for (const role of needs.optional ?? [])
+      if (!needed.has(role)) needed.set(role, { required: false });
+  }
+  return needed;
+}

@@ -29,7 +29,7 @@ const euiPrefix = z
   .describe("the address block: an EUI-64 prefix and its length in bits");
 
 /**
- * The Identity Server's configuration keys: `oauth.*`, `dev_eui_block.*`, `email.*`
+ * The Identity Server's configuration keys: `oauth.*`, `dev_eui_block.*`, `first_start.*`, `email.*`
  * (email/config.ts), `login_tokens.*` and `user_registration.*` (user-settings.ts).
  */
 export const identityServerConfig = {
@@ -103,6 +103,14 @@ export const identityServerConfig = {
         init_counter: count(
           0,
           "where in the block issuing starts (0: its first address), for a block not used before",
+        ),
+      })
+      .prefault({}),
+    first_start: z
+      .strictObject({
+        enabled: boolean(
+          true,
+          "on a database without users: create the admin user \"admin\" with a random password (printed once on stderr) and the Console's and CLI's OAuth clients",
         ),
       })
       .prefault({}),

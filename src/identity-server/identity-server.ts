@@ -8,6 +8,7 @@ import {
 import { EntityAccess } from "../gen/ttn/lorawan/v3/identityserver_pb.js";
 import { devEuiBlock, type IdentityServerConfig, oauthIssuer } from "./config.ts";
 import { createMailer } from "./email/mailer.ts";
+import { firstStart } from "./first-start.ts";
 import {
   limitsFromSettings,
   OAuthAuthorizations,
@@ -114,6 +115,12 @@ export function createIdentityServer(context: ComponentContext<IdentityServerCon
         logger: context.logger,
       });
       services.lookup.accessToken = oauth.verifyAccessToken;
+      await firstStart({
+        enabled: context.section.first_start.enabled,
+        stores,
+        issuer: oauthIssuer(context.section, context.config.http),
+        logger: context.logger,
+      });
       ready = true;
     },
     isReady: () => ready,

@@ -1,6 +1,8 @@
 import { createApplicationServer } from "../application-server/application-server.ts";
 import { applicationServerConfig } from "../application-server/config.ts";
 import { type ComponentDefinition, defineComponent } from "../components/index.ts";
+import { consoleConfig } from "../console/config.ts";
+import { createConsole } from "../console/console.ts";
 import { gatewayConfigurationConfig } from "../gateway-configuration/config.ts";
 import { createGatewayConfigurationServer } from "../gateway-configuration/gateway-configuration-server.ts";
 import { gatewayServerConfig } from "../gateway-server/config.ts";
@@ -79,5 +81,11 @@ export const componentCatalog: readonly ComponentDefinition[] = [
     title: "Device Template Converter",
     aliases: ["device-template-converter", "device-templates"],
   },
-  { name: "console", title: "Console", aliases: [] },
+  defineComponent({
+    name: "console",
+    title: "Console",
+    aliases: [],
+    config: consoleConfig,
+    create: createConsole,
+  }),
 ];

@@ -1,4 +1,3 @@
-import { randomUUID } from "node:crypto";
 import { ClusterKeys } from "../api/cluster-keys.ts";
 import { GrpcServer } from "../api/grpc-server.ts";
 import { mountApiOnHttp } from "../api/mount.ts";
@@ -9,6 +8,7 @@ import { peerRightsFetcher } from "../auth/peer-rights-fetcher.ts";
 import { clusterConfig } from "../cluster/config.ts";
 import { inProcessCoordination, redisCoordination } from "../cluster/coordination.ts";
 import { createCluster } from "../cluster/create-cluster.ts";
+import { type InstanceIdentity, instanceIdentity } from "../cluster/identity.ts";
 import { type ComponentDefinition, ComponentHost } from "../components/index.ts";
 import { type Config, parseListenAddress, readSection, redactUri } from "../config/index.ts";
 import { eventsConfig } from "../events/config.ts";
@@ -34,7 +34,9 @@ import {
 import { runtimeConfig } from "./config.ts";
 import { connectionPolicy } from "./connection-limits.ts";
 import { grpcListeners, httpListeners } from "./http-listeners.ts";
+import { registerInstanceInfo } from "./instance-info.ts";
 import { listenMetrics, type MetricsListener } from "./metrics-listener.ts";
+import { composeReadiness, DependencyChecker, databaseCheck, dependencyOk } from "./readiness.ts";
 import { loadTls } from "./tls.ts";
 
 /** A started lorastack process. */
@@ -57,8 +59,19 @@ export async function startRuntime(options: {
   config: Config;
   logger: Logger;
   components: readonly ComponentDefinition[];
+  /**
+   * This instance's name and id, when the caller made its logger with the name already
+   * (`instance` on every line); made from `cluster.id` otherwise.
+   */
+  identity?: InstanceIdentity;
 }): Promise<Runtime> {
-  const { config, logger } = options;
+  const { config } = options;
+  const clusterSettings = readSection(clusterConfig, config);
+  const identity = options.identity ?? instanceIdentity(clusterSettings.cluster.id);
+  // Who this process is, on every log line (unless the logger was made with it already).
+  const logger = options.identity
+    ? options.logger
+    : options.logger.child({ instance: identity.name });
   let state: State = "starting";
   const undo: (() => Promise<void>)[] = [];
   const rollback = async () => {
@@ -95,11 +108,10 @@ export async function startRuntime(options: {
           run,
         ),
     });
-    const clusterSettings = readSection(clusterConfig, config);
     const clusterKeys = ClusterKeys.fromHex(clusterSettings.cluster.keys);
     const clusterLogger = logger.child({ component: "cluster" });
     // Claims name this instance's peer address, known once the gRPC port is bound.
-    const instanceId = randomUUID();
+    const { instanceId } = identity;
     let advertised = () => "";
     const coordination = config.redis.uri
       ? await redisCoordination({
@@ -108,6 +120,7 @@ export async function startRuntime(options: {
           instanceId,
           address: () => advertised(),
           database,
+          tasks: { store: clusterSettings.cluster.task_store },
         })
       : inProcessCoordination({
           database,
@@ -124,6 +137,7 @@ export async function startRuntime(options: {
     const {
       cluster,
       advertisePort,
+      dependencies: clusterDependencies,
       close: closeCluster,
     } = createCluster({
       config: { ...config, ...clusterSettings },
@@ -133,6 +147,11 @@ export async function startRuntime(options: {
       coordination,
       instanceId,
       logger: clusterLogger,
+      metrics,
+    });
+    registerInstanceInfo(metrics, {
+      instance: identity.name,
+      components: options.components.map((definition) => definition.name),
     });
     advertised = () => cluster.address;
     undo.push(closeCluster);
@@ -170,14 +189,26 @@ export async function startRuntime(options: {
     events.listen((event) => invalidateForEvent(rights, event));
     // Open streams re-check their rights after such events, through the cache just invalidated.
     watchRightsChanges(events, streams);
-    registerHealthRoutes(http.app, {
-      readiness: () => {
-        const components = host.readiness();
-        return {
-          ready: state === "running" && Object.values(components).every(Boolean),
-          components,
-        };
+    const readinessLogger = logger.child({ component: "readiness" });
+    const dependencies = new DependencyChecker([databaseCheck(database), ...clusterDependencies], {
+      onChange: (name, outcome) => {
+        if (outcome === dependencyOk) readinessLogger.info({ dependency: name }, "dependency ok");
+        else
+          readinessLogger.warn(
+            { dependency: name, reason: outcome },
+            "dependency unavailable: not ready",
+          );
       },
+    });
+    registerHealthRoutes(http.app, {
+      readiness: async () =>
+        composeReadiness({
+          state,
+          components: host.readiness(),
+          // A process that is stopping is not ready whatever its dependencies say.
+          dependencies:
+            state === "stopping" || state === "stopped" ? {} : await dependencies.states(),
+        }),
     });
 
     await host.start(options.components, {

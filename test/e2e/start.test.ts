@@ -30,6 +30,16 @@ describe("lorastack start", () => {
       assert.deepEqual(await ready.json(), {
         ready: true,
         components: { is: true, js: true, ns: true, as: true, gs: true, gcs: true },
+        // Every peer the components need runs in this process.
+        dependencies: {
+          database: "ok",
+          "peer:is": "ok",
+          "peer:js": "ok",
+          "peer:ns": "ok",
+          "peer:as": "ok",
+          "peer:gs": "ok",
+        },
+        failed: [],
       });
 
       const metrics = await fetch(`http://${stack.listeners.get("metrics")}/metrics`);

@@ -43,7 +43,8 @@ export interface StartOptions {
 
 /**
  * The environment for a child on ephemeral ports: every plain listener on 127.0.0.1:0, every
- * TLS listener off, JSON logs, the parent's own LORASTACK_* variables removed.
+ * TLS listener off, JSON logs, no first start (no admin user made), the parent's own
+ * LORASTACK_* variables removed.
  */
 export function childEnv(dataDir: string, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
@@ -56,6 +57,8 @@ export function childEnv(dataDir: string, extra: Record<string, string> = {}): N
   }
   env.LORASTACK_DATA_DIR = dataDir;
   env.LORASTACK_LOG_FORMAT = "json";
+  // Tests create their own admin; the Console's tests turn first start on.
+  env.LORASTACK_FIRST_START_ENABLED = "false";
   return { ...env, ...extra };
 }
 

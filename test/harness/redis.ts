@@ -1,4 +1,4 @@
-import { spawn } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -10,6 +10,11 @@ import { run } from "./run.ts";
 /** A throwaway Redis server on a random loopback port, without persistence. */
 export interface TestRedis {
   uri: string;
+  /** Kills the server (SIGKILL) and keeps its port for {@link resume}: Redis is down. */
+  halt(): Promise<void>;
+  /** Starts the server again on the same port, empty (no persistence): a restart. */
+  resume(): Promise<void>;
+  /** Kills the server for good and removes its folder. */
   stop(): Promise<void>;
 }
 
@@ -27,38 +32,59 @@ export async function startRedis(): Promise<TestRedis> {
   const dir = await mkdtemp(join(tmpdir(), "lorastack-redis-"));
   for (let attempt = 0; attempt < 5; attempt++) {
     const port = await freePort();
-    const child = spawn(
-      "redis-server",
-      [
-        "--port",
-        String(port),
-        "--bind",
-        "127.0.0.1",
-        "--save",
-        "",
-        "--appendonly",
-        "no",
-        "--dir",
-        dir,
-      ],
-      { stdio: "ignore" },
-    );
-    const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
     const uri = `redis://127.0.0.1:${port}`;
-    if (await answers(uri, exited)) {
+    let server = await spawnRedis(port, dir);
+    if (await answers(uri, server.exited)) {
+      const kill = async () => {
+        server.child.kill("SIGKILL");
+        await server.exited;
+      };
       return {
         uri,
+        halt: kill,
+        async resume() {
+          // The port was ours a moment ago; another process could take it only by chance.
+          server = await spawnRedis(port, dir);
+          if (!(await answers(uri, server.exited)))
+            throw new Error(`redis-server did not start again on port ${port}`);
+        },
         async stop() {
-          child.kill("SIGKILL");
-          await exited;
+          await kill();
           await rm(dir, { recursive: true, force: true });
         },
       };
     }
-    child.kill("SIGKILL");
+    server.child.kill("SIGKILL");
   }
   await rm(dir, { recursive: true, force: true });
   throw new Error("redis-server did not start");
+}
+
+async function spawnRedis(
+  port: number,
+  dir: string,
+): Promise<{ child: ChildProcess; exited: Promise<void> }> {
+  const child = spawn(
+    "redis-server",
+    [
+      "--port",
+      String(port),
+      "--bind",
+      "127.0.0.1",
+      "--save",
+      "",
+      "--appendonly",
+      "no",
+      "--dir",
+      dir,
+    ],
+    { stdio: "ignore" },
+  );
+  const exited = new Promise<void>((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) resolve();
+    else child.once("exit", () => resolve());
+  });
+  return { child, exited };
 }
 
 async function answers(uri: string, exited: Promise<void>): Promise<boolean> {

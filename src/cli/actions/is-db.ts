@@ -4,15 +4,12 @@ import { generateApiKey, hashApiKeySecret } from "../../auth/api-keys/index.ts";
 import { parseRights } from "../../auth/rights/index.ts";
 import { readSection } from "../../config/index.ts";
 import { identityServerConfig, oauthIssuer } from "../../identity-server/config.ts";
+import { registerDefaultClients } from "../../identity-server/first-start.ts";
 import { validateEmail, validateId } from "../../identity-server/ids/index.ts";
 import { hashPassword, validatePassword } from "../../identity-server/passwords/index.ts";
 import { identityStores } from "../../identity-server/registry.ts";
 import { reencryptSecrets } from "../../identity-server/services/gateway-secrets.ts";
-import {
-  type ClientFields,
-  errNotFound,
-  type IdentityStores,
-} from "../../identity-server/store/index.ts";
+import { errNotFound, type IdentityStores } from "../../identity-server/store/index.ts";
 import { keyVaultConfig, openKeyVault } from "../../key-vault/index.ts";
 import { databaseLocation, migrateToLatest, openDatabase } from "../../storage/index.ts";
 import { loadCommandConfig } from "../config-options.ts";
@@ -45,45 +42,6 @@ function undefinedWhenNotFound(error: unknown): undefined {
   throw error;
 }
 
-/**
- * The OAuth clients `is-db init` registers, both public (they prove themselves with PKCE, so
- * they have no secret) and first-party (no consent page): the Console at the stack's origin,
- * and the CLI as The Things Stack registers it (`is-db create-oauth-client --id cli
- * --no-secret --redirect-uri local-callback --redirect-uri code`): `local-callback` stands
- * for the CLI's own server on a loopback port, `code` for the page that shows the code to
- * paste (src/identity-server/oauth/clients.ts).
- */
-function defaultClients(origin: string): { id: string; fields: ClientFields; where: string }[] {
-  const common = {
-    state: "STATE_APPROVED",
-    skipAuthorization: true,
-    endorsed: true,
-    grants: ["GRANT_AUTHORIZATION_CODE", "GRANT_REFRESH_TOKEN"],
-    rights: ["RIGHT_ALL"],
-  };
-  return [
-    {
-      id: "console",
-      where: ` for ${origin}/console`,
-      fields: {
-        name: "Console",
-        redirectUris: [`${origin}/console/oauth/callback`],
-        logoutRedirectUris: [`${origin}/console`],
-        ...common,
-      },
-    },
-    {
-      id: "cli",
-      where: "",
-      fields: {
-        name: "Command-line interface",
-        redirectUris: ["local-callback", "code"],
-        ...common,
-      },
-    },
-  ];
-}
-
 /** Opens the configured database, migrated, and runs `work` with the Identity Server's stores. */
 async function withStores(
   command: Command,
@@ -106,16 +64,7 @@ export async function init(command: Command, io: CommandIO): Promise<void> {
   await withStores(command, io, async (stores) => {
     const issuer = oauthIssuer(readSection(identityServerConfig, config), config.http);
     const origin = new URL(issuer).origin;
-    const done: string[] = [];
-    for (const { id, fields, where } of defaultClients(origin)) {
-      const existing = await stores.clients.get(id).catch(undefinedWhenNotFound);
-      if (existing) {
-        done.push(`OAuth client ${id} exists`);
-        continue;
-      }
-      await stores.clients.create(id, fields);
-      done.push(`registered OAuth client ${id}${where}`);
-    }
+    const done = await registerDefaultClients(stores, origin);
     io.stdout(`identity server database ready; ${done.join("; ")}\n`);
   });
 }

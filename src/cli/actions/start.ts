@@ -1,5 +1,8 @@
 import type { Command } from "commander";
+import { clusterConfig } from "../../cluster/config.ts";
+import { instanceIdentity } from "../../cluster/identity.ts";
 import { resolveComponents } from "../../components/index.ts";
+import { readSection } from "../../config/index.ts";
 import { createLogger } from "../../log/logger.ts";
 import { componentCatalog } from "../../program/catalog.ts";
 import { startRuntime } from "../../runtime/runtime.ts";
@@ -14,7 +17,9 @@ export async function startStack(
 ): Promise<void> {
   const { config, file, warnings } = loadCommandConfig(command, io.env);
   const components = resolveComponents(requested, componentCatalog);
-  const logger = createLogger(config.log);
+  // The instance's name goes on every line, from the first.
+  const identity = instanceIdentity(readSection(clusterConfig, config).cluster.id);
+  const logger = createLogger(config.log, undefined, { instance: identity.name });
   for (const warning of warnings) logger.warn(warning);
   logger.info({ config: file ?? "(none)", data_dir: config.data_dir }, "starting lorastack");
   if (components.length === 0)
@@ -36,7 +41,7 @@ export async function startStack(
   process.on("SIGINT", onSignal);
   process.on("SIGTERM", onSignal);
 
-  const runtime = await startRuntime({ config, logger, components });
+  const runtime = await startRuntime({ config, logger, components, identity });
   if (!signalled) {
     await new Promise<void>((resolve) => {
       wake = resolve;

@@ -50,8 +50,26 @@ export function describeClaimsConformance(name: string, open: FixtureFactory<Cla
         assert.equal(await b.value.holder(id), undefined);
         const taken = await b.value.claim(id, 5000);
         assert.ok(taken, "the expired claim freed the id");
-        assert.equal(await claim.renew(), false, "the expired claim cannot be renewed");
+        assert.equal(await claim.renew(), "taken", "an expired claim taken since is lost");
         assert.deepEqual(await a.value.holder(id), b.identity);
+      });
+    });
+
+    it("renew restores a claim that vanished while nobody else claimed the id", async () => {
+      await withFixture(open, async (fixture) => {
+        const a = await fixture.instance();
+        const b = await fixture.instance();
+        const id = unique("gateway");
+        const claim = await a.value.claim(id, 150);
+        assert.ok(claim);
+        await elapse(250);
+        assert.equal(await b.value.holder(id), undefined, "expired");
+        assert.equal(await claim.renew(), "restored");
+        assert.deepEqual(await b.value.holder(id), a.identity);
+        assert.equal(await b.value.claim(id, 5000), undefined, "held again");
+        assert.equal(await claim.renew(), "renewed");
+        await claim.release();
+        assert.equal(await b.value.holder(id), undefined, "the restored claim releases");
       });
     });
 
@@ -66,7 +84,7 @@ export function describeClaimsConformance(name: string, open: FixtureFactory<Cla
         const until = Date.now() + 2.5 * ttlMs;
         while (Date.now() < until) {
           await elapse(50);
-          assert.equal(await claim.renew(), true);
+          assert.equal(await claim.renew(), "renewed");
         }
         assert.equal(await b.value.claim(id, ttlMs), undefined, "the renewed claim still holds");
         assert.deepEqual(await b.value.holder(id), a.identity);
@@ -87,7 +105,7 @@ export function describeClaimsConformance(name: string, open: FixtureFactory<Cla
         await first.release(); // no longer the holder: must not free b's claim
         assert.deepEqual(await a.value.holder(id), b.identity);
         assert.equal(await a.value.claim(id, 5000), undefined);
-        assert.equal(await second.renew(), true);
+        assert.equal(await second.renew(), "renewed");
       });
     });
 
@@ -101,12 +119,12 @@ export function describeClaimsConformance(name: string, open: FixtureFactory<Cla
         const moved = await b.value.claim(id, 5000, { takeOver: true });
         assert.ok(moved);
         assert.deepEqual(await a.value.holder(id), b.identity);
-        assert.equal(await old.renew(), false);
+        assert.equal(await old.renew(), "taken");
         await old.release();
         assert.deepEqual(await a.value.holder(id), b.identity, "the old holder cannot release it");
         const back = await a.value.claim(id, 5000, { takeOver: true });
         assert.ok(back);
-        assert.equal(await moved.renew(), false);
+        assert.equal(await moved.renew(), "taken");
         assert.deepEqual(await b.value.holder(id), a.identity);
         // takeOver of a free id is an ordinary claim.
         assert.ok(await b.value.claim(unique("free"), 5000, { takeOver: true }));

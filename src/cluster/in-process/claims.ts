@@ -1,4 +1,4 @@
-import type { Claim, ClaimHolder, Claims } from "../claims.ts";
+import type { Claim, ClaimHolder, ClaimRenewal, Claims } from "../claims.ts";
 
 interface Entry {
   holder: ClaimHolder;
@@ -42,10 +42,14 @@ export class InProcessClaims implements Claims {
     const holds = () => this.#current(id) === entry;
     return {
       id,
-      renew: async () => {
-        if (!holds()) return false;
+      renew: async (): Promise<ClaimRenewal> => {
+        const current = this.#current(id);
         entry.expiresAt = Date.now() + ttlMs;
-        return true;
+        if (current === entry) return "renewed";
+        if (current) return "taken";
+        // Expired (a stalled process) and nobody claimed it since: held again.
+        this.#table.set(id, entry);
+        return "restored";
       },
       release: async () => {
         if (holds()) this.#table.delete(id);

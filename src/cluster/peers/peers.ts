@@ -104,10 +104,17 @@ export class PeerDirectory {
   }
 }
 
-function makePeer(role: PeerRole | undefined, local: boolean, transport: Transport): Peer {
+function makePeer(
+  role: PeerRole | undefined,
+  local: boolean,
+  transport: Transport | RemoteTransport,
+): Peer {
   return {
     role,
     local,
+    probe: async () => {
+      if (transport instanceof RemoteTransport) await transport.probe();
+    },
     client<S extends DescService>(service: S, options: PeerClientOptions = {}): Client<S> {
       const headers: Record<string, string> = {};
       if (options.authorization) headers.authorization = options.authorization;

@@ -132,6 +132,27 @@ export class RemoteTransport implements Transport {
     };
   }
 
+  /**
+   * Opens (or checks) the connection to the peer's current target, as a call would, without a
+   * call: `peer_unavailable` when it cannot be found or reached. An unreachable target is
+   * passed over by the next calls, as after a failed call.
+   */
+  async probe(): Promise<void> {
+    const target = await this.#target();
+    const { sessions } = this.#connection(target);
+    if ((await sessions.connect()) !== "error") return;
+    this.#down.set(key(target), this.#now() + (this.#options.failoverMs ?? 10_000));
+    const cause = sessions.error();
+    throw errPeerUnavailable.create(
+      {
+        peer: this.#options.peer,
+        address: key(target),
+        reason: cause instanceof Error ? cause.message : "connection failed",
+      },
+      cause,
+    );
+  }
+
   /** Closes every connection (and the calls on them). */
   close(): void {
     for (const { sessions } of this.#connections.values()) sessions.abort();

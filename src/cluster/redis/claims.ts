@@ -1,15 +1,26 @@
 import { randomUUID } from "node:crypto";
 import type { Redis } from "ioredis";
-import type { Claim, ClaimHolder, Claims } from "../claims.ts";
+import type { Claim, ClaimHolder, ClaimRenewal, Claims } from "../claims.ts";
 import type { RedisKeys } from "./keys.ts";
 import { RedisScript } from "./script.ts";
 
-/** Extends the key's expiry if it still holds this claim's value. */
+/**
+ * Extends the key's expiry if it still holds this claim's value (1); sets it again if the key
+ * is gone (2: expired, or Redis lost its data); 0 when another value (holder) is there.
+ */
 const renewScript = new RedisScript(`
-if redis.call('GET', KEYS[1]) == ARGV[1] then
-  return redis.call('PEXPIRE', KEYS[1], ARGV[2])
+local current = redis.call('GET', KEYS[1])
+if current == ARGV[1] then
+  redis.call('PEXPIRE', KEYS[1], ARGV[2])
+  return 1
+end
+if not current then
+  redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+  return 2
 end
 return 0`);
+
+const renewals = { 0: "taken", 1: "renewed", 2: "restored" } as const;
 
 /** Deletes the key if it still holds this claim's value. */
 const releaseScript = new RedisScript(`
@@ -21,7 +32,8 @@ return 0`);
 /**
  * The cluster {@link Claims}: one Redis key per id (SET NX PX), whose value names the holder
  * and a token of this claim; renew and release compare the value first (in Lua), so that a
- * claim that expired or was taken over cannot touch its successor.
+ * claim that was taken over cannot touch its successor. Renew sets a vanished key again: a
+ * Redis restarted without persistence must not read as "every gateway moved elsewhere".
  */
 export class RedisClaims implements Claims {
   readonly #client: Redis;
@@ -49,7 +61,10 @@ export class RedisClaims implements Claims {
     if (set !== "OK") return undefined;
     return {
       id,
-      renew: async () => (await renewScript.run(this.#client, [key], [value, ttl])) === 1,
+      renew: async (): Promise<ClaimRenewal> => {
+        const outcome = await renewScript.run(this.#client, [key], [value, ttl]);
+        return renewals[outcome as keyof typeof renewals] ?? "taken";
+      },
       release: async () => {
         await releaseScript.run(this.#client, [key], [value]);
       },

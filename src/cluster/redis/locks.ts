@@ -5,9 +5,16 @@ import { milliseconds } from "./claims.ts";
 import type { RedisKeys } from "./keys.ts";
 import { RedisScript } from "./script.ts";
 
-/** Takes the lock if free and returns the next fencing token, in one step. */
+/**
+ * Takes the lock if free and returns the next fencing token, in one step. A missing counter
+ * (the first lock, or a Redis that lost its data) starts at the caller's clock in µs, so that
+ * tokens keep growing across a restart without persistence.
+ */
 const acquireScript = new RedisScript(`
 if redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2], 'NX') then
+  if redis.call('EXISTS', KEYS[2]) == 0 then
+    redis.call('SET', KEYS[2], ARGV[3])
+  end
   return redis.call('INCR', KEYS[2])
 end
 return false`);
@@ -65,7 +72,7 @@ export class RedisLocks implements Locks {
     const fencingToken = await acquireScript.run(
       this.#client,
       [key, this.#keys.lockFencing()],
-      [token, milliseconds(ttlMs)],
+      [token, milliseconds(ttlMs), fencingFloor()],
     );
     if (typeof fencingToken !== "number") return undefined;
     return {
@@ -78,4 +85,9 @@ export class RedisLocks implements Locks {
       },
     };
   }
+}
+
+/** Where a lost fencing counter starts again: now in µs (below 2^53 until the year 2255). */
+function fencingFloor(): string {
+  return String(Date.now() * 1000);
 }

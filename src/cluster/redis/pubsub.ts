@@ -34,8 +34,13 @@ export class RedisPubSub implements PubSub {
   /** The last SUBSCRIBE/UNSUBSCRIBE sent: they complete in order on one connection. */
   #pending: Promise<unknown> = Promise.resolve();
   #closed = false;
+  readonly #gapListeners = new Set<() => void>();
+  /** Whether the subscriber connection was ready once: a later ready follows a gap. */
+  #wasReady: boolean;
   /** Messages from other instances that could not be read (bad frame or codec error). */
   dropped = 0;
+  /** Times the subscriber connection came back after a loss (messages may be missing). */
+  gaps = 0;
 
   constructor(options: RedisPubSubOptions) {
     this.#id = Buffer.from(options.instanceId, "utf8");
@@ -51,6 +56,15 @@ export class RedisPubSub implements PubSub {
       onEmpty: (topic) => this.#send("unsubscribe", topic),
     });
     this.#subscriber.on("messageBuffer", this.#onMessage);
+    this.#wasReady = this.#subscriber.status === "ready";
+    this.#subscriber.on("ready", this.#onReady);
+  }
+
+  onGap(listener: () => void): Unsubscribe {
+    this.#gapListeners.add(listener);
+    return () => {
+      this.#gapListeners.delete(listener);
+    };
   }
 
   topic<T>(name: string, codec: Codec<T>): Topic<T> {
@@ -100,6 +114,8 @@ export class RedisPubSub implements PubSub {
     this.#closed = true;
     for (const unsubscribe of [...this.#own]) unsubscribe();
     this.#subscriber.off("messageBuffer", this.#onMessage);
+    this.#subscriber.off("ready", this.#onReady);
+    this.#gapListeners.clear();
   }
 
   #send(command: "subscribe" | "unsubscribe", topic: string): void {
@@ -110,6 +126,37 @@ export class RedisPubSub implements PubSub {
     });
     this.#pending = Promise.all([this.#pending, sent]);
   }
+
+  /**
+   * The subscriber connection is ready again after a loss: ioredis subscribes again to every
+   * channel by itself; a PING queued behind those SUBSCRIBEs answers once they are in place,
+   * and then listeners read again what they may have missed.
+   */
+  readonly #onReady = (): void => {
+    if (!this.#wasReady) {
+      this.#wasReady = true;
+      return;
+    }
+    if (this.#closed) return;
+    this.gaps++;
+    this.#logger.info(
+      { gaps: this.gaps },
+      "pubsub reconnected: messages of the gap may be missing",
+    );
+    void this.#subscriber
+      .ping()
+      .catch(() => {})
+      .then(() => {
+        if (this.#closed) return;
+        for (const listener of [...this.#gapListeners]) {
+          try {
+            listener();
+          } catch (error) {
+            this.#logger.error({ err: error }, "pubsub gap listener failed");
+          }
+        }
+      });
+  };
 
   readonly #onMessage = (channel: Buffer, frame: Buffer): void => {
     const topic = this.#keys.topicOf(channel.toString("utf8"));

@@ -1,4 +1,4 @@
-import type { Claim, Claims } from "../../cluster/claims.ts";
+import type { Claim, ClaimRenewal, Claims } from "../../cluster/claims.ts";
 import { DefinedError } from "../../errors/index.ts";
 import type { Gateway, GatewayConnectionStats } from "../../gen/ttn/lorawan/v3/gateway_pb.js";
 import {
@@ -51,6 +51,8 @@ interface Held {
   claim: Claim | undefined;
   renewal: NodeJS.Timeout;
   refetch: NodeJS.Timeout;
+  /** The renewal in flight: one at a time, and the release waits for it. */
+  renewing: Promise<void> | undefined;
 }
 
 /** Disconnected gateways whose last stats are kept, at most. */
@@ -148,11 +150,11 @@ export class Connections {
       ?.connection.close(errConnectionReplaced.create({ gateway_uid: gatewayId }));
     const connection = new Connection(gateway, { ...frontend, authenticated }, this.#env);
     const claim = await this.#claim(gatewayId);
-    const renewal = setInterval(() => void this.#renew(connection), this.#claimTtlMs / 3);
+    const renewal = setInterval(() => this.#renewOnce(connection), this.#claimTtlMs / 3);
     renewal.unref();
     const refetch = setInterval(() => void this.refresh(connection), this.#fetchIntervalMs);
     refetch.unref();
-    const held: Held = { connection, claim, renewal, refetch };
+    const held: Held = { connection, claim, renewal, refetch, renewing: undefined };
     this.#held.set(gatewayId, held);
     metrics.connected.inc({ protocol: connection.protocol });
     this.#env.events.publish(evtGatewayConnect, {
@@ -241,16 +243,60 @@ export class Connections {
     }
   }
 
-  async #renew(connection: Connection): Promise<void> {
+  /** The number of gateway connections of this instance whose claim is held in the cluster. */
+  claimed(): number {
+    let count = 0;
+    for (const held of this.#held.values()) if (held.claim) count++;
+    return count;
+  }
+
+  /** Renews a connection's claim unless a renewal of it is still in flight (Redis is slow). */
+  #renewOnce(connection: Connection): void {
     const held = this.#held.get(connection.gatewayId);
-    if (!held || held.connection !== connection) return;
+    if (!held || held.connection !== connection || held.renewing) return;
+    held.renewing = this.#renew(held).finally(() => {
+      held.renewing = undefined;
+    });
+  }
+
+  /**
+   * Only a claim that another instance holds now ends the connection (the gateway connected
+   * there). A claim that vanished — Redis restarted without its data, or this process stalled
+   * past the time to live — is claimed again by the renewal itself, and while the store cannot
+   * be reached the connection stays and the next renewal tries again.
+   */
+  async #renew(held: Held): Promise<void> {
+    const { connection } = held;
     if (!held.claim) {
-      held.claim = await this.#claim(connection.gatewayId);
+      // The claim could not be made at connect (the store was unreachable). No take-over now:
+      // if another instance claimed the gateway meanwhile, it connected there since.
+      let claim: Claim | undefined;
+      try {
+        claim = await this.#claims.claim(gatewayClaimId(connection.gatewayId), this.#claimTtlMs);
+      } catch {
+        return;
+      }
+      if (claim) held.claim = claim;
+      else if (connection.isOpen)
+        connection.close(errConnectionReplaced.create({ gateway_uid: connection.gatewayId }));
       return;
     }
-    const kept = await held.claim.renew().catch(() => true);
-    // Another instance took the claim: the gateway connected there, so this one is stale.
-    if (!kept)
+    let renewal: ClaimRenewal;
+    try {
+      renewal = await held.claim.renew();
+    } catch (error) {
+      this.#env.logger.debug(
+        { err: error, gateway_id: connection.gatewayId },
+        "could not renew the gateway's claim; the connection stays, the next renewal tries again",
+      );
+      return;
+    }
+    if (renewal === "restored")
+      this.#env.logger.info(
+        { gateway_id: connection.gatewayId },
+        "the gateway's claim had vanished (expired or lost by the cluster store) and is held again",
+      );
+    if (renewal === "taken" && connection.isOpen)
       connection.close(errConnectionReplaced.create({ gateway_uid: connection.gatewayId }));
   }
 
@@ -258,6 +304,8 @@ export class Connections {
     const { connection } = held;
     clearInterval(held.renewal);
     clearInterval(held.refetch);
+    // A renewal still in flight could claim the id again after the release below.
+    const renewing = held.renewing;
     if (this.#held.get(connection.gatewayId) === held) this.#held.delete(connection.gatewayId);
     this.#env.metrics.connected.dec({ protocol: connection.protocol });
     this.#disconnected.delete(connection.gatewayId);
@@ -286,7 +334,9 @@ export class Connections {
     );
     // A replaced connection's claim now belongs to its successor (taken over), so only an
     // ending without successor releases it.
-    if (held.claim && !errConnectionReplaced.matches(reason))
-      await held.claim.release().catch(() => {});
+    if (!errConnectionReplaced.matches(reason)) {
+      await renewing;
+      await held.claim?.release().catch(() => {});
+    }
   }
 }

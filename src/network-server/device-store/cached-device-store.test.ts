@@ -303,6 +303,37 @@ describeOnEachEngine("cached device store", (_engine, open) => {
     assert.equal(await b.get(deviceKey("r2")), undefined, "the deleted device is not cached");
   });
 
+  it("resyncs when its PubSub announces a gap (messages of other instances lost)", async () => {
+    await seed(registry, [sessionDevice("g1", "26000061", 1)]);
+    const gapListeners = new Set<() => void>();
+    const inner = new InProcessPubSub();
+    const gappy: PubSub = {
+      topic: (name, codec) => inner.topic(name, codec),
+      close: () => inner.close(),
+      onGap: (listener) => {
+        gapListeners.add(listener);
+        return () => gapListeners.delete(listener);
+      },
+    };
+    const a = await started(storeOn(registry, new InProcessPubSub()));
+    const b = await started(storeOn(registry, gappy));
+    assert.equal(gapListeners.size, 1, "the store listens for gaps");
+    assert.equal((await b.candidates(hex("26000061")))[0]?.session?.lastFCntUp, 1);
+    await a.commit(deviceKey("g1"), (device) => {
+      const moved = incrementFCnt(device);
+      if (moved.session) moved.session.devAddr = hex("26000062");
+      return moved;
+    });
+    assert.equal((await b.candidates(hex("26000061")))[0]?.session?.lastFCntUp, 1, "stale");
+    for (const listener of gapListeners) listener();
+    for (let i = 0; i < 100 && (await b.candidates(hex("26000062"))).length === 0; i++)
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    assert.equal((await b.candidates(hex("26000062")))[0]?.session?.lastFCntUp, 2);
+    assert.deepEqual(await b.candidates(hex("26000061")), []);
+    await b.stop();
+    assert.equal(gapListeners.size, 0, "a stopped store stops listening");
+  });
+
   it("re-reads at resync a cached device whose stored updated_at the scan could not read", async () => {
     await seed(registry, [sessionDevice("u1", "26000041", 1), sessionDevice("u2", "26000042", 1)]);
     const { registry: counted, calls } = countingRegistry(registry);

@@ -101,6 +101,8 @@ class CachedStore implements CachedDeviceStore {
   #touched: Map<string, { key: DeviceKey; addresses: SessionAddresses | undefined }> | undefined;
   #resyncing: Promise<void> | undefined;
   #unsubscribe: Unsubscribe | undefined;
+  #unsubscribeGap: Unsubscribe | undefined;
+  readonly #pubsub: PubSub;
   #timer: NodeJS.Timeout | undefined;
 
   constructor(options: CachedDeviceStoreOptions) {
@@ -109,6 +111,7 @@ class CachedStore implements CachedDeviceStore {
     this.#logger = options.logger;
     this.#metrics = deviceStoreMetrics(options.metrics ?? new Registry());
     this.#instanceId = options.instanceId ?? randomUUID();
+    this.#pubsub = options.pubsub;
     this.#topic = options.pubsub.topic(deviceSyncTopic, deviceSyncCodec);
     this.#resyncIntervalMs = settings.resyncIntervalMs;
     this.#scanBatchSize = settings.scanBatchSize;
@@ -134,6 +137,14 @@ class CachedStore implements CachedDeviceStore {
   async start(): Promise<void> {
     // Listening first: what other instances change during the first scan is laid over it.
     this.#unsubscribe ??= this.#topic.subscribe((message) => this.#received(message));
+    // Sync messages of other instances may be lost in a PubSub gap (Redis restarted or out
+    // of reach): read the registry again then rather than at the next periodic resync.
+    this.#unsubscribeGap ??= this.#pubsub.onGap?.(() => {
+      this.#logger.info("device sync messages may be missing: resyncing the DevAddr index");
+      this.resync().catch((error: unknown) =>
+        this.#logger.warn({ err: error }, "resync after a pubsub gap failed"),
+      );
+    });
     await this.resync();
     if (this.#resyncIntervalMs > 0 && !this.#timer) {
       this.#timer = setInterval(() => {
@@ -149,6 +160,8 @@ class CachedStore implements CachedDeviceStore {
     await this.#commits.stop();
     this.#unsubscribe?.();
     this.#unsubscribe = undefined;
+    this.#unsubscribeGap?.();
+    this.#unsubscribeGap = undefined;
     await this.#resyncing?.catch(() => {});
   }
 

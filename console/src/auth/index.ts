@@ -1,0 +1,2 @@
+export { type Auth, AuthGate, type AuthUser, useAuth } from "./auth";
+export { logout } from "./session";
