@@ -10,12 +10,14 @@ import assert from "node:assert/strict";
 import { readFile } from "node:fs/promises";
 import { it } from "node:test";
 import { UdpGateway } from "../../src/simulator/gateways/udp-gateway.ts";
-import { startConsole } from "../harness/console.ts";
+import { consoleSkipReason, startConsole } from "../harness/console.ts";
 
 const gatewayId = "gw-console";
 const eui = "00800000A0000F4D";
 
-it("manages gateways, organizations and user settings in the Console", async (t) => {
+it("manages gateways, organizations and user settings in the Console", {
+  skip: consoleSkipReason(),
+}, async (t) => {
   const consoleUnderTest = await startConsole(t);
   const { stack, baseUrl, page, screenshot } = consoleUnderTest;
   await consoleUnderTest.login();

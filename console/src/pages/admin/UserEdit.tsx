@@ -179,7 +179,7 @@ export function UserEdit() {
         }
         breadcrumbs={crumbs}
       />
-      <EditForm key={user.updated_at ?? ""} user={user} onSaved={active.reload} />
+      <EditForm user={user} onSaved={active.reload} />
       <Title order={3} mt="xl">
         Delete user
       </Title>

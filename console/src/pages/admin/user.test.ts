@@ -16,6 +16,7 @@ describe("admin user helpers", () => {
 
   it("checks e-mail addresses loosely", () => {
     assert.equal(emailError("admin@example.com"), null);
+    assert.equal(emailError("admin@localhost"), null);
     assert.notEqual(emailError("admin@"), null);
     assert.notEqual(emailError("a b@example.com"), null);
   });

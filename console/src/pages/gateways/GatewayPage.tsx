@@ -21,7 +21,7 @@ const StatusHistory = lazy(() =>
 );
 
 const tabs = [
-  { value: "", label: "Overview" },
+  { value: "overview", label: "Overview" },
   { value: "data", label: "Live data" },
   { value: "connection", label: "Connection" },
   { value: "history", label: "Status history" },
@@ -143,8 +143,8 @@ export function GatewayPage() {
         actions={<GlobalConfButton gatewayId={gatewayId} />}
       />
       <Tabs
-        value={tabs.some((t) => t.value === tab) ? tab : ""}
-        onChange={(value) => navigate(value ? `${base}/${value}` : base)}
+        value={tabs.some((t) => t.value === tab) ? tab : "overview"}
+        onChange={(value) => navigate(value && value !== "overview" ? `${base}/${value}` : base)}
         keepMounted={false}
       >
         <Tabs.List>
@@ -154,7 +154,7 @@ export function GatewayPage() {
             </Tabs.Tab>
           ))}
         </Tabs.List>
-        <Tabs.Panel value="" pt="md">
+        <Tabs.Panel value="overview" pt="md">
           {data && <GatewayOverview gateway={data} connection={connection} />}
         </Tabs.Panel>
         <Tabs.Panel value="data" pt="md">

@@ -22,7 +22,7 @@ import { InfoTable } from "../gateways/InfoTable";
 import { type Organization, organizationFields } from "./organization";
 
 const tabs = [
-  { value: "", label: "Overview" },
+  { value: "overview", label: "Overview" },
   { value: "members", label: "Members" },
   { value: "api-keys", label: "API keys" },
   { value: "settings", label: "Settings" },
@@ -172,8 +172,8 @@ export function OrganizationPage() {
     <Stack>
       <PageHeader title={data.name || id} description={id} breadcrumbs={crumbs} />
       <Tabs
-        value={tabs.some((t) => t.value === tab) ? tab : ""}
-        onChange={(value) => navigate(value ? `${base}/${value}` : base)}
+        value={tabs.some((t) => t.value === tab) ? tab : "overview"}
+        onChange={(value) => navigate(value && value !== "overview" ? `${base}/${value}` : base)}
         keepMounted={false}
       >
         <Tabs.List>
@@ -183,7 +183,7 @@ export function OrganizationPage() {
             </Tabs.Tab>
           ))}
         </Tabs.List>
-        <Tabs.Panel value="" pt="md">
+        <Tabs.Panel value="overview" pt="md">
           <OrganizationOverview organization={data} />
         </Tabs.Panel>
         <Tabs.Panel value="members" pt="md">

@@ -23,7 +23,7 @@ import { AuthorizationsPanel } from "./AuthorizationsPanel";
 import { SessionsPanel } from "./SessionsPanel";
 
 const tabs = [
-  { value: "", label: "Profile" },
+  { value: "profile", label: "Profile" },
   { value: "password", label: "Password" },
   { value: "api-keys", label: "API keys" },
   { value: "sessions", label: "Sessions" },
@@ -191,8 +191,8 @@ export function UserSettings() {
     <Stack>
       <PageHeader title="User settings" description={me.user_id} />
       <Tabs
-        value={tabs.some((t) => t.value === tab) ? tab : ""}
-        onChange={(value) => navigate(value ? `/user/${value}` : "/user")}
+        value={tabs.some((t) => t.value === tab) ? tab : "profile"}
+        onChange={(value) => navigate(value && value !== "profile" ? `/user/${value}` : "/user")}
         keepMounted={false}
       >
         <Tabs.List>
@@ -202,10 +202,9 @@ export function UserSettings() {
             </Tabs.Tab>
           ))}
         </Tabs.List>
-        <Tabs.Panel value="" pt="md">
+        <Tabs.Panel value="profile" pt="md">
           {profile.data ? (
             <ProfileForm
-              key={profile.data.updated_at ?? ""}
               user={profile.data}
               onSaved={() => {
                 profile.reload();
