@@ -57,6 +57,17 @@ it("manages gateways, organizations and user settings in the Console", {
   });
   await udp.start();
   t.after(() => udp.stop());
+  // One uplink (a data frame of a device the network does not know: the Gateway Server still
+  // counts it and publishes gs.up.receive with this gateway's RSSI/SNR) and one status message.
+  udp.receive({
+    phyPayload: new Uint8Array(Buffer.from("401122334400010001ab00000000", "hex")),
+    frequencyHz: 868_100_000,
+    rate: { spreadingFactor: 7, bandwidth: 125_000, codingRate: "4/5" },
+    endedAt: clock(),
+    rssi: -87,
+    snr: 7.5,
+  });
+  udp.sendStat();
 
   // The list shows it connected.
   await open("/gateways");
@@ -69,7 +80,11 @@ it("manages gateways, organizations and user settings in the Console", {
   const connection = page.getByRole("table", { name: "Connection" });
   await connection.getByText("udp").waitFor({ timeout: 20_000 });
   await connection.getByRole("row", { name: /Uptime/ }).waitFor();
+  await connection.getByRole("row", { name: "Uplinks received 1" }).waitFor({ timeout: 20_000 });
   await screenshot("gateway-connection");
+  await page.getByRole("tab", { name: "Status history" }).click();
+  await page.getByText("RSSI (dBm)").first().waitFor({ timeout: 20_000 });
+  await screenshot("gateway-status-history");
   await open(`/gateways/${gatewayId}`);
   await page.getByRole("table", { name: "Status" }).getByText("Connected").first().waitFor();
   await screenshot("gateway-page");
@@ -90,6 +105,7 @@ it("manages gateways, organizations and user settings in the Console", {
 
   // Dark theme of the gateway page.
   await page.getByRole("button", { name: "Switch to dark theme" }).click();
+  await page.mouse.move(640, 700); // no tooltip in the picture
   await screenshot("gateway-page-dark");
   await page.getByRole("button", { name: "Switch to light theme" }).click();
 

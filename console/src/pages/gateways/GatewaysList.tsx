@@ -115,16 +115,16 @@ export function GatewaysList() {
           }
         />
       ) : (
-        <Table.ScrollContainer minWidth={640}>
+        <Table.ScrollContainer minWidth={360}>
           <Table highlightOnHover verticalSpacing="sm" aria-label="Gateways">
             <Table.Thead>
               <Table.Tr>
                 <Table.Th>ID</Table.Th>
                 <Table.Th>Name</Table.Th>
-                <Table.Th>EUI</Table.Th>
+                <Table.Th visibleFrom="sm">EUI</Table.Th>
                 <Table.Th>Status</Table.Th>
-                <Table.Th>Frequency plan</Table.Th>
-                <Table.Th>Created</Table.Th>
+                <Table.Th visibleFrom="md">Frequency plan</Table.Th>
+                <Table.Th visibleFrom="md">Created</Table.Th>
               </Table.Tr>
             </Table.Thead>
             <Table.Tbody>
@@ -143,7 +143,7 @@ export function GatewaysList() {
                       </Anchor>
                     </Table.Td>
                     <Table.Td>{gateway.name || <Text c="dimmed">—</Text>}</Table.Td>
-                    <Table.Td>
+                    <Table.Td visibleFrom="sm">
                       <Text ff="monospace" size="sm">
                         {gateway.ids.eui ?? "—"}
                       </Text>
@@ -151,8 +151,10 @@ export function GatewaysList() {
                     <Table.Td>
                       <ConnectionBadge stats={stats[id]} loading={!loaded} />
                     </Table.Td>
-                    <Table.Td>{frequencyPlansOf(gateway).join(", ") || "—"}</Table.Td>
-                    <Table.Td>
+                    <Table.Td visibleFrom="md">
+                      {frequencyPlansOf(gateway).join(", ") || "—"}
+                    </Table.Td>
+                    <Table.Td visibleFrom="md">
                       <DateTime value={gateway.created_at} />
                     </Table.Td>
                   </Table.Tr>

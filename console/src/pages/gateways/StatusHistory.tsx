@@ -1,3 +1,4 @@
+import "@mantine/charts/styles.css";
 import { LineChart } from "@mantine/charts";
 import { Stack, Text, Title } from "@mantine/core";
 import { useEffect, useState } from "react";
@@ -65,7 +66,7 @@ export function StatusHistory({ gatewayId }: { gatewayId: string }) {
           withLegend
           withRightYAxis
           series={[
-            { name: "RSSI", color: "blue.6", yAxisId: "left", label: "RSSI (dBm)" },
+            { name: "RSSI", color: "blue.6", label: "RSSI (dBm)" },
             { name: "SNR", color: "teal.6", yAxisId: "right", label: "SNR (dB)" },
           ]}
           curveType="monotone"

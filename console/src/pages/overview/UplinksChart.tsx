@@ -1,3 +1,4 @@
+import "@mantine/charts/styles.css";
 import { BarChart } from "@mantine/charts";
 
 /** The uplinks-per-hour bars (its own chunk: the chart library loads after the page). */
