@@ -103,6 +103,20 @@ it("manages gateways, organizations and user settings in the Console", {
   assert.equal(typeof conf.gateway_conf?.serv_port_up, "number");
   assert.ok(conf.SX1301_conf, "the concentrator configuration of the frequency plan");
 
+  // A gateway API key through the shared access panel: shown once, then listed.
+  await page.getByRole("tab", { name: "API keys" }).click();
+  await page.getByRole("button", { name: "Add API key" }).click();
+  const dialog = page.getByRole("dialog", { name: "Add API key" });
+  await dialog.getByLabel("Name").fill("console key");
+  await dialog.getByRole("checkbox", { name: "Link" }).check();
+  await dialog.getByRole("checkbox", { name: "Info" }).check();
+  await dialog.getByRole("button", { name: "Create API key" }).click();
+  const created = page.getByRole("dialog", { name: "API key created" });
+  await created.getByText(/^NNSXS\./).waitFor();
+  await screenshot("gateway-api-key-created");
+  await created.getByRole("button", { name: "I have copied the key" }).click();
+  await page.getByRole("row", { name: /console key.*2 rights/ }).waitFor();
+
   // Dark theme of the gateway page.
   await page.getByRole("button", { name: "Switch to dark theme" }).click();
   await page.mouse.move(640, 700); // no tooltip in the picture
@@ -129,6 +143,13 @@ it("manages gateways, organizations and user settings in the Console", {
   await page.getByText("Your profile is saved.").waitFor();
   await page.getByRole("button", { name: "User menu of Console Admin" }).waitFor();
   await screenshot("user-settings");
+
+  // The admin's user list.
+  await open("/admin/users");
+  await page
+    .getByRole("row", { name: /Console Admin/ })
+    .getByText("Approved")
+    .waitFor();
 
   // The overview with a connected gateway, and the gateway list at phone width.
   await open("/");

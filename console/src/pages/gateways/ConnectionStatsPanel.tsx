@@ -83,7 +83,7 @@ export function ConnectionStatsPanel({
           />
         ) : (
           <Text size="sm" c="dimmed">
-            No round trips measured yet (UDP gateways report them with their pull requests).
+            No round trips measured yet.
           </Text>
         )}
         <Title order={3}>Duty-cycle utilization</Title>
