@@ -15,6 +15,7 @@ describe("entity access rights", () => {
     assert.equal(rightLabel("RIGHT_GATEWAY_SETTINGS_API_KEYS"), "Settings API keys");
     assert.equal(rightLabel("RIGHT_APPLICATION_DEVICES_READ_KEYS"), "Devices read keys");
     assert.equal(rightLabel("RIGHT_SEND_INVITES"), "Send invites");
+    assert.equal(rightLabel("RIGHT_ORGANIZATION_ADD_AS_COLLABORATOR"), "Add as collaborator");
   });
 
   it("groups only the individual rights the entity can hold", () => {

@@ -6,7 +6,7 @@ export type RightOption = { name: string; label: string };
 /** The rights of one kind (`GATEWAY`, ...), as the picker groups them. */
 export type RightGroup = { kind: string; label: string; rights: RightOption[] };
 
-const acronyms = new Set(["api", "as", "ns", "js", "gs"]);
+const acronyms = new Set(["api"]);
 
 /** Whether `name` is a pseudo-right that stands for all current and future rights of a kind. */
 export function isPseudoRight(name: string): boolean {
