@@ -192,6 +192,7 @@ test("console: applications", { skip: consoleSkipReason(), timeout: 90_000 }, as
 
     // General settings: renamed with an attribute; then deleted after typing its ID.
     await page.getByRole("tab", { name: "General settings" }).click();
+    await page.getByRole("heading", { name: "General settings" }).waitFor();
     await page.getByLabel("Name", { exact: true }).fill("Roof weather");
     await page.getByRole("button", { name: "Add attribute" }).click();
     await page.getByLabel("Attribute 1 name").fill("x");
