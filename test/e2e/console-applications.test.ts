@@ -112,7 +112,6 @@ test("console: applications", { skip: consoleSkipReason(), timeout: 90_000 }, as
     await page.getByRole("button", { name: "Add webhook" }).click();
     await page.getByRole("link", { name: "roof-hook" }).waitFor();
     await page.getByText("No deliveries yet").waitFor();
-    await ui.screenshot("application-webhooks");
     const webhook = await restOk(
       stack.httpUrl,
       "GET",
@@ -167,6 +166,19 @@ test("console: applications", { skip: consoleSkipReason(), timeout: 90_000 }, as
       { what: "the stored uplink in the list", intervalMs: 300 },
     );
     await ui.screenshot("application-storage");
+
+    // The same uplink went to the webhook, whose server does not answer: its health says so.
+    await until(
+      async () => {
+        await page.getByRole("link", { name: "Webhooks" }).click();
+        const failing = page.getByText(/^Failing \(\d+ attempts?\)$/);
+        if ((await failing.count()) > 0) return true;
+        await page.getByRole("link", { name: "Storage" }).click();
+        return undefined;
+      },
+      { what: "the webhook's failing health", intervalMs: 300 },
+    );
+    await ui.screenshot("application-webhooks");
 
     // The overview's last activity is the uplink's time now.
     await page.getByRole("tab", { name: "Overview" }).click();
