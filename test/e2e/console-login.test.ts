@@ -44,7 +44,7 @@ describe("the Console: first start, sign-in and frame", { skip }, () => {
     await page.getByLabel("User ID or email address").fill(admin.userId);
     await page.getByLabel("Password").fill(admin.password);
     await page.getByRole("button", { name: "Sign in", exact: true }).click();
-    await page.getByRole("heading", { name: "Overview" }).waitFor();
+    await page.getByRole("heading", { name: /^Welcome/ }).waitFor();
     assert.equal(page.url(), `${baseUrl}/console/`);
     await page.getByRole("button", { name: "User menu of Administrator" }).waitFor();
     const navigation = page.getByRole("navigation", { name: "Main navigation" });
@@ -57,14 +57,14 @@ describe("the Console: first start, sign-in and frame", { skip }, () => {
   it("serves every page with its CSP and without errors in the browser", async () => {
     const { page } = consoleTest;
     await page.getByRole("link", { name: "Applications" }).click();
-    await page.getByRole("heading", { name: "Applications" }).waitFor();
+    await page.getByRole("heading", { name: "Applications", exact: true }).waitFor();
     await page.goto(`${consoleTest.baseUrl}/console/no/such/page`);
     await page.getByRole("heading", { name: "Page not found" }).waitFor();
     // Opened at another address of the host, the Console moves to the OAuth issuer's origin,
     // where its redirect URI and its session are.
     const other = consoleTest.baseUrl.replace("//localhost:", "//127.0.0.1:");
     await page.goto(`${other}/console/gateways`);
-    await page.getByRole("heading", { name: "Gateways" }).waitFor();
+    await page.getByRole("heading", { name: "Gateways", exact: true }).waitFor();
     assert.equal(page.url(), `${consoleTest.baseUrl}/console/gateways`);
     assert.deepEqual(problems, []);
   });
@@ -76,7 +76,7 @@ describe("the Console: first start, sign-in and frame", { skip }, () => {
     const scheme = () => page.locator("html").getAttribute("data-mantine-color-scheme");
     assert.equal(await scheme(), "dark");
     await page.reload();
-    await page.getByRole("heading", { name: "Overview" }).waitFor();
+    await page.getByRole("heading", { name: /^Welcome/ }).waitFor();
     assert.equal(await scheme(), "dark");
     await consoleTest.screenshot("login-dark");
   });
@@ -103,7 +103,7 @@ describe("the Console: first start, sign-in and frame", { skip }, () => {
     assert.equal(await onScreen(), true);
     await consoleTest.screenshot("login-phone-menu");
     await applications.click();
-    await page.getByRole("heading", { name: "Applications" }).waitFor();
+    await page.getByRole("heading", { name: "Applications", exact: true }).waitFor();
     assert.match(page.url(), /\/console\/applications$/);
     // Following a link closes the menu.
     await until(async () => ((await navbarEdge("right")) <= 0 ? true : undefined), {
