@@ -149,6 +149,8 @@ export function createTraffic(
   storage?.registerServices(context.api);
   const pubsubs = createPubSubs({
     database: context.database,
+    // Each pub/sub's connection runs on one instance; the others forward to it.
+    cluster: { claims: cluster.claims, pubsub: cluster.pubsub, instanceId: cluster.instanceId },
     rights: context.rights,
     queue,
     metrics,
