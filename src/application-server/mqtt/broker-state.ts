@@ -100,6 +100,9 @@ export function redisBrokerState(options: RedisBrokerStateOptions): BrokerState 
     concurrency: 100,
     matchEmptyLevels: true,
   });
+  // The emitter re-emits its connections' errors on `state`: without a listener, a Redis that
+  // goes away would be an uncaught 'error' (the connections log their errors themselves).
+  (inner as unknown as { state: NodeJS.EventEmitter }).state.on("error", () => {});
   const db = connect("sessions", { keyPrefix: prefix });
   const ttlSeconds = Math.max(1, Math.ceil(options.sessionMessageTtlMs / 1000));
   const AsyncRedisPersistence = require("aedes-persistence-redis/asyncPersistence.js") as new (

@@ -187,6 +187,11 @@ export function createApplicationMqttServer(
     if (access) clients.add(client, access);
   });
   broker.on("clientDisconnect", (client) => clients.remove(client));
+  // The broker's own failures (its persistence in Redis unreachable while it sweeps wills or
+  // queues a message): logged, never an uncaught 'error'.
+  (broker as NodeJS.EventEmitter).on("error", (error: unknown) =>
+    logger.warn({ err: error }, "MQTT broker error"),
+  );
   broker.on("clientError", (client, error) =>
     logger.debug({ err: error, client_id: client.id }, "MQTT client error"),
   );

@@ -265,6 +265,35 @@ describe("application MQTT servers sharing Redis", { skip }, () => {
     await second.client.endAsync();
   });
 
+  it("survives a Redis restart: clients stay, and what is published afterwards arrives", async () => {
+    const onA = await connect(a);
+    const onB = await connect(b);
+    await onA.client.subscribeAsync("v3/app1/devices/+/up", { qos: 1 });
+    await onB.client.subscribeAsync("v3/app1/devices/+/up", { qos: 1 });
+    await redis.halt();
+    // Publishing while Redis is away fails (the Network Server retries), and nothing crashes.
+    const during = a.server.publish(uplink(400)).then(
+      () => "published",
+      () => "failed",
+    );
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await redis.resume();
+    await during;
+    // The subscriptions come back with the connections; the clients never left.
+    await until(
+      async () => {
+        await a.server.publish(uplink(401));
+        return onA.messages.some((m) => m.fCnt === 401) && onB.messages.some((m) => m.fCnt === 401)
+          ? true
+          : undefined;
+      },
+      { timeoutMs: 10_000, intervalMs: 300 },
+    );
+    assert.equal(onA.client.connected && onB.client.connected, true);
+    await onA.client.endAsync();
+    await onB.client.endAsync();
+  });
+
   it("closes its Redis connections when it stops", async () => {
     const c = await instance("c");
     const db = new Redis(redis.uri);
