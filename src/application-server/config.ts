@@ -40,7 +40,7 @@ export const applicationServerConfig = {
               ),
             session_message_ttl: duration(
               "24h",
-              "with Redis: a message queued for a disconnected MQTT session (clean session off, QoS 1) is kept this long",
+              "with Redis: a message queued for a disconnected MQTT session (clean session off, QoS 1) is kept this long, and a session disconnected this long is ended",
             ),
             max_session_messages: number(z.number().int().min(1).max(100_000))
               .default(1000)

@@ -15,6 +15,7 @@ import { Redis, type RedisOptions } from "ioredis";
 import mqemitter from "mqemitter";
 import type { Logger } from "../../log/logger.ts";
 import { connectionErrorLog } from "../../storage/connection-log.ts";
+import { type SessionCleaner, SessionExpiry } from "./session-expiry.ts";
 
 const require = createRequire(import.meta.url);
 
@@ -36,6 +37,11 @@ export interface BrokerState {
   /** aedes' persistence; `undefined`: aedes' in-memory one. */
   readonly persistence: unknown;
   /**
+   * Ends persistent sessions that stay away (told of connections and disconnections of
+   * persistent sessions, started with the broker); absent: sessions last as long as the process.
+   */
+  sessions(connected: () => Iterable<string>): SessionExpiry | undefined;
+  /**
    * Closes what the broker does not close itself (the persistence's connection), and what it
    * failed to close gracefully (the emitter's, when Redis is away): called after the broker's
    * close returned or gave up.
@@ -49,6 +55,7 @@ export function localBrokerState(): BrokerState {
     kind: "local",
     emitter: mqemitter({ concurrency: 100, matchEmptyLevels: true }) as unknown as BrokerEmitter,
     persistence: undefined,
+    sessions: () => undefined,
     async release() {},
   };
 }
@@ -60,7 +67,10 @@ export interface RedisBrokerStateOptions {
   instanceId: string;
   /** Start of every key and channel; default `lorastack:mqtt:`. */
   prefix?: string;
-  /** How long a message queued for a disconnected session is kept, in ms. */
+  /**
+   * How long a message queued for a disconnected session is kept, in ms; a session that stays
+   * disconnected this long is ended.
+   */
   sessionMessageTtlMs: number;
   /** Messages queued per disconnected session at most (the oldest go first). */
   maxSessionMessages: number;
@@ -119,6 +129,14 @@ export function redisBrokerState(options: RedisBrokerStateOptions): BrokerState 
     kind: "redis",
     emitter: new PrefixedEmitter(inner, prefix),
     persistence,
+    sessions: (connected) =>
+      new SessionExpiry({
+        db,
+        persistence: persistence as unknown as SessionCleaner,
+        ttlMs: options.sessionMessageTtlMs,
+        connected,
+        ...(options.logger ? { logger: options.logger } : {}),
+      }),
     async release() {
       // The persistence's destroy unsubscribes through the (closed) broker: its connection is
       // closed here instead. The emitter's were quit by the broker's close; a quit that waits

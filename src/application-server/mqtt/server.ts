@@ -182,11 +182,22 @@ export function createApplicationMqttServer(
       return access?.read && isReadTopic(access.uid, packet.topic) ? packet : null;
     },
   });
+  const sessions = state.sessions(() =>
+    clients
+      .entries()
+      .filter(([client]) => !client.clean)
+      .map(([client]) => client.id),
+  );
   broker.on("client", (client) => {
     const access = accessOf.get(client);
     if (access) clients.add(client, access);
+    // Any connection with the ID ends its absence (a clean one ends the session itself).
+    sessions?.connected(client.id);
   });
-  broker.on("clientDisconnect", (client) => clients.remove(client));
+  broker.on("clientDisconnect", (client) => {
+    clients.remove(client);
+    if (!client.clean) sessions?.disconnected(client.id);
+  });
   // The broker's own failures (its persistence in Redis unreachable while it sweeps wills or
   // queues a message): logged, never an uncaught 'error'.
   (broker as NodeJS.EventEmitter).on("error", (error: unknown) =>
@@ -289,6 +300,7 @@ export function createApplicationMqttServer(
         servers.push(gate);
         listeners.push(await options.listen.tcp("mqtt (tls)", options.tlsAddress, gate));
       }
+      sessions?.start();
       const interval = options.rightsCheckIntervalMs ?? 60_000;
       if (interval > 0) {
         recheck = setInterval(() => void checkRights(), interval);
@@ -298,6 +310,7 @@ export function createApplicationMqttServer(
     },
     async stop() {
       if (recheck) clearInterval(recheck);
+      await sessions?.stop();
       const closing = servers
         .splice(0)
         .map((server) => new Promise<void>((resolve) => server.close(() => resolve())));

@@ -86,7 +86,7 @@ describe("application MQTT servers sharing Redis", { skip }, () => {
   const clients: MqttClient[] = [];
   const maxSessionMessages = 5;
 
-  async function instance(name: string): Promise<Instance> {
+  async function instance(name: string, sessionMessageTtlMs = 60_000): Promise<Instance> {
     const queue = new RecordingQueue();
     const server = createApplicationMqttServer({
       rights,
@@ -102,7 +102,7 @@ describe("application MQTT servers sharing Redis", { skip }, () => {
       state: redisBrokerState({
         uri: redis.uri,
         instanceId: name,
-        sessionMessageTtlMs: 60_000,
+        sessionMessageTtlMs,
         maxSessionMessages,
         logger,
       }),
@@ -297,6 +297,33 @@ describe("application MQTT servers sharing Redis", { skip }, () => {
     assert.equal(onA.client.connected && onB.client.connected, true);
     await onA.client.endAsync();
     await onB.client.endAsync();
+  });
+
+  it("ends a persistent session that stays away longer than its time to live, not a connected one", async () => {
+    const short = await instance("short-ttl", 500);
+    const db = new Redis(redis.uri);
+    try {
+      const away = await connect(short, { clientId: "gone", clean: false });
+      await away.client.subscribeAsync("v3/app1/devices/+/up", { qos: 1 });
+      const present = await connect(short, { clientId: "present", clean: false });
+      await present.client.subscribeAsync("v3/app1/devices/+/up", { qos: 1 });
+      await away.client.endAsync();
+      const sessions = () => db.smembers("lorastack:mqtt:clients");
+      assert.deepEqual((await sessions()).filter((id) => id.endsWith("/gone")).length, 1);
+      await until(async () => ((await sessions()).includes("app1/gone") ? undefined : true), {
+        timeoutMs: 5000,
+        what: "the session away to end",
+      });
+      assert.equal(await db.exists("lorastack:mqtt:client:app1%2Fgone"), 0);
+      assert.ok((await sessions()).includes("app1/present"), "a connected session stays");
+      // Nothing is queued for the ended session any more.
+      await short.server.publish(uplink(500));
+      assert.equal(await db.llen("lorastack:mqtt:outgoing:app1%2Fgone"), 0);
+      await present.client.endAsync();
+    } finally {
+      db.disconnect();
+      await short.server.stop();
+    }
   });
 
   it("closes its Redis connections when it stops", async () => {
