@@ -12,7 +12,6 @@
 import { createRequire } from "node:module";
 import { Readable } from "node:stream";
 import { Redis, type RedisOptions } from "ioredis";
-import mqemitter from "mqemitter";
 import type { Logger } from "../../log/logger.ts";
 import { connectionErrorLog } from "../../storage/connection-log.ts";
 import { type SessionCleaner, SessionExpiry } from "./session-expiry.ts";
@@ -33,7 +32,8 @@ export type EmitterListener = (message: EmittedMessage, done: () => void) => voi
 export interface BrokerState {
   /** `local` (this process) or `redis` (shared by every instance). */
   readonly kind: "local" | "redis";
-  readonly emitter: BrokerEmitter;
+  /** The broker's emitter; `undefined`: aedes' in-memory one. */
+  readonly emitter: BrokerEmitter | undefined;
   /** aedes' persistence; `undefined`: aedes' in-memory one. */
   readonly persistence: unknown;
   /**
@@ -53,7 +53,7 @@ export interface BrokerState {
 export function localBrokerState(): BrokerState {
   return {
     kind: "local",
-    emitter: mqemitter({ concurrency: 100, matchEmptyLevels: true }) as unknown as BrokerEmitter,
+    emitter: undefined,
     persistence: undefined,
     sessions: () => undefined,
     async release() {},

@@ -105,7 +105,9 @@ export function createApplicationMqttServer(
   const qos = state.kind === "redis" ? 1 : 0;
 
   const broker = new Aedes({
-    mq: droppingEmitter(state.emitter, droppedTopic),
+    // Publications of clients are moved to a topic nobody reads: with a shared emitter they
+    // are dropped here instead of travelling to every instance.
+    ...(state.emitter ? { mq: droppingEmitter(state.emitter, droppedTopic) } : {}),
     ...(state.persistence ? { persistence: state.persistence } : {}),
     connectTimeout: options.connectTimeoutMs ?? 10_000,
     heartbeatInterval: 3_600_000,
