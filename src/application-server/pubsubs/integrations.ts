@@ -1,6 +1,7 @@
 import type { Claim, ClaimRenewal, Claims } from "../../cluster/claims.ts";
 import { type Codec, stringCodec } from "../../cluster/codec.ts";
 import type { PubSub, Topic, Unsubscribe } from "../../cluster/pubsub.ts";
+import { KeyedQueue } from "../../concurrency/keyed-queue.ts";
 import type { ApplicationPubSub } from "../../gen/ttn/lorawan/v3/applicationserver_pubsub_pb.js";
 import type { Logger } from "../../log/logger.ts";
 import type { ApplicationDownlinkQueue } from "../downlink-queue.ts";
@@ -100,7 +101,7 @@ interface Entry {
 export class PubSubIntegrations {
   readonly #entries = new Map<string, Entry>();
   readonly #byApplication = new Map<string, Map<string, Entry>>();
-  readonly #chains = new Map<string, Promise<void>>();
+  readonly #chains = new KeyedQueue();
   readonly #options: IntegrationsOptions;
   readonly #claimTtlMs: number;
   #running = false;
@@ -152,7 +153,7 @@ export class PubSubIntegrations {
     if (this.#timer) clearInterval(this.#timer);
     this.#timer = undefined;
     for (const unsubscribe of this.#unsubscribe.splice(0)) unsubscribe();
-    await Promise.all([...this.#chains.values()]);
+    await this.#chains.idle();
     await Promise.all([...this.#entries.keys()].map((text) => this.#forget(text)));
   }
 
@@ -171,15 +172,9 @@ export class PubSubIntegrations {
 
   /** Runs `work` after the key's earlier work; logs what it throws. */
   #serially(text: string, work: () => Promise<void>, failure: string): Promise<void> {
-    const previous = this.#chains.get(text) ?? Promise.resolve();
-    const next = previous.then(work).catch((error: unknown) => {
+    return this.#chains.run(text, work).catch((error: unknown) => {
       this.#options.logger.error({ err: error, key: text }, failure);
     });
-    this.#chains.set(text, next);
-    void next.then(() => {
-      if (this.#chains.get(text) === next) this.#chains.delete(text);
-    });
-    return next;
   }
 
   /** Reads every stored pub/sub; refreshes those that are new, changed or gone. */
