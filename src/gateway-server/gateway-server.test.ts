@@ -342,17 +342,21 @@ describe("Gateway Server", () => {
     assert.equal(stats.txAcknowledgmentCount, 1n);
     assert.equal(stats.lastStatus?.versions.firmware, "2.0.4");
     assert.equal(stats.gatewayRemoteAddress?.ip, "192.0.2.10");
+    assert.equal(stats.hourlyTraffic.at(-1)?.uplinkCount, 1n, "this hour's uplink");
     const routed = await reader("a").getGatewayConnectionStats({ gatewayId: "gtw-two" });
     assert.equal(routed.downlinkCount, 1n);
+    // The holding instance's hourly traffic crosses the peer call.
+    assert.equal(routed.hourlyTraffic.at(-1)?.downlinkCount, 1n);
     const batch = await reader("b").batchGetGatewayConnectionStats({
       gatewayIds: [
         { gatewayId: "gtw-one" },
         { gatewayId: "gtw-two" },
         { gatewayId: "gtw-nowhere" },
       ],
-      fieldMask: { paths: ["protocol"] },
+      fieldMask: { paths: ["protocol", "hourly_traffic"] },
     });
     assert.deepEqual(Object.keys(batch.entries).sort(), ["gtw-one", "gtw-two"]);
+    assert.equal(batch.entries["gtw-two"]?.hourlyTraffic.at(-1)?.downlinkCount, 1n);
     assert.equal(batch.entries["gtw-one"]?.protocol, "udp");
     assert.equal(batch.entries["gtw-one"]?.uplinkCount, 0n, "masked out");
     await assert.rejects(

@@ -154,6 +154,8 @@ const shapes: [DescMessage, string[]][] = [
       "12 gateway_remote_address GatewayRemoteAddress",
       "13 last_tx_acknowledgment_received_at google.protobuf.Timestamp",
       "14 tx_acknowledgment_count uint64",
+      // lorastack's addition, numbered far above TTS's fields (JSON readers of TTS ignore it).
+      "100 hourly_traffic repeated GatewayConnectionStats.HourlyTraffic",
     ],
   ],
 ];

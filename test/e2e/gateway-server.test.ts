@@ -260,6 +260,20 @@ describe("Gateway Server end to end", () => {
     assert.ok(result.json.connected_at);
     assert.ok(result.json.last_uplink_received_at);
     assert.deepEqual(result.json.gateway_remote_address, { ip: "127.0.0.1" });
+    // lorastack's hourly traffic: the uplink's whole UTC hour holds the uplink and downlink.
+    const hourOf = (at: string) => Math.floor(Date.parse(at) / 3_600_000) * 3_600_000;
+    const hours = result.json.hourly_traffic as Json[];
+    const uplinkHour = hours.find(
+      (hour) => Date.parse(hour.start) === hourOf(result.json.last_uplink_received_at),
+    );
+    assert.deepEqual(
+      { ...uplinkHour, start: undefined },
+      {
+        start: undefined,
+        uplink_count: "1",
+        downlink_count: "1",
+      },
+    );
     const batch = await call("POST", "/api/v3/gs/gateways/connection/stats", adminKey, {
       gateway_ids: [{ gateway_id: "gw-e2e" }],
       field_mask: { paths: ["uplink_count"] },

@@ -79,6 +79,7 @@ function setup(
     advance: (us: number) => {
       nowUs += us;
     },
+    nowMs: () => nowUs / 1000,
   };
 }
 
@@ -216,8 +217,8 @@ describe("Connection with the real scheduler", () => {
     assert.equal(sent.length, 0);
   });
 
-  it("reports the scheduler's round trips and sub-band use in the stats", async () => {
-    const { connection } = setup();
+  it("reports the scheduler's round trips, sub-band use and hourly traffic in the stats", async () => {
+    const { connection, nowMs } = setup();
     const token = await uplinkToken(connection, { timestamp: 5_000_000 });
     connection.recordRoundTrip(20_000.25);
     // Fractions of a µs (the monotonic clock has them) must not break the Duration.
@@ -225,8 +226,13 @@ describe("Connection with the real scheduler", () => {
     // 32.904 ms split through float milliseconds gave nanos 32904000.000000004: no JSON.
     connection.recordRoundTrip(32_904.2);
     await connection.scheduleDownlink(classA(1), tokenPath(token), token);
-    const stats = connection.stats.toMessage();
+    const stats = connection.stats.toMessage(nowMs());
     assert.equal(stats.roundTripTimes?.count, 3);
+    // The connection's clock is in the first hour of 1970: one hour, with both messages.
+    assert.equal(stats.hourlyTraffic.length, 1);
+    assert.equal(stats.hourlyTraffic[0]?.start?.seconds, 0n);
+    assert.equal(stats.hourlyTraffic[0]?.uplinkCount, 1n);
+    assert.equal(stats.hourlyTraffic[0]?.downlinkCount, 1n);
     assert.equal(stats.roundTripTimes?.max?.nanos, 40_000_000);
     assert.equal(stats.roundTripTimes?.median?.nanos, 32_904_000);
     assert.ok(toBinary(GatewayConnectionStatsSchema, stats).length > 0, "serializable");
@@ -241,12 +247,12 @@ describe("Connection with the real scheduler", () => {
   it("drops a round trip measured while the server's event loop lagged", async () => {
     // The loop ran 300 ms late during the second measurement's interval only.
     const lagged = (fromUs: number, toUs: number) => (toUs - fromUs > 100_000 ? 300_000 : 0);
-    const { connection } = setup({}, {}, lagged);
+    const { connection, nowMs } = setup({}, {}, lagged);
     const token = await uplinkToken(connection, { timestamp: 5_000_000 });
     connection.recordRoundTrip(20_000);
     connection.recordRoundTrip(400_000);
     await connection.scheduleDownlink(classA(1), tokenPath(token), token);
-    const stats = connection.stats.toMessage();
+    const stats = connection.stats.toMessage(nowMs());
     assert.equal(stats.roundTripTimes?.count, 1, "only the one measured on time");
     assert.equal(stats.roundTripTimes?.max?.nanos, 20_000_000);
   });

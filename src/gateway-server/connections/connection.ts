@@ -246,8 +246,7 @@ export class Connection {
       };
       metadata.uplinkToken = encodeUplinkToken(token);
     }
-    this.stats.uplinkCount++;
-    this.stats.lastUplinkMs = receivedAtMs;
+    this.stats.countUplink(receivedAtMs);
     this.#env.metrics.uplinks.inc({ protocol: this.protocol });
     this.#env.events.publish(evtUplinkReceive, {
       identifiers: [this.#entity],
@@ -352,8 +351,7 @@ export class Connection {
         throw errSend.create({}, error);
       }
     }
-    this.stats.downlinkCount++;
-    this.stats.lastDownlinkMs = nowMs;
+    this.stats.countDownlink(nowMs);
     this.#env.metrics.downlinks.inc({ protocol: this.protocol });
     this.#env.events.publish(evtDownlinkSend, {
       identifiers: [this.#entity],

@@ -186,7 +186,7 @@ export class Connections {
   /** Stats of the gateway's live connection here, or of its last one while they are kept. */
   stats(gatewayId: string): GatewayConnectionStats | undefined {
     const live = this.#held.get(gatewayId);
-    if (live) return live.connection.stats.toMessage();
+    if (live) return live.connection.stats.toMessage(this.#env.now());
     const last = this.#disconnected.get(gatewayId);
     if (!last) return undefined;
     if (last.untilMs > this.#env.now()) return last.stats;
@@ -310,7 +310,7 @@ export class Connections {
     this.#env.metrics.connected.dec({ protocol: connection.protocol });
     this.#disconnected.delete(connection.gatewayId);
     this.#disconnected.set(connection.gatewayId, {
-      stats: connection.stats.toMessage(),
+      stats: connection.stats.toMessage(this.#env.now()),
       untilMs: this.#env.now() + this.#disconnectedTtlMs,
     });
     if (this.#disconnected.size > maxDisconnected) {

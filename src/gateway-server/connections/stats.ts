@@ -7,6 +7,7 @@ import {
   type GatewayStatus,
 } from "../../gen/ttn/lorawan/v3/gateway_pb.js";
 import type { RoundTripStats } from "../scheduling/index.ts";
+import { HourlyTraffic } from "./hourly-traffic.ts";
 
 /** A sub-band's downlink use, as the scheduler reports it. */
 export interface SubBandUse {
@@ -33,6 +34,8 @@ export class ConnectionStats {
   lastTxAcknowledgmentMs: number | undefined;
   lastStatusMs: number | undefined;
   lastStatus: GatewayStatus | undefined;
+  /** Uplinks and downlinks per UTC hour over the last 24 hours (`hourly_traffic`). */
+  readonly hourly: HourlyTraffic;
   /** The scheduler's sub-band use (set by the connection). */
   subBands: () => readonly SubBandUse[] = () => [];
   /** The scheduler's recent round-trip times (µs; set by the connection). */
@@ -42,9 +45,28 @@ export class ConnectionStats {
     this.protocol = protocol;
     this.connectedAtMs = connectedAtMs;
     this.remoteAddress = remoteAddress;
+    this.hourly = new HourlyTraffic(connectedAtMs);
   }
 
-  toMessage(): GatewayConnectionStats {
+  /** Counts an uplink received at `atMs`. */
+  countUplink(atMs: number): void {
+    this.uplinkCount++;
+    this.lastUplinkMs = atMs;
+    this.hourly.uplink(atMs);
+  }
+
+  /** Counts a downlink sent at `atMs`. */
+  countDownlink(atMs: number): void {
+    this.downlinkCount++;
+    this.lastDownlinkMs = atMs;
+    this.hourly.downlink(atMs);
+  }
+
+  /**
+   * The stats as of `nowMs`. The hourly traffic ends with the hour of `nowMs` while connected,
+   * with the hour of the disconnection once disconnected.
+   */
+  toMessage(nowMs: number): GatewayConnectionStats {
     const at = (ms: number | undefined) => (ms === undefined ? undefined : timestampFromMs(ms));
     const trips = this.roundTrips();
     return create(GatewayConnectionStatsSchema, {
@@ -75,6 +97,11 @@ export class ConnectionStats {
         downlinkUtilization: band.utilization,
       })),
       gatewayRemoteAddress: this.remoteAddress ? { ip: this.remoteAddress } : undefined,
+      hourlyTraffic: this.hourly.hours(this.disconnectedAtMs ?? nowMs).map((hour) => ({
+        start: timestampFromMs(hour.startMs),
+        uplinkCount: BigInt(hour.uplinks),
+        downlinkCount: BigInt(hour.downlinks),
+      })),
     });
   }
 }

@@ -987,6 +987,15 @@ export declare type GatewayConnectionStats = Message<"ttn.lorawan.v3.GatewayConn
    * @generated from field: ttn.lorawan.v3.GatewayRemoteAddress gateway_remote_address = 12;
    */
   gatewayRemoteAddress?: GatewayRemoteAddress | undefined;
+
+  /**
+   * lorastack addition: the connection's traffic per UTC hour over the last 24 hours, oldest
+   * first, only the hours since the connection began (the current hour last, partly elapsed).
+   * A field number far above The Things Stack's so it can never collide with one of theirs.
+   *
+   * @generated from field: repeated ttn.lorawan.v3.GatewayConnectionStats.HourlyTraffic hourly_traffic = 100;
+   */
+  hourlyTraffic: GatewayConnectionStats_HourlyTraffic[];
 };
 
 /**
@@ -1068,6 +1077,41 @@ export declare type GatewayConnectionStats_SubBand = Message<"ttn.lorawan.v3.Gat
  * Use `create(GatewayConnectionStats_SubBandSchema)` to create a new message.
  */
 export declare const GatewayConnectionStats_SubBandSchema: GenMessage<GatewayConnectionStats_SubBand>;
+
+/**
+ * lorastack addition (not in The Things Stack): the traffic of one whole UTC hour of
+ * this connection.
+ *
+ * @generated from message ttn.lorawan.v3.GatewayConnectionStats.HourlyTraffic
+ */
+export declare type GatewayConnectionStats_HourlyTraffic = Message<"ttn.lorawan.v3.GatewayConnectionStats.HourlyTraffic"> & {
+  /**
+   * The start of the hour (UTC, on the hour).
+   *
+   * @generated from field: google.protobuf.Timestamp start = 1;
+   */
+  start?: Timestamp | undefined;
+
+  /**
+   * Uplinks received in the hour.
+   *
+   * @generated from field: uint64 uplink_count = 2;
+   */
+  uplinkCount: bigint;
+
+  /**
+   * Downlinks sent to the gateway in the hour.
+   *
+   * @generated from field: uint64 downlink_count = 3;
+   */
+  downlinkCount: bigint;
+};
+
+/**
+ * Describes the message ttn.lorawan.v3.GatewayConnectionStats.HourlyTraffic.
+ * Use `create(GatewayConnectionStats_HourlyTrafficSchema)` to create a new message.
+ */
+export declare const GatewayConnectionStats_HourlyTrafficSchema: GenMessage<GatewayConnectionStats_HourlyTraffic>;
 
 /**
  * @generated from enum ttn.lorawan.v3.GatewayAntennaPlacement
