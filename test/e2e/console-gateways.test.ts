@@ -1,8 +1,8 @@
 /**
  * The Console's gateway, organization and user settings pages in a real browser against the
  * real program: register a gateway in the browser, connect a simulated Semtech UDP gateway to
- * it, see it connected in the list and its connection stats on its page, download its
- * global_conf.json; create an organization; change the admin's name in the user settings.
+ * it, see it connected in the list, its connection stats and its uplink in the hourly traffic
+ * chart on its page and the Overview, download its global_conf.json; create an organization; change the admin's name in the user settings.
  * Screenshots: overview, gateway list, gateway page, user settings (light), the gateway page
  * dark and the gateway list at phone width.
  */
@@ -14,6 +14,8 @@ import { consoleSkipReason, startConsole } from "../harness/console.ts";
 
 const gatewayId = "gw-console";
 const eui = "00800000A0000F4D";
+/** The current whole hour, to know whether the uplink's hour is still the chart's last. */
+const currentHour = () => Math.floor(Date.now() / 3_600_000);
 
 it("manages gateways, organizations and user settings in the Console", {
   skip: consoleSkipReason(),
@@ -65,6 +67,7 @@ it("manages gateways, organizations and user settings in the Console", {
     rssi: -87,
     snr: 7.5,
   });
+  const uplinkHour = currentHour();
   udp.sendStat();
 
   // The list shows it connected.
@@ -79,6 +82,16 @@ it("manages gateways, organizations and user settings in the Console", {
   await connection.getByText("udp").waitFor({ timeout: 20_000 });
   await connection.getByRole("row", { name: /Uptime/ }).waitFor();
   await connection.getByRole("row", { name: "Uplinks received 1" }).waitFor({ timeout: 20_000 });
+  // The hourly traffic chart: the uplink is the one bar, in the hour it was received.
+  const chart = page.getByRole("img", { name: /^Last 24 hours: 1 uplink and 0 downlinks\./ });
+  await chart.waitFor({ timeout: 20_000 });
+  await chart.locator(".recharts-bar-rectangle path").first().waitFor();
+  assert.equal(await chart.locator(".recharts-bar-rectangle path").count(), 1, "one bar");
+  if (currentHour() === uplinkHour)
+    assert.match(
+      (await chart.getAttribute("aria-label")) ?? "",
+      /This hour \(from [^)]+\): 1 uplink and 0 downlinks\.$/,
+    );
   await screenshot("gateway-connection");
   await page.getByRole("tab", { name: "Status history" }).click();
   await page.getByText("RSSI (dBm)").first().waitFor({ timeout: 20_000 });
@@ -152,6 +165,11 @@ it("manages gateways, organizations and user settings in the Console", {
   // The overview with a connected gateway, and the gateway list at phone width.
   await open("/");
   await page.getByText("1 connected").waitFor({ timeout: 20_000 });
+  await page
+    .getByRole("img", { name: /^Last 24 hours: 1 uplink and 0 downlinks\./ })
+    .locator(".recharts-bar-rectangle path")
+    .first()
+    .waitFor({ timeout: 20_000 });
   await screenshot("overview");
   await page.setViewportSize({ width: 390, height: 844 });
   await open("/gateways");

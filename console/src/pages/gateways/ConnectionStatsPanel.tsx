@@ -9,6 +9,7 @@ import {
   formatMs,
   formatUptime,
 } from "./gateway";
+import { HourlyTrafficCard } from "./HourlyTraffic";
 import { InfoTable } from "./InfoTable";
 
 /** Everything the Gateway Server reports about the gateway's current (or last) connection. */
@@ -67,6 +68,10 @@ export function ConnectionStatsPanel({
             ],
             ["TX acknowledgments", `${count(stats.tx_acknowledgment_count)}`],
           ]}
+        />
+        <HourlyTrafficCard
+          stats={[stats]}
+          empty="The Gateway Server does not report hourly traffic for this connection."
         />
       </Stack>
       <Stack>

@@ -8,10 +8,12 @@ import {
   durationMs,
   formatMs,
   formatUptime,
+  hasHourlyTraffic,
   idError,
   normalizeEui,
   signalOf,
-  uplinksPerHour,
+  trafficByHour,
+  trafficSummary,
 } from "./gateway.ts";
 
 describe("gateway helpers", () => {
@@ -45,11 +47,57 @@ describe("gateway helpers", () => {
     assert.equal(formatUptime(3 * 3600_000 + 5 * 60_000), "3 h 5 min");
   });
 
-  it("averages uplinks per hour over the connection", () => {
-    const now = Date.parse("2026-12-06T12:00:00Z");
-    const stats = { connected_at: "2026-12-06T10:00:00Z", uplink_count: "120" };
-    assert.equal(uplinksPerHour(stats, now), 60);
-    assert.equal(uplinksPerHour({ connected_at: "2026-12-06T11:59:30Z" }, now), undefined);
+  it("sums the gateways' hourly traffic over the last 24 hours", () => {
+    const now = Date.parse("2026-12-06T12:20:00Z");
+    const one = {
+      hourly_traffic: [
+        { start: "2026-12-06T11:00:00Z", uplink_count: "3", downlink_count: "1" },
+        { start: "2026-12-06T12:00:00Z", uplink_count: "2", downlink_count: "0" },
+      ],
+    };
+    const two = {
+      hourly_traffic: [
+        // 25 hours ago: outside the chart.
+        { start: "2026-12-05T11:00:00Z", uplink_count: "9" },
+        { start: "2026-12-06T12:00:00Z", uplink_count: 4, downlink_count: "2" },
+        // Malformed entries are skipped, not thrown on.
+        { start: "yesterday", uplink_count: "7" },
+        { uplink_count: "7" },
+        { start: "2026-12-06T10:00:00Z", uplink_count: "-5" },
+      ],
+    };
+    const hours = trafficByHour([one, undefined, two, {}], now);
+    assert.equal(hours.length, 24);
+    assert.equal(hours[0]?.startMs, Date.parse("2026-12-05T13:00:00Z"));
+    assert.deepEqual(hours.at(-1), {
+      startMs: Date.parse("2026-12-06T12:00:00Z"),
+      uplinks: 6,
+      downlinks: 2,
+    });
+    assert.deepEqual(hours.at(-2), {
+      startMs: Date.parse("2026-12-06T11:00:00Z"),
+      uplinks: 3,
+      downlinks: 1,
+    });
+    assert.equal(
+      hours.reduce((sum, hour) => sum + hour.uplinks, 0),
+      9,
+    );
+    assert.match(trafficSummary(hours), /^Last 24 hours: 9 uplinks and 3 downlinks\. This hour/);
+    assert.match(trafficSummary(hours), /6 uplinks and 2 downlinks\.$/);
+    assert.equal(hasHourlyTraffic([one]), true);
+    assert.equal(hasHourlyTraffic([{ uplink_count: "1" }, undefined]), false);
+  });
+
+  it("ends the chart at the Gateway Server's newest hour when its clock is ahead", () => {
+    const now = Date.parse("2026-12-06T11:59:59Z");
+    const hours = trafficByHour(
+      [{ hourly_traffic: [{ start: "2026-12-06T12:00:00Z", uplink_count: "1" }] }],
+      now,
+    );
+    assert.equal(hours.at(-1)?.startMs, Date.parse("2026-12-06T12:00:00Z"));
+    assert.equal(hours.at(-1)?.uplinks, 1);
+    assert.match(trafficSummary(hours), /1 uplink and 0 downlinks\.$/);
   });
 
   it("finds this gateway's RSSI and SNR in an uplink event", () => {

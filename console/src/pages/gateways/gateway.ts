@@ -50,6 +50,12 @@ export type ConnectionStats = {
     downlink_utilization?: number;
   }[];
   gateway_remote_address?: { ip?: string };
+  /** lorastack's addition: the connection's traffic per UTC hour, last 24 hours, oldest first. */
+  hourly_traffic?: {
+    start?: string;
+    uplink_count?: string | number;
+    downlink_count?: string | number;
+  }[];
 };
 
 /** The gateway fields lists and pages ask the Identity Server for. */
@@ -121,18 +127,78 @@ export function formatMHz(hz: unknown): string {
   return n === 0 ? "—" : `${(n / 1e6).toFixed(1)} MHz`;
 }
 
+const hourMs = 3_600_000;
+
+/** One hour of the traffic chart: its start (a whole UTC hour) and the messages in it. */
+export type TrafficHour = { startMs: number; uplinks: number; downlinks: number };
+
 /**
- * The average uplinks per hour of a connection: the Gateway Server's uplink count over the
- * time since it connected. Undefined before a minute has passed (too noisy to show).
+ * The last 24 whole hours up to the current one, each with the Gateway Server's
+ * `hourly_traffic` of every given connection summed. The current hour is the browser's, or
+ * the newest the Gateway Server reported when its clock is ahead. Malformed entries are skipped.
  */
-export function uplinksPerHour(
-  stats: ConnectionStats | undefined,
-  now: number,
-): number | undefined {
-  if (!stats?.connected_at || connectionState(stats) !== "connected") return undefined;
-  const elapsed = now - Date.parse(stats.connected_at);
-  if (!Number.isFinite(elapsed) || elapsed < 60_000) return undefined;
-  return count(stats.uplink_count) / (elapsed / 3_600_000);
+export function trafficByHour(
+  stats: readonly (ConnectionStats | undefined)[],
+  nowMs: number,
+): TrafficHour[] {
+  const sums = new Map<number, { uplinks: number; downlinks: number }>();
+  let latest = Math.floor(nowMs / hourMs) * hourMs;
+  for (const entry of stats) {
+    const hours = entry?.hourly_traffic;
+    if (!Array.isArray(hours)) continue;
+    for (const hour of hours) {
+      const start = typeof hour?.start === "string" ? Date.parse(hour.start) : Number.NaN;
+      if (!Number.isFinite(start)) continue;
+      const key = Math.floor(start / hourMs) * hourMs;
+      const sum = sums.get(key) ?? { uplinks: 0, downlinks: 0 };
+      sum.uplinks += count(hour.uplink_count);
+      sum.downlinks += count(hour.downlink_count);
+      sums.set(key, sum);
+      latest = Math.max(latest, key);
+    }
+  }
+  const result: TrafficHour[] = [];
+  for (let index = 23; index >= 0; index--) {
+    const startMs = latest - index * hourMs;
+    const sum = sums.get(startMs);
+    result.push({ startMs, uplinks: sum?.uplinks ?? 0, downlinks: sum?.downlinks ?? 0 });
+  }
+  return result;
+}
+
+/** Whether any of the connections reports hourly traffic (a Gateway Server that has it). */
+export function hasHourlyTraffic(stats: readonly (ConnectionStats | undefined)[]): boolean {
+  return stats.some(
+    (entry) => Array.isArray(entry?.hourly_traffic) && entry.hourly_traffic.length > 0,
+  );
+}
+
+/**
+ * The start of an hour in the browser's time zone and locale: "14:00" or "2:00 PM" ("14:30"
+ * in zones half an hour off UTC).
+ */
+export function hourLabel(startMs: number): string {
+  return new Date(startMs).toLocaleTimeString(undefined, { hour: "numeric", minute: "2-digit" });
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? "" : "s"}`;
+}
+
+/** What the traffic chart shows, in words: for screen readers and as the chart's label. */
+export function trafficSummary(hours: readonly TrafficHour[]): string {
+  const total = hours.reduce(
+    (sum, hour) => ({
+      uplinks: sum.uplinks + hour.uplinks,
+      downlinks: sum.downlinks + hour.downlinks,
+    }),
+    { uplinks: 0, downlinks: 0 },
+  );
+  const current = hours.at(-1);
+  const now = current
+    ? ` This hour (from ${hourLabel(current.startMs)}): ${plural(current.uplinks, "uplink")} and ${plural(current.downlinks, "downlink")}.`
+    : "";
+  return `Last 24 hours: ${plural(total.uplinks, "uplink")} and ${plural(total.downlinks, "downlink")}.${now}`;
 }
 
 /** The registry location of a gateway (its first antenna's), if set. */

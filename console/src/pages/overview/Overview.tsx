@@ -1,6 +1,6 @@
 import { Anchor, Button, Card, Group, Loader, SimpleGrid, Stack, Text, Title } from "@mantine/core";
 import { IconApps, IconPlus, IconRouter, IconUsersGroup } from "@tabler/icons-react";
-import { lazy, type ReactNode, Suspense } from "react";
+import type { ReactNode } from "react";
 import { Link } from "react-router";
 import type { EntityIdentifiers } from "../../api/events";
 import { usePaged } from "../../api/hooks";
@@ -14,11 +14,8 @@ import {
   StatusDot,
 } from "../../components";
 import { useBatchStats } from "../gateways/GatewaysList";
-import { connectionState, type Gateway, uplinksPerHour } from "../gateways/gateway";
-
-const UplinksChart = lazy(() =>
-  import("./UplinksChart").then((module) => ({ default: module.UplinksChart })),
-);
+import { connectionState, type Gateway } from "../gateways/gateway";
+import { HourlyTrafficCard } from "../gateways/HourlyTraffic";
 
 type Application = { ids: { application_id: string }; name?: string };
 
@@ -76,14 +73,6 @@ export function Overview() {
   const { stats, loaded } = useBatchStats(gatewayIds);
 
   const connected = gatewayIds.filter((id) => connectionState(stats[id]) === "connected");
-  const now = Date.now();
-  const rates = gatewayIds
-    .map((id) => ({ gateway: id, rate: uplinksPerHour(stats[id], now) }))
-    .filter((entry): entry is { gateway: string; rate: number } => entry.rate !== undefined)
-    .map((entry) => ({
-      gateway: entry.gateway,
-      "Uplinks per hour": Math.round(entry.rate * 10) / 10,
-    }));
   const lastSeen = gatewayIds
     .map((id) => ({ id, at: stats[id]?.last_uplink_received_at ?? stats[id]?.connected_at }))
     .filter((entry): entry is { id: string; at: string } => typeof entry.at === "string")
@@ -174,26 +163,16 @@ export function Overview() {
             />
           </SimpleGrid>
           <SimpleGrid cols={{ base: 1, md: 2 }}>
-            <Card withBorder padding="lg">
-              <Title order={3} size="h4">
-                Uplinks per hour
-              </Title>
-              <Text size="sm" c="dimmed" mb="sm">
-                Per connected gateway: uplinks received since it connected, per hour connected
-                (Gateway Server connection stats).
-              </Text>
-              {rates.length === 0 ? (
-                <Text size="sm" c="dimmed">
-                  {gatewayIds.length === 0
-                    ? "Register a gateway to see its traffic."
-                    : "No gateway has been connected for more than a minute."}
-                </Text>
-              ) : (
-                <Suspense fallback={<Loader size="sm" aria-label="Loading chart" />}>
-                  <UplinksChart data={rates} />
-                </Suspense>
-              )}
-            </Card>
+            <HourlyTrafficCard
+              stats={gatewayIds.map((id) => stats[id])}
+              empty={
+                gatewayIds.length === 0
+                  ? "Register a gateway to see its traffic."
+                  : loaded
+                    ? "None of your gateways is connected or was recently."
+                    : "Loading…"
+              }
+            />
             <Card withBorder padding="lg">
               <Title order={3} size="h4" mb="sm">
                 Gateways last seen
