@@ -6,7 +6,7 @@
  */
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { create, toBinary, toJson } from "@bufbuild/protobuf";
+import { create, fromBinary, toBinary, toJson } from "@bufbuild/protobuf";
 import pino from "pino";
 import { Registry } from "prom-client";
 import type { DefinedError } from "../../errors/index.ts";
@@ -235,9 +235,19 @@ describe("Connection with the real scheduler", () => {
     assert.equal(stats.hourlyTraffic[0]?.downlinkCount, 1n);
     assert.equal(stats.roundTripTimes?.max?.nanos, 40_000_000);
     assert.equal(stats.roundTripTimes?.median?.nanos, 32_904_000);
-    assert.ok(toBinary(GatewayConnectionStatsSchema, stats).length > 0, "serializable");
-    assert.doesNotThrow(
-      () => toJson(GatewayConnectionStatsSchema, stats),
+    const binary = toBinary(GatewayConnectionStatsSchema, stats);
+    // As a peer instance receives them (gRPC, binary): the hourly traffic comes along.
+    const received = fromBinary(GatewayConnectionStatsSchema, binary);
+    assert.equal(received.hourlyTraffic[0]?.uplinkCount, 1n);
+    assert.equal(received.hourlyTraffic[0]?.downlinkCount, 1n);
+    assert.deepEqual(
+      (
+        toJson(GatewayConnectionStatsSchema, stats, { useProtoFieldName: true }) as Record<
+          string,
+          unknown
+        >
+      ).hourly_traffic,
+      [{ start: "1970-01-01T00:00:00Z", uplink_count: "1", downlink_count: "1" }],
       "JSON as REST serves it",
     );
     assert.ok(stats.subBands.length > 0);
