@@ -18,6 +18,7 @@ import mqtt from "mqtt";
 import { describeBackend } from "../../src/cluster/conformance/fixture.ts";
 import type { SimulationReport } from "../../src/simulator/run/report.ts";
 import { type ClusterInstance, startCluster, type TestCluster } from "../harness/cluster.ts";
+import { startHttpRouter } from "../harness/http-router.ts";
 import { lorastackBin } from "../harness/lorastack-process.ts";
 import { postgresSkipReason } from "../harness/postgres.ts";
 import { redisSkipReason } from "../harness/redis.ts";
@@ -80,11 +81,11 @@ async function subscribe(cluster: TestCluster, instances: ClusterInstance[]) {
 /** `bin/lorastack simulate --register ... --json`: its final report. */
 async function simulate(
   cluster: TestCluster,
-  api: ClusterInstance,
+  apiUrl: string,
   flags: Record<string, string | number>,
 ): Promise<SimulationReport> {
   const args = [lorastackBin, "simulate", "--server", "127.0.0.1"];
-  args.push("--api-url", api.httpUrl, "--register", "--api-key", cluster.adminKey);
+  args.push("--api-url", apiUrl, "--register", "--api-key", cluster.adminKey);
   args.push("--application-id", "app1", "--json");
   for (const [flag, value] of Object.entries(flags)) args.push(`--${flag}`, String(value));
   const result = await run(process.execPath, args, { timeoutMs: 120_000 });
@@ -141,7 +142,7 @@ describeBackend("scale-out: three instances on PostgreSQL and Redis", skip, () =
       ClusterInstance,
       ClusterInstance,
     ];
-    const report = await simulate(cluster, three, {
+    const report = await simulate(cluster, three.httpUrl, {
       "udp-address": [one, two, three].map(udpOf).join(","),
       gateways: 3,
       devices: 6,
@@ -184,7 +185,7 @@ describeBackend("scale-out: three instances on PostgreSQL and Redis", skip, () =
       ClusterInstance,
     ];
     const pids = cluster.instances.map((instance) => instance.child.pid);
-    const running = simulate(cluster, one, {
+    const running = simulate(cluster, one.httpUrl, {
       "udp-address": [one, two, three].map(udpOf).join(","),
       gateways: 3,
       devices: 4,
@@ -234,7 +235,7 @@ describeBackend("scale-out: three instances on PostgreSQL and Redis", skip, () =
       healthy: (index) => backends[index]?.alive === true,
     });
     try {
-      const running = simulate(cluster, one, {
+      const running = simulate(cluster, one.httpUrl, {
         "udp-address": balancer.address,
         gateways: 3,
         devices: 6,
@@ -323,7 +324,7 @@ describeBackend("scale-out: components split over four processes found by DNS SR
   });
 
   it("joins a device through gs → ns → js and delivers its uplinks to MQTT on the as", async () => {
-    const [gs, , as, is] = cluster.instances as ClusterInstance[] as [
+    const [gs, ns, as, is] = cluster.instances as ClusterInstance[] as [
       ClusterInstance,
       ClusterInstance,
       ClusterInstance,
@@ -333,8 +334,13 @@ describeBackend("scale-out: components split over four processes found by DNS SR
       application: { ids: { application_id: "app1" } },
     });
     const mqttClients = await subscribe(cluster, [as]);
+    // The simulator registers through one API address: a reverse proxy routes by path.
+    const router = await startHttpRouter(
+      { "/api/v3/ns/": ns.httpUrl, "/api/v3/as/": as.httpUrl, "/api/v3/gs/": gs.httpUrl },
+      is.httpUrl,
+    );
     try {
-      const report = await simulate(cluster, is, {
+      const report = await simulate(cluster, router.url, {
         "udp-address": udpOf(gs),
         gateways: 1,
         devices: 2,
@@ -355,6 +361,7 @@ describeBackend("scale-out: components split over four processes found by DNS SR
           `${role} looked up: ${questions.join(", ")}`,
         );
     } finally {
+      await router.close();
       await mqttClients.close();
     }
   });

@@ -90,6 +90,9 @@ export interface TestCluster {
 /** The cluster key of the tests' clusters (32 bytes, hex). */
 export const testClusterKey = "5ca1ab1e".repeat(8);
 
+/** The key encryption key every instance shares (AES-128, hex). */
+const testKeyEncryptionKey = "0f1e2d3c4b5a69788796a5b4c3d2e1f0";
+
 /** Starts PostgreSQL, Redis, the database's Identity Server tables and admin, and the instances. */
 export async function startCluster(options: ClusterOptions): Promise<TestCluster> {
   const postgres = await startPostgres();
@@ -111,6 +114,8 @@ export async function startCluster(options: ClusterOptions): Promise<TestCluster
       LORASTACK_DATABASE_URI: databaseUri,
       LORASTACK_REDIS_URI: redis.uri,
       LORASTACK_CLUSTER_KEYS: testClusterKey,
+      // Secrets at rest written by one instance are read by the others.
+      LORASTACK_KEY_VAULT_KEYS: `cluster-test:${testKeyEncryptionKey}`,
       ...options.env,
     };
     for (const _ of options.instances)
