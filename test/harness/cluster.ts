@@ -13,7 +13,7 @@ import { type DnsServer, startDnsServer } from "./dns-server.ts";
 import { freePort } from "./free-port.ts";
 import { initialize } from "./identity-admin.ts";
 import { type LorastackProcess, startLorastack } from "./lorastack-process.ts";
-import { startPostgres, type TestPostgres } from "./postgres.ts";
+import { type StartPostgresOptions, startPostgres, type TestPostgres } from "./postgres.ts";
 import { startRedis, type TestRedis } from "./redis.ts";
 import { type Json, type RestAnswer, type RestOptions, rest, restOk } from "./rest-client.ts";
 
@@ -42,6 +42,13 @@ export interface ClusterOptions {
   peers?: "address" | "dns";
   /** The DNS domain of `peers: "dns"`. */
   domain?: string;
+  /**
+   * Fills the shared database (`dataDir`: the first instance's, `env`: the instances' shared
+   * environment) instead of `is-db init` and an admin user; returns the API key the helpers use.
+   */
+  provision?: (dataDir: string, env: Record<string, string>) => Promise<string>;
+  /** PostgreSQL's options (durable for benchmarks of writes). */
+  postgres?: StartPostgresOptions;
   /** Milliseconds each instance has to become ready. */
   startTimeoutMs?: number;
 }
@@ -95,7 +102,7 @@ const testKeyEncryptionKey = "0f1e2d3c4b5a69788796a5b4c3d2e1f0";
 
 /** Starts PostgreSQL, Redis, the database's Identity Server tables and admin, and the instances. */
 export async function startCluster(options: ClusterOptions): Promise<TestCluster> {
-  const postgres = await startPostgres();
+  const postgres = await startPostgres(options.postgres);
   let redis: TestRedis | undefined;
   let dns: DnsServer | undefined;
   const dataDirs: string[] = [];
@@ -120,7 +127,9 @@ export async function startCluster(options: ClusterOptions): Promise<TestCluster
     };
     for (const _ of options.instances)
       dataDirs.push(await mkdtemp(join(tmpdir(), "lorastack-cluster-")));
-    const adminKey = await initialize(dataDirs[0] as string, shared);
+    const adminKey = options.provision
+      ? await options.provision(dataDirs[0] as string, shared)
+      : await initialize(dataDirs[0] as string, shared);
 
     // gRPC ports chosen before the start: peers' addresses and SRV records name them.
     const plans: { spec: InstanceSpec; port: number; components: readonly string[] }[] = [];
