@@ -116,6 +116,18 @@ function assertCountersForward(delivered: Delivered[], prefix: string, via: stri
 
 const udpOf = (instance: ClusterInstance) => instance.listeners.get("udp") as string;
 
+/** The sum of a metric's series on an instance's `/metrics` whose labels include `labels`. */
+async function metric(instance: ClusterInstance, name: string, labels = ""): Promise<number> {
+  const text = await (await fetch(`http://${instance.listeners.get("metrics")}/metrics`)).text();
+  let sum = 0;
+  for (const line of text.split("\n")) {
+    if (!line.startsWith(`${name}{`) && !line.startsWith(`${name} `)) continue;
+    if (labels && !line.includes(labels)) continue;
+    sum += Number(line.slice(line.lastIndexOf(" ") + 1));
+  }
+  return sum;
+}
+
 describeBackend("scale-out: three instances on PostgreSQL and Redis", skip, () => {
   let cluster: TestCluster;
   let mqttClients: Awaited<ReturnType<typeof subscribe>>;
@@ -177,6 +189,24 @@ describeBackend("scale-out: three instances on PostgreSQL and Redis", skip, () =
     assert.ok(report.confirmedUplinks >= 3, JSON.stringify(report));
     assert.equal(report.unacknowledged, 0, JSON.stringify(report));
     assert.equal(report.lateDownlinks, 0, JSON.stringify(report));
+    // Per instance, the downlinks its Network Server scheduled and those its Gateway Server
+    // handed to its gateways: the same in total, not on each instance — the difference went to
+    // gateways held by another instance, through its peer.
+    const scheduled = await Promise.all(
+      cluster.instances.map((instance) =>
+        metric(instance, "lorastack_ns_downlinks_total", 'result="scheduled"'),
+      ),
+    );
+    const sentHere = await Promise.all(
+      cluster.instances.map((instance) => metric(instance, "lorastack_gs_downlinks_sent_total")),
+    );
+    const total = (values: number[]) => values.reduce((sum, value) => sum + value, 0);
+    assert.ok(total(scheduled) >= 6, `downlinks scheduled: ${scheduled}`);
+    assert.equal(total(sentHere), total(scheduled), `sent ${sentHere}, scheduled ${scheduled}`);
+    assert.ok(
+      scheduled.some((count, index) => count !== sentHere[index]),
+      `some downlinks crossed instances: scheduled ${scheduled}, sent ${sentHere}`,
+    );
     for (const id of ["spread-gw-1", "spread-gw-2", "spread-gw-3"]) {
       const stats = await cluster.restOk(one, "GET", `/gs/gateways/${id}/connection/stats`);
       assert.ok(
