@@ -38,6 +38,15 @@ export const applicationServerConfig = {
               .describe(
                 'MQTT over TLS address users are told, "host:port"; empty: this host and mqtt.listen_tls',
               ),
+            session_message_ttl: duration(
+              "24h",
+              "with Redis: a message queued for a disconnected MQTT session (clean session off, QoS 1) is kept this long, and a session disconnected this long is ended",
+            ),
+            max_session_messages: number(z.number().int().min(1).max(100_000))
+              .default(1000)
+              .describe(
+                "with Redis: messages queued per disconnected MQTT session at most (the oldest are dropped)",
+              ),
           })
           .prefault({}),
         formatters: z

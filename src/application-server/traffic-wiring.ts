@@ -7,6 +7,7 @@ import { AsNs } from "../gen/ttn/lorawan/v3/networkserver_pb.js";
 import type { ApplicationServerConfig } from "./config.ts";
 import { createDownlinkQueue } from "./downlinks/queue.ts";
 import { createPayloadFormatters } from "./formatters/create-payload-formatters.ts";
+import { localBrokerState, redisBrokerState } from "./mqtt/broker-state.ts";
 import { createApplicationMqttServer } from "./mqtt/server.ts";
 import { mqttSink } from "./mqtt/sink.ts";
 import type { Packages } from "./packages/packages.ts";
@@ -24,7 +25,7 @@ import { createWebhooks } from "./webhooks/webhooks.ts";
 /**
  * The Application Server's traffic path, wired: payload formatters, the downlink queue over the
  * Network Server's `AsNs`, the uplink handler behind `NsAs`, `AppAs`, and the integrations every
- * ApplicationUp goes to (MQTT through the cluster's fan-out, webhooks through durable tasks,
+ * ApplicationUp goes to (MQTT through the broker, shared by the instances through Redis, webhooks through durable tasks,
  * pub/subs, and the storage integration for devices associated with it).
  */
 export function createTraffic(
@@ -108,9 +109,19 @@ export function createTraffic(
   });
   webhooks.registerServices(context.api);
 
+  const redisUri = context.config.redis.uri;
   const mqtt = createApplicationMqttServer({
     rights: context.rights,
-    pubsub: cluster.pubsub,
+    // With Redis the brokers of all instances share their emitter and sessions there.
+    state: redisUri
+      ? redisBrokerState({
+          uri: redisUri,
+          instanceId: cluster.instanceId,
+          sessionMessageTtlMs: config.mqtt.session_message_ttl,
+          maxSessionMessages: config.mqtt.max_session_messages,
+          logger: logger.child({ namespace: "as/mqtt" }),
+        })
+      : localBrokerState(),
     downlinks: queue,
     listen: context.listen,
     address: mqttAddress,
@@ -138,6 +149,8 @@ export function createTraffic(
   storage?.registerServices(context.api);
   const pubsubs = createPubSubs({
     database: context.database,
+    // Each pub/sub's connection runs on one instance; the others forward to it.
+    cluster: { claims: cluster.claims, pubsub: cluster.pubsub, instanceId: cluster.instanceId },
     rights: context.rights,
     queue,
     metrics,
@@ -151,7 +164,7 @@ export function createTraffic(
     },
   });
   pubsubs.registerServices(context.api);
-  sinks.push(mqttSink(cluster.pubsub), webhooks.sink, pubsubs.sink);
+  sinks.push(mqttSink(mqtt), webhooks.sink, pubsubs.sink);
   if (storage) sinks.push(storage.sink);
 
   return {

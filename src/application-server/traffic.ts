@@ -1,6 +1,4 @@
-import { messageCodec } from "../cluster/codec.ts";
-import type { PubSub, Topic } from "../cluster/pubsub.ts";
-import { type ApplicationUp, ApplicationUpSchema } from "../gen/ttn/lorawan/v3/messages_pb.js";
+import type { ApplicationUp } from "../gen/ttn/lorawan/v3/messages_pb.js";
 
 /**
  * Something that takes every `ApplicationUp` the Application Server produces (uplinks, join
@@ -8,7 +6,8 @@ import { type ApplicationUp, ApplicationUpSchema } from "../gen/ttn/lorawan/v3/m
  *
  * The Application Server calls every sink before it reports a message as handled to the Network
  * Server, so `handle` resolves once the message is as durable as the sink promises: a webhook
- * delivery task queued, a stored uplink committed, an MQTT message handed to the cluster's fan-out.
+ * delivery task queued, a stored uplink committed, an MQTT message taken by the broker (with
+ * Redis: handed to Redis, queued for absent persistent sessions).
  * A sink throws only when it could not take the message at all (it is then retried by the
  * Network Server's queue); a sink never throws for one integration's failure (a dead webhook
  * endpoint is the webhook task's business, not the uplink's).
@@ -17,12 +16,4 @@ export interface ApplicationUpSink {
   /** Short name for logs and metrics (`mqtt`, `webhooks`, `pubsubs`, `storage`). */
   readonly name: string;
   handle(up: ApplicationUp): Promise<void>;
-}
-
-/** The cluster-wide topic every instance's MQTT server (and event-like consumers) listens on. */
-export const applicationUpTopicName = "as.application-up";
-
-/** The `ApplicationUp` topic of the cluster's `PubSub` (binary across instances). */
-export function applicationUpTopic(pubsub: PubSub): Topic<ApplicationUp> {
-  return pubsub.topic(applicationUpTopicName, messageCodec(ApplicationUpSchema));
 }

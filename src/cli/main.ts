@@ -1,5 +1,6 @@
 import { Command, CommanderError } from "commander";
 import { DefinedError } from "../errors/index.ts";
+import { lorastackVersion } from "../runtime/version.ts";
 import { registerCompletionCommand } from "./commands/completion.ts";
 import { registerConfigCommand } from "./commands/config.ts";
 import { registerDbCommand } from "./commands/db.ts";
@@ -16,7 +17,6 @@ import { registerStartCommand } from "./commands/start.ts";
 import { registerVersionCommand } from "./commands/version.ts";
 import { type CommandIO, processIO } from "./io.ts";
 import { prepareInvoked } from "./lazy.ts";
-import { lorastackVersion } from "./version.ts";
 
 /** Exit codes: 0 success, 1 failure at run time, 2 bad usage or configuration. */
 export const exitCodes = { ok: 0, failure: 1, usage: 2 } as const;

@@ -4,7 +4,8 @@ import type { Codec } from "./codec.ts";
 export type Unsubscribe = () => void;
 
 /**
- * Topic fan-out to every instance of the cluster (events, application MQTT traffic).
+ * Topic fan-out to every instance of the cluster (events, cache invalidations, messages for
+ * the instance that holds a resource).
  *
  * A message published on any instance reaches every subscriber of its topic on every instance
  * exactly once, local subscribers included; messages of one topic published by one instance

@@ -1,6 +1,6 @@
 import { Gauge } from "prom-client";
-import { lorastackVersion } from "../cli/version.ts";
 import type { Registry } from "../metrics/registry.ts";
+import { lorastackVersion } from "./version.ts";
 
 /**
  * `lorastack_instance_info{instance,version,components} 1`: which instance a scrape came from,

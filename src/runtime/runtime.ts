@@ -17,6 +17,7 @@ import { EventBus, NamePatternResolver } from "../events/index.ts";
 import { OpenStreams } from "../events/open-streams.ts";
 import { createEventStore } from "../events/store/create-store.ts";
 import { registerEventsStream, watchRightsChanges } from "../events/stream-service.ts";
+import { registerConfigurationService } from "../frequency-plans/configuration-service.ts";
 import { FrequencyPlans, frequencyPlansConfig } from "../frequency-plans/index.ts";
 import { registerHealthRoutes } from "../http/health.ts";
 import { HttpServer } from "../http/http-server.ts";
@@ -226,6 +227,10 @@ export async function startRuntime(options: {
       connectionLimiter: connections.limiter,
     });
     undo.push(() => host.stop());
+
+    // Every process answers the Configuration service (frequency plans, band versions) once,
+    // whatever components it runs, as every component of The Things Stack does.
+    registerConfigurationService(api, frequencyPlans);
 
     // Every process streams events, whatever components it runs (after the components have
     // defined theirs).

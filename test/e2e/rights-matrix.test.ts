@@ -278,6 +278,10 @@ const openToAll: Record<string, string> = {
     "the Network Server's configuration, open as in The Things Stack",
   "GET /api/v3/as/webhook-formats": "the formats webhooks can use, open as in The Things Stack",
   "GET /api/v3/as/pubsub-formats": "the formats pub/subs can use, open as in The Things Stack",
+  "GET /api/v3/configuration/frequency-plans":
+    "the frequency plans registration forms offer, open as in The Things Stack",
+  "GET /api/v3/configuration/phy-versions":
+    "the regional parameters versions of each band, open as in The Things Stack",
 };
 
 /**

@@ -29,7 +29,7 @@ describe("lorastack start", () => {
       assert.equal(ready.status, 200);
       assert.deepEqual(await ready.json(), {
         ready: true,
-        components: { is: true, js: true, ns: true, as: true, gs: true, gcs: true },
+        components: { is: true, js: true, ns: true, as: true, gs: true, gcs: true, console: true },
         // Every peer the components need runs in this process.
         dependencies: {
           database: "ok",
@@ -61,7 +61,7 @@ describe("lorastack start", () => {
         `metrics ${stack.listeners.get("metrics")}`,
         `grpc ${stack.listeners.get("grpc")}`,
       ]);
-      assert.deepEqual(started?.components, ["is", "js", "ns", "as", "gs", "gcs"]);
+      assert.deepEqual(started?.components, ["is", "js", "ns", "as", "gs", "gcs", "console"]);
       assert.ok(
         existsSync(join(stack.dataDir, "lorastack.db")),
         "the SQLite database is in the data dir",

@@ -4,6 +4,7 @@ import { api, errorMessage } from "../api/client";
 import {
   beginLogin,
   completeLogin,
+  consoleOrigin,
   logout as endSession,
   hasSession,
   scheduleRefresh,
@@ -70,6 +71,13 @@ export function AuthGate({ children }: { children: ReactNode }) {
     let cancelled = false;
     void generation;
     (async () => {
+      // The OAuth client's redirect URI is on the issuer's origin, and the sign-in's state
+      // lives in that origin's sessionStorage: the Console is used from there.
+      if (window.location.origin !== consoleOrigin()) {
+        const { pathname, search, hash } = window.location;
+        window.location.replace(`${consoleOrigin()}${pathname}${search}${hash}`);
+        return;
+      }
       if (window.location.pathname === callbackPath) {
         const returnTo = await completeLogin(window.location.search);
         window.history.replaceState(null, "", `/console${returnTo === "/" ? "/" : returnTo}`);

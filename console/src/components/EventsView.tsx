@@ -125,6 +125,7 @@ export function EventsView({
   pausedRef.current = paused;
   const nextKey = useRef(0);
   const requestKey = JSON.stringify({ identifiers, names, tail });
+  const [connection, setConnection] = useState(0);
 
   useEffect(() => {
     const request = JSON.parse(requestKey) as {
@@ -132,6 +133,7 @@ export function EventsView({
       names?: string[];
       tail: number;
     };
+    void connection;
     const controller = new AbortController();
     setRows([]);
     void streamEvents(
@@ -145,7 +147,7 @@ export function EventsView({
       (next, error) => setStatus({ status: next, error }),
     );
     return () => controller.abort();
-  }, [requestKey]);
+  }, [requestKey, connection]);
 
   const shown = useMemo(() => {
     const needle = filter.trim().toLowerCase();
@@ -202,8 +204,8 @@ export function EventsView({
       </ScrollArea>
       {status.status === "failed" && (
         <Group>
-          <Button size="xs" variant="default" onClick={() => window.location.reload()}>
-            Reload the page
+          <Button size="xs" variant="default" onClick={() => setConnection((value) => value + 1)}>
+            Reconnect
           </Button>
         </Group>
       )}

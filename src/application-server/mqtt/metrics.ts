@@ -4,7 +4,7 @@ import { Counter, type Registry } from "prom-client";
 export interface MqttMetrics {
   /** Connections refused at CONNECT, by CONNACK return code. */
   refused: Counter<"reason">;
-  /** Messages published to clients (one per topic form of an application with clients). */
+  /** Messages published into the broker by this instance (one per topic form: `app`, `app@tenant`). */
   published: Counter;
   /** Downlinks from `down/push` and `down/replace`, by operation and result. */
   downlinks: Counter<"operation" | "result">;
@@ -23,7 +23,7 @@ export function mqttMetrics(registry: Registry): MqttMetrics {
     }),
     published: new Counter({
       name: "lorastack_as_mqtt_published_total",
-      help: "Application messages published to MQTT clients",
+      help: "Application messages this instance published into the MQTT broker (one per topic form)",
       registers,
     }),
     downlinks: new Counter({

@@ -9,7 +9,6 @@ import {
   type TestCertificate,
 } from "../../../test/harness/tls-certificate.ts";
 import type { RightsFetcher } from "../../auth/rights-fetcher.ts";
-import { InProcessPubSub } from "../../cluster/in-process/pubsub.ts";
 import { ConnectionLimiter } from "../../listeners/connection-limiter.ts";
 import { ListenerRegistry } from "../../listeners/registry.ts";
 import { ScopedListeners } from "../../listeners/scoped-listeners.ts";
@@ -30,7 +29,6 @@ const queue: ApplicationDownlinkQueue = {
 
 describe("application MQTT server: TLS and connection caps", () => {
   const logger = pino({ level: "silent" });
-  const pubsub = new InProcessPubSub();
   let certificate: TestCertificate | undefined;
   let server: ApplicationMqttServer;
   const ports: Record<string, number> = {};
@@ -39,7 +37,6 @@ describe("application MQTT server: TLS and connection caps", () => {
     certificate = await makeTestCertificate();
     server = createApplicationMqttServer({
       rights,
-      pubsub,
       downlinks: queue,
       listen: new ScopedListeners(
         new ListenerRegistry({ logger, closeTimeoutMs: 1000 }),
@@ -58,7 +55,6 @@ describe("application MQTT server: TLS and connection caps", () => {
 
   after(async () => {
     await server.stop();
-    await pubsub.close();
     await certificate?.remove();
   });
 

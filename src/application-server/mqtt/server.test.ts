@@ -8,7 +8,6 @@ import { pino } from "pino";
 import { errUnknownToken } from "../../auth/errors.ts";
 import type { RightName } from "../../auth/rights/index.ts";
 import type { RightsFetcher } from "../../auth/rights-fetcher.ts";
-import { InProcessPubSub } from "../../cluster/in-process/pubsub.ts";
 import type { EndDeviceIdentifiers } from "../../gen/ttn/lorawan/v3/identifiers_pb.js";
 import {
   type ApplicationDownlink,
@@ -72,19 +71,18 @@ class FakeQueue implements ApplicationDownlinkQueue {
   }
 }
 
-const pubsub = new InProcessPubSub();
-const sink = mqttSink(pubsub);
 const queue = new FakeQueue();
 const logger = pino({ level: process.env.LOG_LEVEL ?? "silent" });
 const registry = new ListenerRegistry({ logger, closeTimeoutMs: 1000 });
 let server: ApplicationMqttServer;
+/** The sink the Application Server hands messages to, as wired in production. */
+const sink = mqttSink({ publish: (up) => server.publish(up) });
 let port: number;
 const opened: MqttClient[] = [];
 
 before(async () => {
   server = createApplicationMqttServer({
     rights,
-    pubsub,
     downlinks: queue,
     listen: new ScopedListeners(registry, "as", logger),
     address: "127.0.0.1:0",
@@ -98,7 +96,6 @@ before(async () => {
 after(async () => {
   for (const client of opened) client.end(true);
   await server.stop();
-  await pubsub.close();
 });
 
 /** A connected MQTT.js client (3.1.1 unless told). */

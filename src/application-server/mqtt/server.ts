@@ -4,23 +4,29 @@
  * that application's traffic as The Things Stack's JSON on its topics, and push downlinks.
  *
  * The broker routes nothing between clients: every message a client gets is an
- * `ApplicationUp` that arrived on the cluster's application-up topic (so a client on any
- * instance gets every message of its application), and every message a client publishes is
- * either a downlink operation on its own application's queue or dropped.
+ * `ApplicationUp` this Application Server published with {@link ApplicationMqttServer.publish},
+ * and every message a client publishes is either a downlink operation on its own
+ * application's queue (handled here, by the instance the client is connected to) or dropped.
+ *
+ * Across instances the broker's emitter and sessions live in Redis ({@link BrokerState}): the
+ * instance that handles an uplink publishes it once, and the clients of every instance get it
+ * once. Messages are then published with QoS 1, so that a client subscribed with QoS 1 and a
+ * persistent session (clean session off) finds what came while it was away, on whichever
+ * instance it connects to next. Without Redis, messages are published with QoS 0 (as The
+ * Things Stack does) and nothing is queued for absent clients.
  */
 import type { Socket } from "node:net";
 import { createServer as createTlsServer, type SecureContextOptions } from "node:tls";
 import { Aedes, type AedesPublishPacket, type AuthenticateError, type Client } from "aedes";
 import { messageToJson } from "../../api/rest/json.ts";
 import type { RightsFetcher } from "../../auth/rights-fetcher.ts";
-import type { PubSub, Unsubscribe } from "../../cluster/pubsub.ts";
 import { type ApplicationUp, ApplicationUpSchema } from "../../gen/ttn/lorawan/v3/messages_pb.js";
 import { admittingServer, type ConnectionLimiter } from "../../listeners/connection-limiter.ts";
 import type { BoundListener, Listen, ListenAddressInput } from "../../listeners/index.ts";
 import type { Logger } from "../../log/logger.ts";
 import type { Registry } from "../../metrics/registry.ts";
 import type { ApplicationDownlinkQueue } from "../downlink-queue.ts";
-import { applicationUpTopic } from "../traffic.ts";
+import { type BrokerState, droppingEmitter, localBrokerState } from "./broker-state.ts";
 import {
   authenticateConnection,
   connackCodeOf,
@@ -36,8 +42,8 @@ import { acceptedSubscription, downlinkTopic, isReadTopic, upTopic } from "./top
 export interface ApplicationMqttServerOptions {
   /** Who a password (API key) belongs to and its rights (the component context's `rights`). */
   rights: RightsFetcher;
-  /** The cluster's PubSub: the server delivers what arrives on the application-up topic. */
-  pubsub: PubSub;
+  /** Where the broker's emitter and sessions live; default this process ({@link localBrokerState}). */
+  state?: BrokerState;
   /** Where `down/push` and `down/replace` go. */
   downlinks: ApplicationDownlinkQueue;
   /** The component's listeners (`context.listen`). */
@@ -69,7 +75,14 @@ export interface ApplicationMqttServer {
   start(): Promise<BoundListener[]>;
   /** Closes the listeners and every client connection. */
   stop(): Promise<void>;
-  /** Clients connected now. */
+  /**
+   * Publishes an `ApplicationUp` to the clients of its application (on every instance when the
+   * state is shared), on the topics of both forms of the application's name (`app1`,
+   * `app1@tenant`). Resolves once the broker took it: handed to Redis and queued for absent
+   * persistent sessions, or delivered locally.
+   */
+  publish(up: ApplicationUp): Promise<void>;
+  /** Clients connected now (to this instance). */
   readonly connectedClients: number;
 }
 
@@ -87,10 +100,15 @@ export function createApplicationMqttServer(
   const clients = new ClientTable();
   const listeners: BoundListener[] = [];
   const servers: { close(callback: () => void): unknown }[] = [];
-  let unsubscribe: Unsubscribe | undefined;
   let recheck: NodeJS.Timeout | undefined;
+  const state = options.state ?? localBrokerState();
+  const qos = state.kind === "redis" ? 1 : 0;
 
   const broker = new Aedes({
+    // Publications of clients are moved to a topic nobody reads: with a shared emitter they
+    // are dropped here instead of travelling to every instance.
+    ...(state.emitter ? { mq: droppingEmitter(state.emitter, droppedTopic) } : {}),
+    ...(state.persistence ? { persistence: state.persistence } : {}),
     connectTimeout: options.connectTimeoutMs ?? 10_000,
     heartbeatInterval: 3_600_000,
     drainTimeout: 10_000,
@@ -166,11 +184,27 @@ export function createApplicationMqttServer(
       return access?.read && isReadTopic(access.uid, packet.topic) ? packet : null;
     },
   });
+  const sessions = state.sessions(() =>
+    clients
+      .entries()
+      .filter(([client]) => !client.clean)
+      .map(([client]) => client.id),
+  );
   broker.on("client", (client) => {
     const access = accessOf.get(client);
     if (access) clients.add(client, access);
+    // Any connection with the ID ends its absence (a clean one ends the session itself).
+    sessions?.connected(client.id);
   });
-  broker.on("clientDisconnect", (client) => clients.remove(client));
+  broker.on("clientDisconnect", (client) => {
+    clients.remove(client);
+    if (!client.clean) sessions?.disconnected(client.id);
+  });
+  // The broker's own failures (its persistence in Redis unreachable while it sweeps wills or
+  // queues a message): logged, never an uncaught 'error'.
+  (broker as NodeJS.EventEmitter).on("error", (error: unknown) =>
+    logger.warn({ err: error }, "MQTT broker error"),
+  );
   broker.on("clientError", (client, error) =>
     logger.debug({ err: error, client_id: client.id }, "MQTT client error"),
   );
@@ -182,11 +216,14 @@ export function createApplicationMqttServer(
     );
   });
 
-  /** Publishes an `ApplicationUp` to the local clients of its application, in each topic form they use. */
-  function deliver(up: ApplicationUp): void {
+  /** Publishes an `ApplicationUp` on the topics of both forms of its application's name. */
+  async function publish(up: ApplicationUp): Promise<void> {
     const applicationId = up.endDeviceIds?.applicationIds?.applicationId;
-    const uids = applicationId ? clients.uidsOf(applicationId) : [];
-    if (uids.length === 0) return;
+    if (!applicationId) return;
+    const topics = [applicationId, `${applicationId}@${tenantId}`]
+      .map((uid) => upTopic(uid, up))
+      .filter((topic) => topic !== undefined);
+    if (topics.length === 0) return;
     let payload: Buffer;
     try {
       payload = Buffer.from(JSON.stringify(messageToJson(ApplicationUpSchema, up)));
@@ -198,15 +235,19 @@ export function createApplicationMqttServer(
       );
       return;
     }
-    for (const uid of uids) {
-      const topic = upTopic(uid, up);
-      if (topic === undefined) continue;
-      const packet = { cmd: "publish", topic, payload, qos: 0, retain: false, dup: false };
-      broker.publish(packet as AedesPublishPacket, (error) => {
-        if (error) logger.warn({ err: error, topic }, "failed to publish to MQTT clients");
-      });
-      metrics?.published.inc();
-    }
+    await Promise.all(
+      topics.map(
+        (topic) =>
+          new Promise<void>((resolve, reject) => {
+            const packet = { cmd: "publish", topic, payload, qos, retain: false, dup: false };
+            broker.publish(packet as AedesPublishPacket, (error) => {
+              if (error) reject(error);
+              else resolve();
+            });
+          }),
+      ),
+    );
+    metrics?.published.inc(topics.length);
   }
 
   /** Disconnects the clients whose keys lost the rights they connected with. */
@@ -240,9 +281,9 @@ export function createApplicationMqttServer(
     get connectedClients() {
       return clients.size;
     },
+    publish,
     async start() {
       await broker.listen();
-      unsubscribe = applicationUpTopic(options.pubsub).subscribe(deliver);
       // A refused connection gets no answer: it has not said what protocol it speaks.
       const refuse = (socket: Socket) => socket.destroy();
       if (options.address !== "") {
@@ -261,6 +302,7 @@ export function createApplicationMqttServer(
         servers.push(gate);
         listeners.push(await options.listen.tcp("mqtt (tls)", options.tlsAddress, gate));
       }
+      sessions?.start();
       const interval = options.rightsCheckIntervalMs ?? 60_000;
       if (interval > 0) {
         recheck = setInterval(() => void checkRights(), interval);
@@ -270,12 +312,18 @@ export function createApplicationMqttServer(
     },
     async stop() {
       if (recheck) clearInterval(recheck);
-      unsubscribe?.();
-      unsubscribe = undefined;
+      await sessions?.stop();
       const closing = servers
         .splice(0)
         .map((server) => new Promise<void>((resolve) => server.close(() => resolve())));
-      await new Promise<void>((resolve) => broker.close(() => resolve()));
+      const closed = new Promise<void>((resolve) => broker.close(() => resolve()));
+      // The broker's close waits for its emitter's connections to quit, which waits for Redis.
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([closed, new Promise((resolve) => (timer = setTimeout(resolve, 3000)))]);
+      clearTimeout(timer);
+      await state.release();
+      await Promise.race([closed, new Promise((resolve) => (timer = setTimeout(resolve, 1000)))]);
+      clearTimeout(timer);
       await Promise.all(closing);
     },
   };
@@ -286,11 +334,9 @@ function remoteAddress(client: Client): string | undefined {
   return conn?.remoteAddress;
 }
 
-/** The connected clients by application, with the topic forms (`app1`, `app1@ttn`) they use. */
+/** The clients connected to this instance, with what they connected with. */
 class ClientTable {
   readonly #access = new Map<Client, MqttAccess>();
-  /** Per application: how many clients use each topic form. */
-  readonly #uids = new Map<string, Map<string, number>>();
 
   get size(): number {
     return this.#access.size;
@@ -298,24 +344,10 @@ class ClientTable {
 
   add(client: Client, access: MqttAccess): void {
     this.#access.set(client, access);
-    const forms = this.#uids.get(access.applicationId) ?? new Map<string, number>();
-    forms.set(access.uid, (forms.get(access.uid) ?? 0) + 1);
-    this.#uids.set(access.applicationId, forms);
   }
 
   remove(client: Client): void {
-    const access = this.#access.get(client);
-    if (!access) return;
     this.#access.delete(client);
-    const forms = this.#uids.get(access.applicationId);
-    const left = (forms?.get(access.uid) ?? 1) - 1;
-    if (left > 0) forms?.set(access.uid, left);
-    else forms?.delete(access.uid);
-    if (forms?.size === 0) this.#uids.delete(access.applicationId);
-  }
-
-  uidsOf(applicationId: string): string[] {
-    return [...(this.#uids.get(applicationId)?.keys() ?? [])];
   }
 
   entries(): [Client, MqttAccess][] {

@@ -1,18 +1,17 @@
-import type { PubSub } from "../../cluster/pubsub.ts";
 import type { ApplicationUp } from "../../gen/ttn/lorawan/v3/messages_pb.js";
-import { type ApplicationUpSink, applicationUpTopic } from "../traffic.ts";
+import type { ApplicationUpSink } from "../traffic.ts";
+import type { ApplicationMqttServer } from "./server.ts";
 
 /**
- * The MQTT server's sink: every `ApplicationUp` goes to the cluster's application-up topic,
- * which the MQTT server of every instance listens on and delivers to its own clients. Handing
- * it to the PubSub is all MQTT promises (QoS 0, as The Things Stack publishes).
+ * The MQTT server's sink: every `ApplicationUp` is published into the broker once, by the
+ * instance that handles it. With Redis the broker's emitter is shared, so that one publication
+ * reaches the clients of every instance (and the sessions queued in Redis) exactly once.
  */
-export function mqttSink(pubsub: PubSub): ApplicationUpSink {
-  const topic = applicationUpTopic(pubsub);
+export function mqttSink(server: Pick<ApplicationMqttServer, "publish">): ApplicationUpSink {
   return {
     name: "mqtt",
-    async handle(up: ApplicationUp): Promise<void> {
-      topic.publish(up);
+    handle(up: ApplicationUp): Promise<void> {
+      return server.publish(up);
     },
   };
 }

@@ -15,6 +15,8 @@ import { mountApiOnHttp } from "../../api/mount.ts";
 import { ApiRegistry } from "../../api/registry.ts";
 import type { RightName } from "../../auth/rights/index.ts";
 import type { RightsFetcher } from "../../auth/rights-fetcher.ts";
+import { type ClaimTable, InProcessClaims } from "../../cluster/in-process/claims.ts";
+import { InProcessPubSub } from "../../cluster/in-process/pubsub.ts";
 import type { EndDeviceIdentifiers } from "../../gen/ttn/lorawan/v3/identifiers_pb.js";
 import {
   type ApplicationDownlink,
@@ -25,7 +27,7 @@ import { createMetricsRegistry } from "../../metrics/registry.ts";
 import { type Database, openDatabase } from "../../storage/index.ts";
 import { migrateToLatest } from "../../storage/migrate.ts";
 import type { ApplicationDownlinkQueue } from "../downlink-queue.ts";
-import { createPubSubs, type PubSubs } from "./pubsubs.ts";
+import { createPubSubs, type PubSubs, type PubSubsOptions } from "./pubsubs.ts";
 
 const silent = pino({ level: "silent" });
 
@@ -194,7 +196,11 @@ interface Setup {
   close(): Promise<void>;
 }
 
-async function setup(database?: Database, bufferSize = 1000): Promise<Setup> {
+async function setup(
+  database?: Database,
+  bufferSize = 1000,
+  cluster?: PubSubsOptions["cluster"],
+): Promise<Setup> {
   const owned = !database;
   const db =
     database ?? (await openDatabase({ engine: "sqlite", file: join(folder, `${++counter}.db`) }));
@@ -207,6 +213,7 @@ async function setup(database?: Database, bufferSize = 1000): Promise<Setup> {
     metrics: createMetricsRegistry(),
     logger: silent,
     settings: { reconnectIntervalMs: 50, connectTimeoutMs: 30_000, bufferSize },
+    ...(cluster ? { cluster } : {}),
   });
   const api = new ApiRegistry();
   pubsubs.registerServices(api);
@@ -579,6 +586,120 @@ describe("pub/subs", () => {
     } finally {
       await s.close();
       await external.stop();
+    }
+  });
+});
+
+describe("pub/subs of two instances", () => {
+  it("runs each pub/sub's connection on one instance; the other forwards, follows changes and takes over", async () => {
+    const external = new ExternalBroker();
+    const port = await external.start();
+    const database = await openDatabase({
+      engine: "sqlite",
+      file: join(folder, `${++counter}.db`),
+    });
+    await migrateToLatest(database.db, database.engine);
+    // One cluster: a claims table and a PubSub shared by both instances.
+    const table: ClaimTable = new Map();
+    const pubsub = new InProcessPubSub();
+    const instance = (instanceId: string) =>
+      setup(database, 1000, {
+        claims: new InProcessClaims({ instanceId, address: `${instanceId}:1884` }, table),
+        pubsub,
+        instanceId,
+        claimTtlMs: 300,
+      });
+    const a = await instance("a");
+    const b = await instance("b");
+    let bStopped = false;
+    const connected = new Set<string>();
+    external.broker.on("client", (client) => connected.add(client.id));
+    try {
+      const subscribed = external.subscribed("lorastack-ps1", "lorastack/app1/down/push");
+      assert.equal(
+        (await putPubSub(a.app, "ps1", mqttPubSub(port, "lorastack-ps1"))).statusCode,
+        200,
+      );
+      await subscribed;
+      // The instance that was told holds it; the other knows it without a connection.
+      await new Promise((resolve) => setTimeout(resolve, 400));
+      assert.ok(a.pubsubs.integrations.get({ applicationId: "app1", pubSubId: "ps1" }));
+      assert.equal(
+        b.pubsubs.integrations.get({ applicationId: "app1", pubSubId: "ps1" }),
+        undefined,
+      );
+      assert.equal([...b.pubsubs.integrations.ofApplication("app1")].length, 1);
+      assert.equal(external.broker.connectedClients, 1, "one connection to the broker");
+
+      const integrator = await reader(port, "lorastack/#");
+      try {
+        // Handled on either instance, published once by the holder.
+        await a.pubsubs.sink.handle(up("dev1", 1));
+        await b.pubsubs.sink.handle(up("dev1", 2));
+        const got = [await integrator.next(), await integrator.next()].map(
+          (message) => (message.json as { uplink_message: { f_cnt: number } }).uplink_message.f_cnt,
+        );
+        assert.deepEqual(got.sort(), [1, 2]);
+
+        // A downlink from the broker is queued once, not once per instance.
+        await integrator.client.publishAsync(
+          "lorastack/app1/down/push",
+          JSON.stringify({
+            end_device_ids: { application_ids: { application_id: "app1" }, device_id: "dev1" },
+            downlinks: [{ f_port: 2, frm_payload: "AQI=" }],
+          }),
+          { qos: 1 },
+        );
+        await a.queue.calledTimes(1);
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        assert.equal(a.queue.calls.length + b.queue.calls.length, 1);
+
+        // Changed through B: the holder restarts it with the new settings.
+        const resubscribed = external.subscribed("lorastack-ps1", "lorastack/app1/down/push");
+        const changed = await putPubSub(
+          b.app,
+          "ps1",
+          { base_topic: "lorastack/app1" },
+          "Bearer admin",
+          ["base_topic"],
+        );
+        assert.equal(changed.statusCode, 200, changed.body);
+        await resubscribed;
+
+        // The holder stops: B takes the pub/sub over once A's claim expired.
+        const takenOver = external.subscribed("lorastack-ps1", "lorastack/app1/down/push");
+        await a.close();
+        await takenOver;
+        assert.ok(b.pubsubs.integrations.get({ applicationId: "app1", pubSubId: "ps1" }));
+        await b.pubsubs.sink.handle(up("dev1", 3));
+        let third = await integrator.next();
+        // The integrator also reads the downlink it published on the base topic.
+        while (third.topic !== "lorastack/app1/up") third = await integrator.next();
+        assert.equal((third.json as { uplink_message: { f_cnt: number } }).uplink_message.f_cnt, 3);
+
+        // Deleted through B: nothing runs or is known any more.
+        await b.app.inject({
+          method: "DELETE",
+          url: "/api/v3/as/pubsub/app1/ps1",
+          headers: { authorization: "Bearer admin" },
+        });
+        assert.equal([...b.pubsubs.integrations.ofApplication("app1")].length, 0);
+        await b.close();
+        bStopped = true;
+        assert.equal(
+          table.size === 0 || [...table.values()].every((e) => e.expiresAt < Date.now()),
+          true,
+        );
+      } finally {
+        await integrator.client.endAsync();
+      }
+    } finally {
+      await a.close().catch(() => {});
+      if (!bStopped) await b.close();
+      await pubsub.close();
+      await database.close();
+      await external.stop();
+      assert.ok(connected.size >= 1);
     }
   });
 });

@@ -7,7 +7,7 @@ import type { Database } from "../../storage/index.ts";
 import type { ApplicationDownlinkQueue } from "../downlink-queue.ts";
 import type { ApplicationUpSink } from "../traffic.ts";
 import type { ConnectionSettings, MqttConnect } from "./connection.ts";
-import { PubSubIntegrations } from "./integrations.ts";
+import { type IntegrationsOptions, PubSubIntegrations } from "./integrations.ts";
 import { type PubSubMetrics, pubSubMetrics } from "./metrics.ts";
 import { type PubSubRegistry, SqlPubSubRegistry } from "./registry.ts";
 import { pubSubRegistryService } from "./service.ts";
@@ -32,6 +32,8 @@ export interface PubSubsOptions {
   /** Replaces MQTT.js's `connect` (tests). */
   connect?: MqttConnect;
   now?: () => number;
+  /** The cluster the pub/subs are shared in (see {@link IntegrationsOptions.cluster}). */
+  cluster?: IntegrationsOptions["cluster"];
 }
 
 /** The pub/sub integrations as the Application Server wires them. */
@@ -52,7 +54,7 @@ export interface PubSubs {
 
 /**
  * Builds the pub/subs: registry (table `as_pubsubs`), service, the running connections to
- * external MQTT brokers and the sink that feeds them. NATS pub/subs are refused
+ * external MQTT brokers (each held by one instance of the cluster) and the sink that feeds them. NATS pub/subs are refused
  * (`provider_disabled`): lorastack has no NATS client.
  */
 export function createPubSubs(options: PubSubsOptions): PubSubs {
@@ -65,6 +67,7 @@ export function createPubSubs(options: PubSubsOptions): PubSubs {
     metrics,
     settings: { ...defaultPubSubSettings, ...options.settings },
     ...(options.connect ? { connect: options.connect } : {}),
+    ...(options.cluster ? { cluster: options.cluster } : {}),
   });
   return {
     registry,
@@ -77,7 +80,7 @@ export function createPubSubs(options: PubSubsOptions): PubSubs {
         pubSubRegistryService({
           registry,
           rights: options.rights,
-          changed: (key) => integrations.refresh(key),
+          changed: (key) => integrations.changed(key),
           ...(options.now ? { now: options.now } : {}),
         }),
       );

@@ -5,10 +5,11 @@ import type { PubSubIntegrations } from "./integrations.ts";
 import { upTopic } from "./messages.ts";
 
 /**
- * The pub/subs' {@link ApplicationUpSink}: each running pub/sub of the message's application
- * that sends its type gets it on its topic. Nothing here waits for a broker or the database
- * (the running pub/subs are in memory): a message is handed to each connection, which
- * publishes it or buffers it while its broker is away.
+ * The pub/subs' {@link ApplicationUpSink}: each pub/sub of the message's application that
+ * sends its type gets it on its topic. Nothing here waits for a broker or the database (the
+ * pub/subs are known in memory): a message is handed to each pub/sub's connection, which
+ * publishes it or buffers it while its broker is away — or, when another instance holds the
+ * connection, forwarded to that instance through the cluster's PubSub.
  */
 export function pubSubSink(integrations: PubSubIntegrations): ApplicationUpSink {
   return {
@@ -18,15 +19,15 @@ export function pubSubSink(integrations: PubSubIntegrations): ApplicationUpSink 
       if (!applicationId) return;
       // Several pub/subs of one application often share a format: encode once per format.
       const encoded = new Map<PubSubFormat, Uint8Array>();
-      for (const connection of integrations.ofApplication(applicationId)) {
-        const topic = upTopic(connection.pubsub, up);
+      for (const target of integrations.ofApplication(applicationId)) {
+        const topic = upTopic(target.pubsub, up);
         if (topic === undefined) continue;
-        let payload = encoded.get(connection.format);
+        let payload = encoded.get(target.format);
         if (!payload) {
-          payload = connection.format.encodeUp(up);
-          encoded.set(connection.format, payload);
+          payload = target.format.encodeUp(up);
+          encoded.set(target.format, payload);
         }
-        connection.publish(topic, payload);
+        target.publish(topic, payload);
       }
     },
   };

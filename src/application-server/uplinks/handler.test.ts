@@ -456,6 +456,30 @@ describe("uplink handler", () => {
     assert.equal(settled, true);
   });
 
+  it("hands a device's messages to the integrations in the order they came, when an earlier one is slower", async () => {
+    const order: number[] = [];
+    let release: () => void = () => {};
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const ordered: ApplicationUpSink = {
+      name: "ordered",
+      handle: async (up) => {
+        const fCnt = uplinkOf(up).fCnt;
+        if (fCnt === 1) await held;
+        order.push(fCnt);
+      },
+    };
+    const t = setup({ sinks: [ordered] });
+    const first = t.handler.handle([uplink([1], { fCnt: 1 })]);
+    const second = t.handler.handle([uplink([2], { fCnt: 2 })]);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    assert.deepEqual(order, [], "the second waits for the first");
+    release();
+    await Promise.all([first, second]);
+    assert.deepEqual(order, [1, 2]);
+  });
+
   it("fails the call when a sink cannot take the message (the NS retries)", async () => {
     const broken = new RecordingSink("broken", new Error("storage down"));
     const t = setup({ sinks: [new RecordingSink("ok"), broken] });

@@ -17,9 +17,11 @@
  * device, no AppSKey anywhere, a malformed message) is dropped and counted; anything else
  * (storage, a peer or a sink unavailable) fails the call for the Network Server to retry.
  */
+
 import { clone, create } from "@bufbuild/protobuf";
 import { timestampDate } from "@bufbuild/protobuf/wkt";
 import type { ServiceImpl } from "@connectrpc/connect";
+import { KeyedQueue } from "../../concurrency/keyed-queue.ts";
 import { DefinedError } from "../../errors/index.ts";
 import type { ApplicationLink, NsAs } from "../../gen/ttn/lorawan/v3/applicationserver_pb.js";
 import { type EndDevice, SessionSchema } from "../../gen/ttn/lorawan/v3/end_device_pb.js";
@@ -438,11 +440,21 @@ export function createUplinkHandler(options: UplinkHandlerOptions): UplinkHandle
     }
   }
 
+  // Messages of one device are handled in the order they came, so that integrations see its
+  // uplinks in frame counter order even when an earlier one waits longer (a formatter, the
+  // registry); messages of different devices are handled concurrently.
+  const perDevice = new KeyedQueue();
+  const inOrder = (up: ApplicationUp, simulated: boolean) => {
+    const ids = up.endDeviceIds;
+    const key = `${ids?.applicationIds?.applicationId ?? ""}.${ids?.deviceId ?? ""}`;
+    return perDevice.run(key, () => one(up, simulated));
+  };
+
   return {
     async handle(ups) {
-      for (const up of ups) await one(up, false);
+      for (const up of ups) await inOrder(up, false);
     },
-    simulate: (up) => one(up, true),
+    simulate: (up) => inOrder(up, true),
   };
 }
 

@@ -1,6 +1,6 @@
 import type { Command } from "commander";
+import { lorastackVersion } from "../../runtime/version.ts";
 import type { CommandIO } from "../io.ts";
-import { lorastackVersion } from "../version.ts";
 
 /** `lorastack version`. */
 export function registerVersionCommand(program: Command, io: CommandIO): void {

@@ -1,16 +1,27 @@
 import type { RouteObject } from "react-router";
 import type { NavigationItem } from "../../app/navigation";
 
-/** The end devices of an application (its first version: the page's title). */
+/**
+ * The End devices area: pages below an application (`applications/:appId/devices/...`). The
+ * list itself is the application's End devices tab (`ApplicationDevices`, rendered by the
+ * Applications area). Every page is its own lazy chunk.
+ */
 export const routes: RouteObject[] = [
   {
-    path: "applications/:appId/devices",
-    lazy: async () => {
-      const { AreaHeading } = await import("../../app/AreaHeading");
-      return { Component: () => <AreaHeading title="End devices" /> };
-    },
+    path: "applications/:appId/devices/add",
+    lazy: async () => ({
+      Component: (await import("./RegisterDevicePage.tsx")).RegisterDevicePage,
+    }),
+  },
+  {
+    path: "applications/:appId/devices/import",
+    lazy: async () => ({ Component: (await import("./ImportDevicesPage.tsx")).ImportDevicesPage }),
+  },
+  {
+    path: "applications/:appId/devices/:deviceId/:tab?",
+    lazy: async () => ({ Component: (await import("./DevicePage.tsx")).DevicePage }),
   },
 ];
 
-/** Devices are reached through their application: no sidebar entry of their own. */
+/** End devices live in their application: no entry of their own in the sidebar. */
 export const navigation: NavigationItem[] = [];

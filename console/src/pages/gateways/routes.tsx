@@ -2,14 +2,19 @@ import { IconRouter } from "@tabler/icons-react";
 import type { RouteObject } from "react-router";
 import type { NavigationItem } from "../../app/navigation";
 
-/** The Gateways area (its first version: the page's title). */
+/** The gateway pages: list, registration and a gateway's page with its tabs (`gateways/:id/<tab>`). */
 export const routes: RouteObject[] = [
   {
     path: "gateways",
-    lazy: async () => {
-      const { AreaHeading } = await import("../../app/AreaHeading");
-      return { Component: () => <AreaHeading title="Gateways" /> };
-    },
+    lazy: async () => ({ Component: (await import("./GatewaysList")).GatewaysList }),
+  },
+  {
+    path: "gateways/add",
+    lazy: async () => ({ Component: (await import("./AddGateway")).AddGateway }),
+  },
+  {
+    path: "gateways/:gatewayId/*",
+    lazy: async () => ({ Component: (await import("./GatewayPage")).GatewayPage }),
   },
 ];
 

@@ -2,15 +2,9 @@ import { IconLayoutDashboard } from "@tabler/icons-react";
 import type { RouteObject } from "react-router";
 import type { NavigationItem } from "../../app/navigation";
 
-/** The Overview (its first version: the page's title and who is signed in). */
+/** The home page. */
 export const routes: RouteObject[] = [
-  {
-    index: true,
-    lazy: async () => {
-      const { OverviewHeading } = await import("./OverviewHeading");
-      return { Component: OverviewHeading };
-    },
-  },
+  { index: true, lazy: async () => ({ Component: (await import("./Overview")).Overview }) },
 ];
 
 export const navigation: NavigationItem[] = [

@@ -2,14 +2,11 @@ import { IconUserCog } from "@tabler/icons-react";
 import type { RouteObject } from "react-router";
 import type { NavigationItem } from "../../app/navigation";
 
-/** The User settings area (its first version: the page's title). */
+/** The signed-in user's settings, one tab per path under `user/`. */
 export const routes: RouteObject[] = [
   {
-    path: "user",
-    lazy: async () => {
-      const { AreaHeading } = await import("../../app/AreaHeading");
-      return { Component: () => <AreaHeading title="User settings" /> };
-    },
+    path: "user/*",
+    lazy: async () => ({ Component: (await import("./UserSettings")).UserSettings }),
   },
 ];
 

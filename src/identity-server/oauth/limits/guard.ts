@@ -1,3 +1,4 @@
+import { KeyedQueue } from "../../../concurrency/keyed-queue.ts";
 import { type LockoutPolicy, type Lockouts, MemoryLockouts } from "./lockout.ts";
 import type { OAuthLimits, OAuthRates } from "./policy.ts";
 import { MemoryRateLimiter, type Rate, type RateLimiter } from "./rate-limiter.ts";
@@ -55,7 +56,7 @@ export class OAuthGuard {
   readonly #state: OAuthLimiterState;
   readonly #limits: OAuthLimits;
   readonly #onRefusal: (refusal: Refusal) => void;
-  readonly #queues = new Map<string, Promise<void>>();
+  readonly #queues = new KeyedQueue();
 
   constructor(
     state: OAuthLimiterState,
@@ -108,30 +109,13 @@ export class OAuthGuard {
     const key = clientKey(clientId);
     const limited = await this.#take(key, this.#limits.rates.tokenPerClient);
     if (limited) return { refusal: limited };
-    return this.#oneAtATime(key, async () => {
+    return this.#queues.run(key, async () => {
       const locked = await this.#locked(key);
       if (locked) return { refusal: locked };
       const matches = await verify();
       if (!matches) await this.#state.lockouts.fail(key, this.#limits.clientLockout);
       return { matches };
     });
-  }
-
-  /** Runs `task` after the tasks of `key` queued before it. */
-  async #oneAtATime<T>(key: string, task: () => Promise<T>): Promise<T> {
-    const previous = this.#queues.get(key) ?? Promise.resolve();
-    const run = previous.then(task, task);
-    const settled = run.then(
-      () => undefined,
-      () => undefined,
-    );
-    this.#queues.set(key, settled);
-    try {
-      return await run;
-    } finally {
-      // The last task of a key removes the queue; earlier ones leave it to their successors.
-      if (this.#queues.get(key) === settled) this.#queues.delete(key);
-    }
   }
 
   async #take(key: string, rate: Rate | undefined): Promise<Refusal | undefined> {
