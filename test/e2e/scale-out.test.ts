@@ -100,14 +100,18 @@ function assertOnce(frames: string[], what: string): void {
   assert.deepEqual(twice, [], `${what}: frames delivered more than once`);
 }
 
-/** Per device, frame counters in the order MQTT delivered them only go up. */
+/**
+ * Per device, frame counters in the order MQTT delivered them never go back (a frame handed
+ * over again after a failure may come twice: MQTT is at least once; exactly once is checked
+ * where nothing fails).
+ */
 function assertCountersForward(delivered: Delivered[], prefix: string, via: string): void {
   const last = new Map<string, number>();
   for (const d of delivered) {
     if (!d.deviceId.startsWith(prefix) || d.via !== via) continue;
     const before = last.get(d.deviceId);
     assert.ok(
-      before === undefined || d.fCnt > before,
+      before === undefined || d.fCnt >= before,
       `${d.deviceId}: f_cnt ${d.fCnt} after ${before} (via ${via})`,
     );
     last.set(d.deviceId, d.fCnt);
@@ -340,7 +344,6 @@ describeBackend("scale-out: three instances on PostgreSQL and Redis", skip, () =
           `${name}: ${confirmed.size} confirmed uplinks on MQTT, ${report.acknowledged} ACKed`,
         );
         assertCountersForward(mqttClients.delivered, "kill-", name);
-        assertOnce(mqttClients.frames("kill-", name), `MQTT on ${name}`);
       }
     } finally {
       await balancer.close();
