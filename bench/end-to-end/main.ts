@@ -10,7 +10,8 @@
  * Flags: `--quick` (seconds, small numbers) or `--medium` (a few minutes), `--memory-devices <n>`
  * (devices of the memory phase; 0 skips it), `--cpu-prof` (the stack writes a V8 CPU profile
  * into a temporary folder; the report sums it: profile-summary.ts), `--out <dir>` (results
- * folder).
+ * folder), `--instances <n>` (instead: the stack as 1 … n instances on PostgreSQL + Redis,
+ * instances.ts).
  */
 import { spawn } from "node:child_process";
 import { mkdir, mkdtemp, readdir, rm, stat } from "node:fs/promises";
@@ -31,6 +32,7 @@ import {
   Rotation,
 } from "./frames.ts";
 import { BenchGateway } from "./gateway-fleet.ts";
+import { instancesBenchmark, parseInstances } from "./instances.ts";
 import { Integration } from "./integration.ts";
 import { memoryPhase } from "./memory-phase.ts";
 import { MIN_UPLINK_INTERVAL_S, PLANS, peakRate } from "./plan.ts";
@@ -350,4 +352,22 @@ async function main(): Promise<void> {
   done();
 }
 
-await main();
+const instances = parseInstances(flag("--instances"));
+if (instances === undefined) await main();
+else {
+  await mkdir(outDir, { recursive: true });
+  const written = await instancesBenchmark({
+    plan,
+    instances,
+    gatewayEuis,
+    env: STACK_ENV,
+    outDir,
+    progress: (text) => {
+      progress(text);
+      done();
+    },
+    held,
+  });
+  progress(`report: ${written.join(", ")}`);
+  done();
+}

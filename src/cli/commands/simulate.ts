@@ -13,8 +13,14 @@ export function registerSimulateCommand(program: Command, io: CommandIO): void {
       "host of the stack (env LORASTACK_SERVER)",
       io.env.LORASTACK_SERVER ?? "localhost",
     )
-    .option("--udp-address <host:port>", "Semtech UDP address (default <server>:1700)")
-    .option("--basic-station-url <url>", "Basics Station LNS URL (default ws://<server>:1887)")
+    .option(
+      "--udp-address <host:port>",
+      "Semtech UDP address; several, comma-separated: gateway i uses the i-th (mod n), as a load balancer spreads them (default <server>:1700)",
+    )
+    .option(
+      "--basic-station-url <url>",
+      "Basics Station LNS URL; several, comma-separated, spread like --udp-address (default ws://<server>:1887)",
+    )
     .option("--api-url <url>", "HTTP API base URL (default http://<server>:1885)")
     .option("--gateways <n>", "virtual gateways", "1")
     .option("--gateway-protocol <protocol>", "udp, basic-station or mixed", "udp")

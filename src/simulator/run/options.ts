@@ -5,9 +5,9 @@ import type { ListedDevice } from "./device-list.ts";
 export interface SimulationOptions {
   /** Host of the stack (`--server`). */
   server: string;
-  /** `host:port` of the Semtech UDP listener. */
+  /** `host:port` of the Semtech UDP listener; several, comma-separated: gateway i uses the i-th (mod n). */
   udpAddress: string;
-  /** Basics Station LNS base URL (`ws://host:1887`). */
+  /** Basics Station LNS base URL (`ws://host:1887`); several, comma-separated, spread the same way. */
   basicStationUrl: string;
   /** The HTTP API base URL (`http://host:1885`). */
   apiUrl: string;

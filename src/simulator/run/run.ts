@@ -8,6 +8,7 @@ import { planFleet } from "./fleet.ts";
 import type { SimulationOptions } from "./options.ts";
 import { registerFleet } from "./register.ts";
 import { progressLine, type SimulationReport, summarize } from "./report.ts";
+import { addressOf, spreadAddresses } from "./spread.ts";
 
 /** What a run reports while it goes. */
 export interface SimulationOutput {
@@ -29,7 +30,9 @@ export async function runSimulation(
 ): Promise<SimulationReport> {
   const clock: Clock = () => performance.now();
   const fleet = planFleet(options);
-  const [udpHost = "localhost", udpPort = "1700"] = splitHostPort(options.udpAddress);
+  // Several addresses: gateway i connects to address i mod n (a load balancer's spread).
+  const udpAddresses = spreadAddresses("udp-address", options.udpAddress);
+  const stationUrls = spreadAddresses("basic-station-url", options.basicStationUrl);
   let credentials = new Map<string, string>();
   if (options.register) {
     output.info(
@@ -53,8 +56,11 @@ export async function runSimulation(
   const gateways: SimulatedGateway[] = [];
   const random = seededRandom(options.seed ^ 0x5eed);
   try {
-    for (const plan of fleet.gateways) {
+    for (const [index, plan] of fleet.gateways.entries()) {
       const authorization = credentials.get(plan.id);
+      const [udpHost = "localhost", udpPort = "1700"] = splitHostPort(
+        addressOf(udpAddresses, index),
+      );
       const gateway =
         plan.protocol === "udp"
           ? new UdpGateway({
@@ -67,7 +73,7 @@ export async function runSimulation(
           : new BasicStationGateway({
               id: plan.id,
               eui: plan.eui,
-              url: options.basicStationUrl,
+              url: addressOf(stationUrls, index),
               clock,
               ...(authorization ? { authorization } : {}),
             });
