@@ -42,7 +42,7 @@ describeBackend("cluster readiness and identity", await redisSkipReason(), () =>
     const metrics = await (await fetch(`http://${stack.listeners.get("metrics")}/metrics`)).text();
     assert.match(
       metrics,
-      /^lorastack_instance_info\{instance="e2e-eu1",version="[^"]+",components="as,gcs,gs,is,js,ns",service="lorastack"\} 1$/m,
+      /^lorastack_instance_info\{instance="e2e-eu1",version="[^"]+",components="as,console,gcs,gs,is,js,ns",service="lorastack"\} 1$/m,
     );
     assert.match(metrics, /^# TYPE lorastack_cluster_claims gauge$/m);
   });
