@@ -334,7 +334,10 @@ describe("EndDeviceRegistry (Identity Server)", () => {
       ids: { applicationIds: { applicationId: "app-b" }, deviceId },
       ...(iso ? { lastSeenAt: at(iso) } : {}),
     });
-    const batch = (updates: ReturnType<typeof update>[], handler = peer) =>
+    const batch = (
+      updates: MessageInitShape<typeof BatchUpdateEndDeviceLastSeenRequestSchema>["updates"],
+      handler = peer,
+    ) =>
       registry.batchUpdateLastSeen(
         create(BatchUpdateEndDeviceLastSeenRequestSchema, { updates }),
         handler,
