@@ -1,11 +1,12 @@
 import { Button, Group, Loader, Paper, SimpleGrid, Stack, Text, Title } from "@mantine/core";
 import { IconRefresh } from "@tabler/icons-react";
 import { lazy, type ReactNode, Suspense, useEffect } from "react";
+import { laterOf } from "../applications/times.ts";
 import type { TabProps } from "./DevicePage.tsx";
 import { lastSeenOf, type RecentUplink, signalPoints } from "./last-seen.ts";
 import { macVersions, phyLabel } from "./new-device.ts";
-import { CopyValue, DateTime, ErrorAlert } from "./shell.ts";
-import { useDevice } from "./use-device.ts";
+import { CopyValue, DateTime, ErrorAlert, useRequest } from "./shell.ts";
+import { registryPath, useDevice } from "./use-device.ts";
 
 const SignalChart = lazy(async () => ({
   default: (await import("./SignalChart.tsx")).SignalChart,
@@ -28,6 +29,10 @@ const refreshMs = 10_000;
 /** The device at a glance: identifiers, versions, plan, last seen and its recent signal. */
 export function OverviewTab({ appId, deviceId }: TabProps) {
   const state = useDevice(appId, deviceId, paths);
+  // The Identity Server's last-seen time: uplinks older than the Network Server's recent ones.
+  const identity = useRequest<{ last_seen_at?: string }>(registryPath("", appId, deviceId), {
+    field_mask: ["last_seen_at"],
+  });
   const { reload } = state;
   useEffect(() => {
     const timer = setInterval(reload, refreshMs);
@@ -41,7 +46,7 @@ export function OverviewTab({ appId, deviceId }: TabProps) {
   const uplinks = (device.mac_state as { recent_uplinks?: RecentUplink[] } | undefined)
     ?.recent_uplinks;
   const points = signalPoints(uplinks);
-  const lastSeen = lastSeenOf(uplinks);
+  const lastSeen = laterOf(identity.data?.last_seen_at, lastSeenOf(uplinks));
   const devAddr = (device.session as { dev_addr?: string } | undefined)?.dev_addr;
   const mac = macVersions.find((version) => version.value === device.lorawan_version)?.label;
 

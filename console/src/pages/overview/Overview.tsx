@@ -15,6 +15,7 @@ import {
 } from "../../components";
 import { useBatchStats } from "../gateways/GatewaysList";
 import { connectionState, type Gateway, uplinksPerHour } from "../gateways/gateway";
+import { DeviceHealthCard } from "./DeviceHealthCard";
 
 const UplinksChart = lazy(() =>
   import("./UplinksChart").then((module) => ({ default: module.UplinksChart })),
@@ -61,7 +62,8 @@ function shown(list: { total: number; loading: boolean; error?: unknown }): Reac
 
 /**
  * The home page: how many applications, gateways and organizations the user has, how the
- * gateways are doing, their uplink rate, and the latest events of the user's entities. A new
+ * gateways are doing, their uplink rate, when the end devices of the first applications were
+ * last seen, and the latest events of the user's entities. A new
  * user sees where to start instead.
  */
 export function Overview() {
@@ -233,6 +235,14 @@ export function Overview() {
               )}
             </Card>
           </SimpleGrid>
+          {applications.total > 0 && (
+            <DeviceHealthCard
+              applicationIds={applications.items.map(
+                (application) => application.ids.application_id,
+              )}
+              applicationCount={applications.total}
+            />
+          )}
           {identifiers.length > 0 && (
             <Stack gap="xs">
               <Title order={3} size="h4">
