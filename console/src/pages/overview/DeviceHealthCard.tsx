@@ -72,7 +72,7 @@ export function DeviceHealthCard({
       ]
     : [];
   return (
-    <Card withBorder padding="lg" aria-label="End device health">
+    <Card component="section" withBorder padding="lg" aria-label="End device health">
       <Title order={3} size="h4">
         End devices last seen
       </Title>
