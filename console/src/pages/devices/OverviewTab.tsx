@@ -5,8 +5,8 @@ import { laterOf } from "../applications/times.ts";
 import type { TabProps } from "./DevicePage.tsx";
 import { lastSeenOf, type RecentUplink, signalPoints } from "./last-seen.ts";
 import { macVersions, phyLabel } from "./new-device.ts";
-import { CopyValue, DateTime, ErrorAlert, useRequest } from "./shell.ts";
-import { registryPath, useDevice } from "./use-device.ts";
+import { CopyValue, DateTime, ErrorAlert } from "./shell.ts";
+import { useDevice } from "./use-device.ts";
 
 const SignalChart = lazy(async () => ({
   default: (await import("./SignalChart.tsx")).SignalChart,
@@ -21,6 +21,7 @@ const paths = [
   "supports_join",
   "session.dev_addr",
   "mac_state.recent_uplinks",
+  "last_seen_at",
 ];
 
 /** How often the overview asks the Network Server for new uplinks. */
@@ -29,10 +30,6 @@ const refreshMs = 10_000;
 /** The device at a glance: identifiers, versions, plan, last seen and its recent signal. */
 export function OverviewTab({ appId, deviceId }: TabProps) {
   const state = useDevice(appId, deviceId, paths);
-  // The Identity Server's last-seen time: uplinks older than the Network Server's recent ones.
-  const identity = useRequest<{ last_seen_at?: string }>(registryPath("", appId, deviceId), {
-    field_mask: ["last_seen_at"],
-  });
   const { reload } = state;
   useEffect(() => {
     const timer = setInterval(reload, refreshMs);
@@ -46,7 +43,9 @@ export function OverviewTab({ appId, deviceId }: TabProps) {
   const uplinks = (device.mac_state as { recent_uplinks?: RecentUplink[] } | undefined)
     ?.recent_uplinks;
   const points = signalPoints(uplinks);
-  const lastSeen = laterOf(identity.data?.last_seen_at, lastSeenOf(uplinks));
+  // The Identity Server's last-seen time (written every few seconds by the Network Server), or
+  // the newest of the recent uplinks when that is later.
+  const lastSeen = laterOf(device.last_seen_at as string | undefined, lastSeenOf(uplinks));
   const devAddr = (device.session as { dev_addr?: string } | undefined)?.dev_addr;
   const mac = macVersions.find((version) => version.value === device.lorawan_version)?.label;
 
