@@ -191,6 +191,24 @@ beforeEach(async () => {
   pipeline = createUplinkPipeline(pipelineOptions);
 });
 
+describe("uplink pipeline: joins", () => {
+  it("an accepted join notes the device's last-seen time; a refused one does not", async () => {
+    const joinRequest = new Uint8Array(23); // MHDR 0x00 (join-request), EUIs, DevNonce, MIC
+    joinRequest[19] = 1;
+    await send(reception(joinRequest, "gw1"));
+    assert.deepEqual(seen, [], "refused (the join part answered nothing)");
+
+    const device = abpDevice("dev9");
+    pipeline = createUplinkPipeline({
+      ...pipelineOptions,
+      joins: { handle: async () => device },
+    });
+    joinRequest[19] = 2; // another DevNonce: another frame
+    await send(reception(joinRequest, "gw1"));
+    assert.deepEqual(seen, ["app1/dev9@number"]);
+  });
+});
+
 describe("uplink pipeline: data uplinks", () => {
   it("a frame heard by three gateways is delivered once, with three rx metadata", async () => {
     await store(abpDevice("dev1", { lastFCntUp: 4 }));
