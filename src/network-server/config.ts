@@ -77,6 +77,19 @@ export const networkServerConfig = {
               .describe("devices kept decoded in memory for the uplink path at most"),
           })
           .prefault({}),
+        last_seen: z
+          .strictObject({
+            flush_interval: duration(
+              "10s",
+              "devices' last-seen times are sent to the Identity Server this often (one batch call)",
+            ),
+            max_pending: number(z.number().int().min(1).max(10_000_000))
+              .default(100_000)
+              .describe(
+                "devices whose last-seen time waits for the Identity Server at most; beyond, the earliest noted are dropped",
+              ),
+          })
+          .prefault({}),
         downlink_queue_capacity: number(z.number().int().min(1).max(100_000))
           .default(10_000)
           .describe("application downlinks queued per session at most"),

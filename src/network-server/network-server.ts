@@ -3,6 +3,7 @@ import { EmptySchema } from "@bufbuild/protobuf/wkt";
 import { messageCodec } from "../cluster/codec.ts";
 import type { Component, ComponentContext } from "../components/index.ts";
 import { readSection } from "../config/section.ts";
+import { EndDeviceRegistry } from "../gen/ttn/lorawan/v3/end_device_services_pb.js";
 import { NsGs } from "../gen/ttn/lorawan/v3/gatewayserver_pb.js";
 import { type UplinkMessage, UplinkMessageSchema } from "../gen/ttn/lorawan/v3/messages_pb.js";
 import {
@@ -26,6 +27,8 @@ import { createDownlinkScheduler } from "./downlink/scheduler.ts";
 import { sqlDevEuiLookup } from "./join/dev-eui-lookup.ts";
 import { createJoinRequests } from "./join/join-requests.ts";
 import { createJoinServerClient } from "./join/join-server-client.ts";
+import { lastSeenMetrics } from "./last-seen/metrics.ts";
+import { createLastSeenReporter } from "./last-seen/reporter.ts";
 import { createNetworkServerRegistries, type NetworkServerRegistries } from "./registry/index.ts";
 import { notifyingRegistry } from "./registry-notifications.ts";
 import { asNsService } from "./services/as-ns.ts";
@@ -49,7 +52,8 @@ export interface NetworkServer extends Component {
  * and `Ns` services; the uplink path behind the cluster's `GsNs` (deduplication, matching,
  * MAC layer, ADR, group commit, hand-off to the Application Server through `NsAs`); joins
  * through the cluster's Join Server or Backend Interfaces; downlinks through `NsGs`; the
- * Application Server's downlink queue behind `AsNs`.
+ * Application Server's downlink queue behind `AsNs`; devices' last-seen times to the Identity
+ * Server in batches.
  */
 export function createNetworkServer(context: ComponentContext<NetworkServerConfig>): NetworkServer {
   const config = context.section.ns;
@@ -103,6 +107,13 @@ export function createNetworkServer(context: ComponentContext<NetworkServerConfi
     logger: logger.child({ namespace: "ns/joins" }),
   });
   const metrics = uplinkPipelineMetrics(context.metrics);
+  const lastSeen = createLastSeenReporter({
+    registry: () => cluster.peer("is").client(EndDeviceRegistry),
+    flushIntervalMs: config.last_seen.flush_interval,
+    maxPending: config.last_seen.max_pending,
+    metrics: lastSeenMetrics(context.metrics),
+    logger: logger.child({ namespace: "ns/last-seen" }),
+  });
   const joins = createJoinRequests({
     store,
     joinServers,
@@ -134,6 +145,7 @@ export function createNetworkServer(context: ComponentContext<NetworkServerConfi
     cooldownWindowMs: config.cooldown_window,
     defaultMacSettings: config.default_mac_settings,
     netId: netIdBytes,
+    lastSeen,
   });
 
   const services = {
@@ -194,6 +206,7 @@ export function createNetworkServer(context: ComponentContext<NetworkServerConfi
       // What a crash left between a commit and its hand-over goes to the AS first.
       outbox.start();
       scheduler.start();
+      lastSeen.start();
       ready = true;
       // After a KEK rotation the stored keys move to the new KEK while the server runs.
       rewrapping = rewrapInBackground({
@@ -208,6 +221,7 @@ export function createNetworkServer(context: ComponentContext<NetworkServerConfi
       ready = false;
       stopping.abort();
       await uplinks.idle();
+      await lastSeen.stop();
       await scheduler.stop();
       await outbox.stop();
       await forwarder.stop();

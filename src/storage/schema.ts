@@ -93,6 +93,8 @@ export interface EndDevicesTable extends EntityTable {
   /** Upper-case hex; (join_eui, dev_eui) is unique when both are set. */
   join_eui: string | null;
   dev_eui: string | null;
+  /** RFC 3339; NULL: never seen. Written forward only, in batches (see the end device store). */
+  last_seen_at: string | null;
 }
 
 /** The rights of an account (user or organization) on an entity. */

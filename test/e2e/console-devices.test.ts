@@ -26,7 +26,10 @@ const skip = consoleSkipReason();
 test("End devices: register, live data from the simulator, downlink, import", {
   skip,
 }, async (t) => {
-  const consoleRun = await startConsole(t);
+  // Last-seen times reach the Identity Server (the list's column) within a second.
+  const consoleRun = await startConsole(t, {
+    env: { LORASTACK_NS_LAST_SEEN_FLUSH_INTERVAL: "1s" },
+  });
   const { stack, page, baseUrl } = consoleRun;
   const key = await consoleRun.apiKey();
   const api = (method: string, path: string, body?: unknown) =>
@@ -142,7 +145,31 @@ test("End devices: register, live data from the simulator, downlink, import", {
   await page.getByRole("button", { name: "Back to end devices" }).click();
   for (const id of ["csv-1", "csv-2", "csv-3", deviceId])
     await page.getByRole("link", { name: id }).waitFor();
+  // Sorted by last seen (the Identity Server's, in the list call): the simulated device first,
+  // with a time; the imported ones never seen.
+  await page.getByRole("combobox", { name: "Sort by" }).click();
+  await page.getByRole("option", { name: "Last seen" }).click();
+  const rows = page.getByRole("table", { name: "End devices" }).locator("tbody tr");
+  await until(
+    async () => ((await rows.first().innerText()).includes(deviceId) ? true : undefined),
+    { what: "the device seen first when sorted by last seen", timeoutMs: 10_000 },
+  );
+  assert.doesNotMatch(await rows.first().innerText(), /Never/);
+  assert.match(await rows.nth(1).innerText(), /csv-\d[\s\S]*Never/);
   await consoleRun.screenshot("devices-list-light");
+
+  // The Overview's device health: one device seen in the last hour, three never.
+  await page.goto(`${baseUrl}/console/`);
+  const health = page.getByRole("region", { name: "End device health" });
+  const count = async (label: string) =>
+    (await health.getByText(label, { exact: true }).locator("xpath=../..").innerText())
+      .split("\n")
+      .at(-1);
+  await health.getByText("Seen in the last hour", { exact: true }).waitFor();
+  assert.equal(await count("Seen in the last hour"), "1");
+  assert.equal(await count("Never seen"), "3");
+  assert.equal(await count("Seen longer ago"), "0");
+  await consoleRun.screenshot("overview-device-health");
 
   // Dark scheme and phone width.
   await page.emulateMedia({ colorScheme: "dark" });

@@ -31,6 +31,8 @@ const hex = (text: string) => new Uint8Array(Buffer.from(text, "hex"));
 const toHex = (bytes: Uint8Array) => Buffer.from(bytes).toString("hex");
 const u32 = (value: number) => value >>> 0;
 
+// Short, so that the Identity Server has the devices' last-seen times within the test.
+const lastSeenFlushMs = 500;
 let dataDir = "";
 let udpPort = 0;
 let stack: LorastackProcess;
@@ -47,6 +49,7 @@ async function start(): Promise<void> {
       LORASTACK_NS_NET_ID: "000013",
       LORASTACK_NS_DEV_ADDR_PREFIXES: "26000000/7",
       LORASTACK_UDP_LISTEN: `127.0.0.1:${udpPort}`,
+      LORASTACK_NS_LAST_SEEN_FLUSH_INTERVAL: `${lastSeenFlushMs}ms`,
     },
   });
 }
@@ -243,6 +246,36 @@ describe("Network Server with the real lora_pkt_fwd", { skip: peersSkip }, () =>
       joined.set(row.version, device);
     });
   }
+
+  it("the Identity Server's list has each device's last-seen time within the flush interval", async () => {
+    const heard = Date.now();
+    const seen = await until(
+      async () => {
+        const list = await api(
+          "GET",
+          "/applications/app1/devices?field_mask=last_seen_at&order=-last_seen_at",
+        );
+        const devices = (list.end_devices ?? []) as { last_seen_at?: string }[];
+        return devices.length === rows.length && devices.every((d) => d.last_seen_at)
+          ? devices
+          : undefined;
+      },
+      { what: "last_seen_at of every device", timeoutMs: lastSeenFlushMs + 2_000, intervalMs: 100 },
+    );
+    for (const device of seen) {
+      const at = Date.parse(device.last_seen_at ?? "");
+      assert.ok(
+        at <= heard && heard - at < 60_000,
+        `seen during this test: ${device.last_seen_at}`,
+      );
+    }
+    const times = seen.map((device) => Date.parse(device.last_seen_at ?? ""));
+    assert.deepEqual(
+      times,
+      [...times].sort((a, b) => b - a),
+      "newest first",
+    );
+  });
 
   it("ADR: a device heard well at SF12 is steered to SF7 with a LinkADRReq, and its answer is applied", async () => {
     const device = joined.get("MAC_V1_0_2");

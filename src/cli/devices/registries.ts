@@ -26,6 +26,8 @@ const topLevel: Readonly<Record<string, readonly Registry[]>> = {
   application_server_address: ["is"],
   join_server_address: ["is"],
   locations: ["is"],
+  // Read only: written by the Network Server through the cluster (BatchUpdateLastSeen).
+  last_seen_at: ["is"],
   frequency_plan_id: ["ns"],
   lorawan_version: ["ns"],
   lorawan_phy_version: ["ns"],

@@ -20,6 +20,10 @@ export const errMissingField = errors.invalidArgument(
   "missing_field",
   "field `{field}` is required",
 );
+export const errInvalidLastSeen = errors.invalidArgument(
+  "invalid_last_seen",
+  "field `{field}` is not a valid time",
+);
 export const errForbiddenPath = errors.invalidArgument(
   "field_mask_path_not_allowed",
   "field mask path `{path}` is not allowed; allowed: {allowed}",

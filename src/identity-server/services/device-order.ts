@@ -3,8 +3,8 @@ import { errInvalidOrder } from "./order.ts";
 
 /**
  * The `order` values of end device lists and searches, as The Things Stack's
- * ListEndDevicesRequest allows them (and `updated_at`). `last_seen_at` is accepted, but this
- * Identity Server does not keep it yet: it orders by device ID.
+ * ListEndDevicesRequest allows them (and `updated_at`). By `last_seen_at`, devices never seen
+ * come last in either direction.
  */
 const orders: Record<string, EndDeviceOrderField> = {
   device_id: "id",
@@ -14,7 +14,7 @@ const orders: Record<string, EndDeviceOrderField> = {
   description: "description",
   created_at: "createdAt",
   updated_at: "updatedAt",
-  last_seen_at: "id",
+  last_seen_at: "lastSeenAt",
 };
 
 /** The order of an end device list (`name`, `-created_at`, ...); a leading `-` descends. */

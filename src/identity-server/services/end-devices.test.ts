@@ -1,8 +1,11 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { create, type MessageInitShape } from "@bufbuild/protobuf";
+import { timestampDate, timestampFromDate } from "@bufbuild/protobuf/wkt";
 import type { FastifyInstance } from "fastify";
+import { peerCallKey } from "../../api/cluster-keys.ts";
 import {
+  BatchUpdateEndDeviceLastSeenRequestSchema,
   CreateEndDeviceRequestSchema,
   type EndDeviceSchema,
   GetEndDeviceIdentifiersForEUIsRequestSchema,
@@ -319,6 +322,86 @@ describe("EndDeviceRegistry (Identity Server)", () => {
       }),
       bobKey,
     );
+  });
+
+  it("takes last-seen times from cluster peers only, and lists and orders by them", async () => {
+    for (const id of ["seen-1", "seen-2", "seen-3"])
+      await createDevice(device("app-b", id), bobKey);
+    const peer = fx.handler();
+    peer.values.set(peerCallKey, true);
+    const at = (iso: string) => timestampFromDate(new Date(iso));
+    const update = (deviceId: string, iso: string | undefined) => ({
+      ids: { applicationIds: { applicationId: "app-b" }, deviceId },
+      ...(iso ? { lastSeenAt: at(iso) } : {}),
+    });
+    const batch = (
+      updates: MessageInitShape<typeof BatchUpdateEndDeviceLastSeenRequestSchema>["updates"],
+      handler = peer,
+    ) =>
+      registry.batchUpdateLastSeen(
+        create(BatchUpdateEndDeviceLastSeenRequestSchema, { updates }),
+        handler,
+      );
+    await rejectsWith(
+      batch([update("seen-1", "2026-12-01T10:00:00Z")], fx.handler(adminKey)),
+      "unauthenticated",
+      "cluster_key_required",
+    );
+    await rejectsWith(batch([update("seen-1", undefined)]), "invalid_argument", "missing_field");
+    await rejectsWith(
+      batch([
+        {
+          ids: { applicationIds: { applicationId: "app-b" } },
+          lastSeenAt: at("2026-12-01T10:00:00Z"),
+        },
+      ]),
+      "invalid_argument",
+      "missing_field",
+    );
+    await batch([
+      update("seen-1", "2026-12-01T10:00:00Z"),
+      update("seen-2", "2026-12-01T11:00:00Z"),
+      update("unknown", "2026-12-01T11:00:00Z"),
+    ]);
+    // A time in the future is kept as (about) now: it would hold off every real one.
+    await batch([update("seen-3", "2099-01-01T00:00:00Z")]);
+    const seen3 = (await get("app-b", "seen-3", bobKey, ["last_seen_at"])).lastSeenAt;
+    assert.ok(seen3 && timestampDate(seen3).getTime() <= Date.now() + 60_000, "clamped");
+
+    const list = await registry.list(
+      create(ListEndDevicesRequestSchema, {
+        applicationIds: { applicationId: "app-b" },
+        fieldMask: { paths: ["last_seen_at"] },
+        order: "-last_seen_at",
+      }),
+      fx.handler(bobKey),
+    );
+    const rows = list.endDevices.map((d) => [
+      d.ids?.deviceId,
+      d.lastSeenAt ? timestampDate(d.lastSeenAt).toISOString() : undefined,
+      d.name,
+    ]);
+    assert.deepEqual(rows.slice(0, 3), [
+      ["seen-3", rows[0]?.[1], ""],
+      ["seen-2", "2026-12-01T11:00:00.000Z", ""],
+      ["seen-1", "2026-12-01T10:00:00.000Z", ""],
+    ]);
+    assert.ok(
+      rows.slice(3).every((row) => row[1] === undefined),
+      "never seen: last",
+    );
+    // Not in the mask: not returned.
+    assert.equal((await get("app-b", "seen-1", bobKey, ["name"])).lastSeenAt, undefined);
+    // An update naming it leaves it alone (The Things Stack cleans such paths too).
+    await registry.update(
+      create(UpdateEndDeviceRequestSchema, {
+        endDevice: device("app-b", "seen-1", { lastSeenAt: at("2026-12-01T12:00:00Z") }),
+        fieldMask: { paths: ["last_seen_at"] },
+      }),
+      fx.handler(bobKey),
+    );
+    const seen1 = (await get("app-b", "seen-1", bobKey, ["last_seen_at"])).lastSeenAt;
+    assert.equal(seen1 && timestampDate(seen1).toISOString(), "2026-12-01T10:00:00.000Z");
   });
 });
 

@@ -1,6 +1,8 @@
 import { create } from "@bufbuild/protobuf";
-import type { FieldMask } from "@bufbuild/protobuf/wkt";
+import { type FieldMask, timestampMs } from "@bufbuild/protobuf/wkt";
 import type { ServiceImpl } from "@connectrpc/connect";
+import { errClusterKeyRequired } from "../../api/cluster-auth.ts";
+import { isPeerCall } from "../../api/cluster-keys.ts";
 import { errInvalidFieldPath, isFieldPath } from "../../api/field-paths.ts";
 import { requestedPage } from "../../api/paging.ts";
 import type { ApiRegistry } from "../../api/registry.ts";
@@ -23,12 +25,14 @@ import {
   type EndDeviceFields,
   type EndDeviceKey,
   errFieldNotUpdatable,
+  errLastSeenBatchTooLarge,
   errNotFound,
   type Location,
+  maxLastSeenBatch,
 } from "../store/index.ts";
 import { validate } from "../validation/index.ts";
 import { authorize, callerOf, callerRightsOn, isAdmin, type ServiceContext } from "./context.ts";
-import { errMissingField, maskFields, toTimestamp } from "./convert.ts";
+import { errInvalidLastSeen, errMissingField, maskFields, toTimestamp } from "./convert.ts";
 import { parseDeviceOrder } from "./device-order.ts";
 import { euiFromBytes, euiToBytes, locationFromMessage, locationToMessage } from "./gateways.ts";
 import { updatedSinceOf } from "./list-filters.ts";
@@ -48,6 +52,13 @@ const euiPaths: Record<string, keyof EndDeviceFields> = {
   "ids.dev_eui": "devEui",
   "ids.join_eui": "joinEui",
 };
+
+/** Paths a read may name that no create or update writes. */
+const readOnlyFields: Record<string, keyof EndDeviceFields> = {
+  last_seen_at: "lastSeenAt",
+};
+// A future time would freeze a forward-only last-seen time: later ones are kept as now.
+const futureToleranceMs = 60_000;
 
 /**
  * Whether a field path names what this registry keeps. `EndDevice` is the whole device; its
@@ -79,8 +90,11 @@ export function readMask(mask: FieldMask | undefined): (keyof EndDeviceFields)[]
   const wanted = {
     paths: storedPaths(mask.paths).filter((path) => !Object.hasOwn(euiPaths, path)),
   } as FieldMask;
+  const readOnly = mask.paths.flatMap((path) =>
+    Object.hasOwn(readOnlyFields, path) ? [readOnlyFields[path] as keyof EndDeviceFields] : [],
+  );
   // The EUIs are part of the identifiers, which are always returned.
-  return [...maskFields<EndDeviceFields>(wanted, fields), "devEui", "joinEui"];
+  return [...maskFields<EndDeviceFields>(wanted, fields), ...readOnly, "devEui", "joinEui"];
 }
 
 /** The API message of a stored device, with the fields of `mask` (all when there is none). */
@@ -109,6 +123,7 @@ export function toMessage(device: EndDevice, mask?: (keyof EndDeviceFields)[]): 
       : "",
     joinServerAddress: show("joinServerAddress") ? (device.joinServerAddress ?? "") : "",
     locations: locations as EndDeviceMessage["locations"],
+    lastSeenAt: show("lastSeenAt") ? toTimestamp(device.lastSeenAt) : undefined,
   });
 }
 
@@ -276,6 +291,31 @@ export function endDeviceRegistry(
       const device = await stores.endDevices.update(key, values, mask);
       publish(endDeviceEvents.update, key, paths);
       return toMessage(device);
+    },
+
+    async batchUpdateLastSeen(request, handler) {
+      if (!isPeerCall(handler))
+        throw errClusterKeyRequired.create({
+          service: `${EndDeviceRegistry.typeName}.BatchUpdateLastSeen`,
+        });
+      if (request.updates.length > maxLastSeenBatch)
+        throw errLastSeenBatchTooLarge.create({
+          count: request.updates.length,
+          max: maxLastSeenBatch,
+        });
+      const latest = Date.now() + futureToleranceMs;
+      const updates = request.updates.map((update, index) => {
+        const key = deviceKey(update.ids, `updates[${index}].ids`);
+        if (!update.lastSeenAt)
+          throw errMissingField.create({ field: `updates[${index}].last_seen_at` });
+        const ms = timestampMs(update.lastSeenAt);
+        // Before 1970 is no device's last uplink (and far outside what a Date holds is none).
+        if (!Number.isFinite(ms) || ms < 0)
+          throw errInvalidLastSeen.create({ field: `updates[${index}].last_seen_at` });
+        return { ...key, lastSeenAt: new Date(Math.min(ms, latest)) };
+      });
+      await stores.endDevices.batchUpdateLastSeen(updates);
+      return {};
     },
 
     async delete(request, handler) {

@@ -10,10 +10,16 @@ import {
   errGatewayEuiTaken,
   errIdTaken,
   errInvalidMembership,
+  errLastSeenBatchTooLarge,
   errNotDeleted,
   errNotFound,
 } from "./errors.ts";
-import { createIdentityStores, type IdentityStoreOptions, type IdentityStores } from "./index.ts";
+import {
+  createIdentityStores,
+  type IdentityStoreOptions,
+  type IdentityStores,
+  maxLastSeenBatch,
+} from "./index.ts";
 
 /** Opens a fresh, migrated, empty database of one engine. */
 export interface StoreConformanceTarget {
@@ -629,6 +635,106 @@ export function describeIdentityStoreConformance(
             endDevices.getByEuis("70B3D57ED0000000", "0004A30B001C0530"),
             errNotFound,
           );
+        }));
+
+      it("keeps last-seen times forward only, in batches, and orders by them (never seen last)", () =>
+        withStores(async ({ applications, endDevices }) => {
+          await applications.create("app1", {});
+          await applications.create("app2", {});
+          for (const deviceId of ["dev1", "dev2", "dev3", "dev4"])
+            await endDevices.create({ applicationId: "app1", deviceId }, {});
+          await endDevices.create({ applicationId: "app2", deviceId: "dev1" }, {});
+          const before = await endDevices.get({ applicationId: "app1", deviceId: "dev1" });
+          assert.equal(before.lastSeenAt, undefined);
+
+          const t = (second: number) => new Date(Date.UTC(2026, 11, 6, 10, 0, second, 123));
+          await endDevices.batchUpdateLastSeen([
+            { applicationId: "app1", deviceId: "dev1", lastSeenAt: t(10) },
+            { applicationId: "app1", deviceId: "dev2", lastSeenAt: t(30) },
+            // Named twice: the later time counts.
+            { applicationId: "app1", deviceId: "dev3", lastSeenAt: t(25) },
+            { applicationId: "app1", deviceId: "dev3", lastSeenAt: t(20) },
+            // Unknown devices and applications are skipped.
+            { applicationId: "app1", deviceId: "nope", lastSeenAt: t(40) },
+            { applicationId: "nope", deviceId: "dev1", lastSeenAt: t(40) },
+          ]);
+          const seen = async (applicationId: string, deviceId: string) =>
+            (await endDevices.get({ applicationId, deviceId })).lastSeenAt?.toISOString();
+          assert.equal(await seen("app1", "dev1"), t(10).toISOString());
+          assert.equal(await seen("app1", "dev3"), t(25).toISOString());
+          assert.equal(await seen("app2", "dev1"), undefined, "another application's device");
+          assert.equal(await seen("app1", "dev4"), undefined);
+
+          // Forward only: an earlier time never replaces a later one.
+          await endDevices.batchUpdateLastSeen([
+            { applicationId: "app1", deviceId: "dev1", lastSeenAt: t(50) },
+            { applicationId: "app1", deviceId: "dev2", lastSeenAt: t(5) },
+          ]);
+          assert.equal(await seen("app1", "dev1"), t(50).toISOString());
+          assert.equal(await seen("app1", "dev2"), t(30).toISOString());
+
+          // Writing last-seen times is not an update of the device.
+          const after = await endDevices.get({ applicationId: "app1", deviceId: "dev1" });
+          assert.deepEqual(after.updatedAt, before.updatedAt);
+          // Field masks name it; create and update never write it.
+          assert.deepEqual(
+            await endDevices.get(
+              { applicationId: "app1", deviceId: "dev1" },
+              {
+                fieldMask: ["lastSeenAt"],
+              },
+            ),
+            {
+              applicationId: "app1",
+              deviceId: "dev1",
+              createdAt: after.createdAt,
+              updatedAt: after.updatedAt,
+              lastSeenAt: t(50),
+            },
+          );
+          await rejectsWith(
+            endDevices.update({ applicationId: "app1", deviceId: "dev1" }, { lastSeenAt: t(59) }, [
+              "lastSeenAt",
+            ]),
+            errFieldNotUpdatable,
+          );
+          const created = await endDevices.create(
+            { applicationId: "app2", deviceId: "dev2" },
+            { lastSeenAt: t(1) },
+          );
+          assert.equal(created.lastSeenAt, undefined);
+          assert.equal(await seen("app2", "dev2"), undefined);
+
+          const order = async (descending: boolean) =>
+            (
+              await endDevices.find("app1", {}, { order: { field: "lastSeenAt", descending } })
+            ).items.map((device) => device.deviceId);
+          assert.deepEqual(await order(true), ["dev1", "dev2", "dev3", "dev4"]);
+          assert.deepEqual(await order(false), ["dev3", "dev2", "dev1", "dev4"]);
+          const page = await endDevices.find(
+            "app1",
+            {},
+            { order: { field: "lastSeenAt", descending: true }, limit: 2, page: 2 },
+          );
+          assert.deepEqual(
+            page.items.map((device) => [device.deviceId, device.lastSeenAt?.toISOString()]),
+            [
+              ["dev3", t(25).toISOString()],
+              ["dev4", undefined],
+            ],
+          );
+          assert.equal(page.total, 4);
+
+          await endDevices.batchUpdateLastSeen([]);
+          const tooMany = Array.from({ length: maxLastSeenBatch + 1 }, (_, i) => ({
+            applicationId: "app1",
+            deviceId: `dev${i}`,
+            lastSeenAt: t(0),
+          }));
+          await rejectsWith(endDevices.batchUpdateLastSeen(tooMany), errLastSeenBatchTooLarge);
+          const full = tooMany.slice(1).map((update) => ({ ...update, lastSeenAt: t(59) }));
+          await endDevices.batchUpdateLastSeen(full);
+          assert.equal(await seen("app1", "dev4"), t(59).toISOString(), "a full batch");
         }));
     });
 

@@ -1,7 +1,7 @@
 import { type Expression, type SqlBool, sql } from "kysely";
 import { engineOf } from "../../storage/locking.ts";
 import { pageWindow, type StoreContext, timestamp } from "./database.ts";
-import { errEndDeviceEuisTaken, errNotFound } from "./errors.ts";
+import { errEndDeviceEuisTaken, errLastSeenBatchTooLarge, errNotFound } from "./errors.ts";
 import { Registry } from "./registry.ts";
 import { contains, jsonText } from "./text-match.ts";
 import type {
@@ -48,7 +48,16 @@ export type EndDeviceOrderField =
   | "devEui"
   | "joinEui"
   | "createdAt"
-  | "updatedAt";
+  | "updatedAt"
+  | "lastSeenAt";
+
+/** One device's last-seen time, for {@link EndDeviceStore.batchUpdateLastSeen}. */
+export interface EndDeviceLastSeen extends EndDeviceKey {
+  lastSeenAt: Date;
+}
+
+/** Devices in one {@link EndDeviceStore.batchUpdateLastSeen} call at most (one statement). */
+export const maxLastSeenBatch = 1000;
 
 export interface EndDeviceFindOptions extends PageOptions {
   order?: { field: EndDeviceOrderField; descending?: boolean };
@@ -91,6 +100,12 @@ export interface EndDeviceStore {
   ): Promise<EndDevice>;
   /** Removes the device. */
   delete(key: EndDeviceKey): Promise<void>;
+  /**
+   * Sets the devices' `lastSeenAt` in one statement, forward only: a device keeps a later time
+   * it already has. Unknown devices are skipped; a device named twice gets its latest time;
+   * `updatedAt` does not change. At most {@link maxLastSeenBatch} devices (invalid_argument).
+   */
+  batchUpdateLastSeen(updates: readonly EndDeviceLastSeen[]): Promise<void>;
 }
 
 export function createEndDeviceStore(context: StoreContext): EndDeviceStore {
@@ -106,8 +121,10 @@ export function createEndDeviceStore(context: StoreContext): EndDeviceStore {
       { field: "description", column: "description" },
       { field: "joinEui", column: "join_eui", eui: true },
       { field: "devEui", column: "dev_eui", eui: true },
+      { field: "lastSeenAt", column: "last_seen_at", date: true },
     ],
     dateFields: [],
+    readOnlyFields: ["lastSeenAt"],
     softDelete: false,
     clash: (constraint, _key, fields) =>
       constraint.includes("dev_eui")
@@ -162,8 +179,13 @@ export function createEndDeviceStore(context: StoreContext): EndDeviceStore {
           filter.devEuiContains,
           filter.joinEuiContains,
         ].some(Boolean) || Object.keys(filter.attributesContain ?? {}).length > 0;
-      let keys = query
-        .select(scans ? ["device_id", sql<string>`count(*) over ()`.as("total")] : ["device_id"])
+      let keys = query.select(
+        scans ? ["device_id", sql<string>`count(*) over ()`.as("total")] : ["device_id"],
+      );
+      // As in The Things Stack, devices never seen come last in either direction.
+      if (options.order?.field === "lastSeenAt")
+        keys = keys.orderBy(sql`case when last_seen_at is null then 1 else 0 end`);
+      keys = keys
         .orderBy(orderExpression(options.order?.field ?? "id"), direction)
         .orderBy("device_id", direction);
       if (window.limit !== undefined) keys = keys.limit(window.limit).offset(window.offset);
@@ -186,6 +208,33 @@ export function createEndDeviceStore(context: StoreContext): EndDeviceStore {
     },
     update: registry.update.bind(registry) as EndDeviceStore["update"],
     delete: (key) => registry.purge(key),
+    async batchUpdateLastSeen(updates) {
+      if (updates.length > maxLastSeenBatch)
+        throw errLastSeenBatchTooLarge.create({ count: updates.length, max: maxLastSeenBatch });
+      // One row per device, its latest time; sorted by key so that concurrent batches (one per
+      // Network Server) lock rows in the same order.
+      const latest = new Map<string, EndDeviceLastSeen>();
+      for (const update of updates) {
+        const id = `${update.applicationId}\n${update.deviceId}`;
+        const known = latest.get(id);
+        if (!known || known.lastSeenAt < update.lastSeenAt) latest.set(id, update);
+      }
+      if (latest.size === 0) return;
+      const rows = [...latest.entries()]
+        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+        .map(
+          ([, update]) =>
+            sql`(${update.applicationId}, ${update.deviceId}, ${timestamp(update.lastSeenAt)})`,
+        );
+      await sql`with updates (application_id, device_id, last_seen_at) as (values ${sql.join(rows)})
+        update end_devices set last_seen_at = updates.last_seen_at
+        from updates
+        where end_devices.application_id = updates.application_id
+          and end_devices.device_id = updates.device_id
+          and (end_devices.last_seen_at is null or end_devices.last_seen_at < updates.last_seen_at)`.execute(
+        context.db,
+      );
+    },
   };
 }
 
@@ -236,6 +285,7 @@ function orderExpression(field: EndDeviceOrderField) {
     joinEui: sql`coalesce(join_eui, '')`,
     createdAt: sql.ref("created_at"),
     updatedAt: sql.ref("updated_at"),
+    lastSeenAt: sql.ref("last_seen_at"),
   };
   return orders[field];
 }

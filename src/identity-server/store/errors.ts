@@ -32,3 +32,7 @@ export const errInvalidMembership = errors.invalidArgument(
   "invalid_membership",
   "{account_kind} {account_id} cannot be a member of {entity_kind} {entity_id}",
 );
+export const errLastSeenBatchTooLarge = errors.invalidArgument(
+  "last_seen_batch_too_large",
+  "{count} last-seen updates in one batch; at most {max}",
+);

@@ -124,9 +124,11 @@ export type {
   EndDeviceFilter,
   EndDeviceFindOptions,
   EndDeviceKey,
+  EndDeviceLastSeen,
   EndDeviceOrderField,
   EndDeviceStore,
 } from "./end-devices.ts";
+export { maxLastSeenBatch } from "./end-devices.ts";
 export {
   errAccountIdTaken,
   errEmailTaken,
@@ -135,6 +137,7 @@ export {
   errGatewayEuiTaken,
   errIdTaken,
   errInvalidMembership,
+  errLastSeenBatchTooLarge,
   errNotDeleted,
   errNotFound,
 } from "./errors.ts";

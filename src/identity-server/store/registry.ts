@@ -23,6 +23,8 @@ export interface FieldColumn {
   column: string;
   /** EUIs are stored upper-case. */
   eui?: boolean;
+  /** A timestamp column (RFC 3339 text), a `Date` in the entity. */
+  date?: boolean;
 }
 
 /** What makes one registry table different from another. */
@@ -40,6 +42,8 @@ export interface RegistrySpec<K> {
   columns: readonly FieldColumn[];
   /** JSON fields that hold dates. */
   dateFields: readonly string[];
+  /** Fields that create and update never write (written by the store's own methods). */
+  readOnlyFields?: readonly string[];
   /** Soft delete (deleted_at) or, when false, delete removes the row. */
   softDelete: boolean;
   /** Fields besides ID, name and description that a search's `query` matches (a gateway's EUI). */
@@ -76,7 +80,12 @@ export class Registry<K, F extends object, E> implements EntityStore<K, F, E> {
     const values: Row = { ...this.#keyRow(key), data: "{}" };
     const data: Row = {};
     for (const [field, value] of Object.entries(fields as Row)) {
-      if (spec.keyFields.includes(field) || timestampFields.has(field) || value === undefined)
+      if (
+        spec.keyFields.includes(field) ||
+        timestampFields.has(field) ||
+        spec.readOnlyFields?.includes(field) ||
+        value === undefined
+      )
         continue;
       const column = this.#columnByField.get(field);
       if (column) values[column.column] = this.#columnValue(column, value);
@@ -304,7 +313,12 @@ export class Registry<K, F extends object, E> implements EntityStore<K, F, E> {
   }
 
   #checkUpdatable(field: string): void {
-    if (this.#spec.keyFields.includes(field) || timestampFields.has(field))
+    const spec = this.#spec;
+    if (
+      spec.keyFields.includes(field) ||
+      timestampFields.has(field) ||
+      spec.readOnlyFields?.includes(field)
+    )
       throw errFieldNotUpdatable.create({ field, kind: this.#spec.kind });
   }
 
@@ -373,6 +387,7 @@ export class Registry<K, F extends object, E> implements EntityStore<K, F, E> {
   }
 
   #columnValue(column: FieldColumn, value: unknown): unknown {
+    if (column.date && value instanceof Date) return timestamp(value);
     return column.eui && typeof value === "string" ? value.toUpperCase() : value;
   }
 
@@ -383,9 +398,9 @@ export class Registry<K, F extends object, E> implements EntityStore<K, F, E> {
     spec.keyColumns.forEach((column, index) => {
       entity[spec.keyFields[index] as string] = row[column];
     });
-    for (const { field, column } of spec.columns) {
+    for (const { field, column, date } of spec.columns) {
       if (row[column] !== null && row[column] !== undefined && (!wanted || wanted.has(field)))
-        entity[field] = row[column];
+        entity[field] = date ? new Date(String(row[column])) : row[column];
     }
     const data = JSON.parse(String(row.data)) as Row;
     for (const [field, value] of Object.entries(data)) {

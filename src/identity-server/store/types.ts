@@ -172,6 +172,11 @@ export interface EndDeviceFields extends CommonFields {
   networkServerAddress?: string;
   applicationServerAddress?: string;
   joinServerAddress?: string;
+  /**
+   * When the device was last seen (an uplink or join the Network Server accepted). Read only:
+   * written by `EndDeviceStore.batchUpdateLastSeen`, never by create or update.
+   */
+  lastSeenAt?: Date;
 }
 export interface EndDevice extends EndDeviceFields, Timestamps {
   applicationId: string;

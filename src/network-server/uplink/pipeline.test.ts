@@ -58,6 +58,7 @@ let registries: NetworkServerRegistries;
 let events: StackEvent[];
 let forwarded: ApplicationUp[];
 let answered: { device: EndDevice; uplink: UplinkMessage }[];
+let seen: string[];
 let pipeline: UplinkPipeline;
 let pipelineOptions: UplinkPipelineOptions;
 let metrics: Registry;
@@ -159,6 +160,7 @@ beforeEach(async () => {
   events = [];
   forwarded = [];
   answered = [];
+  seen = [];
   const bus = new EventBus();
   bus.listen((event) => events.push(event));
   metrics = new Registry();
@@ -166,6 +168,7 @@ beforeEach(async () => {
     store: registryDeviceStore(registries.devices),
     deduplicator: new InProcessDeduplicator<UplinkMessage>(),
     joins: { handle: async () => undefined },
+    lastSeen: { seen: (app, dev, atMs) => seen.push(`${app}/${dev}@${typeof atMs}`) },
     downlinks: {
       afterUplink: async ({ device, uplink }) => {
         answered.push({ device, uplink });
@@ -186,6 +189,24 @@ beforeEach(async () => {
     netId: hex("000013"),
   };
   pipeline = createUplinkPipeline(pipelineOptions);
+});
+
+describe("uplink pipeline: joins", () => {
+  it("an accepted join notes the device's last-seen time; a refused one does not", async () => {
+    const joinRequest = new Uint8Array(23); // MHDR 0x00 (join-request), EUIs, DevNonce, MIC
+    joinRequest[19] = 1;
+    await send(reception(joinRequest, "gw1"));
+    assert.deepEqual(seen, [], "refused (the join part answered nothing)");
+
+    const device = abpDevice("dev9");
+    pipeline = createUplinkPipeline({
+      ...pipelineOptions,
+      joins: { handle: async () => device },
+    });
+    joinRequest[19] = 2; // another DevNonce: another frame
+    await send(reception(joinRequest, "gw1"));
+    assert.deepEqual(seen, ["app1/dev9@number"]);
+  });
 });
 
 describe("uplink pipeline: data uplinks", () => {
@@ -215,6 +236,8 @@ describe("uplink pipeline: data uplinks", () => {
     assert.equal(device?.session?.lastFCntUp, 5);
     assert.equal(device?.macState?.recentUplinks.length, 1);
     assert.equal(device?.macState?.recentUplinks[0]?.rxMetadata.length, 3);
+    assert.equal(seen.length, 1, "the device's last-seen time noted once");
+    assert.match(seen[0] ?? "", /^\w+\/dev1@number$/);
   });
 
   it("frames of a new session arriving in a burst are all taken (the pending session turns current)", async () => {
@@ -311,6 +334,7 @@ describe("uplink pipeline: data uplinks", () => {
     assert.equal(forwarded.length, 1);
     assert.equal(answered.length, 2);
     assert.equal(named("ns.up.data.process").length, 1);
+    assert.equal(seen.length, 2, "a retransmission is the device seen again");
   });
 
   it("a reception after the window is a late duplicate of the device's frame, not a new uplink", async () => {
@@ -353,6 +377,7 @@ describe("uplink pipeline: data uplinks", () => {
     assert.equal(await dropped("not_an_uplink"), 1);
     assert.equal(await dropped("unknown_major"), 1);
     assert.equal(await dropped("unknown_dev_addr"), 1);
+    assert.deepEqual(seen, [], "dropped frames are no device seen");
   });
 
   it("a MAC-only frame on port 0 is processed but not forwarded", async () => {

@@ -7,7 +7,7 @@
  *   decode        the frame (DevAddr, FCtrl, FCnt, FOpts, FPort)
  *   match         the device among the DevAddr's candidates, by MIC and frame counter
  *   commit        session switch, FCnt, MAC commands, ADR — durable (group commit) before going on
- *   publish       the MAC events, `ns.up.data.process`
+ *   publish       the MAC events, `ns.up.data.process`; the device's last-seen time (noted)
  *   forward       the application payload to the Application Server (at least once)
  *   answer        the class A downlink of the uplink's receive windows, when one is due
  *
@@ -43,6 +43,7 @@ import type { ApplicationUplinkForwarder } from "../application-uplinks/forwarde
 import type { ApplicationUpOutbox } from "../application-uplinks/outbox-relay.ts";
 import type { NsDeviceStore } from "../device-store/device-store.ts";
 import { dataRateIndexOf } from "../downlink/data-rate.ts";
+import type { LastSeenNotes } from "../last-seen/reporter.ts";
 import type { OutboxMessage } from "../registry/outbox.ts";
 import type { DeviceKey } from "../registry/registry.ts";
 import {
@@ -114,6 +115,8 @@ export interface UplinkPipelineOptions {
   defaultMacSettings: DefaultMacSettingsConfig;
   /** The NetID, for the uplinks' `network_ids`. */
   netId: Uint8Array;
+  /** Notes when devices were seen (accepted data uplinks, retransmissions and joins). */
+  lastSeen?: LastSeenNotes;
   /** Uplinks being handled at most; more are dropped (counted). Default 20,000. */
   maxInFlight?: number;
   adr?: AdrAlgorithm;
@@ -272,6 +275,7 @@ export function createUplinkPipeline(options: UplinkPipelineOptions): UplinkPipe
       // Handled before: not forwarded again, MAC commands not applied again; a confirmed
       // uplink is acknowledged again.
       metrics.uplinks.inc({ result: "retransmission" });
+      options.lastSeen?.seen(key.applicationId, key.deviceId, receivedAtMs);
       await options.downlinks.afterUplink({
         key,
         uplink: message,
@@ -355,6 +359,7 @@ export function createUplinkPipeline(options: UplinkPipelineOptions): UplinkPipe
       correlationIds,
     });
     metrics.uplinks.inc({ result: "processed" });
+    options.lastSeen?.seen(key.applicationId, key.deviceId, receivedAtMs);
 
     // forward (at least once: from the outbox written with the commit, when there is one)
     const ups = outboxed?.ups ?? upsOf(applied);
@@ -390,6 +395,7 @@ export function createUplinkPipeline(options: UplinkPipelineOptions): UplinkPipe
     if (device === undefined) return;
     const key = keyOf(device);
     rememberFrame(message, key);
+    options.lastSeen?.seen(key.applicationId, key.deviceId, receivedAtMs);
     await options.downlinks.afterUplink({
       key,
       uplink: message,

@@ -10,20 +10,22 @@ import type { UntypedDatabase } from "./migration.ts";
 
 describeOnEachEngine("migration 0017: application packages", (_engine, open) => {
   it("gives every application with stored messages a default association with storage-integration", async () => {
-    // `open` migrates to the latest: 0017 is undone, and the older program's rows written.
+    // `open` migrates to the latest: 0017 (and what came after) is undone, and the older
+    // program's rows written.
     const database = await open();
     const db = database.db as UntypedDatabase;
     try {
       for (const table of ["as_package_associations", "as_package_default_associations"])
         await db.schema.dropTable(table).execute();
-      await db
-        .deleteFrom("lorastack_migrations")
-        .where("name", "=", "0017-application-packages")
-        .execute();
-      assert.equal(
-        migrations.at(-1)?.name,
-        "0017-application-packages",
-        "0017 is the last: undone here",
+      // The migrations after 0017 are undone too, so that 0017 applies in its place again.
+      await db.schema.dropIndex("end_devices_application_id_last_seen_at_idx").execute();
+      await db.schema.alterTable("end_devices").dropColumn("last_seen_at").execute();
+      const undone = ["0017-application-packages", "0018-end-device-last-seen"];
+      await db.deleteFrom("lorastack_migrations").where("name", "in", undone).execute();
+      assert.deepEqual(
+        migrations.slice(-undone.length).map((migration) => migration.name),
+        undone,
+        "every migration after 0017 is undone here",
       );
       const payload = toBinary(ApplicationUpSchema, create(ApplicationUpSchema));
       const row = (application_id: string, device_id: string) => ({

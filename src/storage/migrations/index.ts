@@ -15,6 +15,7 @@ import { migration0014NetworkServerOutbox } from "./0014-network-server-outbox.t
 import { migration0015ApplicationPubSubs } from "./0015-application-pubsubs.ts";
 import { migration0016ApplicationStorage } from "./0016-application-storage.ts";
 import { migration0017ApplicationPackages } from "./0017-application-packages.ts";
+import { migration0018EndDeviceLastSeen } from "./0018-end-device-last-seen.ts";
 import type { Migration } from "./migration.ts";
 
 /** Every migration, in the order it applies. Append only: never edit or reorder a released one. */
@@ -36,6 +37,7 @@ export const migrations: readonly Migration[] = [
   migration0015ApplicationPubSubs,
   migration0016ApplicationStorage,
   migration0017ApplicationPackages,
+  migration0018EndDeviceLastSeen,
 ];
 
 export { bytesType, type Migration, timestampType } from "./migration.ts";

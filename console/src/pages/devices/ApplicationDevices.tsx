@@ -1,36 +1,57 @@
-import { Anchor, Button, Group, Pagination, Stack, Table, Text, TextInput } from "@mantine/core";
+import {
+  Anchor,
+  Button,
+  Group,
+  Pagination,
+  Select,
+  Stack,
+  Table,
+  Text,
+  TextInput,
+} from "@mantine/core";
 import { useDebouncedValue } from "@mantine/hooks";
 import { IconFileImport, IconPlus, IconSearch } from "@tabler/icons-react";
 import { useState } from "react";
 import { Link, useNavigate } from "react-router";
-import { lastSeenOf, type RecentUplink } from "./last-seen.ts";
 import { devicePage, importPage, registerPage } from "./paths.ts";
-import { DateTime, EmptyState, ErrorAlert, usePaged, useRequest } from "./shell.ts";
+import { DateTime, EmptyState, ErrorAlert, usePaged } from "./shell.ts";
 
 /** A device as the list shows it (the Identity Server's fields). */
 interface ListedDevice {
   ids: { device_id: string; dev_eui?: string; join_eui?: string };
   name?: string;
   created_at?: string;
+  /** Kept by the Identity Server, written by the Network Server every few seconds. */
+  last_seen_at?: string;
 }
 
 const pageSize = 20;
 
+/** The list's orders (the API's `order`; never-seen devices come last by last seen). */
+const orders = [
+  { value: "device_id", label: "Device ID" },
+  { value: "-last_seen_at", label: "Last seen" },
+  { value: "-created_at", label: "Newest" },
+  { value: "name", label: "Name" },
+];
+
 /**
- * The End devices of an application: name, DevEUI and when each was last seen, with search
- * (IDs, names and EUIs), paging and the way to register or import devices.
+ * The End devices of an application: name, DevEUI and when each was last seen (the Identity
+ * Server's `last_seen_at`, in the same list call), with search (IDs, names and EUIs), sorting,
+ * paging and the way to register or import devices.
  */
 export function ApplicationDevices({ appId }: { appId: string }) {
   const navigate = useNavigate();
   const [search, setSearch] = useState("");
   const [query] = useDebouncedValue(search.trim(), 300);
+  const [order, setOrder] = useState("device_id");
   const app = encodeURIComponent(appId);
   const list = usePaged<ListedDevice>(
     query ? `/search/applications/${app}/devices` : `/applications/${app}/devices`,
     "end_devices",
     {
-      field_mask: ["name", "created_at"],
-      order: "device_id",
+      field_mask: ["name", "created_at", "last_seen_at"],
+      order,
       limit: pageSize,
       ...(query ? { query } : {}),
     },
@@ -70,6 +91,15 @@ export function ApplicationDevices({ appId }: { appId: string }) {
           value={search}
           onChange={(event) => setSearch(event.currentTarget.value)}
           w={{ base: "100%", sm: 320 }}
+        />
+        <Select
+          label="Sort by"
+          data={orders}
+          value={order}
+          // A new order starts on the first page (usePaged).
+          onChange={(value) => value && setOrder(value)}
+          allowDeselect={false}
+          w={{ base: "100%", sm: 180 }}
         />
         {actions}
       </Group>
@@ -118,7 +148,13 @@ export function ApplicationDevices({ appId }: { appId: string }) {
                   </Text>
                 </Table.Td>
                 <Table.Td>
-                  <LastSeen appId={appId} deviceId={device.ids.device_id} />
+                  {device.last_seen_at ? (
+                    <DateTime value={device.last_seen_at} />
+                  ) : (
+                    <Text c="dimmed" size="sm">
+                      Never
+                    </Text>
+                  )}
                 </Table.Td>
                 <Table.Td visibleFrom="sm">
                   <DateTime value={device.created_at} />
@@ -158,23 +194,5 @@ export function ApplicationDevices({ appId }: { appId: string }) {
         ) : null}
       </Group>
     </Stack>
-  );
-}
-
-/**
- * When the Network Server last heard the device: its newest recent uplink. (This Identity
- * Server does not keep `last_seen_at`.)
- */
-function LastSeen({ appId, deviceId }: { appId: string; deviceId: string }) {
-  const state = useRequest<{ mac_state?: { recent_uplinks?: RecentUplink[] } }>(
-    `/ns/applications/${encodeURIComponent(appId)}/devices/${encodeURIComponent(deviceId)}`,
-    { field_mask: ["mac_state.recent_uplinks"] },
-  );
-  const seen = lastSeenOf(state.data?.mac_state?.recent_uplinks);
-  if (seen) return <DateTime value={seen} />;
-  return (
-    <Text c="dimmed" size="sm">
-      {state.loading ? "…" : "Never"}
-    </Text>
   );
 }

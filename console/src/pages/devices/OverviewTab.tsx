@@ -1,6 +1,7 @@
 import { Button, Group, Loader, Paper, SimpleGrid, Stack, Text, Title } from "@mantine/core";
 import { IconRefresh } from "@tabler/icons-react";
 import { lazy, type ReactNode, Suspense, useEffect } from "react";
+import { laterOf } from "../applications/times.ts";
 import type { TabProps } from "./DevicePage.tsx";
 import { lastSeenOf, type RecentUplink, signalPoints } from "./last-seen.ts";
 import { macVersions, phyLabel } from "./new-device.ts";
@@ -20,6 +21,7 @@ const paths = [
   "supports_join",
   "session.dev_addr",
   "mac_state.recent_uplinks",
+  "last_seen_at",
 ];
 
 /** How often the overview asks the Network Server for new uplinks. */
@@ -41,7 +43,9 @@ export function OverviewTab({ appId, deviceId }: TabProps) {
   const uplinks = (device.mac_state as { recent_uplinks?: RecentUplink[] } | undefined)
     ?.recent_uplinks;
   const points = signalPoints(uplinks);
-  const lastSeen = lastSeenOf(uplinks);
+  // The Identity Server's last-seen time (written every few seconds by the Network Server), or
+  // the newest of the recent uplinks when that is later.
+  const lastSeen = laterOf(device.last_seen_at as string | undefined, lastSeenOf(uplinks));
   const devAddr = (device.session as { dev_addr?: string } | undefined)?.dev_addr;
   const mac = macVersions.find((version) => version.value === device.lorawan_version)?.label;
 

@@ -16,6 +16,7 @@ import {
 import { useBatchStats } from "../gateways/GatewaysList";
 import { connectionState, type Gateway } from "../gateways/gateway";
 import { HourlyTrafficCard } from "../gateways/HourlyTraffic";
+import { DeviceHealthCard } from "./DeviceHealthCard";
 
 type Application = { ids: { application_id: string }; name?: string };
 
@@ -58,7 +59,8 @@ function shown(list: { total: number; loading: boolean; error?: unknown }): Reac
 
 /**
  * The home page: how many applications, gateways and organizations the user has, how the
- * gateways are doing, their uplink rate, and the latest events of the user's entities. A new
+ * gateways are doing, their uplink rate, when the end devices of the first applications were
+ * last seen, and the latest events of the user's entities. A new
  * user sees where to start instead.
  */
 export function Overview() {
@@ -212,6 +214,14 @@ export function Overview() {
               )}
             </Card>
           </SimpleGrid>
+          {applications.total > 0 && (
+            <DeviceHealthCard
+              applicationIds={applications.items.map(
+                (application) => application.ids.application_id,
+              )}
+              applicationCount={applications.total}
+            />
+          )}
           {identifiers.length > 0 && (
             <Stack gap="xs">
               <Title order={3} size="h4">

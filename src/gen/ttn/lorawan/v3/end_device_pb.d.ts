@@ -2416,6 +2416,47 @@ export declare type BatchDeleteEndDevicesRequest = Message<"ttn.lorawan.v3.Batch
 export declare const BatchDeleteEndDevicesRequestSchema: GenMessage<BatchDeleteEndDevicesRequest>;
 
 /**
+ * When devices were last seen, as a component that handles their traffic noted them.
+ *
+ * @generated from message ttn.lorawan.v3.BatchUpdateEndDeviceLastSeenRequest
+ */
+export declare type BatchUpdateEndDeviceLastSeenRequest = Message<"ttn.lorawan.v3.BatchUpdateEndDeviceLastSeenRequest"> & {
+  /**
+   * At most 1000 devices; unknown ones are skipped, an earlier time than the stored one too.
+   *
+   * @generated from field: repeated ttn.lorawan.v3.BatchUpdateEndDeviceLastSeenRequest.EndDeviceLastSeenUpdate updates = 1;
+   */
+  updates: BatchUpdateEndDeviceLastSeenRequest_EndDeviceLastSeenUpdate[];
+};
+
+/**
+ * Describes the message ttn.lorawan.v3.BatchUpdateEndDeviceLastSeenRequest.
+ * Use `create(BatchUpdateEndDeviceLastSeenRequestSchema)` to create a new message.
+ */
+export declare const BatchUpdateEndDeviceLastSeenRequestSchema: GenMessage<BatchUpdateEndDeviceLastSeenRequest>;
+
+/**
+ * @generated from message ttn.lorawan.v3.BatchUpdateEndDeviceLastSeenRequest.EndDeviceLastSeenUpdate
+ */
+export declare type BatchUpdateEndDeviceLastSeenRequest_EndDeviceLastSeenUpdate = Message<"ttn.lorawan.v3.BatchUpdateEndDeviceLastSeenRequest.EndDeviceLastSeenUpdate"> & {
+  /**
+   * @generated from field: ttn.lorawan.v3.EndDeviceIdentifiers ids = 1;
+   */
+  ids?: EndDeviceIdentifiers | undefined;
+
+  /**
+   * @generated from field: google.protobuf.Timestamp last_seen_at = 2;
+   */
+  lastSeenAt?: Timestamp | undefined;
+};
+
+/**
+ * Describes the message ttn.lorawan.v3.BatchUpdateEndDeviceLastSeenRequest.EndDeviceLastSeenUpdate.
+ * Use `create(BatchUpdateEndDeviceLastSeenRequest_EndDeviceLastSeenUpdateSchema)` to create a new message.
+ */
+export declare const BatchUpdateEndDeviceLastSeenRequest_EndDeviceLastSeenUpdateSchema: GenMessage<BatchUpdateEndDeviceLastSeenRequest_EndDeviceLastSeenUpdate>;
+
+/**
  * Whether a device runs on battery or external power.
  *
  * @generated from enum ttn.lorawan.v3.PowerState

@@ -5,7 +5,7 @@
 /* eslint-disable */
 
 import type { GenFile, GenService } from "@bufbuild/protobuf/codegenv2";
-import type { BatchDeleteEndDevicesRequestSchema, BatchGetEndDevicesRequestSchema, CreateEndDeviceRequestSchema, EndDeviceSchema, EndDevicesSchema, GetEndDeviceIdentifiersForEUIsRequestSchema, GetEndDeviceRequestSchema, ListEndDevicesRequestSchema, UpdateEndDeviceRequestSchema } from "./end_device_pb.js";
+import type { BatchDeleteEndDevicesRequestSchema, BatchGetEndDevicesRequestSchema, BatchUpdateEndDeviceLastSeenRequestSchema, CreateEndDeviceRequestSchema, EndDeviceSchema, EndDevicesSchema, GetEndDeviceIdentifiersForEUIsRequestSchema, GetEndDeviceRequestSchema, ListEndDevicesRequestSchema, UpdateEndDeviceRequestSchema } from "./end_device_pb.js";
 import type { EndDeviceIdentifiersSchema } from "./identifiers_pb.js";
 import type { EmptySchema } from "@bufbuild/protobuf/wkt";
 
@@ -77,6 +77,17 @@ export declare const EndDeviceRegistry: GenService<{
   delete: {
     methodKind: "unary";
     input: typeof EndDeviceIdentifiersSchema;
+    output: typeof EmptySchema;
+  },
+  /**
+   * Sets the devices' last_seen_at, forward only (a later stored time stays). Cluster peers
+   * only (cluster key); gRPC only.
+   *
+   * @generated from rpc ttn.lorawan.v3.EndDeviceRegistry.BatchUpdateLastSeen
+   */
+  batchUpdateLastSeen: {
+    methodKind: "unary";
+    input: typeof BatchUpdateEndDeviceLastSeenRequestSchema;
     output: typeof EmptySchema;
   },
 }>;
