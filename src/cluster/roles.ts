@@ -34,14 +34,15 @@ export function isPeerRole(name: string): name is PeerRole {
  * The peers a component cannot work without (`required`: missing makes the process not ready)
  * and those it uses when they are there (`optional`: checked only when configured; the Network
  * Server can reach Join Servers over Backend Interfaces, the Application Server gets session
- * keys from the Network Server without one).
+ * keys from the Network Server without one; the Identity Server answers their rights checks
+ * and takes the Network Server's last-seen times, with API keys cached between).
  */
 export const peerNeeds: Readonly<
   Record<string, { required: readonly PeerRole[]; optional?: readonly PeerRole[] }>
 > = {
   gs: { required: ["is", "ns"] },
-  ns: { required: ["gs", "as"], optional: ["js"] },
-  as: { required: ["ns"], optional: ["js"] },
+  ns: { required: ["gs", "as"], optional: ["js", "is"] },
+  as: { required: ["ns"], optional: ["js", "is"] },
   gcs: { required: ["is"] },
 };
 
