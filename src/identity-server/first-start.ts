@@ -71,6 +71,9 @@ export async function registerDefaultClients(
       done.push(`registered OAuth client ${id}${where}`);
     } catch (error) {
       if (!errIdTaken.matches(error)) throw error;
+      // The client exists: it must still be readable (a damaged record stops the command
+      // rather than pass for a working client).
+      await stores.clients.get(id);
       done.push(`OAuth client ${id} exists`);
     }
   }
