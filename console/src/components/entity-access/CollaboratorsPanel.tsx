@@ -17,9 +17,9 @@ import { IconBuilding, IconPlus, IconUser } from "@tabler/icons-react";
 import { useState } from "react";
 import { api } from "../../api/client.ts";
 import { usePaged, useRequest } from "../../api/hooks.ts";
+import { ConfirmButton } from "../ConfirmAction.tsx";
 import { EmptyState } from "../EmptyState.tsx";
 import { ErrorAlert } from "../ErrorAlert.tsx";
-import { ConfirmButton } from "./ConfirmButton.tsx";
 import {
   type Account,
   type AccountIds,

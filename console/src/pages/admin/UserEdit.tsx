@@ -18,7 +18,7 @@ import { api } from "../../api/client";
 import { useRequest } from "../../api/hooks";
 import { useAuth } from "../../auth";
 import { DateTime, ErrorAlert, PageHeader } from "../../components";
-import { ConfirmButton } from "../../components/entity-access/ConfirmButton";
+import { ConfirmButton } from "../../components/ConfirmAction";
 import {
   emailError,
   stateColor,

@@ -13,6 +13,7 @@ export {
 export { usePaged, useRequest } from "../../api/hooks.ts";
 export { useAuth } from "../../auth/index.ts";
 export {
+  ConfirmButton,
   CopyValue,
   DateTime,
   EmptyState,

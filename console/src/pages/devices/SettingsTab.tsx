@@ -3,7 +3,6 @@ import {
   Button,
   Group,
   Loader,
-  Modal,
   Paper,
   Select,
   Stack,
@@ -21,7 +20,7 @@ import type { TabProps } from "./DevicePage.tsx";
 import { devicesPage } from "./paths.ts";
 import { useFrequencyPlans } from "./plans.ts";
 import { deleteDevice, updateDevice } from "./registry.ts";
-import { api, ErrorAlert } from "./shell.ts";
+import { api, ConfirmButton, ErrorAlert } from "./shell.ts";
 import { useDevice } from "./use-device.ts";
 
 interface SettingsValues {
@@ -44,10 +43,6 @@ export function SettingsTab({ appId, deviceId, onChanged }: TabProps) {
   const plans = useFrequencyPlans();
   const navigate = useNavigate();
   const [error, setError] = useState<unknown>(null);
-  const [deleting, setDeleting] = useState(false);
-  const [confirmOpen, setConfirmOpen] = useState(false);
-  const [confirmText, setConfirmText] = useState("");
-  const [deleteError, setDeleteError] = useState<unknown>(null);
   const form = useForm<SettingsValues>({
     mode: "controlled",
     initialValues: { name: "", description: "", attributes: [], frequencyPlanId: "" },
@@ -103,20 +98,6 @@ export function SettingsTab({ appId, deviceId, onChanged }: TabProps) {
       setError(caught);
     }
   });
-
-  const remove = async () => {
-    setDeleting(true);
-    setDeleteError(null);
-    try {
-      await deleteDevice(api, appId, deviceId);
-      notifications.show({ color: "green", title: "End device deleted", message: deviceId });
-      navigate(devicesPage(appId));
-    } catch (caught) {
-      setDeleteError(caught);
-    } finally {
-      setDeleting(false);
-    }
-  };
 
   return (
     <Stack maw={760}>
@@ -200,46 +181,30 @@ export function SettingsTab({ appId, deviceId, onChanged }: TabProps) {
             undone.
           </Text>
           <Group>
-            <Button color="red" variant="light" onClick={() => setConfirmOpen(true)}>
-              Delete end device
-            </Button>
+            <ConfirmButton
+              label="Delete end device"
+              title="Delete this end device?"
+              message={
+                <>
+                  Type <b>{deviceId}</b> to confirm.
+                </>
+              }
+              typeToConfirm={deviceId}
+              typeLabel="End device ID to confirm"
+              errorTitle="The end device was not deleted"
+              onConfirm={async () => {
+                await deleteDevice(api, appId, deviceId);
+                notifications.show({
+                  color: "green",
+                  title: "End device deleted",
+                  message: deviceId,
+                });
+                navigate(devicesPage(appId));
+              }}
+            />
           </Group>
         </Stack>
       </Paper>
-      <Modal
-        opened={confirmOpen}
-        onClose={() => setConfirmOpen(false)}
-        title="Delete this end device?"
-        centered
-      >
-        <Stack>
-          <Text size="sm">
-            Type <b>{deviceId}</b> to confirm.
-          </Text>
-          <TextInput
-            label="End device ID to confirm"
-            value={confirmText}
-            onChange={(event) => setConfirmText(event.currentTarget.value)}
-            data-autofocus
-          />
-          {deleteError ? (
-            <ErrorAlert error={deleteError} title="The end device was not deleted" />
-          ) : null}
-          <Group justify="flex-end">
-            <Button variant="default" onClick={() => setConfirmOpen(false)}>
-              Cancel
-            </Button>
-            <Button
-              color="red"
-              disabled={confirmText !== deviceId}
-              loading={deleting}
-              onClick={remove}
-            >
-              Delete end device
-            </Button>
-          </Group>
-        </Stack>
-      </Modal>
     </Stack>
   );
 }

@@ -5,6 +5,7 @@
 export { ApiError, api, errorMessage } from "../../api/client.ts";
 export { usePaged, useRequest } from "../../api/hooks.ts";
 export {
+  ConfirmButton,
   CopyValue,
   DateTime,
   EmptyState,

@@ -14,7 +14,7 @@ import { useState } from "react";
 import { useNavigate } from "react-router";
 import { api } from "../../api/client";
 import { ErrorAlert } from "../../components";
-import { ConfirmButton } from "../../components/entity-access/ConfirmButton";
+import { ConfirmButton } from "../../components/ConfirmAction";
 import { FrequencyPlanSelect } from "./FrequencyPlanSelect";
 import {
   antennasFor,

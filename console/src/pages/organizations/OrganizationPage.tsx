@@ -15,9 +15,9 @@ import { useNavigate, useParams } from "react-router";
 import { api } from "../../api/client";
 import { usePaged, useRequest } from "../../api/hooks";
 import { CopyValue, DateTime, ErrorAlert, PageHeader } from "../../components";
+import { ConfirmButton } from "../../components/ConfirmAction";
 import { ApiKeysPanel } from "../../components/entity-access/ApiKeysPanel";
 import { CollaboratorsPanel } from "../../components/entity-access/CollaboratorsPanel";
-import { ConfirmButton } from "../../components/entity-access/ConfirmButton";
 import { InfoTable } from "../gateways/InfoTable";
 import { type Organization, organizationFields } from "./organization";
 

@@ -2,7 +2,7 @@ import { Badge, Stack, Table, Text, Title } from "@mantine/core";
 import { api } from "../../api/client";
 import { usePaged } from "../../api/hooks";
 import { DateTime, EmptyState, ErrorAlert } from "../../components";
-import { ConfirmButton } from "../../components/entity-access/ConfirmButton";
+import { ConfirmButton } from "../../components/ConfirmAction";
 import { rightNames, summarizeRights } from "../../components/entity-access/rights";
 
 type Authorization = {

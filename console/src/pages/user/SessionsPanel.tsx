@@ -2,7 +2,7 @@ import { Stack, Table, Text, Title } from "@mantine/core";
 import { api } from "../../api/client";
 import { usePaged } from "../../api/hooks";
 import { DateTime, EmptyState, ErrorAlert } from "../../components";
-import { ConfirmButton } from "../../components/entity-access/ConfirmButton";
+import { ConfirmButton } from "../../components/ConfirmAction";
 
 type Session = {
   session_id: string;

@@ -18,11 +18,10 @@ import { useForm } from "@mantine/form";
 import { notifications } from "@mantine/notifications";
 import { useState } from "react";
 import { useNavigate, useParams } from "react-router";
-import { ConfirmDelete } from "../ConfirmDelete.tsx";
 import { applicationPage, useApplication } from "../context.ts";
 import { idError } from "../ids.ts";
 import { Problem } from "../Problem.tsx";
-import { ApiError, api, ErrorAlert, useRequest } from "../shell.ts";
+import { ApiError, api, ConfirmButton, ErrorAlert, useRequest } from "../shell.ts";
 import { monoInput } from "../styles.ts";
 import type { PubSub } from "../types.ts";
 import {
@@ -59,7 +58,6 @@ function PubSubForm({ appId, pubsub }: { appId: string; pubsub?: PubSub }) {
   const navigate = useNavigate();
   const formats = useRequest<{ formats?: Record<string, string> }>("/as/pubsub-formats");
   const [error, setError] = useState<unknown>();
-  const [deleting, setDeleting] = useState(false);
   const listPage = applicationPage(appId, "integrations/pubsubs");
   const form = useForm<PubSubValues>({
     mode: "controlled",
@@ -219,9 +217,19 @@ function PubSubForm({ appId, pubsub }: { appId: string; pubsub?: PubSub }) {
           </Stack>
           <Group justify="space-between">
             {pubsub ? (
-              <Button color="red" variant="outline" onClick={() => setDeleting(true)}>
-                Delete Pub/Sub
-              </Button>
+              <ConfirmButton
+                label="Delete Pub/Sub"
+                variant="outline"
+                title="Delete Pub/Sub"
+                message={`The Pub/Sub ${pubsub.ids.pub_sub_id} stops publishing and is deleted.`}
+                onConfirm={async () => {
+                  await api.del(
+                    `/as/pubsub/${encodeURIComponent(appId)}/${encodeURIComponent(pubsub.ids.pub_sub_id)}`,
+                  );
+                  notifications.show({ message: `Pub/Sub ${pubsub.ids.pub_sub_id} deleted` });
+                  navigate(listPage);
+                }}
+              />
             ) : (
               <span />
             )}
@@ -236,22 +244,6 @@ function PubSubForm({ appId, pubsub }: { appId: string; pubsub?: PubSub }) {
           </Group>
         </Stack>
       </form>
-      {pubsub ? (
-        <ConfirmDelete
-          action="Delete Pub/Sub"
-          opened={deleting}
-          onClose={() => setDeleting(false)}
-          onConfirm={async () => {
-            await api.del(
-              `/as/pubsub/${encodeURIComponent(appId)}/${encodeURIComponent(pubsub.ids.pub_sub_id)}`,
-            );
-            notifications.show({ message: `Pub/Sub ${pubsub.ids.pub_sub_id} deleted` });
-            navigate(listPage);
-          }}
-        >
-          The Pub/Sub {pubsub.ids.pub_sub_id} stops publishing and is deleted.
-        </ConfirmDelete>
-      ) : null}
     </Paper>
   );
 }

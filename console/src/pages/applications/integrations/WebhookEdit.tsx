@@ -18,12 +18,11 @@ import { useForm } from "@mantine/form";
 import { notifications } from "@mantine/notifications";
 import { useState } from "react";
 import { useNavigate, useParams } from "react-router";
-import { ConfirmDelete } from "../ConfirmDelete.tsx";
 import { applicationPage, useApplication } from "../context.ts";
 import { idError } from "../ids.ts";
 import { KeyValueEditor } from "../KeyValueEditor.tsx";
 import { Problem } from "../Problem.tsx";
-import { ApiError, api, ErrorAlert, useRequest } from "../shell.ts";
+import { ApiError, api, ConfirmButton, ErrorAlert, useRequest } from "../shell.ts";
 import { monoInput } from "../styles.ts";
 import { messageTypes, type Webhook } from "../types.ts";
 import { healthOf } from "./Webhooks.tsx";
@@ -62,7 +61,6 @@ function WebhookForm({ appId, webhook }: { appId: string; webhook?: Webhook }) {
   const navigate = useNavigate();
   const formats = useRequest<{ formats?: Record<string, string> }>("/as/webhook-formats");
   const [error, setError] = useState<unknown>();
-  const [deleting, setDeleting] = useState(false);
   const listPage = applicationPage(appId, "integrations/webhooks");
   const form = useForm<WebhookValues>({
     mode: "controlled",
@@ -196,9 +194,19 @@ function WebhookForm({ appId, webhook }: { appId: string; webhook?: Webhook }) {
           </Stack>
           <Group justify="space-between">
             {webhook ? (
-              <Button color="red" variant="outline" onClick={() => setDeleting(true)}>
-                Delete webhook
-              </Button>
+              <ConfirmButton
+                label="Delete webhook"
+                variant="outline"
+                title="Delete webhook"
+                message={`The webhook ${webhook.ids.webhook_id} stops receiving messages and is deleted.`}
+                onConfirm={async () => {
+                  await api.del(
+                    `/as/webhooks/${encodeURIComponent(appId)}/${encodeURIComponent(webhook.ids.webhook_id)}`,
+                  );
+                  notifications.show({ message: `Webhook ${webhook.ids.webhook_id} deleted` });
+                  navigate(listPage);
+                }}
+              />
             ) : (
               <span />
             )}
@@ -213,22 +221,6 @@ function WebhookForm({ appId, webhook }: { appId: string; webhook?: Webhook }) {
           </Group>
         </Stack>
       </form>
-      {webhook ? (
-        <ConfirmDelete
-          action="Delete webhook"
-          opened={deleting}
-          onClose={() => setDeleting(false)}
-          onConfirm={async () => {
-            await api.del(
-              `/as/webhooks/${encodeURIComponent(appId)}/${encodeURIComponent(webhook.ids.webhook_id)}`,
-            );
-            notifications.show({ message: `Webhook ${webhook.ids.webhook_id} deleted` });
-            navigate(listPage);
-          }}
-        >
-          The webhook {webhook.ids.webhook_id} stops receiving messages and is deleted.
-        </ConfirmDelete>
-      ) : null}
     </Paper>
   );
 }
