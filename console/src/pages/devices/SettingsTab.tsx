@@ -193,7 +193,7 @@ export function SettingsTab({ appId, deviceId, onChanged }: TabProps) {
               typeLabel="End device ID to confirm"
               errorTitle="The end device was not deleted"
               onConfirm={async () => {
-                await deleteDevice(api, appId, deviceId);
+                await deleteDevice(api, { applicationId: appId, deviceId });
                 notifications.show({
                   color: "green",
                   title: "End device deleted",
