@@ -11,6 +11,7 @@ export {
   errorMessage,
 } from "../../api/client.ts";
 export { usePaged, useRequest } from "../../api/hooks.ts";
+export { useSearchedList } from "../../api/searched-list.ts";
 export { useAuth } from "../../auth/index.ts";
 export {
   ConfirmButton,

@@ -4,6 +4,7 @@
  */
 export { ApiError, api, errorMessage } from "../../api/client.ts";
 export { usePaged, useRequest } from "../../api/hooks.ts";
+export { useSearchedList } from "../../api/searched-list.ts";
 export {
   ConfirmButton,
   CopyValue,
