@@ -1,5 +1,6 @@
 import { Button, type ButtonProps, Group, Modal, Stack, Text, TextInput } from "@mantine/core";
 import { type ReactNode, useState } from "react";
+import { useAction } from "../api/use-action";
 import { ErrorAlert } from "./ErrorAlert";
 
 /** Monospace for the typed ID only (the label keeps the UI font). */
@@ -27,12 +28,11 @@ export interface ConfirmDialogProps {
 /** A confirmation before something destructive: optional type-the-ID, the server's error inline. */
 export function ConfirmDialog(props: ConfirmDialogProps) {
   const [typed, setTyped] = useState("");
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>();
+  const action = useAction();
   const ready = props.typeToConfirm === undefined || typed === props.typeToConfirm;
   const close = () => {
     setTyped("");
-    setError(undefined);
+    action.reset();
     props.onClose();
   };
   return (
@@ -42,17 +42,8 @@ export function ConfirmDialog(props: ConfirmDialogProps) {
           event.preventDefault();
           // The dialog is portalled, but React still bubbles its submit to an enclosing form.
           event.stopPropagation();
-          if (!ready || busy) return;
-          setBusy(true);
-          setError(undefined);
-          try {
-            await props.onConfirm();
-            close();
-          } catch (caught) {
-            setError(caught);
-          } finally {
-            setBusy(false);
-          }
+          if (!ready || action.busy) return;
+          if (await action.run(props.onConfirm)) close();
         }}
       >
         <Stack>
@@ -68,7 +59,7 @@ export function ConfirmDialog(props: ConfirmDialogProps) {
             />
           ) : null}
           <ErrorAlert
-            error={error}
+            error={action.error}
             title={props.errorTitle ?? `Could not ${props.action.toLowerCase()}`}
           />
           <Group justify="flex-end">
@@ -78,7 +69,7 @@ export function ConfirmDialog(props: ConfirmDialogProps) {
             <Button
               type="submit"
               color="red"
-              loading={busy}
+              loading={action.busy}
               disabled={!ready}
               data-autofocus={props.typeToConfirm === undefined ? true : undefined}
             >

@@ -12,6 +12,7 @@ export {
 } from "../../api/client.ts";
 export { usePaged, useRequest } from "../../api/hooks.ts";
 export { useSearchedList } from "../../api/searched-list.ts";
+export { useAction } from "../../api/use-action.ts";
 export { useAuth } from "../../auth/index.ts";
 export {
   ConfirmButton,

@@ -5,6 +5,7 @@ import { lazy, Suspense, useEffect, useState } from "react";
 import { useNavigate, useParams } from "react-router";
 import { api, errorMessage } from "../../api/client";
 import { useRequest } from "../../api/hooks";
+import { useAction } from "../../api/use-action";
 import { ErrorAlert, EventsView, PageHeader } from "../../components";
 import { ApiKeysPanel } from "../../components/entity-access/ApiKeysPanel";
 import { CollaboratorsPanel } from "../../components/entity-access/CollaboratorsPanel";
@@ -70,34 +71,27 @@ export function useConnectionStats(gatewayId: string): {
 
 /** Downloads the gateway's `global_conf.json` for a Semtech UDP packet forwarder (GCS route). */
 function GlobalConfButton({ gatewayId }: { gatewayId: string }) {
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string>();
+  const action = useAction();
   return (
     <Stack gap={4} align="flex-end">
       <Button
         variant="default"
         leftSection={<IconDownload size={16} />}
-        loading={busy}
-        onClick={async () => {
-          setBusy(true);
-          setError(undefined);
-          try {
+        loading={action.busy}
+        onClick={() =>
+          action.run(async () => {
             const conf = await api.get<unknown>(
               `/gcs/gateways/${encodeURIComponent(gatewayId)}/semtechudp/global_conf.json`,
             );
             download("global_conf.json", `${JSON.stringify(conf, null, 2)}\n`, "application/json");
-          } catch (caught) {
-            setError(errorMessage(caught));
-          } finally {
-            setBusy(false);
-          }
-        }}
+          })
+        }
       >
         Download global_conf.json
       </Button>
-      {error && (
+      {action.error !== undefined && (
         <Badge color="red" variant="light" role="alert">
-          {error}
+          {errorMessage(action.error)}
         </Badge>
       )}
     </Stack>

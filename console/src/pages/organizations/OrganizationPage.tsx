@@ -10,10 +10,10 @@ import {
   Title,
 } from "@mantine/core";
 import { useForm } from "@mantine/form";
-import { useState } from "react";
 import { useNavigate, useParams } from "react-router";
 import { api } from "../../api/client";
 import { usePaged, useRequest } from "../../api/hooks";
+import { useAction } from "../../api/use-action";
 import { CopyValue, DateTime, ErrorAlert, PageHeader } from "../../components";
 import { ConfirmButton } from "../../components/ConfirmAction";
 import { ApiKeysPanel } from "../../components/entity-access/ApiKeysPanel";
@@ -37,9 +37,7 @@ function OrganizationSettings({
 }) {
   const id = organization.ids.organization_id;
   const navigate = useNavigate();
-  const [error, setError] = useState<unknown>();
-  const [saved, setSaved] = useState(false);
-  const [busy, setBusy] = useState(false);
+  const action = useAction();
   const form = useForm({
     initialValues: { name: organization.name ?? "", description: organization.description ?? "" },
     validate: {
@@ -47,29 +45,23 @@ function OrganizationSettings({
       description: (text: string) => (text.length > 2000 ? "At most 2000 characters" : null),
     },
   });
-  const submit = form.onSubmit(async (values) => {
-    setBusy(true);
-    setError(undefined);
-    setSaved(false);
-    try {
+  const submit = form.onSubmit((values) =>
+    action.run(async () => {
       await api.put(`/organizations/${encodeURIComponent(id)}`, {
         organization: { ids: { organization_id: id }, ...values },
         field_mask: { paths: ["name", "description"] },
       });
-      setSaved(true);
       onSaved();
-    } catch (caught) {
-      setError(caught);
-    } finally {
-      setBusy(false);
-    }
-  });
+    }),
+  );
   return (
     <Stack maw={640}>
       <Title order={3}>General settings</Title>
-      {error !== undefined && <ErrorAlert error={error} title="Could not save the organization" />}
-      {saved && (
-        <Alert color="green" title="Saved" withCloseButton onClose={() => setSaved(false)}>
+      {action.error !== undefined && (
+        <ErrorAlert error={action.error} title="Could not save the organization" />
+      )}
+      {action.done && (
+        <Alert color="green" title="Saved" withCloseButton onClose={action.reset}>
           The organization settings are saved.
         </Alert>
       )}
@@ -83,7 +75,7 @@ function OrganizationSettings({
             {...form.getInputProps("description")}
           />
           <Group justify="flex-end">
-            <Button type="submit" loading={busy}>
+            <Button type="submit" loading={action.busy}>
               Save changes
             </Button>
           </Group>
