@@ -4,7 +4,7 @@ import { useNavigate } from "react-router";
 import { api } from "../../api/client";
 import { useAction } from "../../api/use-action";
 import { ErrorAlert, PageHeader } from "../../components";
-import { idError } from "../gateways/gateway";
+import { idError } from "../../components/ids";
 import { emailError, states } from "./user";
 
 /** Creates a user as an admin (`POST /users`). */

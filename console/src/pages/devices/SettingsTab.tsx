@@ -16,6 +16,7 @@ import { notifications } from "@mantine/notifications";
 import { IconPlus, IconTrash } from "@tabler/icons-react";
 import { useEffect, useState } from "react";
 import { useNavigate } from "react-router";
+import { idError } from "../../components/ids.ts";
 import type { TabProps } from "./DevicePage.tsx";
 import { devicesPage } from "./paths.ts";
 import { useFrequencyPlans } from "./plans.ts";
@@ -29,8 +30,6 @@ interface SettingsValues {
   attributes: { key: string; value: string }[];
   frequencyPlanId: string;
 }
-
-const attributeKey = /^[a-z0-9](?:[-]?[a-z0-9]){2,}$/;
 
 /** Name, description, attributes and frequency plan; and deleting the device. */
 export function SettingsTab({ appId, deviceId, onChanged }: TabProps) {
@@ -50,8 +49,7 @@ export function SettingsTab({ appId, deviceId, onChanged }: TabProps) {
       name: (value) => (value.length > 50 ? "At most 50 characters" : null),
       description: (value) => (value.length > 2000 ? "At most 2000 characters" : null),
       attributes: {
-        key: (value) =>
-          attributeKey.test(value) ? null : "Lower-case letters, digits and dashes (3 or more)",
+        key: idError,
       },
     },
   });

@@ -5,7 +5,7 @@ import { api } from "../../api/client";
 import { useAction } from "../../api/use-action";
 import { useAuth } from "../../auth";
 import { ErrorAlert, PageHeader } from "../../components";
-import { idError } from "../gateways/gateway";
+import { idError } from "../../components/ids";
 
 /** Creates an organization owned by the caller (`POST /users/{me}/organizations`). */
 export function AddOrganization() {

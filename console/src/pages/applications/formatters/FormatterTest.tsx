@@ -12,9 +12,9 @@ import {
   Title,
 } from "@mantine/core";
 import { type ReactNode, useState } from "react";
+import { idError } from "../../../components/ids.ts";
 import { base64ToHex, bytesToBase64, parseFPort, parseHex } from "../bytes.ts";
 import { applicationPath } from "../context.ts";
-import { idError } from "../ids.ts";
 import { api, errorMessage, JsonView, useAction, useRequest } from "../shell.ts";
 import { monoInput } from "../styles.ts";
 import type { ApplicationUplinkResult, FormatterType } from "../types.ts";
