@@ -60,7 +60,7 @@ export function ConfirmDialog(props: ConfirmDialogProps) {
           ) : null}
           <ErrorAlert
             error={action.error}
-            title={props.errorTitle ?? `Could not ${props.action.toLowerCase()}`}
+            title={props.errorTitle ?? `Could not ${lowerFirst(props.action)}`}
           />
           <Group justify="flex-end">
             <Button variant="default" onClick={close}>
@@ -80,6 +80,11 @@ export function ConfirmDialog(props: ConfirmDialogProps) {
       </form>
     </Modal>
   );
+}
+
+/** "Delete API key" → "delete API key". */
+function lowerFirst(text: string): string {
+  return text.charAt(0).toLowerCase() + text.slice(1);
 }
 
 export type ConfirmButtonProps = ButtonProps &
