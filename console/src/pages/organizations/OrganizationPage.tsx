@@ -18,6 +18,7 @@ import { CopyValue, DateTime, ErrorAlert, PageHeader } from "../../components";
 import { ConfirmButton } from "../../components/ConfirmAction";
 import { ApiKeysPanel } from "../../components/entity-access/ApiKeysPanel";
 import { CollaboratorsPanel } from "../../components/entity-access/CollaboratorsPanel";
+import { RouteTabs } from "../../components/RouteTabs";
 import { InfoTable } from "../gateways/InfoTable";
 import { type Organization, organizationFields } from "./organization";
 
@@ -142,8 +143,6 @@ function OrganizationOverview({ organization }: { organization: Organization }) 
 export function OrganizationPage() {
   const params = useParams();
   const id = params.organizationId ?? "";
-  const tab = (params["*"] ?? "").split("/")[0] ?? "";
-  const navigate = useNavigate();
   const organization = useRequest<Organization>(`/organizations/${encodeURIComponent(id)}`, {
     field_mask: organizationFields.join(","),
   });
@@ -163,18 +162,7 @@ export function OrganizationPage() {
   return (
     <Stack>
       <PageHeader title={data.name || id} description={id} breadcrumbs={crumbs} />
-      <Tabs
-        value={tabs.some((t) => t.value === tab) ? tab : "overview"}
-        onChange={(value) => navigate(value && value !== "overview" ? `${base}/${value}` : base)}
-        keepMounted={false}
-      >
-        <Tabs.List>
-          {tabs.map((t) => (
-            <Tabs.Tab key={t.value} value={t.value}>
-              {t.label}
-            </Tabs.Tab>
-          ))}
-        </Tabs.List>
+      <RouteTabs base={base} tabs={tabs}>
         <Tabs.Panel value="overview" pt="md">
           <OrganizationOverview organization={data} />
         </Tabs.Panel>
@@ -187,7 +175,7 @@ export function OrganizationPage() {
         <Tabs.Panel value="settings" pt="md">
           <OrganizationSettings organization={data} onSaved={organization.reload} />
         </Tabs.Panel>
-      </Tabs>
+      </RouteTabs>
     </Stack>
   );
 }

@@ -11,13 +11,13 @@ import {
   Title,
 } from "@mantine/core";
 import { useForm } from "@mantine/form";
-import { useNavigate, useParams } from "react-router";
 import { api } from "../../api/client";
 import { useRequest } from "../../api/hooks";
 import { useAction } from "../../api/use-action";
 import { useAuth } from "../../auth";
 import { ErrorAlert, PageHeader } from "../../components";
 import { ApiKeysPanel } from "../../components/entity-access/ApiKeysPanel";
+import { RouteTabs } from "../../components/RouteTabs";
 import { emailError, type User } from "../admin/user";
 import { AuthorizationsPanel } from "./AuthorizationsPanel";
 import { SessionsPanel } from "./SessionsPanel";
@@ -160,27 +160,13 @@ function PasswordForm({ userId }: { userId: string }) {
 /** The signed-in user's own settings: profile, password, API keys, sessions and OAuth clients. */
 export function UserSettings() {
   const { user: me, reload } = useAuth();
-  const params = useParams();
-  const tab = (params["*"] ?? "").split("/")[0] ?? "";
-  const navigate = useNavigate();
   const profile = useRequest<User>(`/users/${encodeURIComponent(me.user_id)}`, {
     field_mask: "name,primary_email_address,primary_email_address_validated_at,updated_at",
   });
   return (
     <Stack>
       <PageHeader title="User settings" description={me.user_id} />
-      <Tabs
-        value={tabs.some((t) => t.value === tab) ? tab : "profile"}
-        onChange={(value) => navigate(value && value !== "profile" ? `/user/${value}` : "/user")}
-        keepMounted={false}
-      >
-        <Tabs.List>
-          {tabs.map((t) => (
-            <Tabs.Tab key={t.value} value={t.value}>
-              {t.label}
-            </Tabs.Tab>
-          ))}
-        </Tabs.List>
+      <RouteTabs base="/user" tabs={tabs}>
         <Tabs.Panel value="profile" pt="md">
           {profile.data ? (
             <ProfileForm
@@ -208,7 +194,7 @@ export function UserSettings() {
         <Tabs.Panel value="authorizations" pt="md">
           <AuthorizationsPanel userId={me.user_id} />
         </Tabs.Panel>
-      </Tabs>
+      </RouteTabs>
     </Stack>
   );
 }
