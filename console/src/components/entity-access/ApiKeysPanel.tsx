@@ -16,6 +16,7 @@ import { IconKey, IconPlus } from "@tabler/icons-react";
 import { useState } from "react";
 import { api } from "../../api/client.ts";
 import { usePaged } from "../../api/hooks.ts";
+import { listShows } from "../../api/list-shows";
 import { useAction } from "../../api/use-action";
 import { ConfirmButton } from "../ConfirmAction.tsx";
 import { CopyValue } from "../CopyValue.tsx";
@@ -246,7 +247,7 @@ export function ApiKeysPanel({ entity }: ApiKeysPanelProps) {
       {keys.error !== undefined && (
         <ErrorAlert error={keys.error} title="Could not list API keys" />
       )}
-      {!keys.loading && keys.error === undefined && keys.items.length === 0 ? (
+      {listShows(keys) === "empty" ? (
         <EmptyState
           title="No API keys"
           description={`API keys let programs act on this ${kindNoun(entity.kind)} with the rights you give them.`}

@@ -17,6 +17,7 @@ import { IconBuilding, IconPlus, IconUser } from "@tabler/icons-react";
 import { useState } from "react";
 import { api } from "../../api/client.ts";
 import { usePaged, useRequest } from "../../api/hooks.ts";
+import { listShows } from "../../api/list-shows";
 import { useAction } from "../../api/use-action";
 import { ConfirmButton } from "../ConfirmAction.tsx";
 import { EmptyState } from "../EmptyState.tsx";
@@ -201,7 +202,7 @@ export function CollaboratorsPanel({ entity }: CollaboratorsPanelProps) {
       {list.error !== undefined && (
         <ErrorAlert error={list.error} title={`Could not list the ${noun}s`} />
       )}
-      {!list.loading && list.error === undefined && rows.length === 0 ? (
+      {listShows({ ...list, items: rows }) === "empty" ? (
         <EmptyState
           title={`No ${noun}s`}
           description={`Add users who may manage this ${kindNoun(entity.kind)}.`}
