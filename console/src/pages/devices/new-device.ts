@@ -51,6 +51,9 @@ const phyLabels: Record<string, string> = {
   RP002_V1_0_4: "RP002 1.0.4",
 };
 
+/** Every regional parameters version, newest first. */
+export const phyVersions: readonly string[] = Object.keys(phyLabels).reverse();
+
 /** A human name for a regional parameters version (`RP002 1.0.3`). */
 export function phyLabel(version: string): string {
   return phyLabels[version] ?? version;
