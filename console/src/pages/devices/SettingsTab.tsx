@@ -17,6 +17,7 @@ import { IconPlus, IconTrash } from "@tabler/icons-react";
 import { useEffect, useState } from "react";
 import { useNavigate } from "react-router";
 import { idError } from "../../components/ids.ts";
+import { type KeyValueRow, mapOf, rowsOf } from "../applications/key-values.ts";
 import type { TabProps } from "./DevicePage.tsx";
 import { devicesPage } from "./paths.ts";
 import { useFrequencyPlans } from "./plans.ts";
@@ -27,7 +28,7 @@ import { useDevice } from "./use-device.ts";
 interface SettingsValues {
   name: string;
   description: string;
-  attributes: { key: string; value: string }[];
+  attributes: KeyValueRow[];
   frequencyPlanId: string;
 }
 
@@ -59,9 +60,7 @@ export function SettingsTab({ appId, deviceId, onChanged }: TabProps) {
     const values = {
       name: String(device.name ?? ""),
       description: String(device.description ?? ""),
-      attributes: Object.entries(
-        (device.attributes as Record<string, string> | undefined) ?? {},
-      ).map(([key, value]) => ({ key, value })),
+      attributes: rowsOf(device.attributes as Record<string, string> | undefined),
       frequencyPlanId: String(device.frequency_plan_id ?? ""),
     };
     form.setValues(values);
@@ -77,6 +76,8 @@ export function SettingsTab({ appId, deviceId, onChanged }: TabProps) {
     const paths = ["name", "description", "attributes"];
     if (values.frequencyPlanId && values.frequencyPlanId !== device.frequency_plan_id)
       paths.push("frequency_plan_id");
+    const attributes = mapOf(values.attributes);
+    if ("error" in attributes) return setError(new Error(`Attributes: ${attributes.error}`));
     try {
       await updateDevice(
         api,
@@ -84,7 +85,7 @@ export function SettingsTab({ appId, deviceId, onChanged }: TabProps) {
           ids: device.ids,
           name: values.name,
           description: values.description,
-          attributes: Object.fromEntries(values.attributes.map(({ key, value }) => [key, value])),
+          attributes: attributes.map,
           frequency_plan_id: values.frequencyPlanId,
         },
         paths,
