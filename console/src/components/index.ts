@@ -1,3 +1,4 @@
+export { ConfirmButton, ConfirmDialog } from "./ConfirmAction";
 export { CopyValue } from "./CopyValue";
 export { DateTime, relativeTime } from "./DateTime";
 export { EmptyState } from "./EmptyState";

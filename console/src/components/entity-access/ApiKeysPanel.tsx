@@ -16,11 +16,13 @@ import { IconKey, IconPlus } from "@tabler/icons-react";
 import { useState } from "react";
 import { api } from "../../api/client.ts";
 import { usePaged } from "../../api/hooks.ts";
+import { listShows } from "../../api/list-shows";
+import { useAction } from "../../api/use-action";
+import { ConfirmButton } from "../ConfirmAction.tsx";
 import { CopyValue } from "../CopyValue.tsx";
 import { DateTime } from "../DateTime.tsx";
 import { EmptyState } from "../EmptyState.tsx";
 import { ErrorAlert } from "../ErrorAlert.tsx";
-import { ConfirmButton } from "./ConfirmButton.tsx";
 import { type EntityRef, entityPath, kindNoun } from "./entity.ts";
 import { RightsPicker } from "./RightsPicker.tsx";
 import { rightNames, summarizeRights } from "./rights.ts";
@@ -107,13 +109,10 @@ function CreateKeyModal({
   onClose: () => void;
   onCreated: (key: ApiKey) => void;
 }) {
-  const [error, setError] = useState<unknown>();
-  const [busy, setBusy] = useState(false);
+  const action = useAction();
   const form = useKeyForm({ name: "", rights: [], expires: "" }, true);
-  const submit = form.onSubmit(async (values) => {
-    setBusy(true);
-    setError(undefined);
-    try {
+  const submit = form.onSubmit((values) =>
+    action.run(async () => {
       const created = await api.post<ApiKey>(`${entityPath(entity)}/api-keys`, {
         name: values.name,
         rights: values.rights,
@@ -121,23 +120,21 @@ function CreateKeyModal({
       });
       form.reset();
       onCreated(created);
-    } catch (caught) {
-      setError(caught);
-    } finally {
-      setBusy(false);
-    }
-  });
+    }),
+  );
   return (
     <Modal opened={opened} onClose={onClose} title="Add API key" size="lg">
       <form onSubmit={submit}>
         <Stack>
-          {error !== undefined && <ErrorAlert error={error} title="Could not create the key" />}
+          {action.error !== undefined && (
+            <ErrorAlert error={action.error} title="Could not create the key" />
+          )}
           <KeyFormFields entity={entity} form={form} />
           <Group justify="flex-end">
             <Button variant="default" onClick={onClose}>
               Cancel
             </Button>
-            <Button type="submit" loading={busy}>
+            <Button type="submit" loading={action.busy}>
               Create API key
             </Button>
           </Group>
@@ -158,8 +155,7 @@ function EditKeyModal({
   onClose: () => void;
   onSaved: () => void;
 }) {
-  const [error, setError] = useState<unknown>();
-  const [busy, setBusy] = useState(false);
+  const action = useAction();
   const form = useKeyForm(
     {
       name: apiKey.name ?? "",
@@ -168,10 +164,8 @@ function EditKeyModal({
     },
     false,
   );
-  const submit = form.onSubmit(async (values) => {
-    setBusy(true);
-    setError(undefined);
-    try {
+  const submit = form.onSubmit((values) =>
+    action.run(async () => {
       await api.put(`${entityPath(entity)}/api-keys/${encodeURIComponent(apiKey.id)}`, {
         api_key: {
           id: apiKey.id,
@@ -182,17 +176,15 @@ function EditKeyModal({
         field_mask: { paths: ["name", "rights", "expires_at"] },
       });
       onSaved();
-    } catch (caught) {
-      setError(caught);
-    } finally {
-      setBusy(false);
-    }
-  });
+    }),
+  );
   return (
     <Modal opened onClose={onClose} title={`Edit API key ${apiKey.id}`} size="lg">
       <form onSubmit={submit}>
         <Stack>
-          {error !== undefined && <ErrorAlert error={error} title="Could not save the key" />}
+          {action.error !== undefined && (
+            <ErrorAlert error={action.error} title="Could not save the key" />
+          )}
           <KeyFormFields entity={entity} form={form} />
           <Group justify="space-between">
             <ConfirmButton
@@ -208,7 +200,7 @@ function EditKeyModal({
               <Button variant="default" onClick={onClose}>
                 Cancel
               </Button>
-              <Button type="submit" loading={busy}>
+              <Button type="submit" loading={action.busy}>
                 Save API key
               </Button>
             </Group>
@@ -255,7 +247,7 @@ export function ApiKeysPanel({ entity }: ApiKeysPanelProps) {
       {keys.error !== undefined && (
         <ErrorAlert error={keys.error} title="Could not list API keys" />
       )}
-      {!keys.loading && keys.error === undefined && keys.items.length === 0 ? (
+      {listShows(keys) === "empty" ? (
         <EmptyState
           title="No API keys"
           description={`API keys let programs act on this ${kindNoun(entity.kind)} with the rights you give them.`}

@@ -17,9 +17,11 @@ import { IconBuilding, IconPlus, IconUser } from "@tabler/icons-react";
 import { useState } from "react";
 import { api } from "../../api/client.ts";
 import { usePaged, useRequest } from "../../api/hooks.ts";
+import { listShows } from "../../api/list-shows";
+import { useAction } from "../../api/use-action";
+import { ConfirmButton } from "../ConfirmAction.tsx";
 import { EmptyState } from "../EmptyState.tsx";
 import { ErrorAlert } from "../ErrorAlert.tsx";
-import { ConfirmButton } from "./ConfirmButton.tsx";
 import {
   type Account,
   type AccountIds,
@@ -85,28 +87,21 @@ function CollaboratorModal({
   onSaved: () => void;
 }) {
   const kinds = collaboratorKinds(entity.kind);
-  const [error, setError] = useState<unknown>();
-  const [busy, setBusy] = useState(false);
+  const action = useAction();
   const form = useCollaboratorForm({
     type: existing?.account.type ?? "user",
     id: existing?.account.id ?? "",
     rights: existing?.rights ?? [],
   });
   const noun = entity.kind === "organizations" ? "member" : "collaborator";
-  const submit = form.onSubmit(async (values) => {
-    setBusy(true);
-    setError(undefined);
-    try {
+  const submit = form.onSubmit((values) =>
+    action.run(async () => {
       await api.put(`${entityPath(entity)}/collaborators`, {
         collaborator: { ids: idsOf({ type: values.type, id: values.id }), rights: values.rights },
       });
       onSaved();
-    } catch (caught) {
-      setError(caught);
-    } finally {
-      setBusy(false);
-    }
-  });
+    }),
+  );
   return (
     <Modal
       opened
@@ -116,7 +111,9 @@ function CollaboratorModal({
     >
       <form onSubmit={submit}>
         <Stack>
-          {error !== undefined && <ErrorAlert error={error} title={`Could not save the ${noun}`} />}
+          {action.error !== undefined && (
+            <ErrorAlert error={action.error} title={`Could not save the ${noun}`} />
+          )}
           {!existing && kinds.length > 1 && (
             <SegmentedControl
               aria-label="Collaborator type"
@@ -168,7 +165,7 @@ function CollaboratorModal({
               <Button variant="default" onClick={onClose}>
                 Cancel
               </Button>
-              <Button type="submit" loading={busy}>
+              <Button type="submit" loading={action.busy}>
                 {existing ? `Save ${noun}` : `Add ${noun}`}
               </Button>
             </Group>
@@ -205,7 +202,7 @@ export function CollaboratorsPanel({ entity }: CollaboratorsPanelProps) {
       {list.error !== undefined && (
         <ErrorAlert error={list.error} title={`Could not list the ${noun}s`} />
       )}
-      {!list.loading && list.error === undefined && rows.length === 0 ? (
+      {listShows({ ...list, items: rows }) === "empty" ? (
         <EmptyState
           title={`No ${noun}s`}
           description={`Add users who may manage this ${kindNoun(entity.kind)}.`}

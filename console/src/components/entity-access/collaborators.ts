@@ -1,3 +1,4 @@
+import { idError } from "../ids.ts";
 /** A collaborator's identifiers as TTS writes them (`OrganizationOrUserIdentifiers`). */
 export type AccountIds = {
   user_ids?: { user_id: string };
@@ -32,5 +33,5 @@ export function accountPath(account: Account): string {
 
 /** TTS's ID rule for users and organizations. */
 export function isValidId(id: string): boolean {
-  return id.length <= 36 && /^[a-z0-9](?:[-]?[a-z0-9]){2,}$/.test(id);
+  return idError(id) === null;
 }

@@ -1,17 +1,16 @@
 import { Button, Checkbox, Group, PasswordInput, Select, Stack, TextInput } from "@mantine/core";
 import { useForm } from "@mantine/form";
-import { useState } from "react";
 import { useNavigate } from "react-router";
 import { api } from "../../api/client";
+import { useAction } from "../../api/use-action";
 import { ErrorAlert, PageHeader } from "../../components";
-import { idError } from "../gateways/gateway";
+import { idError } from "../../components/ids";
 import { emailError, states } from "./user";
 
 /** Creates a user as an admin (`POST /users`). */
 export function AddUser() {
   const navigate = useNavigate();
-  const [error, setError] = useState<unknown>();
-  const [busy, setBusy] = useState(false);
+  const action = useAction();
   const form = useForm({
     initialValues: {
       user_id: "",
@@ -30,10 +29,8 @@ export function AddUser() {
         confirm === values.password ? null : "The passwords differ",
     },
   });
-  const submit = form.onSubmit(async (values) => {
-    setBusy(true);
-    setError(undefined);
-    try {
+  const submit = form.onSubmit((values) =>
+    action.run(async () => {
       await api.post("/users", {
         user: {
           ids: { user_id: values.user_id },
@@ -45,18 +42,17 @@ export function AddUser() {
         },
       });
       navigate(`/admin/users/${encodeURIComponent(values.user_id)}`);
-    } catch (caught) {
-      setError(caught);
-      setBusy(false);
-    }
-  });
+    }),
+  );
   return (
     <Stack maw={640}>
       <PageHeader
         title="Create user"
         breadcrumbs={[{ label: "Users", to: "/admin/users" }, { label: "Create" }]}
       />
-      {error !== undefined && <ErrorAlert error={error} title="Could not create the user" />}
+      {action.error !== undefined && (
+        <ErrorAlert error={action.error} title="Could not create the user" />
+      )}
       <form onSubmit={submit}>
         <Stack>
           <TextInput
@@ -82,7 +78,7 @@ export function AddUser() {
           />
           <Checkbox label="Administrator" {...form.getInputProps("admin", { type: "checkbox" })} />
           <Group justify="flex-end">
-            <Button type="submit" loading={busy}>
+            <Button type="submit" loading={action.busy}>
               Create user
             </Button>
           </Group>

@@ -12,13 +12,13 @@ import {
   Title,
 } from "@mantine/core";
 import { useForm } from "@mantine/form";
-import { useState } from "react";
 import { useNavigate, useParams } from "react-router";
 import { api } from "../../api/client";
 import { useRequest } from "../../api/hooks";
+import { useAction } from "../../api/use-action";
 import { useAuth } from "../../auth";
 import { DateTime, ErrorAlert, PageHeader } from "../../components";
-import { ConfirmButton } from "../../components/entity-access/ConfirmButton";
+import { ConfirmButton } from "../../components/ConfirmAction";
 import {
   emailError,
   stateColor,
@@ -32,9 +32,7 @@ import {
 function EditForm({ user, onSaved }: { user: User; onSaved: () => void }) {
   const id = user.ids.user_id;
   const { user: me } = useAuth();
-  const [error, setError] = useState<unknown>();
-  const [saved, setSaved] = useState(false);
-  const [busy, setBusy] = useState(false);
+  const action = useAction();
   const form = useForm({
     initialValues: {
       name: user.name ?? "",
@@ -45,11 +43,8 @@ function EditForm({ user, onSaved }: { user: User; onSaved: () => void }) {
     },
     validate: { primary_email_address: emailError },
   });
-  const submit = form.onSubmit(async (values) => {
-    setBusy(true);
-    setError(undefined);
-    setSaved(false);
-    try {
+  const submit = form.onSubmit((values) =>
+    action.run(async () => {
       await api.put(`/users/${encodeURIComponent(id)}`, {
         user: {
           ids: { user_id: id },
@@ -60,20 +55,17 @@ function EditForm({ user, onSaved }: { user: User; onSaved: () => void }) {
           paths: ["name", "primary_email_address", "state", "state_description", "admin"],
         },
       });
-      setSaved(true);
       onSaved();
-    } catch (caught) {
-      setError(caught);
-    } finally {
-      setBusy(false);
-    }
-  });
+    }),
+  );
   return (
     <form onSubmit={submit}>
       <Stack>
-        {error !== undefined && <ErrorAlert error={error} title="Could not save the user" />}
-        {saved && (
-          <Alert color="green" title="Saved" withCloseButton onClose={() => setSaved(false)}>
+        {action.error !== undefined && (
+          <ErrorAlert error={action.error} title="Could not save the user" />
+        )}
+        {action.done && (
+          <Alert color="green" title="Saved" withCloseButton onClose={action.reset}>
             The user is saved.
           </Alert>
         )}
@@ -102,7 +94,7 @@ function EditForm({ user, onSaved }: { user: User; onSaved: () => void }) {
           {...form.getInputProps("admin", { type: "checkbox" })}
         />
         <Group justify="flex-end">
-          <Button type="submit" loading={busy}>
+          <Button type="submit" loading={action.busy}>
             Save user
           </Button>
         </Group>

@@ -10,11 +10,10 @@ import {
   Text,
   TextInput,
 } from "@mantine/core";
-import { useDebouncedValue } from "@mantine/hooks";
 import { IconPlus, IconSearch } from "@tabler/icons-react";
 import { useState } from "react";
 import { Link } from "react-router";
-import { usePaged } from "../../api/hooks";
+import { useSearchedList } from "../../api/searched-list";
 import { DateTime, EmptyState, ErrorAlert, PageHeader } from "../../components";
 import { stateColor, stateLabel, type User, userFields } from "./user";
 
@@ -22,15 +21,12 @@ const pageSize = 20;
 
 /** All users (admins only): search, deleted users, and a link to edit each. */
 export function UsersList() {
-  const [search, setSearch] = useState("");
-  const [query] = useDebouncedValue(search.trim(), 300);
   const [which, setWhich] = useState<"active" | "deleted">("active");
   const deleted = which === "deleted";
-  const list = usePaged<User>(query ? "/search/users" : "/users", "users", {
+  const list = useSearchedList<User>("/users", "users", {
     field_mask: userFields.join(","),
     limit: pageSize,
     order: "user_id",
-    ...(query ? { query } : {}),
     ...(deleted ? { deleted: true } : {}),
   });
   return (
@@ -50,8 +46,8 @@ export function UsersList() {
           label="Search users"
           placeholder="ID, name or e-mail"
           leftSection={<IconSearch size={16} />}
-          value={search}
-          onChange={(event) => setSearch(event.currentTarget.value)}
+          value={list.search}
+          onChange={(event) => list.setSearch(event.currentTarget.value)}
           w={320}
         />
         <SegmentedControl
@@ -65,7 +61,7 @@ export function UsersList() {
         />
       </Group>
       {list.error !== undefined && <ErrorAlert error={list.error} title="Could not list users" />}
-      {!list.loading && list.error === undefined && list.items.length === 0 ? (
+      {list.shows === "empty" || list.shows === "no-match" ? (
         <EmptyState title={deleted ? "No deleted users" : "No users match"} />
       ) : (
         <Table.ScrollContainer minWidth={640}>
@@ -118,10 +114,10 @@ export function UsersList() {
           </Table>
         </Table.ScrollContainer>
       )}
-      {list.total > pageSize && (
+      {list.pages > 1 && (
         <Group justify="flex-end">
           <Pagination
-            total={Math.ceil(list.total / pageSize)}
+            total={list.pages}
             value={list.page}
             onChange={list.setPage}
             aria-label="User pages"

@@ -1,11 +1,9 @@
 import { Anchor, Button, Group, Pagination, Stack, Table, Text, TextInput } from "@mantine/core";
-import { useDebouncedValue } from "@mantine/hooks";
 import { IconPlus, IconSearch } from "@tabler/icons-react";
-import { useState } from "react";
 import { Link } from "react-router";
 import { applicationPage } from "./context.ts";
 import { Problem } from "./Problem.tsx";
-import { DateTime, EmptyState, PageHeader, usePaged } from "./shell.ts";
+import { DateTime, EmptyState, PageHeader, useSearchedList } from "./shell.ts";
 import type { Application } from "./types.ts";
 
 export const pageSize = 20;
@@ -13,15 +11,11 @@ const fields = "name,description,created_at";
 
 /** The applications the user can see: searchable by ID and name, paged. */
 export function ApplicationsList() {
-  const [search, setSearch] = useState("");
-  const [query] = useDebouncedValue(search.trim(), 300);
-  const list = usePaged<Application>(
-    query ? "/search/applications" : "/applications",
-    "applications",
-    query
-      ? { query, field_mask: fields, order: "application_id", limit: pageSize }
-      : { field_mask: fields, order: "application_id", limit: pageSize },
-  );
+  const list = useSearchedList<Application>("/applications", "applications", {
+    field_mask: fields,
+    order: "application_id",
+    limit: pageSize,
+  });
   const create = (
     <Button component={Link} to="/applications/add" leftSection={<IconPlus size={16} />}>
       Create application
@@ -39,25 +33,23 @@ export function ApplicationsList() {
         label="Search applications"
         placeholder="ID or name"
         leftSection={<IconSearch size={16} />}
-        value={search}
-        onChange={(event) => setSearch(event.currentTarget.value)}
+        value={list.search}
+        onChange={(event) => list.setSearch(event.currentTarget.value)}
         maw={420}
       />
-      {list.error ? (
+      {list.shows === "error" ? (
         <Problem error={list.error} what="the applications" />
-      ) : !list.loading && list.items.length === 0 ? (
-        query ? (
-          <EmptyState
-            title="No applications match"
-            description={`No application ID or name contains “${query}”.`}
-          />
-        ) : (
-          <EmptyState
-            title="No applications yet"
-            description="Create an application to register end devices and receive their data."
-            action={create}
-          />
-        )
+      ) : list.shows === "no-match" ? (
+        <EmptyState
+          title="No applications match"
+          description={`No application ID or name contains “${list.query}”.`}
+        />
+      ) : list.shows === "empty" ? (
+        <EmptyState
+          title="No applications yet"
+          description="Create an application to register end devices and receive their data."
+          action={create}
+        />
       ) : (
         <>
           <Table.ScrollContainer minWidth={480}>
@@ -100,9 +92,9 @@ export function ApplicationsList() {
             <Text size="sm" c="dimmed">
               {list.total} application{list.total === 1 ? "" : "s"}
             </Text>
-            {list.total > pageSize ? (
+            {list.pages > 1 ? (
               <Pagination
-                total={Math.ceil(list.total / pageSize)}
+                total={list.pages}
                 value={list.page}
                 onChange={list.setPage}
                 getControlProps={(control) => ({ "aria-label": `${control} page` })}

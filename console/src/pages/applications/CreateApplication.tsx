@@ -2,8 +2,8 @@ import { Button, Group, Paper, Stack, Textarea, TextInput } from "@mantine/core"
 import { useForm } from "@mantine/form";
 import { useState } from "react";
 import { Link, useNavigate } from "react-router";
+import { idError, idFromName, idMaxLength } from "../../components/ids.ts";
 import { applicationPage } from "./context.ts";
-import { idError, idFromName, idMaxLength } from "./ids.ts";
 import { ApiError, api, ErrorAlert, PageHeader, useAuth } from "./shell.ts";
 import { monoInput } from "./styles.ts";
 

@@ -3,12 +3,11 @@ import { useForm } from "@mantine/form";
 import { notifications } from "@mantine/notifications";
 import { useState } from "react";
 import { useNavigate } from "react-router";
-import { ConfirmDelete } from "./ConfirmDelete.tsx";
+import { idError } from "../../components/ids.ts";
 import { applicationPath, useApplication } from "./context.ts";
-import { idError } from "./ids.ts";
 import { KeyValueEditor } from "./KeyValueEditor.tsx";
 import { type KeyValueRow, mapOf, rowsOf } from "./key-values.ts";
-import { api, ErrorAlert } from "./shell.ts";
+import { api, ConfirmButton, ErrorAlert } from "./shell.ts";
 import { monoInput } from "./styles.ts";
 
 interface SettingsValues {
@@ -22,7 +21,6 @@ export function GeneralSettings() {
   const { appId, application, reload } = useApplication();
   const navigate = useNavigate();
   const [error, setError] = useState<unknown>();
-  const [deleting, setDeleting] = useState(false);
   const form = useForm<SettingsValues>({
     mode: "controlled",
     initialValues: {
@@ -116,25 +114,21 @@ export function GeneralSettings() {
             administrator can restore a deleted application for a while; its ID stays taken.
           </Text>
           <Group>
-            <Button color="red" variant="outline" onClick={() => setDeleting(true)}>
-              Delete application
-            </Button>
+            <ConfirmButton
+              label="Delete application"
+              variant="outline"
+              title="Delete application"
+              message={`This deletes the application ${appId}. Type its ID to confirm.`}
+              typeToConfirm={appId}
+              onConfirm={async () => {
+                await api.del(applicationPath(appId));
+                notifications.show({ message: `Application ${appId} deleted` });
+                navigate("/applications");
+              }}
+            />
           </Group>
         </Stack>
       </Paper>
-      <ConfirmDelete
-        action="Delete application"
-        opened={deleting}
-        onClose={() => setDeleting(false)}
-        typeToConfirm={appId}
-        onConfirm={async () => {
-          await api.del(applicationPath(appId));
-          notifications.show({ message: `Application ${appId} deleted` });
-          navigate("/applications");
-        }}
-      >
-        This deletes the application {appId}. Type its ID to confirm.
-      </ConfirmDelete>
     </Stack>
   );
 }

@@ -1,6 +1,7 @@
 import { Card, Group, SimpleGrid, Stack, Text, Title } from "@mantine/core";
 import type { ReactNode } from "react";
 import { applicationPath, useApplication } from "./context.ts";
+import { integrationPath } from "./integrations/integration-api.ts";
 import { useLastActivity } from "./last-activity.ts";
 import { isNotFound } from "./Problem.tsx";
 import { DateTime, EventsView, errorMessage, usePaged, useRequest } from "./shell.ts";
@@ -48,10 +49,8 @@ export function Overview() {
     order: "-last_seen_at",
     limit: 1,
   });
-  const webhooks = useRequest<{ webhooks?: Webhook[] }>(
-    `/as/webhooks/${encodeURIComponent(appId)}`,
-  );
-  const pubsubs = useRequest<{ pubsubs?: PubSub[] }>(`/as/pubsub/${encodeURIComponent(appId)}`);
+  const webhooks = useRequest<{ webhooks?: Webhook[] }>(integrationPath("webhooks", appId));
+  const pubsubs = useRequest<{ pubsubs?: PubSub[] }>(integrationPath("pubsub", appId));
   const lastEvent = useLastActivity(appId);
   const lastSeen = laterOf(devices.items[0]?.last_seen_at, lastEvent);
 

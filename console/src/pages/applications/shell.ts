@@ -11,8 +11,11 @@ export {
   errorMessage,
 } from "../../api/client.ts";
 export { usePaged, useRequest } from "../../api/hooks.ts";
+export { useSearchedList } from "../../api/searched-list.ts";
+export { useAction } from "../../api/use-action.ts";
 export { useAuth } from "../../auth/index.ts";
 export {
+  ConfirmButton,
   CopyValue,
   DateTime,
   EmptyState,

@@ -9,12 +9,11 @@ import {
   Text,
   TextInput,
 } from "@mantine/core";
-import { useDebouncedValue } from "@mantine/hooks";
 import { IconFileImport, IconPlus, IconSearch } from "@tabler/icons-react";
 import { useState } from "react";
 import { Link, useNavigate } from "react-router";
 import { devicePage, importPage, registerPage } from "./paths.ts";
-import { DateTime, EmptyState, ErrorAlert, usePaged } from "./shell.ts";
+import { DateTime, EmptyState, ErrorAlert, useSearchedList } from "./shell.ts";
 
 /** A device as the list shows it (the Identity Server's fields). */
 interface ListedDevice {
@@ -42,21 +41,13 @@ const orders = [
  */
 export function ApplicationDevices({ appId }: { appId: string }) {
   const navigate = useNavigate();
-  const [search, setSearch] = useState("");
-  const [query] = useDebouncedValue(search.trim(), 300);
   const [order, setOrder] = useState("device_id");
   const app = encodeURIComponent(appId);
-  const list = usePaged<ListedDevice>(
-    query ? `/search/applications/${app}/devices` : `/applications/${app}/devices`,
-    "end_devices",
-    {
-      field_mask: ["name", "created_at", "last_seen_at"],
-      order,
-      limit: pageSize,
-      ...(query ? { query } : {}),
-    },
-  );
-  const pages = Math.max(1, Math.ceil(list.total / pageSize));
+  const list = useSearchedList<ListedDevice>(`/applications/${app}/devices`, "end_devices", {
+    field_mask: ["name", "created_at", "last_seen_at"],
+    order,
+    limit: pageSize,
+  });
   const actions = (
     <Group gap="xs">
       <Button
@@ -72,7 +63,7 @@ export function ApplicationDevices({ appId }: { appId: string }) {
     </Group>
   );
 
-  if (!list.loading && !list.error && list.total === 0 && query === "")
+  if (list.shows === "empty")
     return (
       <EmptyState
         title="No end devices yet"
@@ -88,8 +79,8 @@ export function ApplicationDevices({ appId }: { appId: string }) {
           label="Search end devices"
           placeholder="ID, name or EUI"
           leftSection={<IconSearch size={16} />}
-          value={search}
-          onChange={(event) => setSearch(event.currentTarget.value)}
+          value={list.search}
+          onChange={(event) => list.setSearch(event.currentTarget.value)}
           w={{ base: "100%", sm: 320 }}
         />
         <Select
@@ -161,11 +152,11 @@ export function ApplicationDevices({ appId }: { appId: string }) {
                 </Table.Td>
               </Table.Tr>
             ))}
-            {!list.loading && list.items.length === 0 && query !== "" ? (
+            {list.shows === "no-match" ? (
               <Table.Tr>
                 <Table.Td colSpan={5}>
                   <Text c="dimmed" size="sm">
-                    No end device matches “{query}”.
+                    No end device matches “{list.query}”.
                   </Text>
                 </Table.Td>
               </Table.Tr>
@@ -177,9 +168,9 @@ export function ApplicationDevices({ appId }: { appId: string }) {
         <Text size="sm" c="dimmed">
           {list.loading ? "Loading…" : `${list.total} end device${list.total === 1 ? "" : "s"}`}
         </Text>
-        {pages > 1 ? (
+        {list.pages > 1 ? (
           <Pagination
-            total={pages}
+            total={list.pages}
             value={list.page}
             onChange={list.setPage}
             getControlProps={(control) => ({

@@ -13,7 +13,7 @@ import {
 import { notifications } from "@mantine/notifications";
 import { useEffect, useState } from "react";
 import type { TabProps } from "./DevicePage.tsx";
-import { api, ErrorAlert, useRequest } from "./shell.ts";
+import { api, ErrorAlert, useAction, useRequest } from "./shell.ts";
 import { registryPath } from "./use-device.ts";
 
 interface Formatters {
@@ -49,8 +49,7 @@ export function FormattersTab({ appId, deviceId }: TabProps) {
   const [own, setOwn] = useState(false);
   const [up, setUp] = useState({ type: "FORMATTER_NONE", script: "" });
   const [down, setDown] = useState({ type: "FORMATTER_NONE", script: "" });
-  const [error, setError] = useState<unknown>(null);
-  const [saving, setSaving] = useState(false);
+  const action = useAction();
   const loaded = state.data;
 
   useEffect(() => {
@@ -71,10 +70,8 @@ export function FormattersTab({ appId, deviceId }: TabProps) {
     return <ErrorAlert error={state.error} title="The formatters could not be loaded" />;
   if (!loaded) return <Loader aria-label="Loading the formatters" />;
 
-  const save = async () => {
-    setError(null);
-    setSaving(true);
-    try {
+  const save = () =>
+    action.run(async () => {
       const formatters: Formatters = {
         up_formatter: up.type,
         down_formatter: down.type,
@@ -88,12 +85,7 @@ export function FormattersTab({ appId, deviceId }: TabProps) {
       });
       notifications.show({ color: "green", title: "Payload formatters saved", message: deviceId });
       state.reload();
-    } catch (caught) {
-      setError(caught);
-    } finally {
-      setSaving(false);
-    }
-  };
+    });
 
   return (
     <Stack>
@@ -149,9 +141,9 @@ export function FormattersTab({ appId, deviceId }: TabProps) {
             </Stack>
           </Paper>
         ))}
-      {error ? <ErrorAlert error={error} title="The formatters were not saved" /> : null}
+      <ErrorAlert error={action.error} title="The formatters were not saved" />
       <Group>
-        <Button onClick={save} loading={saving}>
+        <Button onClick={save} loading={action.busy}>
           Save payload formatters
         </Button>
       </Group>

@@ -17,26 +17,11 @@ import { IconFileImport } from "@tabler/icons-react";
 import { useMemo, useState } from "react";
 import { useNavigate, useParams } from "react-router";
 import { type ImportFailure, type ImportRecord, readImportFile, runImport } from "./import.ts";
-import { macVersions, phyLabel } from "./new-device.ts";
+import { macVersions, phyLabel, phyVersions } from "./new-device.ts";
 import { devicesPage } from "./paths.ts";
 import { useFrequencyPlans } from "./plans.ts";
 import { getPath } from "./registry.ts";
 import { api, ErrorAlert, PageHeader } from "./shell.ts";
-
-const allPhyVersions = [
-  "PHY_V1_0",
-  "PHY_V1_0_1",
-  "PHY_V1_0_2_REV_A",
-  "PHY_V1_0_2_REV_B",
-  "PHY_V1_0_3_REV_A",
-  "PHY_V1_1_REV_A",
-  "PHY_V1_1_REV_B",
-  "RP002_V1_0_0",
-  "RP002_V1_0_1",
-  "RP002_V1_0_2",
-  "RP002_V1_0_3",
-  "RP002_V1_0_4",
-].reverse();
 
 /** Rows shown in the preview at most (the import takes them all). */
 const previewRows = 100;
@@ -157,7 +142,7 @@ export function ImportDevicesPage() {
             />
             <Select
               label="Regional Parameters version"
-              data={allPhyVersions.map((value) => ({ value, label: phyLabel(value) }))}
+              data={phyVersions.map((value) => ({ value, label: phyLabel(value) }))}
               clearable
               value={lorawanPhyVersion}
               onChange={setLorawanPhyVersion}

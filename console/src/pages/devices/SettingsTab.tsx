@@ -3,7 +3,6 @@ import {
   Button,
   Group,
   Loader,
-  Modal,
   Paper,
   Select,
   Stack,
@@ -17,21 +16,21 @@ import { notifications } from "@mantine/notifications";
 import { IconPlus, IconTrash } from "@tabler/icons-react";
 import { useEffect, useState } from "react";
 import { useNavigate } from "react-router";
+import { idError } from "../../components/ids.ts";
+import { type KeyValueRow, mapOf, rowsOf } from "../applications/key-values.ts";
 import type { TabProps } from "./DevicePage.tsx";
 import { devicesPage } from "./paths.ts";
 import { useFrequencyPlans } from "./plans.ts";
 import { deleteDevice, updateDevice } from "./registry.ts";
-import { api, ErrorAlert } from "./shell.ts";
+import { api, ConfirmButton, ErrorAlert } from "./shell.ts";
 import { useDevice } from "./use-device.ts";
 
 interface SettingsValues {
   name: string;
   description: string;
-  attributes: { key: string; value: string }[];
+  attributes: KeyValueRow[];
   frequencyPlanId: string;
 }
-
-const attributeKey = /^[a-z0-9](?:[-]?[a-z0-9]){2,}$/;
 
 /** Name, description, attributes and frequency plan; and deleting the device. */
 export function SettingsTab({ appId, deviceId, onChanged }: TabProps) {
@@ -44,10 +43,6 @@ export function SettingsTab({ appId, deviceId, onChanged }: TabProps) {
   const plans = useFrequencyPlans();
   const navigate = useNavigate();
   const [error, setError] = useState<unknown>(null);
-  const [deleting, setDeleting] = useState(false);
-  const [confirmOpen, setConfirmOpen] = useState(false);
-  const [confirmText, setConfirmText] = useState("");
-  const [deleteError, setDeleteError] = useState<unknown>(null);
   const form = useForm<SettingsValues>({
     mode: "controlled",
     initialValues: { name: "", description: "", attributes: [], frequencyPlanId: "" },
@@ -55,8 +50,7 @@ export function SettingsTab({ appId, deviceId, onChanged }: TabProps) {
       name: (value) => (value.length > 50 ? "At most 50 characters" : null),
       description: (value) => (value.length > 2000 ? "At most 2000 characters" : null),
       attributes: {
-        key: (value) =>
-          attributeKey.test(value) ? null : "Lower-case letters, digits and dashes (3 or more)",
+        key: idError,
       },
     },
   });
@@ -66,9 +60,7 @@ export function SettingsTab({ appId, deviceId, onChanged }: TabProps) {
     const values = {
       name: String(device.name ?? ""),
       description: String(device.description ?? ""),
-      attributes: Object.entries(
-        (device.attributes as Record<string, string> | undefined) ?? {},
-      ).map(([key, value]) => ({ key, value })),
+      attributes: rowsOf(device.attributes as Record<string, string> | undefined),
       frequencyPlanId: String(device.frequency_plan_id ?? ""),
     };
     form.setValues(values);
@@ -84,6 +76,8 @@ export function SettingsTab({ appId, deviceId, onChanged }: TabProps) {
     const paths = ["name", "description", "attributes"];
     if (values.frequencyPlanId && values.frequencyPlanId !== device.frequency_plan_id)
       paths.push("frequency_plan_id");
+    const attributes = mapOf(values.attributes);
+    if ("error" in attributes) return setError(new Error(`Attributes: ${attributes.error}`));
     try {
       await updateDevice(
         api,
@@ -91,7 +85,7 @@ export function SettingsTab({ appId, deviceId, onChanged }: TabProps) {
           ids: device.ids,
           name: values.name,
           description: values.description,
-          attributes: Object.fromEntries(values.attributes.map(({ key, value }) => [key, value])),
+          attributes: attributes.map,
           frequency_plan_id: values.frequencyPlanId,
         },
         paths,
@@ -103,20 +97,6 @@ export function SettingsTab({ appId, deviceId, onChanged }: TabProps) {
       setError(caught);
     }
   });
-
-  const remove = async () => {
-    setDeleting(true);
-    setDeleteError(null);
-    try {
-      await deleteDevice(api, appId, deviceId);
-      notifications.show({ color: "green", title: "End device deleted", message: deviceId });
-      navigate(devicesPage(appId));
-    } catch (caught) {
-      setDeleteError(caught);
-    } finally {
-      setDeleting(false);
-    }
-  };
 
   return (
     <Stack maw={760}>
@@ -200,46 +180,30 @@ export function SettingsTab({ appId, deviceId, onChanged }: TabProps) {
             undone.
           </Text>
           <Group>
-            <Button color="red" variant="light" onClick={() => setConfirmOpen(true)}>
-              Delete end device
-            </Button>
+            <ConfirmButton
+              label="Delete end device"
+              title="Delete this end device?"
+              message={
+                <>
+                  Type <b>{deviceId}</b> to confirm.
+                </>
+              }
+              typeToConfirm={deviceId}
+              typeLabel="End device ID to confirm"
+              errorTitle="The end device was not deleted"
+              onConfirm={async () => {
+                await deleteDevice(api, { applicationId: appId, deviceId });
+                notifications.show({
+                  color: "green",
+                  title: "End device deleted",
+                  message: deviceId,
+                });
+                navigate(devicesPage(appId));
+              }}
+            />
           </Group>
         </Stack>
       </Paper>
-      <Modal
-        opened={confirmOpen}
-        onClose={() => setConfirmOpen(false)}
-        title="Delete this end device?"
-        centered
-      >
-        <Stack>
-          <Text size="sm">
-            Type <b>{deviceId}</b> to confirm.
-          </Text>
-          <TextInput
-            label="End device ID to confirm"
-            value={confirmText}
-            onChange={(event) => setConfirmText(event.currentTarget.value)}
-            data-autofocus
-          />
-          {deleteError ? (
-            <ErrorAlert error={deleteError} title="The end device was not deleted" />
-          ) : null}
-          <Group justify="flex-end">
-            <Button variant="default" onClick={() => setConfirmOpen(false)}>
-              Cancel
-            </Button>
-            <Button
-              color="red"
-              disabled={confirmText !== deviceId}
-              loading={deleting}
-              onClick={remove}
-            >
-              Delete end device
-            </Button>
-          </Group>
-        </Stack>
-      </Modal>
     </Stack>
   );
 }

@@ -4,7 +4,9 @@ import {
   deviceIdError,
   deviceIdFromEui,
   newDevice,
+  phyLabel,
   phyOptions,
+  phyVersions,
   type RegisterValues,
   randomHex,
   validateRegister,
@@ -133,5 +135,14 @@ describe("the registration form", () => {
     ])
       assert.ok(paths.includes(path), path);
     assert.ok(!paths.includes("ids.join_eui"));
+  });
+});
+
+describe("regional parameters versions", () => {
+  it("lists every version once, newest first, each with a label", () => {
+    assert.equal(phyVersions[0], "RP002_V1_0_4");
+    assert.equal(phyVersions.at(-1), "PHY_V1_0");
+    assert.equal(new Set(phyVersions).size, phyVersions.length);
+    for (const version of phyVersions) assert.notEqual(phyLabel(version), version);
   });
 });

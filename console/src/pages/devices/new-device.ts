@@ -4,6 +4,8 @@
  * Server; ABP: a session in the Network and Application Servers), and the version pickers'
  * rules. Pure, so that it is tested without a browser.
  */
+
+import { idError } from "../../components/ids.ts";
 import type { DeviceJson } from "./registry.ts";
 
 /** The LoRaWAN (MAC) versions offered, newest first. */
@@ -49,6 +51,9 @@ const phyLabels: Record<string, string> = {
   RP002_V1_0_4: "RP002 1.0.4",
 };
 
+/** Every regional parameters version, newest first. */
+export const phyVersions: readonly string[] = Object.keys(phyLabels).reverse();
+
 /** A human name for a regional parameters version (`RP002 1.0.3`). */
 export function phyLabel(version: string): string {
   return phyLabels[version] ?? version;
@@ -93,15 +98,9 @@ export function hexError(text: string, bytes: number, label: string): string | n
   return normalizeHex(text, bytes) ? null : `${label} must be ${bytes * 2} hex digits`;
 }
 
-const idPattern = /^[a-z0-9](?:[-]?[a-z0-9]){2,}$/;
-
 /** An inline error for an end device ID (TTS's ID rule, at most 36 characters), or null. */
 export function deviceIdError(id: string): string | null {
-  if (id === "") return "End device ID is required";
-  if (id.length > 36) return "At most 36 characters";
-  return idPattern.test(id)
-    ? null
-    : "Lower-case letters, digits and single dashes; at least 3 characters, no dash at either end";
+  return id === "" ? "End device ID is required" : idError(id);
 }
 
 /** The device ID TTS's Console proposes for a DevEUI: `eui-` and the DevEUI in lower case. */

@@ -4,7 +4,10 @@
  */
 export { ApiError, api, errorMessage } from "../../api/client.ts";
 export { usePaged, useRequest } from "../../api/hooks.ts";
+export { useSearchedList } from "../../api/searched-list.ts";
+export { useAction } from "../../api/use-action.ts";
 export {
+  ConfirmButton,
   CopyValue,
   DateTime,
   EmptyState,

@@ -13,7 +13,7 @@ export function useDevice(appId: string, deviceId: string, paths: readonly strin
     void generation;
     let live = true;
     setState((previous) => ({ device: previous.device, loading: true }));
-    getDevice(api, appId, deviceId, key.split(","))
+    getDevice(api, { applicationId: appId, deviceId }, key.split(","))
       .then((device) => {
         if (live) setState({ device, loading: false });
       })

@@ -2,12 +2,14 @@ import { Badge, Button, Group, Loader, Stack, Tabs } from "@mantine/core";
 import { useInterval } from "@mantine/hooks";
 import { IconDownload } from "@tabler/icons-react";
 import { lazy, Suspense, useEffect, useState } from "react";
-import { useNavigate, useParams } from "react-router";
+import { useParams } from "react-router";
 import { api, errorMessage } from "../../api/client";
 import { useRequest } from "../../api/hooks";
+import { useAction } from "../../api/use-action";
 import { ErrorAlert, EventsView, PageHeader } from "../../components";
 import { ApiKeysPanel } from "../../components/entity-access/ApiKeysPanel";
 import { CollaboratorsPanel } from "../../components/entity-access/CollaboratorsPanel";
+import { RouteTabs } from "../../components/RouteTabs";
 import { ConnectionBadge } from "./ConnectionBadge";
 import { ConnectionStatsPanel } from "./ConnectionStatsPanel";
 import { download } from "./download";
@@ -70,34 +72,27 @@ export function useConnectionStats(gatewayId: string): {
 
 /** Downloads the gateway's `global_conf.json` for a Semtech UDP packet forwarder (GCS route). */
 function GlobalConfButton({ gatewayId }: { gatewayId: string }) {
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string>();
+  const action = useAction();
   return (
     <Stack gap={4} align="flex-end">
       <Button
         variant="default"
         leftSection={<IconDownload size={16} />}
-        loading={busy}
-        onClick={async () => {
-          setBusy(true);
-          setError(undefined);
-          try {
+        loading={action.busy}
+        onClick={() =>
+          action.run(async () => {
             const conf = await api.get<unknown>(
               `/gcs/gateways/${encodeURIComponent(gatewayId)}/semtechudp/global_conf.json`,
             );
             download("global_conf.json", `${JSON.stringify(conf, null, 2)}\n`, "application/json");
-          } catch (caught) {
-            setError(errorMessage(caught));
-          } finally {
-            setBusy(false);
-          }
-        }}
+          })
+        }
       >
         Download global_conf.json
       </Button>
-      {error && (
+      {action.error !== undefined && (
         <Badge color="red" variant="light" role="alert">
-          {error}
+          {errorMessage(action.error)}
         </Badge>
       )}
     </Stack>
@@ -108,8 +103,6 @@ function GlobalConfButton({ gatewayId }: { gatewayId: string }) {
 export function GatewayPage() {
   const params = useParams();
   const gatewayId = params.gatewayId ?? "";
-  const tab = (params["*"] ?? "").split("/")[0] ?? "";
-  const navigate = useNavigate();
   const gateway = useRequest<Gateway>(`/gateways/${encodeURIComponent(gatewayId)}`, {
     field_mask: gatewayFields.join(","),
   });
@@ -142,18 +135,7 @@ export function GatewayPage() {
         breadcrumbs={[{ label: "Gateways", to: "/gateways" }, { label: gatewayId }]}
         actions={<GlobalConfButton gatewayId={gatewayId} />}
       />
-      <Tabs
-        value={tabs.some((t) => t.value === tab) ? tab : "overview"}
-        onChange={(value) => navigate(value && value !== "overview" ? `${base}/${value}` : base)}
-        keepMounted={false}
-      >
-        <Tabs.List>
-          {tabs.map((t) => (
-            <Tabs.Tab key={t.value} value={t.value}>
-              {t.label}
-            </Tabs.Tab>
-          ))}
-        </Tabs.List>
+      <RouteTabs base={base} tabs={tabs}>
         <Tabs.Panel value="overview" pt="md">
           {data && <GatewayOverview gateway={data} connection={connection} />}
         </Tabs.Panel>
@@ -177,7 +159,7 @@ export function GatewayPage() {
         <Tabs.Panel value="settings" pt="md">
           {data && <GatewaySettings gateway={data} onSaved={gateway.reload} />}
         </Tabs.Panel>
-      </Tabs>
+      </RouteTabs>
     </Stack>
   );
 }

@@ -10,11 +10,11 @@ import {
   Title,
 } from "@mantine/core";
 import { useForm } from "@mantine/form";
-import { useState } from "react";
 import { useNavigate } from "react-router";
 import { api } from "../../api/client";
+import { useAction } from "../../api/use-action";
 import { ErrorAlert } from "../../components";
-import { ConfirmButton } from "../../components/entity-access/ConfirmButton";
+import { ConfirmButton } from "../../components/ConfirmAction";
 import { FrequencyPlanSelect } from "./FrequencyPlanSelect";
 import {
   antennasFor,
@@ -54,9 +54,7 @@ export function GatewaySettings({ gateway, onSaved }: { gateway: Gateway; onSave
   const navigate = useNavigate();
   const id = gateway.ids.gateway_id;
   const location = locationOf(gateway);
-  const [error, setError] = useState<unknown>();
-  const [saved, setSaved] = useState(false);
-  const [busy, setBusy] = useState(false);
+  const action = useAction();
   const form = useForm<SettingsForm>({
     initialValues: {
       name: gateway.name ?? "",
@@ -79,11 +77,8 @@ export function GatewaySettings({ gateway, onSaved }: { gateway: Gateway; onSave
       altitude: (value) => coordinateError(value, -10_000, 100_000),
     },
   });
-  const submit = form.onSubmit(async (values) => {
-    setBusy(true);
-    setError(undefined);
-    setSaved(false);
-    try {
+  const submit = form.onSubmit((values) =>
+    action.run(async () => {
       await api.put(`/gateways/${encodeURIComponent(id)}`, {
         gateway: {
           ids: { gateway_id: id },
@@ -99,21 +94,18 @@ export function GatewaySettings({ gateway, onSaved }: { gateway: Gateway; onSave
         },
         field_mask: { paths },
       });
-      setSaved(true);
       form.resetDirty();
       onSaved();
-    } catch (caught) {
-      setError(caught);
-    } finally {
-      setBusy(false);
-    }
-  });
+    }),
+  );
   return (
     <Stack maw={720}>
       <Title order={3}>General settings</Title>
-      {error !== undefined && <ErrorAlert error={error} title="Could not save the gateway" />}
-      {saved && (
-        <Alert color="green" title="Saved" withCloseButton onClose={() => setSaved(false)}>
+      {action.error !== undefined && (
+        <ErrorAlert error={action.error} title="Could not save the gateway" />
+      )}
+      {action.done && (
+        <Alert color="green" title="Saved" withCloseButton onClose={action.reset}>
           The gateway settings are saved.
         </Alert>
       )}
@@ -160,7 +152,7 @@ export function GatewaySettings({ gateway, onSaved }: { gateway: Gateway; onSave
             {...form.getInputProps("location_public", { type: "checkbox" })}
           />
           <Group justify="flex-end">
-            <Button type="submit" loading={busy}>
+            <Button type="submit" loading={action.busy}>
               Save changes
             </Button>
           </Group>

@@ -1,10 +1,10 @@
 import { Anchor, Button, Group, Pagination, Stack, Table, Text, TextInput } from "@mantine/core";
-import { useDebouncedValue, useInterval } from "@mantine/hooks";
+import { useInterval } from "@mantine/hooks";
 import { IconPlus, IconSearch } from "@tabler/icons-react";
 import { useEffect, useState } from "react";
 import { Link } from "react-router";
 import { api } from "../../api/client";
-import { usePaged } from "../../api/hooks";
+import { useSearchedList } from "../../api/searched-list";
 import { DateTime, EmptyState, ErrorAlert, PageHeader } from "../../components";
 import { ConnectionBadge } from "./ConnectionBadge";
 import { type ConnectionStats, frequencyPlansOf, type Gateway } from "./gateway";
@@ -59,14 +59,12 @@ export function useBatchStats(ids: string[]): {
 
 /** The gateways the caller can see, with their connection status. */
 export function GatewaysList() {
-  const [search, setSearch] = useState("");
-  const [query] = useDebouncedValue(search.trim(), 300);
-  const list = usePaged<Gateway>(query ? "/search/gateways" : "/gateways", "gateways", {
+  const list = useSearchedList<Gateway>("/gateways", "gateways", {
     field_mask: "name,frequency_plan_ids,frequency_plan_id,created_at",
     limit: pageSize,
     order: "gateway_id",
-    ...(query ? { query } : {}),
   });
+  const noMatch = list.shows === "no-match";
   const {
     stats,
     loaded,
@@ -88,8 +86,8 @@ export function GatewaysList() {
         label="Search gateways"
         placeholder="ID, name or EUI"
         leftSection={<IconSearch size={16} />}
-        value={search}
-        onChange={(event) => setSearch(event.currentTarget.value)}
+        value={list.search}
+        onChange={(event) => list.setSearch(event.currentTarget.value)}
         maw={360}
       />
       {list.error !== undefined && (
@@ -98,16 +96,16 @@ export function GatewaysList() {
       {statsError !== undefined && (
         <ErrorAlert error={statsError} title="Could not read the connection status" />
       )}
-      {!list.loading && list.error === undefined && list.items.length === 0 ? (
+      {list.shows === "empty" || noMatch ? (
         <EmptyState
-          title={query ? "No gateway matches" : "No gateways yet"}
+          title={noMatch ? "No gateway matches" : "No gateways yet"}
           description={
-            query
+            noMatch
               ? "Try another ID or name."
               : "Register a gateway to receive the uplinks of your devices."
           }
           action={
-            query ? undefined : (
+            noMatch ? undefined : (
               <Button component={Link} to="/gateways/add">
                 Register gateway
               </Button>
@@ -164,10 +162,10 @@ export function GatewaysList() {
           </Table>
         </Table.ScrollContainer>
       )}
-      {list.total > pageSize && (
+      {list.pages > 1 && (
         <Group justify="flex-end">
           <Pagination
-            total={Math.ceil(list.total / pageSize)}
+            total={list.pages}
             value={list.page}
             onChange={list.setPage}
             aria-label="Gateway pages"

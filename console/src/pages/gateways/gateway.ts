@@ -249,14 +249,8 @@ export function signalOf(
   return undefined;
 }
 
-/** TTS's ID rule. */
-export function idError(id: string): string | null {
-  if (id === "") return "Required";
-  if (id.length > 36) return "At most 36 characters";
-  return /^[a-z0-9](?:[-]?[a-z0-9]){2,}$/.test(id)
-    ? null
-    : "Lowercase letters, digits and single dashes; at least 3 characters";
-}
+/** TTS's ID rule (gateways, users, organizations). */
+export { idError } from "../../components/ids.ts";
 
 /** A gateway EUI as 16 hex digits (separators allowed), upper-cased; null when invalid. */
 export function normalizeEui(value: string): string | null {

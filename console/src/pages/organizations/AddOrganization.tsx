@@ -1,18 +1,17 @@
 import { Button, Group, Stack, Textarea, TextInput } from "@mantine/core";
 import { useForm } from "@mantine/form";
-import { useState } from "react";
 import { useNavigate } from "react-router";
 import { api } from "../../api/client";
+import { useAction } from "../../api/use-action";
 import { useAuth } from "../../auth";
 import { ErrorAlert, PageHeader } from "../../components";
-import { idError } from "../gateways/gateway";
+import { idError } from "../../components/ids";
 
 /** Creates an organization owned by the caller (`POST /users/{me}/organizations`). */
 export function AddOrganization() {
   const { user } = useAuth();
   const navigate = useNavigate();
-  const [error, setError] = useState<unknown>();
-  const [busy, setBusy] = useState(false);
+  const action = useAction();
   const form = useForm({
     initialValues: { organization_id: "", name: "", description: "" },
     validate: {
@@ -21,10 +20,8 @@ export function AddOrganization() {
       description: (text: string) => (text.length > 2000 ? "At most 2000 characters" : null),
     },
   });
-  const submit = form.onSubmit(async (values) => {
-    setBusy(true);
-    setError(undefined);
-    try {
+  const submit = form.onSubmit((values) =>
+    action.run(async () => {
       await api.post(`/users/${encodeURIComponent(user.user_id)}/organizations`, {
         organization: {
           ids: { organization_id: values.organization_id },
@@ -34,19 +31,16 @@ export function AddOrganization() {
         collaborator: { user_ids: { user_id: user.user_id } },
       });
       navigate(`/organizations/${encodeURIComponent(values.organization_id)}`);
-    } catch (caught) {
-      setError(caught);
-      setBusy(false);
-    }
-  });
+    }),
+  );
   return (
     <Stack maw={640}>
       <PageHeader
         title="Create organization"
         breadcrumbs={[{ label: "Organizations", to: "/organizations" }, { label: "Create" }]}
       />
-      {error !== undefined && (
-        <ErrorAlert error={error} title="Could not create the organization" />
+      {action.error !== undefined && (
+        <ErrorAlert error={action.error} title="Could not create the organization" />
       )}
       <form onSubmit={submit}>
         <Stack>
@@ -65,7 +59,7 @@ export function AddOrganization() {
             {...form.getInputProps("description")}
           />
           <Group justify="flex-end">
-            <Button type="submit" loading={busy}>
+            <Button type="submit" loading={action.busy}>
               Create organization
             </Button>
           </Group>

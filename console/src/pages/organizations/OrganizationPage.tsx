@@ -10,14 +10,15 @@ import {
   Title,
 } from "@mantine/core";
 import { useForm } from "@mantine/form";
-import { useState } from "react";
 import { useNavigate, useParams } from "react-router";
 import { api } from "../../api/client";
 import { usePaged, useRequest } from "../../api/hooks";
+import { useAction } from "../../api/use-action";
 import { CopyValue, DateTime, ErrorAlert, PageHeader } from "../../components";
+import { ConfirmButton } from "../../components/ConfirmAction";
 import { ApiKeysPanel } from "../../components/entity-access/ApiKeysPanel";
 import { CollaboratorsPanel } from "../../components/entity-access/CollaboratorsPanel";
-import { ConfirmButton } from "../../components/entity-access/ConfirmButton";
+import { RouteTabs } from "../../components/RouteTabs";
 import { InfoTable } from "../gateways/InfoTable";
 import { type Organization, organizationFields } from "./organization";
 
@@ -37,9 +38,7 @@ function OrganizationSettings({
 }) {
   const id = organization.ids.organization_id;
   const navigate = useNavigate();
-  const [error, setError] = useState<unknown>();
-  const [saved, setSaved] = useState(false);
-  const [busy, setBusy] = useState(false);
+  const action = useAction();
   const form = useForm({
     initialValues: { name: organization.name ?? "", description: organization.description ?? "" },
     validate: {
@@ -47,29 +46,23 @@ function OrganizationSettings({
       description: (text: string) => (text.length > 2000 ? "At most 2000 characters" : null),
     },
   });
-  const submit = form.onSubmit(async (values) => {
-    setBusy(true);
-    setError(undefined);
-    setSaved(false);
-    try {
+  const submit = form.onSubmit((values) =>
+    action.run(async () => {
       await api.put(`/organizations/${encodeURIComponent(id)}`, {
         organization: { ids: { organization_id: id }, ...values },
         field_mask: { paths: ["name", "description"] },
       });
-      setSaved(true);
       onSaved();
-    } catch (caught) {
-      setError(caught);
-    } finally {
-      setBusy(false);
-    }
-  });
+    }),
+  );
   return (
     <Stack maw={640}>
       <Title order={3}>General settings</Title>
-      {error !== undefined && <ErrorAlert error={error} title="Could not save the organization" />}
-      {saved && (
-        <Alert color="green" title="Saved" withCloseButton onClose={() => setSaved(false)}>
+      {action.error !== undefined && (
+        <ErrorAlert error={action.error} title="Could not save the organization" />
+      )}
+      {action.done && (
+        <Alert color="green" title="Saved" withCloseButton onClose={action.reset}>
           The organization settings are saved.
         </Alert>
       )}
@@ -83,7 +76,7 @@ function OrganizationSettings({
             {...form.getInputProps("description")}
           />
           <Group justify="flex-end">
-            <Button type="submit" loading={busy}>
+            <Button type="submit" loading={action.busy}>
               Save changes
             </Button>
           </Group>
@@ -150,8 +143,6 @@ function OrganizationOverview({ organization }: { organization: Organization }) 
 export function OrganizationPage() {
   const params = useParams();
   const id = params.organizationId ?? "";
-  const tab = (params["*"] ?? "").split("/")[0] ?? "";
-  const navigate = useNavigate();
   const organization = useRequest<Organization>(`/organizations/${encodeURIComponent(id)}`, {
     field_mask: organizationFields.join(","),
   });
@@ -171,18 +162,7 @@ export function OrganizationPage() {
   return (
     <Stack>
       <PageHeader title={data.name || id} description={id} breadcrumbs={crumbs} />
-      <Tabs
-        value={tabs.some((t) => t.value === tab) ? tab : "overview"}
-        onChange={(value) => navigate(value && value !== "overview" ? `${base}/${value}` : base)}
-        keepMounted={false}
-      >
-        <Tabs.List>
-          {tabs.map((t) => (
-            <Tabs.Tab key={t.value} value={t.value}>
-              {t.label}
-            </Tabs.Tab>
-          ))}
-        </Tabs.List>
+      <RouteTabs base={base} tabs={tabs}>
         <Tabs.Panel value="overview" pt="md">
           <OrganizationOverview organization={data} />
         </Tabs.Panel>
@@ -195,7 +175,7 @@ export function OrganizationPage() {
         <Tabs.Panel value="settings" pt="md">
           <OrganizationSettings organization={data} onSaved={organization.reload} />
         </Tabs.Panel>
-      </Tabs>
+      </RouteTabs>
     </Stack>
   );
 }

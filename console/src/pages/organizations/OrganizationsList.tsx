@@ -2,6 +2,7 @@ import { Anchor, Button, Group, Pagination, Stack, Table, Text } from "@mantine/
 import { IconPlus } from "@tabler/icons-react";
 import { Link } from "react-router";
 import { usePaged } from "../../api/hooks";
+import { listShows, pagesOf } from "../../api/list-shows";
 import { DateTime, EmptyState, ErrorAlert, PageHeader } from "../../components";
 import { type Organization, organizationFields } from "./organization";
 
@@ -28,7 +29,7 @@ export function OrganizationsList() {
       {list.error !== undefined && (
         <ErrorAlert error={list.error} title="Could not list organizations" />
       )}
-      {!list.loading && list.error === undefined && list.items.length === 0 ? (
+      {listShows(list) === "empty" ? (
         <EmptyState
           title="No organizations yet"
           description="Create an organization to share applications and gateways with a team."
@@ -83,7 +84,7 @@ export function OrganizationsList() {
       {list.total > pageSize && (
         <Group justify="flex-end">
           <Pagination
-            total={Math.ceil(list.total / pageSize)}
+            total={pagesOf(list.total, pageSize)}
             value={list.page}
             onChange={list.setPage}
             aria-label="Organization pages"

@@ -1,8 +1,9 @@
 import { Badge, Stack, Table, Text, Title } from "@mantine/core";
 import { api } from "../../api/client";
 import { usePaged } from "../../api/hooks";
+import { listShows } from "../../api/list-shows";
 import { DateTime, EmptyState, ErrorAlert } from "../../components";
-import { ConfirmButton } from "../../components/entity-access/ConfirmButton";
+import { ConfirmButton } from "../../components/ConfirmAction";
 import { rightNames, summarizeRights } from "../../components/entity-access/rights";
 
 type Authorization = {
@@ -29,7 +30,7 @@ export function AuthorizationsPanel({ userId }: { userId: string }) {
       {list.error !== undefined && (
         <ErrorAlert error={list.error} title="Could not list authorized clients" />
       )}
-      {!list.loading && list.error === undefined && rows.length === 0 ? (
+      {listShows({ ...list, items: rows }) === "empty" ? (
         <EmptyState title="No authorized clients" />
       ) : (
         <Table.ScrollContainer minWidth={520}>

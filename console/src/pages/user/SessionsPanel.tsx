@@ -1,8 +1,9 @@
 import { Stack, Table, Text, Title } from "@mantine/core";
 import { api } from "../../api/client";
 import { usePaged } from "../../api/hooks";
+import { listShows } from "../../api/list-shows";
 import { DateTime, EmptyState, ErrorAlert } from "../../components";
-import { ConfirmButton } from "../../components/entity-access/ConfirmButton";
+import { ConfirmButton } from "../../components/ConfirmAction";
 
 type Session = {
   session_id: string;
@@ -24,7 +25,7 @@ export function SessionsPanel({ userId }: { userId: string }) {
       {list.error !== undefined && (
         <ErrorAlert error={list.error} title="Could not list sessions" />
       )}
-      {!list.loading && list.error === undefined && list.items.length === 0 ? (
+      {listShows(list) === "empty" ? (
         <EmptyState title="No sessions" />
       ) : (
         <Table.ScrollContainer minWidth={520}>

@@ -11,13 +11,13 @@ import {
   Title,
 } from "@mantine/core";
 import { useForm } from "@mantine/form";
-import { useState } from "react";
-import { useNavigate, useParams } from "react-router";
 import { api } from "../../api/client";
 import { useRequest } from "../../api/hooks";
+import { useAction } from "../../api/use-action";
 import { useAuth } from "../../auth";
 import { ErrorAlert, PageHeader } from "../../components";
 import { ApiKeysPanel } from "../../components/entity-access/ApiKeysPanel";
+import { RouteTabs } from "../../components/RouteTabs";
 import { emailError, type User } from "../admin/user";
 import { AuthorizationsPanel } from "./AuthorizationsPanel";
 import { SessionsPanel } from "./SessionsPanel";
@@ -32,9 +32,7 @@ const tabs = [
 
 function ProfileForm({ user, onSaved }: { user: User; onSaved: () => void }) {
   const id = user.ids.user_id;
-  const [error, setError] = useState<unknown>();
-  const [saved, setSaved] = useState(false);
-  const [busy, setBusy] = useState(false);
+  const action = useAction();
   const form = useForm({
     initialValues: {
       name: user.name ?? "",
@@ -45,11 +43,8 @@ function ProfileForm({ user, onSaved }: { user: User; onSaved: () => void }) {
       primary_email_address: emailError,
     },
   });
-  const submit = form.onSubmit(async (values) => {
-    setBusy(true);
-    setError(undefined);
-    setSaved(false);
-    try {
+  const submit = form.onSubmit((values) =>
+    action.run(async () => {
       await api.put(`/users/${encodeURIComponent(id)}`, {
         user: {
           ids: { user_id: id },
@@ -58,23 +53,20 @@ function ProfileForm({ user, onSaved }: { user: User; onSaved: () => void }) {
         },
         field_mask: { paths: ["name", "primary_email_address"] },
       });
-      setSaved(true);
       onSaved();
-    } catch (caught) {
-      setError(caught);
-    } finally {
-      setBusy(false);
-    }
-  });
+    }),
+  );
   const emailChanged =
     form.values.primary_email_address.trim() !== (user.primary_email_address ?? "");
   return (
     <form onSubmit={submit}>
       <Stack maw={560}>
         <Title order={3}>Profile</Title>
-        {error !== undefined && <ErrorAlert error={error} title="Could not save your profile" />}
-        {saved && (
-          <Alert color="green" title="Saved" withCloseButton onClose={() => setSaved(false)}>
+        {action.error !== undefined && (
+          <ErrorAlert error={action.error} title="Could not save your profile" />
+        )}
+        {action.done && (
+          <Alert color="green" title="Saved" withCloseButton onClose={action.reset}>
             Your profile is saved.
           </Alert>
         )}
@@ -93,7 +85,7 @@ function ProfileForm({ user, onSaved }: { user: User; onSaved: () => void }) {
           {...form.getInputProps("primary_email_address")}
         />
         <Group justify="flex-end">
-          <Button type="submit" loading={busy}>
+          <Button type="submit" loading={action.busy}>
             Save profile
           </Button>
         </Group>
@@ -103,9 +95,7 @@ function ProfileForm({ user, onSaved }: { user: User; onSaved: () => void }) {
 }
 
 function PasswordForm({ userId }: { userId: string }) {
-  const [error, setError] = useState<unknown>();
-  const [saved, setSaved] = useState(false);
-  const [busy, setBusy] = useState(false);
+  const action = useAction();
   const form = useForm({
     initialValues: { old: "", new: "", confirm: "", revoke_all_access: true },
     validate: {
@@ -115,36 +105,25 @@ function PasswordForm({ userId }: { userId: string }) {
         confirm === values.new ? null : "The passwords differ",
     },
   });
-  const submit = form.onSubmit(async (values) => {
-    setBusy(true);
-    setError(undefined);
-    setSaved(false);
-    try {
+  const submit = form.onSubmit((values) =>
+    action.run(async () => {
       await api.put(`/users/${encodeURIComponent(userId)}/password`, {
         old: values.old,
         new: values.new,
         revoke_all_access: values.revoke_all_access,
       });
       form.reset();
-      setSaved(true);
-    } catch (caught) {
-      setError(caught);
-    } finally {
-      setBusy(false);
-    }
-  });
+    }),
+  );
   return (
     <form onSubmit={submit}>
       <Stack maw={560}>
         <Title order={3}>Change password</Title>
-        {error !== undefined && <ErrorAlert error={error} title="Could not change your password" />}
-        {saved && (
-          <Alert
-            color="green"
-            title="Password changed"
-            withCloseButton
-            onClose={() => setSaved(false)}
-          >
+        {action.error !== undefined && (
+          <ErrorAlert error={action.error} title="Could not change your password" />
+        )}
+        {action.done && (
+          <Alert color="green" title="Password changed" withCloseButton onClose={action.reset}>
             Use the new password the next time you sign in.
           </Alert>
         )}
@@ -169,7 +148,7 @@ function PasswordForm({ userId }: { userId: string }) {
           {...form.getInputProps("revoke_all_access", { type: "checkbox" })}
         />
         <Group justify="flex-end">
-          <Button type="submit" loading={busy}>
+          <Button type="submit" loading={action.busy}>
             Change password
           </Button>
         </Group>
@@ -181,27 +160,13 @@ function PasswordForm({ userId }: { userId: string }) {
 /** The signed-in user's own settings: profile, password, API keys, sessions and OAuth clients. */
 export function UserSettings() {
   const { user: me, reload } = useAuth();
-  const params = useParams();
-  const tab = (params["*"] ?? "").split("/")[0] ?? "";
-  const navigate = useNavigate();
   const profile = useRequest<User>(`/users/${encodeURIComponent(me.user_id)}`, {
     field_mask: "name,primary_email_address,primary_email_address_validated_at,updated_at",
   });
   return (
     <Stack>
       <PageHeader title="User settings" description={me.user_id} />
-      <Tabs
-        value={tabs.some((t) => t.value === tab) ? tab : "profile"}
-        onChange={(value) => navigate(value && value !== "profile" ? `/user/${value}` : "/user")}
-        keepMounted={false}
-      >
-        <Tabs.List>
-          {tabs.map((t) => (
-            <Tabs.Tab key={t.value} value={t.value}>
-              {t.label}
-            </Tabs.Tab>
-          ))}
-        </Tabs.List>
+      <RouteTabs base="/user" tabs={tabs}>
         <Tabs.Panel value="profile" pt="md">
           {profile.data ? (
             <ProfileForm
@@ -229,7 +194,7 @@ export function UserSettings() {
         <Tabs.Panel value="authorizations" pt="md">
           <AuthorizationsPanel userId={me.user_id} />
         </Tabs.Panel>
-      </Tabs>
+      </RouteTabs>
     </Stack>
   );
 }

@@ -11,11 +11,11 @@ import {
   TextInput,
   Title,
 } from "@mantine/core";
-import { useState } from "react";
+import { type ReactNode, useState } from "react";
+import { idError } from "../../../components/ids.ts";
 import { base64ToHex, bytesToBase64, parseFPort, parseHex } from "../bytes.ts";
 import { applicationPath } from "../context.ts";
-import { idError } from "../ids.ts";
-import { api, errorMessage, JsonView, useRequest } from "../shell.ts";
+import { api, errorMessage, JsonView, useAction, useRequest } from "../shell.ts";
 import { monoInput } from "../styles.ts";
 import type { ApplicationUplinkResult, FormatterType } from "../types.ts";
 
@@ -88,91 +88,75 @@ function Failure({ error }: { error: string }) {
   );
 }
 
-/** Decodes bytes typed in hex with the uplink formatter being edited (AppAs DecodeUplink). */
-export function UplinkTest({ appId, formatter, parameter }: TestProps) {
+/**
+ * A formatter test's state: the end device it runs as, the Application Server's answer, and
+ * the run's failure. `run` sends the message to `up/decode` or `down/encode` with the formatter
+ * being edited (not the saved one).
+ */
+function useFormatterTest<Answer, Result>(
+  { appId, formatter, parameter }: TestProps,
+  operation: "up/decode" | "down/encode",
+  read: (answer: Answer) => Result,
+) {
   const device = useTestDevice(appId);
-  const [hex, setHex] = useState("");
-  const [fPort, setFPort] = useState("1");
-  const [result, setResult] = useState<ApplicationUplinkResult>();
-  const [failure, setFailure] = useState<string>();
-  const [running, setRunning] = useState(false);
-  const bytes = parseHex(hex);
-  const port = parseFPort(fPort);
-
-  const run = async () => {
-    if (!("bytes" in bytes) || !("fPort" in port) || idError(device.deviceId)) return;
-    setRunning(true);
-    setFailure(undefined);
+  const action = useAction();
+  const [result, setResult] = useState<Result>();
+  const run = (message: Record<string, unknown>) => {
+    if (idError(device.deviceId)) return;
     setResult(undefined);
-    try {
-      const answer = await api.post<{ uplink?: ApplicationUplinkResult }>(
-        `/as/applications/${encodeURIComponent(appId)}/devices/${encodeURIComponent(device.deviceId)}/up/decode`,
+    void action.run(async () => {
+      const answer = await api.post<Answer>(
+        `/as/applications/${encodeURIComponent(appId)}/devices/${encodeURIComponent(device.deviceId)}/${operation}`,
         {
           end_device_ids: endDeviceIds(appId, device.deviceId),
-          uplink: { f_port: port.fPort, frm_payload: bytesToBase64(bytes.bytes) },
+          ...message,
           formatter,
           parameter: formatter === "FORMATTER_JAVASCRIPT" ? parameter : "",
         },
       );
-      setResult(answer.uplink ?? {});
-    } catch (caught) {
-      setFailure(errorMessage(caught));
-    } finally {
-      setRunning(false);
-    }
+      setResult(read(answer));
+    });
   };
+  return { device, result, running: action.busy, failure: action.error, run };
+}
 
+/** The frame of a test: its title, the inputs, the button, the failure and the result. */
+function TestPanel(props: {
+  title: string;
+  formatter: FormatterType;
+  button: string;
+  running: boolean;
+  failure: unknown;
+  onRun(): void;
+  inputs: ReactNode;
+  result: ReactNode;
+}) {
   return (
     <Paper withBorder p="md" radius="md">
       <form
         onSubmit={(event) => {
           event.preventDefault();
-          void run();
+          props.onRun();
         }}
       >
         <Stack>
           <Title order={3} size="h5">
-            Test the uplink formatter
+            {props.title}
           </Title>
-          {formatter === "FORMATTER_NONE" ? (
+          {props.formatter === "FORMATTER_NONE" ? (
             <Text size="sm" c="dimmed">
               Choose a formatter to test it.
             </Text>
           ) : (
             <>
-              <Group align="flex-start" wrap="wrap">
-                {device.input}
-                <TextInput
-                  label="FPort"
-                  value={fPort}
-                  onChange={(event) => setFPort(event.currentTarget.value)}
-                  error={"error" in port ? port.error : null}
-                  inputMode="numeric"
-                  w={100}
-                />
-                <TextInput
-                  label="Payload (hex)"
-                  placeholder="01 02 0A FF"
-                  value={hex}
-                  onChange={(event) => setHex(event.currentTarget.value)}
-                  error={"error" in bytes ? bytes.error : null}
-                  styles={monoInput}
-                  style={{ flex: 1, minWidth: 200 }}
-                />
-              </Group>
+              {props.inputs}
               <Group>
-                <Button type="submit" variant="light" loading={running}>
-                  Test decoder
+                <Button type="submit" variant="light" loading={props.running}>
+                  {props.button}
                 </Button>
               </Group>
-              {failure ? <Failure error={failure} /> : null}
-              {result ? (
-                <Result
-                  label="Decoded payload"
-                  value={result.decoded_payload ?? null}
-                  warnings={result.decoded_payload_warnings}
-                />
-              ) : null}
+              {props.failure !== undefined ? <Failure error={errorMessage(props.failure)} /> : null}
+              {props.result}
             </>
           )}
         </Stack>
@@ -181,112 +165,138 @@ export function UplinkTest({ appId, formatter, parameter }: TestProps) {
   );
 }
 
+function FPortInput(props: { value: string; onChange(value: string): void; error?: string }) {
+  return (
+    <TextInput
+      label="FPort"
+      value={props.value}
+      onChange={(event) => props.onChange(event.currentTarget.value)}
+      error={props.error ?? null}
+      inputMode="numeric"
+      w={100}
+    />
+  );
+}
+
+/** Decodes bytes typed in hex with the uplink formatter being edited (AppAs DecodeUplink). */
+export function UplinkTest(props: TestProps) {
+  const test = useFormatterTest(
+    props,
+    "up/decode",
+    (answer: { uplink?: ApplicationUplinkResult }) => answer.uplink ?? {},
+  );
+  const [hex, setHex] = useState("");
+  const [fPort, setFPort] = useState("1");
+  const bytes = parseHex(hex);
+  const port = parseFPort(fPort);
+  return (
+    <TestPanel
+      title="Test the uplink formatter"
+      formatter={props.formatter}
+      button="Test decoder"
+      running={test.running}
+      failure={test.failure}
+      onRun={() => {
+        if (!("bytes" in bytes) || !("fPort" in port)) return;
+        test.run({ uplink: { f_port: port.fPort, frm_payload: bytesToBase64(bytes.bytes) } });
+      }}
+      inputs={
+        <Group align="flex-start" wrap="wrap">
+          {test.device.input}
+          <FPortInput
+            value={fPort}
+            onChange={setFPort}
+            error={"error" in port ? port.error : undefined}
+          />
+          <TextInput
+            label="Payload (hex)"
+            placeholder="01 02 0A FF"
+            value={hex}
+            onChange={(event) => setHex(event.currentTarget.value)}
+            error={"error" in bytes ? bytes.error : null}
+            styles={monoInput}
+            style={{ flex: 1, minWidth: 200 }}
+          />
+        </Group>
+      }
+      result={
+        test.result ? (
+          <Result
+            label="Decoded payload"
+            value={test.result.decoded_payload ?? null}
+            warnings={test.result.decoded_payload_warnings}
+          />
+        ) : null
+      }
+    />
+  );
+}
+
+interface EncodedDownlink {
+  f_port?: number;
+  frm_payload?: string;
+  decoded_payload_warnings?: string[];
+}
+
 /** Encodes a JSON object with the downlink formatter being edited (AppAs EncodeDownlink). */
-export function DownlinkTest({ appId, formatter, parameter }: TestProps) {
-  const device = useTestDevice(appId);
+export function DownlinkTest(props: TestProps) {
+  const test = useFormatterTest(
+    props,
+    "down/encode",
+    (answer: { downlink?: EncodedDownlink }) => answer.downlink ?? {},
+  );
   const [json, setJson] = useState("{}");
   const [fPort, setFPort] = useState("1");
-  const [result, setResult] = useState<{
-    f_port?: number;
-    frm_payload?: string;
-    warnings?: string[];
-  }>();
-  const [failure, setFailure] = useState<string>();
-  const [running, setRunning] = useState(false);
   const parsed = parseObject(json);
   const port = parseFPort(fPort);
-
-  const run = async () => {
-    if (!("value" in parsed) || !("fPort" in port) || idError(device.deviceId)) return;
-    setRunning(true);
-    setFailure(undefined);
-    setResult(undefined);
-    try {
-      const answer = await api.post<{
-        downlink?: { f_port?: number; frm_payload?: string; decoded_payload_warnings?: string[] };
-      }>(
-        `/as/applications/${encodeURIComponent(appId)}/devices/${encodeURIComponent(device.deviceId)}/down/encode`,
-        {
-          end_device_ids: endDeviceIds(appId, device.deviceId),
-          downlink: { f_port: port.fPort, decoded_payload: parsed.value },
-          formatter,
-          parameter: formatter === "FORMATTER_JAVASCRIPT" ? parameter : "",
-        },
-      );
-      setResult({
-        f_port: answer.downlink?.f_port,
-        frm_payload: answer.downlink?.frm_payload ?? "",
-        warnings: answer.downlink?.decoded_payload_warnings,
-      });
-    } catch (caught) {
-      setFailure(errorMessage(caught));
-    } finally {
-      setRunning(false);
-    }
-  };
-
   return (
-    <Paper withBorder p="md" radius="md">
-      <form
-        onSubmit={(event) => {
-          event.preventDefault();
-          void run();
-        }}
-      >
-        <Stack>
-          <Title order={3} size="h5">
-            Test the downlink formatter
-          </Title>
-          {formatter === "FORMATTER_NONE" ? (
-            <Text size="sm" c="dimmed">
-              Choose a formatter to test it.
+    <TestPanel
+      title="Test the downlink formatter"
+      formatter={props.formatter}
+      button="Test encoder"
+      running={test.running}
+      failure={test.failure}
+      onRun={() => {
+        if (!("value" in parsed) || !("fPort" in port)) return;
+        test.run({ downlink: { f_port: port.fPort, decoded_payload: parsed.value } });
+      }}
+      inputs={
+        <>
+          <Group align="flex-start" wrap="wrap">
+            {test.device.input}
+            <FPortInput
+              value={fPort}
+              onChange={setFPort}
+              error={"error" in port ? port.error : undefined}
+            />
+          </Group>
+          <Textarea
+            label="Decoded payload (JSON object)"
+            value={json}
+            onChange={(event) => setJson(event.currentTarget.value)}
+            error={"error" in parsed ? parsed.error : null}
+            autosize
+            minRows={3}
+            styles={monoInput}
+          />
+        </>
+      }
+      result={
+        test.result ? (
+          <Stack gap="xs" aria-live="polite">
+            <Text size="sm" fw={500}>
+              Encoded payload (FPort {test.result.f_port ?? "—"})
             </Text>
-          ) : (
-            <>
-              <Group align="flex-start" wrap="wrap">
-                {device.input}
-                <TextInput
-                  label="FPort"
-                  value={fPort}
-                  onChange={(event) => setFPort(event.currentTarget.value)}
-                  error={"error" in port ? port.error : null}
-                  inputMode="numeric"
-                  w={100}
-                />
-              </Group>
-              <Textarea
-                label="Decoded payload (JSON object)"
-                value={json}
-                onChange={(event) => setJson(event.currentTarget.value)}
-                error={"error" in parsed ? parsed.error : null}
-                autosize
-                minRows={3}
-                styles={monoInput}
-              />
-              <Group>
-                <Button type="submit" variant="light" loading={running}>
-                  Test encoder
-                </Button>
-              </Group>
-              {failure ? <Failure error={failure} /> : null}
-              {result ? (
-                <Stack gap="xs" aria-live="polite">
-                  <Text size="sm" fw={500}>
-                    Encoded payload (FPort {result.f_port ?? "—"})
-                  </Text>
-                  <Code block>{base64ToHex(result.frm_payload ?? "") || "(no bytes)"}</Code>
-                  {result.warnings?.length ? (
-                    <Alert color="yellow" title="Warnings">
-                      {result.warnings.join("; ")}
-                    </Alert>
-                  ) : null}
-                </Stack>
-              ) : null}
-            </>
-          )}
-        </Stack>
-      </form>
-    </Paper>
+            <Code block>{base64ToHex(test.result.frm_payload ?? "") || "(no bytes)"}</Code>
+            {test.result.decoded_payload_warnings?.length ? (
+              <Alert color="yellow" title="Warnings">
+                {test.result.decoded_payload_warnings.join("; ")}
+              </Alert>
+            ) : null}
+          </Stack>
+        ) : null
+      }
+    />
   );
 }
 

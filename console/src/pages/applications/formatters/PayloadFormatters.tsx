@@ -13,7 +13,7 @@ import { notifications } from "@mantine/notifications";
 import { useState } from "react";
 import { useApplication } from "../context.ts";
 import { isNotFound, Problem } from "../Problem.tsx";
-import { api, ErrorAlert, useRequest } from "../shell.ts";
+import { api, ErrorAlert, useAction, useRequest } from "../shell.ts";
 import type { ApplicationLink, FormatterType } from "../types.ts";
 import { CodeEditor } from "./CodeEditor.tsx";
 import { DownlinkTest, UplinkTest } from "./FormatterTest.tsx";
@@ -92,8 +92,7 @@ function FormatterForm(props: FormatterFormProps) {
   const { appId, direction } = props;
   const [type, setType] = useState<FormatterType>(props.type);
   const [code, setCode] = useState(props.parameter);
-  const [saving, setSaving] = useState(false);
-  const [error, setError] = useState<unknown>();
+  const action = useAction();
   const template = direction === "up" ? uplinkTemplate : downlinkTemplate;
   const known = formatterTypes.some((option) => option.value === type);
   const changed =
@@ -105,11 +104,9 @@ function FormatterForm(props: FormatterFormProps) {
     if (next === "FORMATTER_JAVASCRIPT" && code.trim() === "") setCode(template);
   };
 
-  const save = async () => {
-    setSaving(true);
-    setError(undefined);
-    const prefix = `default_formatters.${direction}_formatter`;
-    try {
+  const save = () =>
+    action.run(async () => {
+      const prefix = `default_formatters.${direction}_formatter`;
       await api.put(`/as/applications/${encodeURIComponent(appId)}/link`, {
         link: {
           default_formatters: {
@@ -124,12 +121,7 @@ function FormatterForm(props: FormatterFormProps) {
         message: `${direction === "up" ? "Uplink" : "Downlink"} formatter saved`,
       });
       props.onSaved();
-    } catch (caught) {
-      setError(caught);
-    } finally {
-      setSaving(false);
-    }
-  };
+    });
 
   return (
     <Stack>
@@ -165,9 +157,9 @@ function FormatterForm(props: FormatterFormProps) {
                 {explanations[type] ?? "Formatter set through the API."}
               </Alert>
             )}
-            {error ? <ErrorAlert error={error} title="Could not save the formatter" /> : null}
+            <ErrorAlert error={action.error} title="Could not save the formatter" />
             <Group>
-              <Button type="submit" loading={saving} disabled={!changed}>
+              <Button type="submit" loading={action.busy} disabled={!changed}>
                 Save {direction === "up" ? "uplink" : "downlink"} formatter
               </Button>
               {changed ? (

@@ -3,7 +3,7 @@ import { IconKey } from "@tabler/icons-react";
 import { useState } from "react";
 import { useApplication } from "../context.ts";
 import { Problem } from "../Problem.tsx";
-import { api, CopyValue, ErrorAlert, useRequest } from "../shell.ts";
+import { api, CopyValue, ErrorAlert, useAction, useRequest } from "../shell.ts";
 import type { ApiKey, MqttConnectionInfo } from "../types.ts";
 
 /** What an MQTT client needs: subscribe to traffic and publish downlinks. */
@@ -35,13 +35,10 @@ export function Mqtt() {
     `/as/applications/${encodeURIComponent(appId)}/mqtt-connection-info`,
   );
   const [key, setKey] = useState<string>();
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>();
+  const action = useAction();
 
-  const generate = async () => {
-    setBusy(true);
-    setError(undefined);
-    try {
+  const generate = () =>
+    action.run(async () => {
       const created = await api.post<ApiKey>(
         `/applications/${encodeURIComponent(appId)}/api-keys`,
         {
@@ -50,12 +47,7 @@ export function Mqtt() {
         },
       );
       setKey(created.key);
-    } catch (caught) {
-      setError(caught);
-    } finally {
-      setBusy(false);
-    }
-  };
+    });
 
   if (info.error) return <Problem error={info.error} what="the MQTT connection information" />;
   if (!info.data) return <Loader aria-label="Loading the MQTT connection information" />;
@@ -88,7 +80,7 @@ export function Mqtt() {
                   variant="light"
                   leftSection={<IconKey size={16} />}
                   onClick={generate}
-                  loading={busy}
+                  loading={action.busy}
                 >
                   Generate new API key
                 </Button>
@@ -102,7 +94,9 @@ export function Mqtt() {
             downlinks; delete it under API keys when it is no longer used.
           </Alert>
         ) : null}
-        {error ? <ErrorAlert error={error} title="Could not create the API key" /> : null}
+        {action.error ? (
+          <ErrorAlert error={action.error} title="Could not create the API key" />
+        ) : null}
       </Stack>
     </Paper>
   );

@@ -18,13 +18,13 @@ import { useForm } from "@mantine/form";
 import { notifications } from "@mantine/notifications";
 import { useState } from "react";
 import { useNavigate, useParams } from "react-router";
-import { ConfirmDelete } from "../ConfirmDelete.tsx";
+import { idError } from "../../../components/ids.ts";
 import { applicationPage, useApplication } from "../context.ts";
-import { idError } from "../ids.ts";
 import { Problem } from "../Problem.tsx";
-import { ApiError, api, ErrorAlert, useRequest } from "../shell.ts";
+import { api, ConfirmButton, ErrorAlert, useRequest } from "../shell.ts";
 import { monoInput } from "../styles.ts";
 import type { PubSub } from "../types.ts";
+import { integrationPath, saveIntegration, useFormatOptions } from "./integration-api.ts";
 import {
   type PubSubValues,
   pubSubBody,
@@ -46,10 +46,9 @@ export function PubSubCreate() {
 export function PubSubEdit() {
   const { appId } = useApplication();
   const pubSubId = useParams().pubSubId ?? "";
-  const request = useRequest<PubSub>(
-    `/as/pubsub/${encodeURIComponent(appId)}/${encodeURIComponent(pubSubId)}`,
-    { field_mask: pubSubFields },
-  );
+  const request = useRequest<PubSub>(integrationPath("pubsub", appId, pubSubId), {
+    field_mask: pubSubFields,
+  });
   if (request.error) return <Problem error={request.error} what="the Pub/Sub" />;
   if (!request.data) return <Loader aria-label="Loading the Pub/Sub" />;
   return <PubSubForm appId={appId} pubsub={request.data} key={request.data.updated_at} />;
@@ -57,9 +56,8 @@ export function PubSubEdit() {
 
 function PubSubForm({ appId, pubsub }: { appId: string; pubsub?: PubSub }) {
   const navigate = useNavigate();
-  const formats = useRequest<{ formats?: Record<string, string> }>("/as/pubsub-formats");
+  const formats = useFormatOptions("pubsub");
   const [error, setError] = useState<unknown>();
-  const [deleting, setDeleting] = useState(false);
   const listPage = applicationPage(appId, "integrations/pubsubs");
   const form = useForm<PubSubValues>({
     mode: "controlled",
@@ -77,25 +75,22 @@ function PubSubForm({ appId, pubsub }: { appId: string; pubsub?: PubSub }) {
     setError(undefined);
     const body = pubSubBody(appId, values);
     try {
-      if (pubsub)
-        await api.put(
-          `/as/pubsub/${encodeURIComponent(appId)}/${encodeURIComponent(values.pub_sub_id)}`,
-          body,
-        );
-      else await api.post(`/as/pubsub/${encodeURIComponent(appId)}`, body);
+      const saved = await saveIntegration(
+        "pubsub",
+        appId,
+        values.pub_sub_id,
+        body,
+        Boolean(pubsub),
+      );
+      if (saved === "exists")
+        return form.setFieldError("pub_sub_id", "A Pub/Sub with this ID exists already");
       notifications.show({ color: "green", message: `Pub/Sub ${values.pub_sub_id} saved` });
       navigate(listPage);
     } catch (caught) {
-      if (!pubsub && caught instanceof ApiError && caught.status === 409)
-        form.setFieldError("pub_sub_id", "A Pub/Sub with this ID exists already");
-      else setError(caught);
+      setError(caught);
     }
   });
 
-  const formatOptions = Object.entries(formats.data?.formats ?? {}).map(([value, label]) => ({
-    value,
-    label: `${label} (${value})`,
-  }));
   const mqtt = form.values.provider === "mqtt";
 
   return (
@@ -117,7 +112,7 @@ function PubSubForm({ appId, pubsub }: { appId: string; pubsub?: PubSub }) {
             <Select
               label="Pub/Sub format"
               required
-              data={formatOptions}
+              data={formats.options}
               error={formats.error ? "Could not load the formats" : form.errors.format}
               value={form.values.format}
               onChange={(value) => form.setFieldValue("format", value ?? "")}
@@ -219,9 +214,17 @@ function PubSubForm({ appId, pubsub }: { appId: string; pubsub?: PubSub }) {
           </Stack>
           <Group justify="space-between">
             {pubsub ? (
-              <Button color="red" variant="outline" onClick={() => setDeleting(true)}>
-                Delete Pub/Sub
-              </Button>
+              <ConfirmButton
+                label="Delete Pub/Sub"
+                variant="outline"
+                title="Delete Pub/Sub"
+                message={`The Pub/Sub ${pubsub.ids.pub_sub_id} stops publishing and is deleted.`}
+                onConfirm={async () => {
+                  await api.del(integrationPath("pubsub", appId, pubsub.ids.pub_sub_id));
+                  notifications.show({ message: `Pub/Sub ${pubsub.ids.pub_sub_id} deleted` });
+                  navigate(listPage);
+                }}
+              />
             ) : (
               <span />
             )}
@@ -236,22 +239,6 @@ function PubSubForm({ appId, pubsub }: { appId: string; pubsub?: PubSub }) {
           </Group>
         </Stack>
       </form>
-      {pubsub ? (
-        <ConfirmDelete
-          action="Delete Pub/Sub"
-          opened={deleting}
-          onClose={() => setDeleting(false)}
-          onConfirm={async () => {
-            await api.del(
-              `/as/pubsub/${encodeURIComponent(appId)}/${encodeURIComponent(pubsub.ids.pub_sub_id)}`,
-            );
-            notifications.show({ message: `Pub/Sub ${pubsub.ids.pub_sub_id} deleted` });
-            navigate(listPage);
-          }}
-        >
-          The Pub/Sub {pubsub.ids.pub_sub_id} stops publishing and is deleted.
-        </ConfirmDelete>
-      ) : null}
     </Paper>
   );
 }

@@ -5,11 +5,12 @@ import { applicationPage, useApplication } from "../context.ts";
 import { Problem } from "../Problem.tsx";
 import { DateTime, EmptyState, useRequest } from "../shell.ts";
 import type { PubSub } from "../types.ts";
+import { integrationPath } from "./integration-api.ts";
 
 /** The application's pub/subs (MQTT and NATS). */
 export function PubSubs() {
   const { appId } = useApplication();
-  const list = useRequest<{ pubsubs?: PubSub[] }>(`/as/pubsub/${encodeURIComponent(appId)}`, {
+  const list = useRequest<{ pubsubs?: PubSub[] }>(integrationPath("pubsub", appId), {
     field_mask: "format,base_topic,mqtt.server_url,nats.server_url,updated_at",
   });
   const add = (

@@ -24,6 +24,7 @@ import {
   ErrorAlert,
   errorFromResponse,
   JsonView,
+  useAction,
   useRequest,
 } from "../shell.ts";
 import type { DefaultAssociation, StoredUp } from "../types.ts";
@@ -75,14 +76,11 @@ export function Storage() {
   );
   const active = ours.length > 0;
   const stored = useStoredUplinks(appId, Boolean(associations.data));
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>();
+  const action = useAction();
 
-  const toggle = async (on: boolean) => {
-    setBusy(true);
-    setError(undefined);
-    const base = `/as/applications/${encodeURIComponent(appId)}/packages/associations`;
-    try {
+  const toggle = (on: boolean) =>
+    action.run(async () => {
+      const base = `/as/applications/${encodeURIComponent(appId)}/packages/associations`;
       if (on) {
         const taken = new Set((associations.data?.defaults ?? []).map((item) => item.ids.f_port));
         let fPort = storageFPort;
@@ -95,12 +93,7 @@ export function Storage() {
         for (const association of ours) await api.del(`${base}/${association.ids.f_port}`);
       }
       associations.reload();
-    } catch (caught) {
-      setError(caught);
-    } finally {
-      setBusy(false);
-    }
-  };
+    });
 
   if (associations.error)
     return <Problem error={associations.error} what="the storage integration" />;
@@ -126,11 +119,11 @@ export function Storage() {
           <Switch
             label="Store the messages of every end device of this application"
             checked={active}
-            disabled={busy}
+            disabled={action.busy}
             onChange={(event) => void toggle(event.currentTarget.checked)}
           />
-          {error ? (
-            <ErrorAlert error={error} title="Could not change the storage integration" />
+          {action.error ? (
+            <ErrorAlert error={action.error} title="Could not change the storage integration" />
           ) : null}
         </Stack>
       </Paper>

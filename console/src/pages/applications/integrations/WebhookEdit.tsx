@@ -18,14 +18,14 @@ import { useForm } from "@mantine/form";
 import { notifications } from "@mantine/notifications";
 import { useState } from "react";
 import { useNavigate, useParams } from "react-router";
-import { ConfirmDelete } from "../ConfirmDelete.tsx";
+import { idError } from "../../../components/ids.ts";
 import { applicationPage, useApplication } from "../context.ts";
-import { idError } from "../ids.ts";
 import { KeyValueEditor } from "../KeyValueEditor.tsx";
 import { Problem } from "../Problem.tsx";
-import { ApiError, api, ErrorAlert, useRequest } from "../shell.ts";
+import { api, ConfirmButton, ErrorAlert, useRequest } from "../shell.ts";
 import { monoInput } from "../styles.ts";
 import { messageTypes, type Webhook } from "../types.ts";
+import { integrationPath, saveIntegration, useFormatOptions } from "./integration-api.ts";
 import { healthOf } from "./Webhooks.tsx";
 import {
   baseUrlError,
@@ -49,10 +49,9 @@ export function WebhookCreate() {
 export function WebhookEdit() {
   const { appId } = useApplication();
   const webhookId = useParams().webhookId ?? "";
-  const request = useRequest<Webhook>(
-    `/as/webhooks/${encodeURIComponent(appId)}/${encodeURIComponent(webhookId)}`,
-    { field_mask: webhookFields },
-  );
+  const request = useRequest<Webhook>(integrationPath("webhooks", appId, webhookId), {
+    field_mask: webhookFields,
+  });
   if (request.error) return <Problem error={request.error} what="the webhook" />;
   if (!request.data) return <Loader aria-label="Loading the webhook" />;
   return <WebhookForm appId={appId} webhook={request.data} key={request.data.updated_at} />;
@@ -60,9 +59,8 @@ export function WebhookEdit() {
 
 function WebhookForm({ appId, webhook }: { appId: string; webhook?: Webhook }) {
   const navigate = useNavigate();
-  const formats = useRequest<{ formats?: Record<string, string> }>("/as/webhook-formats");
+  const formats = useFormatOptions("webhooks");
   const [error, setError] = useState<unknown>();
-  const [deleting, setDeleting] = useState(false);
   const listPage = applicationPage(appId, "integrations/webhooks");
   const form = useForm<WebhookValues>({
     mode: "controlled",
@@ -91,25 +89,22 @@ function WebhookForm({ appId, webhook }: { appId: string; webhook?: Webhook }) {
       }
     }
     try {
-      if (webhook)
-        await api.put(
-          `/as/webhooks/${encodeURIComponent(appId)}/${encodeURIComponent(values.webhook_id)}`,
-          result.body,
-        );
-      else await api.post(`/as/webhooks/${encodeURIComponent(appId)}`, result.body);
+      const saved = await saveIntegration(
+        "webhooks",
+        appId,
+        values.webhook_id,
+        result.body,
+        Boolean(webhook),
+      );
+      if (saved === "exists")
+        return form.setFieldError("webhook_id", "A webhook with this ID exists already");
       notifications.show({ color: "green", message: `Webhook ${values.webhook_id} saved` });
       navigate(listPage);
     } catch (caught) {
-      if (!webhook && caught instanceof ApiError && caught.status === 409)
-        form.setFieldError("webhook_id", "A webhook with this ID exists already");
-      else setError(caught);
+      setError(caught);
     }
   });
 
-  const formatOptions = Object.entries(formats.data?.formats ?? {}).map(([value, label]) => ({
-    value,
-    label: `${label} (${value})`,
-  }));
   const health = webhook ? healthOf(webhook) : undefined;
 
   return (
@@ -137,7 +132,7 @@ function WebhookForm({ appId, webhook }: { appId: string; webhook?: Webhook }) {
             <Select
               label="Webhook format"
               required
-              data={formatOptions}
+              data={formats.options}
               error={formats.error ? "Could not load the formats" : form.errors.format}
               value={form.values.format}
               onChange={(value) => form.setFieldValue("format", value ?? "")}
@@ -196,9 +191,17 @@ function WebhookForm({ appId, webhook }: { appId: string; webhook?: Webhook }) {
           </Stack>
           <Group justify="space-between">
             {webhook ? (
-              <Button color="red" variant="outline" onClick={() => setDeleting(true)}>
-                Delete webhook
-              </Button>
+              <ConfirmButton
+                label="Delete webhook"
+                variant="outline"
+                title="Delete webhook"
+                message={`The webhook ${webhook.ids.webhook_id} stops receiving messages and is deleted.`}
+                onConfirm={async () => {
+                  await api.del(integrationPath("webhooks", appId, webhook.ids.webhook_id));
+                  notifications.show({ message: `Webhook ${webhook.ids.webhook_id} deleted` });
+                  navigate(listPage);
+                }}
+              />
             ) : (
               <span />
             )}
@@ -213,22 +216,6 @@ function WebhookForm({ appId, webhook }: { appId: string; webhook?: Webhook }) {
           </Group>
         </Stack>
       </form>
-      {webhook ? (
-        <ConfirmDelete
-          action="Delete webhook"
-          opened={deleting}
-          onClose={() => setDeleting(false)}
-          onConfirm={async () => {
-            await api.del(
-              `/as/webhooks/${encodeURIComponent(appId)}/${encodeURIComponent(webhook.ids.webhook_id)}`,
-            );
-            notifications.show({ message: `Webhook ${webhook.ids.webhook_id} deleted` });
-            navigate(listPage);
-          }}
-        >
-          The webhook {webhook.ids.webhook_id} stops receiving messages and is deleted.
-        </ConfirmDelete>
-      ) : null}
     </Paper>
   );
 }

@@ -5,6 +5,7 @@ import { applicationPage, useApplication } from "../context.ts";
 import { Problem } from "../Problem.tsx";
 import { DateTime, EmptyState, StatusDot, useRequest } from "../shell.ts";
 import type { Webhook } from "../types.ts";
+import { integrationPath } from "./integration-api.ts";
 
 /** How a webhook's deliveries go: a dot and a sentence. */
 export function healthOf(webhook: Webhook): {
@@ -29,7 +30,7 @@ export function healthOf(webhook: Webhook): {
 /** The application's webhooks with their health. */
 export function Webhooks() {
   const { appId } = useApplication();
-  const list = useRequest<{ webhooks?: Webhook[] }>(`/as/webhooks/${encodeURIComponent(appId)}`, {
+  const list = useRequest<{ webhooks?: Webhook[] }>(integrationPath("webhooks", appId), {
     field_mask: "base_url,format,health_status,paused,updated_at",
   });
   const add = (

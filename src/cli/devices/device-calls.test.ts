@@ -6,8 +6,9 @@ import {
   type DeviceApi,
   deleteDevice,
   getDevice,
+  mergeDevices,
   updateDevice,
-} from "./registry.ts";
+} from "./device-calls.ts";
 
 interface Call {
   method: string;
@@ -38,6 +39,8 @@ const ids = {
   dev_eui: "70B3D57ED0000001",
   join_eui: "0000000000000000",
 };
+
+const key = { applicationId: "app1", deviceId: "dev1" };
 
 class NotFound extends Error {
   status = 404;
@@ -127,7 +130,7 @@ describe("end devices across the registries", () => {
       if (call.path.startsWith("/as/")) throw new NotFound("not in the AS");
       return { ids, name: "Sensor", join_server_address: "" };
     });
-    const device = await getDevice(api, "app1", "dev1", [
+    const device = await getDevice(api, key, [
       "name",
       "frequency_plan_id",
       "formatters",
@@ -145,24 +148,80 @@ describe("end devices across the registries", () => {
     ]);
   });
 
+  it("names each registry without the device, asking the API's own isNotFound", async () => {
+    const gone = new Error("gone");
+    const api = {
+      ...fakeApi((call) => {
+        if (call.path.startsWith("/as/")) throw gone;
+        return { ids };
+      }),
+      isNotFound: (error: unknown) => error === gone,
+    };
+    const absent: string[] = [];
+    await getDevice(api, key, ["frequency_plan_id", "formatters"], (registry) =>
+      absent.push(registry),
+    );
+    assert.deepEqual(absent, ["as"]);
+    assert.equal(
+      ((api.calls[0] as Call).query as { field_mask?: unknown }).field_mask,
+      undefined,
+      "no Join Server field asked: the IS's default fields",
+    );
+  });
+
+  it("notes a roll-back step that fails with its error", async () => {
+    const api = fakeApi((call) => {
+      if (call.method === "PUT" && call.path.startsWith("/as/")) throw new Error("no link");
+      if (call.method === "DELETE" && call.path.startsWith("/ns/")) throw new Error("timeout");
+      return {};
+    });
+    await assert.rejects(createDevice(api, { ids, supports_join: false }, ["name"]), (error) => {
+      assert.ok(error instanceof CreateDeviceError);
+      assert.deepEqual(error.rollBack, [
+        "could not delete from the Network Server: timeout",
+        "deleted from the Identity Server",
+      ]);
+      return true;
+    });
+  });
+
+  it("merges answers keeping the earliest creation and the latest update", () => {
+    const merged = mergeDevices(
+      { created_at: "2026-01-02T00:00:00Z", updated_at: "2026-01-02T00:00:00Z", a: { b: 1 } },
+      { created_at: "2026-01-01T00:00:00Z", updated_at: "2026-01-01T00:00:00Z", a: { c: 2 } },
+    );
+    assert.deepEqual(merged, {
+      created_at: "2026-01-01T00:00:00Z",
+      updated_at: "2026-01-02T00:00:00Z",
+      a: { b: 1, c: 2 },
+    });
+  });
+
   it("a read error other than 404 is the caller's", async () => {
     const api = fakeApi((call) => {
       if (call.path.startsWith("/ns/")) throw new Error("down");
       return { ids };
     });
-    await assert.rejects(getDevice(api, "app1", "dev1", ["frequency_plan_id"]), /down/);
+    await assert.rejects(getDevice(api, key, ["frequency_plan_id"]), /down/);
   });
 
-  it("updates each registry with its own paths", async () => {
-    const api = fakeApi();
-    await updateDevice(api, { ids, name: "New", frequency_plan_id: "US_902_928_FSB_2" }, [
+  it("updates each registry with its own paths, with the Identity Server's IDs", async () => {
+    const api = fakeApi((call) => (call.method === "GET" ? { ids } : {}));
+    const typed = { application_ids: { application_id: "app1" }, device_id: "dev1" };
+    await updateDevice(api, { ids: typed, name: "New", frequency_plan_id: "US_902_928_FSB_2" }, [
       "name",
       "frequency_plan_id",
     ]);
     assert.deepEqual(
       api.calls.map((call) => `${call.method} ${call.path}`),
-      ["PUT /applications/app1/devices/dev1", "PUT /ns/applications/app1/devices/dev1"],
+      [
+        "GET /applications/app1/devices/dev1",
+        "PUT /applications/app1/devices/dev1",
+        "PUT /ns/applications/app1/devices/dev1",
+      ],
     );
+    const ns = (api.calls[2] as Call).body as { end_device: { ids: unknown } };
+    assert.deepEqual(ns.end_device.ids, ids, "the EUIs go with the change");
   });
 
   it("deletes AS, NS, JS then IS, tolerating registries without the device", async () => {
@@ -170,7 +229,7 @@ describe("end devices across the registries", () => {
       if (call.path.startsWith("/js/")) throw new NotFound("no");
       return {};
     });
-    await deleteDevice(api, "app1", "dev1");
+    await deleteDevice(api, key);
     assert.deepEqual(
       api.calls.map((call) => call.path.split("/")[1]),
       ["as", "ns", "js", "applications"],
@@ -178,6 +237,6 @@ describe("end devices across the registries", () => {
     const missing = fakeApi(() => {
       throw new NotFound("no");
     });
-    await assert.rejects(deleteDevice(missing, "app1", "dev1"), NotFound);
+    await assert.rejects(deleteDevice(missing, key), NotFound);
   });
 });

@@ -1,5 +1,6 @@
 /**
- * The Things Stack's ID rule, shared by applications, webhooks and pub/subs: lowercase
+ * The Things Stack's ID rule, shared by every entity (applications, devices, gateways, users,
+ * organizations, webhooks, pub/subs) and attribute keys: lowercase
  * letters, digits and single inner hyphens, 3 to 36 characters.
  */
 export const idPattern = /^[a-z0-9](?:[-]?[a-z0-9]){2,}$/;
