@@ -144,6 +144,29 @@ describe("hostile scripts are contained", () => {
     assert.deepEqual((await patient.decodeUplink(js(healthy), uplink, context)).data, { sum: 3 });
   });
 
+  test("a healthy call queued behind a memory bomb in the same isolate runs on the rebuilt one", async () => {
+    // Compiled first, so that its call waits in the isolate the bomb then kills.
+    assert.deepEqual((await patient.decodeUplink(js(healthy), uplink, context)).data, { sum: 3 });
+    const before = patient.stats();
+    // Busy for 200 ms before it fills the heap, so that the calls below wait behind it.
+    const bomb = `function decodeUplink() { var t = Date.now(); while (Date.now() - t < 200) {} var a = []; while (true) a.push(new Array(100000).fill(0.5)); }`;
+    const bombing = patient.decodeUplink(js(bomb), uplink, context);
+    await new Promise((resolve) => setTimeout(resolve, 40));
+    const [bombed, ...healthyOnes] = await Promise.all([
+      bombing,
+      patient.decodeUplink(js(healthy), uplink, context),
+      patient.decodeUplink(js(healthy), uplink, context),
+    ]);
+    assert.match(bombed?.errors.join() ?? "", /ran out of memory \(limit 16 MB\)/);
+    for (const decoded of healthyOnes) {
+      assert.deepEqual(decoded.errors, []);
+      assert.deepEqual(decoded.data, { sum: 3 });
+    }
+    const after = patient.stats();
+    assert.equal(after.isolatesLost, before.isolatesLost + 1, "the isolate is counted lost once");
+    assert.ok(after.bystanderRetries >= 1, "the healthy calls were run again");
+  });
+
   test("a script that grows its global state across calls ends out of memory, not in a crash", async () => {
     const leak = `var kept = []; function decodeUplink() { kept.push(new Array(50000).fill(0.5)); return { data: { n: kept.length } }; }`;
     let errors: string[] = [];

@@ -43,6 +43,8 @@ export interface SandboxStats {
   isolatesCreated: number;
   /** Isolates lost to their memory limit. */
   isolatesLost: number;
+  /** Calls run again because another script killed their isolate under them. */
+  bystanderRetries: number;
 }
 
 interface LoadedScript {
@@ -56,6 +58,21 @@ interface LoadedScript {
 /** A script that cannot load, kept so a broken script is not compiled again for every uplink. */
 interface BrokenScript {
   error: string;
+  /** It could not load because another script killed the isolate meanwhile. */
+  bystander?: true;
+}
+
+/** What a call answers when another script killed the isolate under it. */
+const bystander = Symbol("bystander");
+
+/**
+ * Whether a call failed because its isolate was disposed by something else: isolated-vm says
+ * "Isolate is disposed" to the calls queued behind the one that exceeded the memory limit
+ * (which is told "... disposed during execution due to memory limit").
+ */
+function isBystander(error: unknown): boolean {
+  const message = messageOf(error);
+  return /isolate is disposed/i.test(message) && !/memory limit/i.test(message);
 }
 
 type CacheEntry = Promise<LoadedScript | BrokenScript>;
@@ -70,7 +87,12 @@ interface Slot {
 export class ScriptSandbox {
   readonly #options: SandboxOptions;
   readonly #slots: Slot[];
-  readonly #stats: SandboxStats = { compiles: 0, isolatesCreated: 0, isolatesLost: 0 };
+  readonly #stats: SandboxStats = {
+    compiles: 0,
+    isolatesCreated: 0,
+    isolatesLost: 0,
+    bystanderRetries: 0,
+  };
   #closed = false;
 
   constructor(options: SandboxOptions) {
@@ -86,7 +108,11 @@ export class ScriptSandbox {
     return { ...this.#stats };
   }
 
-  /** Calls `kind` of `source` with `input` (JSON-encoded here); never throws for the script's fault. */
+  /**
+   * Calls `kind` of `source` with `input` (JSON-encoded here); never throws for the script's
+   * fault. A call that fails only because another script killed the isolate it shared (out of
+   * memory) runs once more on the replacement: a healthy script does not fail for its neighbour.
+   */
   async call(source: string, kind: CallKind, input: unknown): Promise<SandboxResult> {
     if (this.#closed) return { ok: false, error: "payload formatters are closed" };
     if (source.length > this.#options.maxScriptLength) {
@@ -98,8 +124,24 @@ export class ScriptSandbox {
     const hash = createHash("sha256").update(source).digest();
     const slot = this.#slots[(hash[0] as number) % this.#slots.length] as Slot;
     const key = hash.toString("hex");
+    const first = await this.#callOnce(slot, key, source, kind, input);
+    if (first !== bystander) return first;
+    this.#stats.bystanderRetries++;
+    const second = await this.#callOnce(slot, key, source, kind, input);
+    return second === bystander
+      ? { ok: false, error: "the sandbox was lost to another script twice" }
+      : second;
+  }
+
+  async #callOnce(
+    slot: Slot,
+    key: string,
+    source: string,
+    kind: CallKind,
+    input: unknown,
+  ): Promise<SandboxResult | typeof bystander> {
     const loaded = await this.#load(slot, key, source);
-    if ("error" in loaded) return { ok: false, error: loaded.error };
+    if ("error" in loaded) return loaded.bystander ? bystander : { ok: false, error: loaded.error };
     loaded.inFlight++;
     try {
       const output = await loaded.main.apply(undefined, [kind, JSON.stringify(input)], {
@@ -108,7 +150,8 @@ export class ScriptSandbox {
       });
       return parseOutput(output);
     } catch (error) {
-      return { ok: false, error: this.#failure(slot, error) };
+      const failure = this.#failure(slot, error);
+      return isBystander(error) ? bystander : { ok: false, error: failure };
     } finally {
       loaded.inFlight--;
       if (loaded.evicted && loaded.inFlight === 0) release(loaded);
@@ -185,7 +228,10 @@ export class ScriptSandbox {
       return { context, main, inFlight: 0, evicted: false };
     } catch (error) {
       if (context !== undefined && !isolate.isDisposed) context.release();
-      return { error: this.#failure(slot, error), transient: true };
+      const failure = this.#failure(slot, error);
+      return isBystander(error)
+        ? { error: failure, transient: true, bystander: true }
+        : { error: failure, transient: true };
     }
   }
 
@@ -198,7 +244,10 @@ export class ScriptSandbox {
     return slot.isolate;
   }
 
-  /** Why a call failed; an isolate that died is forgotten with all its scripts. */
+  /**
+   * Why a call failed; an isolate that died is forgotten with all its scripts (once, by
+   * whichever of its calls fails first). Only the call that ran out of memory is told so.
+   */
   #failure(slot: Slot, error: unknown): string {
     const message = messageOf(error);
     if (slot.isolate?.isDisposed) {
@@ -207,8 +256,9 @@ export class ScriptSandbox {
       slot.wrapper = undefined;
       slot.scripts.clear();
       this.#stats.isolatesLost++;
-      return `script ran out of memory (limit ${this.#options.memoryLimitMb} MB)`;
     }
+    if (/memory limit/i.test(message))
+      return `script ran out of memory (limit ${this.#options.memoryLimitMb} MB)`;
     if (/timed out/i.test(message)) return `script timed out after ${this.#options.timeoutMs} ms`;
     return message;
   }
