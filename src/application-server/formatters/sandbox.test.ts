@@ -167,13 +167,18 @@ describe("hostile scripts are contained", () => {
     assert.ok(after.bystanderRetries >= 1, "the healthy calls were run again");
   });
 
-  test("a script that grows its global state across calls ends out of memory, not in a crash", async () => {
+  test("a script that grows its global state across calls ends its isolate, not the process", async () => {
     const leak = `var kept = []; function decodeUplink() { kept.push(new Array(50000).fill(0.5)); return { data: { n: kept.length } }; }`;
+    const before = patient.stats();
     let errors: string[] = [];
     for (let i = 0; i < 200 && errors.length === 0; i++) {
       errors = (await patient.decodeUplink(js(leak), uplink, context)).errors;
     }
-    assert.match(errors.join(), /ran out of memory/);
+    // The heap fills within ~40 calls. When it overflows during a call, that call says so; when
+    // V8 disposes the isolate between calls, the next call finds it gone and runs again on a
+    // new isolate, where the script starts over: either way the isolate was lost, not the process.
+    if (errors.length > 0) assert.match(errors.join(), /ran out of memory/);
+    assert.ok(patient.stats().isolatesLost > before.isolatesLost, "the isolate was lost");
     assert.deepEqual((await patient.decodeUplink(js(healthy), uplink, context)).data, { sum: 3 });
   });
 
